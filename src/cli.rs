@@ -1,0 +1,198 @@
+//! Command-line types. Doc comments here are the `--help` text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use uv_rootless::read::config::BaseId;
+use uv_rootless::settings::Flags;
+
+/// Generate a non-root, read-only Dockerfile, compose.yaml and Kubernetes manifest for a uv project.
+#[derive(Debug, Parser)]
+#[command(name = "uv-rootless", version, propagate_version = true)]
+#[command(
+    after_help = "Examples:\n  uv-rootless init                  # in a uv project: write the files\n  uv-rootless check                 # in CI: fail with a diff when they are stale\n  uv-rootless explain --format json # what would be built, and why"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the Dockerfile, compose.yaml, .dockerignore and Kubernetes manifest, and record the
+    /// choices in `[tool.uv-rootless]` of pyproject.toml.
+    #[command(
+        after_help = "Examples:\n  uv-rootless init\n  uv-rootless init path/to/project --base azurelinux\n  uv-rootless init --script my-cli --python 3.13\n  uv-rootless init --port 8080 --command uvicorn app.main:app --host 0.0.0.0 --port 8080\n  uv-rootless init --package api      # a member of a uv workspace"
+    )]
+    Init {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        choices: ChoiceArgs,
+        /// Replace existing files that uv-rootless did not generate.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Regenerate the files from pyproject.toml, uv.lock and `[tool.uv-rootless]`.
+    #[command(
+        after_help = "Examples:\n  uv-rootless generate\n  uv-rootless generate --check   # the same as `uv-rootless check`"
+    )]
+    Generate {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// Write nothing; exit 1 with a diff if the files are stale (like `check`).
+        #[arg(long)]
+        check: bool,
+        /// Replace existing files that uv-rootless did not generate.
+        #[arg(long, conflicts_with = "check")]
+        force: bool,
+    },
+    /// Exit 0 if the generated files are current, 1 with a unified diff if not, 2 on bad input.
+    /// Writes nothing.
+    #[command(
+        after_help = "Examples:\n  uv-rootless check\n  uv-rootless check path/to/project\n  uv-rootless check --format github   # annotations in a GitHub Actions run"
+    )]
+    Check {
+        #[command(flatten)]
+        project: ProjectArg,
+        /// How to report stale files: a unified diff, or GitHub Actions workflow commands (an
+        /// error annotation on each stale file, then the diff).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Diff)]
+        format: CheckFormat,
+    },
+    /// Build the image and prove it: runs as the configured non-root uid, read-only, with no
+    /// capabilities; does its job; writes nothing; stops on SIGTERM; ships no uv, compiler,
+    /// `.git`, dev dependency or missing bytecode. Needs a Docker engine.
+    #[command(
+        after_help = "Exit status: 0 when every check passes, 1 when one fails, 2 when it cannot run\n(no engine, a failed build, a time-out).\n\nExamples:\n  uv-rootless verify\n  uv-rootless verify --compose\n  uv-rootless verify --secret id=ca-certificates,src=/etc/ssl/certs/ca-certificates.crt\n  uv-rootless verify --keep --tag myapp:test"
+    )]
+    Verify {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        verify: VerifyArgs,
+    },
+    /// Show what would be built and why: each decision, its value and where it came from.
+    #[command(
+        after_help = "Examples:\n  uv-rootless explain\n  uv-rootless explain --base azurelinux\n  uv-rootless explain --format json | jq .python"
+    )]
+    Explain {
+        #[command(flatten)]
+        project: ProjectArg,
+        #[command(flatten)]
+        choices: ChoiceArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// The flags of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Also bring the service up with the generated compose.yaml, then take it down.
+    #[arg(long)]
+    pub compose: bool,
+    /// Leave the image tagged for inspection.
+    #[arg(long)]
+    pub keep: bool,
+    /// Image tag (default: `image` from the plan, `<name>:<version>`).
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Passed to `docker build --secret`, e.g. `id=ca-certificates,src=/path/to/ca.pem`.
+    #[arg(long, value_name = "SPEC")]
+    pub secret: Vec<String>,
+    /// Build this Dockerfile instead of the generated one.
+    #[arg(long, value_name = "PATH")]
+    pub dockerfile: Option<PathBuf>,
+    /// Seconds the build may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
+    pub build_timeout: u64,
+    /// Seconds each wait on a container may take (start, answer, job).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectArg {
+    /// The project directory: where pyproject.toml and uv.lock are.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Diff,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BaseArg {
+    /// python:X.Y-slim (Debian), the image's own CPython.
+    PythonSlim,
+    /// Azure Linux 3.0, uv-managed CPython; distroless final stage.
+    Azurelinux,
+}
+
+/// Choices that override `[tool.uv-rootless]`; `init` records them there.
+#[derive(Debug, Args)]
+pub struct ChoiceArgs {
+    /// Base image family.
+    #[arg(long, value_enum)]
+    pub base: Option<BaseArg>,
+    /// Python version, `X.Y` or `X.Y.Z` (default: `.python-version`, else the newest the base offers
+    /// that `requires-python` accepts).
+    #[arg(long, value_name = "X.Y")]
+    pub python: Option<String>,
+    /// Console script from `[project.scripts]` to run.
+    #[arg(long, value_name = "NAME", conflicts_with = "command")]
+    pub script: Option<String>,
+    /// Command to run, with its arguments; put it last, it takes the rest of the line.
+    #[arg(long, value_name = "PROGRAM ARGS", num_args = 1.., allow_hyphen_values = true)]
+    pub command: Option<Vec<String>>,
+    /// Port the web server listens on (default 8000).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Workspace member to build.
+    #[arg(long, value_name = "NAME")]
+    pub package: Option<String>,
+    /// Numeric user id to run as (default 65532).
+    #[arg(long, value_name = "UID")]
+    pub uid: Option<u32>,
+    /// Numeric group id to run as (default: the uid).
+    #[arg(long, value_name = "GID")]
+    pub gid: Option<u32>,
+}
+
+impl From<ChoiceArgs> for Flags {
+    fn from(args: ChoiceArgs) -> Self {
+        let ChoiceArgs {
+            base,
+            python,
+            script,
+            command,
+            port,
+            package,
+            uid,
+            gid,
+        } = args;
+        Flags {
+            base: base.map(|base| match base {
+                BaseArg::PythonSlim => BaseId::PythonSlim,
+                BaseArg::Azurelinux => BaseId::Azurelinux,
+            }),
+            python,
+            script,
+            command,
+            port,
+            package,
+            uid,
+            gid,
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! The command the image runs: flag/config > the single `[project.scripts]` entry > the entry
+//! named like the project > a recognised web stack whose app is found unambiguously.
+
+use super::AppProject;
+use crate::error::UserError;
+use crate::model::{Decision, Source};
+use crate::read::project::{normalize, requirement_name};
+use crate::read::source::{find_app_objects, AppObject, Framework};
+use crate::read::ProjectFiles;
+use crate::settings::{Setting, Settings};
+use std::collections::BTreeSet;
+
+/// What to run, and what kind of program it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandChoice {
+    pub command: Decision<Vec<String>>,
+    /// Whether the command serves HTTP.
+    pub web: bool,
+    /// Whether the process handles SIGTERM itself as PID 1.
+    pub handles_sigterm: bool,
+    /// The detected framework, if any.
+    pub framework: Option<Framework>,
+}
+
+/// Servers, by distribution name, that uv-rootless can start, and whether they handle SIGTERM.
+const SERVERS: &[&str] = &[
+    "uvicorn",
+    "gunicorn",
+    "hypercorn",
+    "granian",
+    "fastapi",
+    "daphne",
+];
+
+pub fn decide(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    settings: &Settings,
+    venv_bin: &str,
+    port: u16,
+) -> Result<CommandChoice, UserError> {
+    if let Some(Setting { value, source }) = &settings.command {
+        if value.is_empty() || value[0].trim().is_empty() {
+            return Err(UserError::new("the command is empty").hint(
+                "give the program and its arguments, e.g. `--command uvicorn app.main:app`",
+            ));
+        }
+        let program = value[0].rsplit('/').next().unwrap_or_default();
+        let web = settings.port.is_some() || SERVERS.contains(&program);
+        return Ok(CommandChoice {
+            command: Decision::new(
+                value.clone(),
+                *source,
+                format!("given with {}", origin(*source, "--command", "command")),
+            ),
+            web,
+            handles_sigterm: SERVERS.contains(&program),
+            framework: None,
+        });
+    }
+
+    let project = app.pyproject.project.as_ref();
+    let installed = app.pyproject.is_packaged();
+    let scripts: Vec<&String> = match project {
+        Some(project) if installed => project.scripts.keys().collect(),
+        _ => Vec::new(),
+    };
+
+    if let Some(Setting { value, source }) = &settings.script {
+        let known = project.is_some_and(|project| project.scripts.contains_key(value));
+        if !known {
+            return Err(UserError::new(format!(
+                "{} names the script `{value}`, but `[project.scripts]` in `{}` has no such entry",
+                origin(*source, "--script", "script"),
+                app.manifest
+            ))
+            .hint(candidates_hint(&scripts)));
+        }
+        if !installed {
+            return Err(not_installed(app, value));
+        }
+        check_script_name(value, app)?;
+        return Ok(script_choice(
+            venv_bin,
+            value,
+            *source,
+            format!("given with {}", origin(*source, "--script", "script")),
+        ));
+    }
+
+    if scripts.len() == 1 {
+        let script = scripts[0];
+        check_script_name(script, app)?;
+        return Ok(script_choice(
+            venv_bin,
+            script,
+            Source::Pyproject,
+            format!(
+                "the only entry of `[project.scripts]` in `{}`",
+                app.manifest
+            ),
+        ));
+    }
+    if let Some(project) = project.filter(|_| scripts.len() > 1) {
+        let own = normalize(&project.name);
+        if let Some(script) = scripts.iter().find(|script| normalize(script) == own) {
+            check_script_name(script, app)?;
+            return Ok(script_choice(
+                venv_bin,
+                script,
+                Source::Pyproject,
+                format!(
+                    "the entry of `[project.scripts]` named like the project, among {}",
+                    quoted(&scripts)
+                ),
+            ));
+        }
+    }
+
+    detect_web(files, app, venv_bin, port, &scripts)
+}
+
+fn origin(source: Source, flag: &str, key: &str) -> String {
+    match source {
+        Source::Flag => format!("`{flag}`"),
+        _ => format!("`{key}` in `[tool.uv-rootless]`"),
+    }
+}
+
+fn script_choice(venv_bin: &str, script: &str, source: Source, reason: String) -> CommandChoice {
+    CommandChoice {
+        command: Decision::new(vec![format!("{venv_bin}/{script}")], source, reason),
+        web: false,
+        handles_sigterm: false,
+        framework: None,
+    }
+}
+
+/// Script names become file names under the venv's `bin`: keep them to what is safe there.
+fn check_script_name(script: &str, app: &AppProject<'_>) -> Result<(), UserError> {
+    let safe = !script.is_empty()
+        && !script.starts_with(['-', '.'])
+        && script
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'));
+    if safe {
+        Ok(())
+    } else {
+        Err(UserError::new(format!(
+            "`[project.scripts]` in `{}` has an entry named {}, which is not a usable command name",
+            app.manifest,
+            serde_json::to_string(script).unwrap_or_default()
+        ))
+        .hint("name scripts with letters, digits, `-`, `_` and `.` only, or run another command with `--command`"))
+    }
+}
+
+fn not_installed(app: &AppProject<'_>, script: &str) -> UserError {
+    UserError::new(format!(
+        "the script `{script}` is not installed: `{}` is a virtual project, so uv installs its dependencies but not the project itself",
+        app.manifest
+    ))
+    .hint("add a `[build-system]` (or `[tool.uv] package = true`) so uv installs the project and its scripts")
+    .hint("or run the code directly, e.g. `--command python -m your_module`")
+}
+
+fn quoted(names: &[&String]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn candidates_hint(scripts: &[&String]) -> String {
+    if scripts.is_empty() {
+        "run a command instead, e.g. `--command python -m your_module`".to_string()
+    } else {
+        format!("choose one of {} with `--script NAME`", quoted(scripts))
+    }
+}
+
+fn detect_web(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    venv_bin: &str,
+    port: u16,
+    scripts: &[&String],
+) -> Result<CommandChoice, UserError> {
+    let no_command = || {
+        let mut error = UserError::new(format!(
+            "no command to run: `{}` has no single console script and no web app uv-rootless recognises",
+            app.manifest
+        ));
+        if !scripts.is_empty() {
+            error = error.detail(format!("scripts: {}", quoted(scripts)));
+        }
+        let uninstalled: Vec<&String> = match &app.pyproject.project {
+            Some(project) if !app.pyproject.is_packaged() => project.scripts.keys().collect(),
+            _ => Vec::new(),
+        };
+        if !uninstalled.is_empty() {
+            error = error.detail(format!(
+                "`[project.scripts]` has {}, but `{}` is a virtual project (no `[build-system]`, or `[tool.uv] package = false`), so uv does not install it or its scripts",
+                quoted(&uninstalled),
+                app.manifest
+            ))
+            .hint("add a `[build-system]` (or `[tool.uv] package = true`) so uv installs the project and its scripts");
+        }
+        error
+            .hint(candidates_hint(scripts))
+            .hint("or give the command: `--command PROGRAM ARGS...` (it is recorded in `[tool.uv-rootless]`)")
+    };
+    let Some(project) = &app.pyproject.project else {
+        return Err(no_command());
+    };
+    let mut dependencies = BTreeSet::new();
+    let field = format!("project.dependencies` in `{}", app.manifest);
+    for requirement in &project.dependencies {
+        dependencies.insert(requirement_name(requirement, &field)?);
+    }
+    let frameworks: BTreeSet<Framework> = [
+        Framework::Fastapi,
+        Framework::Starlette,
+        Framework::Litestar,
+        Framework::Flask,
+        Framework::Django,
+    ]
+    .into_iter()
+    .filter(|framework| dependencies.contains(framework.distribution()))
+    .collect();
+    if frameworks.is_empty() {
+        return Err(no_command());
+    }
+
+    let objects: Vec<AppObject> = find_app_objects(&files.root, &app.import_root)
+        .into_iter()
+        .filter(|object| frameworks.contains(&object.framework))
+        .collect();
+    let object = match objects.as_slice() {
+        [one] => one.clone(),
+        [] => {
+            let names: Vec<&str> = frameworks.iter().map(|f| f.distribution()).collect();
+            return Err(UserError::new(format!(
+                "`{}` depends on {}, but no application object was found in `{}`",
+                app.manifest,
+                names.join(" and "),
+                if app.import_root.is_empty() { "." } else { &app.import_root }
+            ))
+            .detail("uv-rootless looks for a top-level assignment such as `app = FastAPI()` or `app = Flask(__name__)`, or Django's `wsgi.py`")
+            .hint(command_hint(&frameworks)));
+        }
+        many => {
+            let targets: Vec<String> = many
+                .iter()
+                .map(|object| format!("`{}` ({})", object.target(), object.file))
+                .collect();
+            return Err(UserError::new(format!(
+                "several web applications were found in `{}`",
+                if app.import_root.is_empty() {
+                    "."
+                } else {
+                    &app.import_root
+                }
+            ))
+            .detail(format!("candidates: {}", targets.join(", ")))
+            .hint(command_hint(&frameworks)));
+        }
+    };
+
+    let has = |name: &str| files.lock.package(name).is_some();
+    let target = object.target();
+    let port_text = port.to_string();
+    let (server, argv): (&str, Vec<String>) = if object.framework.is_asgi() {
+        if has("uvicorn") {
+            (
+                "uvicorn",
+                vec![
+                    format!("{venv_bin}/uvicorn"),
+                    target.clone(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text,
+                ],
+            )
+        } else if has("hypercorn") {
+            (
+                "hypercorn",
+                vec![
+                    format!("{venv_bin}/hypercorn"),
+                    "--bind".into(),
+                    format!("0.0.0.0:{port_text}"),
+                    target.clone(),
+                ],
+            )
+        } else {
+            return Err(missing_server(
+                app,
+                object.framework,
+                "an ASGI server",
+                "uvicorn",
+            ));
+        }
+    } else if has("gunicorn") {
+        (
+            "gunicorn",
+            vec![
+                format!("{venv_bin}/gunicorn"),
+                "--bind".into(),
+                format!("0.0.0.0:{port_text}"),
+                target.clone(),
+            ],
+        )
+    } else {
+        return Err(missing_server(
+            app,
+            object.framework,
+            "a WSGI server",
+            "gunicorn",
+        ));
+    };
+    Ok(CommandChoice {
+        command: Decision::new(
+            argv,
+            Source::Detected,
+            format!(
+                "{} application `{target}` found in `{}`, served by {server} from `uv.lock`",
+                object.framework.distribution(),
+                object.file
+            ),
+        ),
+        web: true,
+        handles_sigterm: true,
+        framework: Some(object.framework),
+    })
+}
+
+/// How to give the command by hand, for the server that fits the framework.
+fn command_hint(frameworks: &BTreeSet<Framework>) -> String {
+    let example = if frameworks.contains(&Framework::Django) {
+        "--command gunicorn --bind 0.0.0.0:8000 mysite.wsgi:application"
+    } else if frameworks.contains(&Framework::Flask) {
+        "--command gunicorn --bind 0.0.0.0:8000 package.module:app"
+    } else {
+        "--command uvicorn package.module:app --host 0.0.0.0 --port 8000"
+    };
+    format!("give the command with `--command`, e.g. `{example}`")
+}
+
+fn missing_server(
+    app: &AppProject<'_>,
+    framework: Framework,
+    kind: &str,
+    suggestion: &str,
+) -> UserError {
+    UserError::new(format!(
+        "`{}` uses {} but `uv.lock` has no {kind} to serve it",
+        app.manifest,
+        framework.distribution()
+    ))
+    .hint(format!("run `uv add {suggestion}`, then uv-rootless again"))
+    .hint("or give the command with `--command`")
+}

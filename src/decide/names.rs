@@ -1,0 +1,209 @@
+//! Validation and sanitising of values that land in generated files. What passes here is
+//! still escaped by the templates; this keeps names within what each format allows.
+
+use crate::error::UserError;
+
+/// `[project] name` must be a valid PEP 508 name: it becomes image, compose and k8s names.
+pub fn check_project_name(name: &str, manifest: &str) -> Result<(), UserError> {
+    let bytes = name.as_bytes();
+    let valid = !bytes.is_empty()
+        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(UserError::new(format!(
+            "`project.name` in `{manifest}` is not a valid package name: {}",
+            serde_json::to_string(name).unwrap_or_default()
+        ))
+        .hint("use ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 508)"))
+    }
+}
+
+/// A DNS-1035 label (a DNS-1123 label that starts with a letter, as Services require), at most
+/// 63 characters, from a normalised project name. The manifest creates a namespace of this name
+/// and labels it, so it is never one that Kubernetes itself owns (`default`, `kube-*`).
+pub fn dns_label(normalized: &str) -> String {
+    let mut label: String = normalized
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() {
+                ch.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if !label.starts_with(|ch: char| ch.is_ascii_lowercase())
+        || label == "default"
+        || label.starts_with("kube-")
+    {
+        label.insert_str(0, "app-");
+    }
+    label.truncate(63);
+    let label = label.trim_end_matches('-').to_string();
+    if label.is_empty() {
+        "app".into()
+    } else {
+        label
+    }
+}
+
+/// Collapses whitespace, drops control characters: label and description values stay on one line.
+pub fn one_line(text: &str) -> String {
+    text.split(|ch: char| ch.is_whitespace() || ch.is_control())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A Docker tag allows `[A-Za-z0-9_.-]`, at most 128 characters: `1.0+local` -> `1.0-local`.
+pub fn tag_safe(version: &str) -> &str {
+    let valid = version.len() <= 128
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    if valid {
+        version
+    } else {
+        "latest"
+    }
+}
+
+/// An image reference: registry, path, tag and digest characters only.
+pub fn check_image(image: &str) -> Result<String, UserError> {
+    let valid = !image.is_empty()
+        && image.len() <= 255
+        && !image.starts_with(['-', '.', '/', ':'])
+        && image.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/' | b':' | b'@')
+        });
+    if valid {
+        Ok(image.to_string())
+    } else {
+        Err(UserError::new(format!(
+            "`image` in `[tool.uv-rootless]` is not a valid image reference: {}",
+            serde_json::to_string(image).unwrap_or_default()
+        ))
+        .hint("write it like `registry.example.com/team/app:1.2.3`"))
+    }
+}
+
+/// The health URL path: starts with `/`, URL characters only (no quoting, no `$`).
+pub fn check_health_path(path: &str) -> Result<String, UserError> {
+    let valid = path.starts_with('/')
+        && path.len() <= 1024
+        && path.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'/' | b'-'
+                        | b'.'
+                        | b'_'
+                        | b'~'
+                        | b'%'
+                        | b'?'
+                        | b'='
+                        | b'&'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b':'
+                        | b'@'
+                )
+        });
+    if valid {
+        Ok(path.to_string())
+    } else {
+        Err(UserError::new(format!(
+            "`health-path` in `[tool.uv-rootless]` is not a URL path: {}",
+            serde_json::to_string(path).unwrap_or_default()
+        ))
+        .hint("write a path such as `/healthz`, percent-encoding anything unusual"))
+    }
+}
+
+/// An output path: relative, inside the project, not one of the project's own inputs.
+pub fn check_output_path(path: &str, key: &str) -> Result<String, UserError> {
+    let error = |problem: &str| {
+        UserError::new(format!(
+            "`{key}` in `[tool.uv-rootless]` {problem}: {}",
+            serde_json::to_string(path).unwrap_or_default()
+        ))
+        .hint("give a path relative to the project directory, such as `deploy/Dockerfile`")
+    };
+    let normalized = path.trim_start_matches("./");
+    if normalized.is_empty() || normalized.ends_with('/') {
+        return Err(error("is not a file path"));
+    }
+    if normalized.starts_with('/') || normalized.contains('\\') {
+        return Err(error("must be a relative path with `/` separators"));
+    }
+    if normalized
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return Err(error("must stay inside the project"));
+    }
+    if normalized.chars().any(|ch| {
+        ch.is_control()
+            || matches!(
+                ch,
+                '"' | '\'' | '$' | '`' | '*' | '?' | '[' | ']' | '{' | '}' | '#' | ' '
+            )
+    }) {
+        return Err(error(
+            "contains characters that the generated files cannot quote safely",
+        ));
+    }
+    if matches!(
+        normalized,
+        "pyproject.toml" | "uv.lock" | ".python-version" | ".dockerignore"
+    ) {
+        return Err(error("would overwrite one of the project's own files"));
+    }
+    Ok(normalized.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_labels() {
+        assert_eq!(dns_label("cli-hello"), "cli-hello");
+        assert_eq!(dns_label("3d-tools"), "app-3d-tools");
+        assert_eq!(dns_label("default"), "app-default");
+        assert_eq!(dns_label("kube-system"), "app-kube-system");
+        assert_eq!(dns_label("kubernetes"), "kubernetes");
+        assert_eq!(dns_label(&"a".repeat(80)).len(), 63);
+        assert_eq!(dns_label(&format!("{}-b", "a".repeat(62))), "a".repeat(62));
+    }
+
+    #[test]
+    fn output_paths_stay_inside() {
+        assert_eq!(
+            check_output_path("./deploy/Dockerfile", "dockerfile").unwrap(),
+            "deploy/Dockerfile"
+        );
+        for bad in [
+            "/etc/passwd",
+            "../x",
+            "a/../../b",
+            "uv.lock",
+            "a b",
+            "x\ny",
+            "",
+        ] {
+            assert!(check_output_path(bad, "dockerfile").is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn one_line_removes_newlines() {
+        assert_eq!(one_line("a\n  b\r\n\tc\u{7}d"), "a b c d");
+    }
+}

@@ -1,0 +1,108 @@
+//! `explain`: the plan for people, or as JSON for tools.
+
+use crate::error::{internal, UserError};
+use crate::model::{Decision, Plan};
+
+/// The plan as JSON, pretty-printed, with a trailing newline.
+pub fn json(plan: &Plan) -> Result<String, UserError> {
+    serde_json::to_string_pretty(plan)
+        .map(|mut text| {
+            text.push('\n');
+            text
+        })
+        .map_err(internal)
+}
+
+/// The plan for people: each decision, its value, and why.
+pub fn text(plan: &Plan) -> String {
+    fn line<T>(out: &mut String, name: &str, value: &str, decision: &Decision<T>) {
+        out.push_str(&format!("{name:<9} {value}\n"));
+        out.push_str(&format!(
+            "{:<9} from {}: {}\n",
+            "",
+            decision.source.describe(),
+            decision.reason
+        ));
+    }
+    let mut out = format!(
+        "Plan for `{}`{} ({} {})\n\n",
+        plan.project.name,
+        if plan.project.version.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", plan.project.version)
+        },
+        plan.tool.name,
+        plan.tool.version
+    );
+    let base = &plan.base.value;
+    line(
+        &mut out,
+        "base",
+        &format!(
+            "{} ({}): build on `{}`, run on `{}`",
+            base.id, base.title, base.build_image, base.runtime_image
+        ),
+        &plan.base,
+    );
+    line(&mut out, "python", &plan.python.value.version, &plan.python);
+    line(&mut out, "uv", &plan.uv_version.value, &plan.uv_version);
+    let command = serde_json::to_string(&plan.command.value).unwrap_or_default();
+    line(&mut out, "command", &command, &plan.command);
+    if plan.app.web {
+        out.push_str(&format!(
+            "{:<9} web: port {}, health check `{}`\n",
+            "serves", plan.app.port, plan.app.health_path
+        ));
+    } else {
+        out.push_str(&format!(
+            "{:<9} command-line app; smoke test arguments {}\n",
+            "kind",
+            serde_json::to_string(&plan.app.smoke_args).unwrap_or_default()
+        ));
+    }
+    let user = &plan.user.value;
+    line(
+        &mut out,
+        "user",
+        &format!("{}:{}", user.uid, user.gid),
+        &plan.user,
+    );
+    line(&mut out, "image", &plan.image.value, &plan.image);
+    let layout = &plan.layout;
+    out.push_str(&format!(
+        "{:<9} {}{}\n",
+        "install",
+        if layout.installs_project {
+            format!("project installed into `{}`", layout.venv)
+        } else {
+            format!(
+                "virtual project: dependencies in `{}`, source in `{}`",
+                layout.venv, layout.build_dir
+            )
+        },
+        if layout.package.is_empty() {
+            String::new()
+        } else {
+            format!(", workspace member `{}`", layout.package)
+        }
+    ));
+    for reason in &plan.needs.reasons {
+        out.push_str(&format!("{:<9} {reason}\n", "needs"));
+    }
+    for index in &plan.needs.indexes {
+        out.push_str(&format!(
+            "{:<9} credentials of index `{}`, if it needs any, only through the build secrets `{}` and `{}`\n",
+            "needs", index.name, index.username_secret, index.password_secret
+        ));
+    }
+    out.push_str(&format!(
+        "{:<9} {}, {}, {}, {}\n",
+        "outputs",
+        plan.outputs.dockerfile,
+        plan.outputs.compose,
+        plan.outputs.dockerignore,
+        plan.outputs.kubernetes
+    ));
+    out
+}

@@ -1,0 +1,18 @@
+//! uv-rootless: from a uv project to a Dockerfile, compose file and Kubernetes manifest that run
+//! as a numeric non-root user on a read-only root filesystem.
+//!
+//! The stages follow the data: [`read`] what the project says, [`decide`] a [`model::Plan`],
+//! [`render`] it through the templates, then [`output`] writes or checks. [`app`] strings them
+//! together for each subcommand.
+
+pub mod app;
+pub mod config_edit;
+pub mod decide;
+pub mod error;
+pub mod explain;
+pub mod model;
+pub mod output;
+pub mod read;
+pub mod render;
+pub mod settings;
+pub mod verify;

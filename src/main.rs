@@ -1,0 +1,251 @@
+//! The binary: parse the command line, run, report, and map the outcome to an exit code:
+//! 0 done (or current), 1 `check` found stale files, 2 bad input or failure.
+
+mod cli;
+
+use clap::Parser;
+use cli::{CheckFormat, Cli, Command, Format};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use uv_rootless::error::{printable, UserError};
+use uv_rootless::output::Status;
+use uv_rootless::{app, explain};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            report(&error);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn colour(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+}
+
+fn report(error: &UserError) {
+    let colour = colour(std::io::stderr().is_terminal());
+    let _ = std::io::stderr().write_all(error.render(colour).as_bytes());
+}
+
+fn note(message: &str) {
+    let _ = writeln!(std::io::stderr(), "{}", printable(message));
+}
+
+fn run(cli: Cli) -> Result<ExitCode, UserError> {
+    match cli.command {
+        Command::Init {
+            project,
+            choices,
+            force,
+        } => {
+            let (loaded, report) = app::init(&project.path, choices.into(), force)?;
+            summarise("init", &loaded.plan, &report);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate {
+            project,
+            check: true,
+            ..
+        } => check(&project.path, CheckFormat::Diff),
+        Command::Check { project, format } => check(&project.path, format),
+        Command::Generate { project, force, .. } => {
+            let (loaded, report) = app::generate(&project.path, force)?;
+            summarise("generate", &loaded.plan, &report);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { project, verify } => run_verify(&project.path, verify),
+        Command::Explain {
+            project,
+            choices,
+            format,
+        } => {
+            let loaded = app::load(&project.path, choices.into())?;
+            let text = match format {
+                Format::Text => printable(&explain::text(&loaded.plan)),
+                Format::Json => explain::json(&loaded.plan)?,
+            };
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn run_verify(path: &std::path::Path, args: cli::VerifyArgs) -> Result<ExitCode, UserError> {
+    use std::time::Duration;
+    let (loaded, stale) = app::check(path)?;
+    for file in &stale {
+        note(&format!(
+            "warning: `{}` differs from what `uv-rootless generate` writes; verifying the file on disk",
+            file.path
+        ));
+    }
+    let options = uv_rootless::verify::Options {
+        compose: args.compose,
+        keep: args.keep,
+        tag: args.tag,
+        secrets: args.secret,
+        dockerfile: args.dockerfile,
+        build_timeout: Duration::from_secs(args.build_timeout),
+        run_timeout: Duration::from_secs(args.timeout),
+    };
+    note(&format!(
+        "verify: building `{}` with docker",
+        options.tag.as_deref().unwrap_or(&loaded.plan.image.value)
+    ));
+    let colour = colour(std::io::stdout().is_terminal());
+    let mut print = |check: &uv_rootless::verify::Check| {
+        let mark = match (check.passed, colour) {
+            (true, true) => "\x1b[32mok  \x1b[0m",
+            (true, false) => "ok  ",
+            (false, true) => "\x1b[1;31mFAIL\x1b[0m",
+            (false, false) => "FAIL",
+        };
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "{mark} {:<20} {}", check.name, check.detail);
+        let _ = out.flush();
+    };
+    let report = uv_rootless::verify::verify(&loaded.files, &loaded.plan, &options, &mut print)?;
+    let failed = report.checks.iter().filter(|check| !check.passed).count();
+    if failed == 0 {
+        note(&format!(
+            "verify: all {} checks passed",
+            report.checks.len()
+        ));
+        Ok(ExitCode::SUCCESS)
+    } else {
+        note(&format!(
+            "verify: {failed} of {} checks failed",
+            report.checks.len()
+        ));
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn summarise(command: &str, plan: &uv_rootless::model::Plan, report: &app::WriteReport) {
+    for path in &report.written {
+        note(&format!("wrote {path}"));
+    }
+    if report.written.is_empty() {
+        note(&format!("{command}: every file is already current"));
+    }
+    note(&format!(
+        "{} on {} with Python {}, running {} as {}:{}",
+        plan.project.name,
+        plan.base.value.id,
+        plan.python.value.version,
+        serde_json::to_string(&plan.command.value).unwrap_or_default(),
+        plan.user.value.uid,
+        plan.user.value.gid
+    ));
+}
+
+fn check(path: &std::path::Path, format: CheckFormat) -> Result<ExitCode, UserError> {
+    let (_, stale) = app::check(path)?;
+    if stale.is_empty() {
+        note("check: every generated file is current");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let colour = colour(std::io::stdout().is_terminal());
+    let mut out = String::new();
+    if format == CheckFormat::Github {
+        for file in &stale {
+            out.push_str(&github_annotation(path, file));
+        }
+    }
+    for file in &stale {
+        let diff = if colour {
+            paint(&file.diff)
+        } else {
+            file.diff.clone()
+        };
+        out.push_str(&diff);
+    }
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    for file in &stale {
+        let what = match file.status {
+            Status::Missing => "is missing",
+            Status::Foreign => "exists but was not generated by uv-rootless",
+            _ => "is stale",
+        };
+        note(&format!("check: `{}` {what}", file.path));
+    }
+    if stale.iter().any(|file| file.status == Status::Foreign) {
+        note("hint: run `uv-rootless generate --force` to replace the files uv-rootless did not write, and commit the result");
+    } else {
+        note("hint: run `uv-rootless generate` and commit the result");
+    }
+    Ok(ExitCode::from(1))
+}
+
+/// A GitHub Actions `::error` workflow command on the stale file, its first changed line.
+fn github_annotation(root: &std::path::Path, file: &app::Stale) -> String {
+    let path = if root == std::path::Path::new(".") {
+        file.path.clone()
+    } else {
+        root.join(&file.path).to_string_lossy().into_owned()
+    };
+    // The hunk's start in the file on disk, plus the context lines before the first change.
+    let mut lines = file
+        .diff
+        .lines()
+        .skip_while(|line| !line.starts_with("@@ -"));
+    let start = lines
+        .next()
+        .and_then(|hunk| hunk.strip_prefix("@@ -"))
+        .and_then(|rest| rest.split([',', ' ']).next())
+        .and_then(|start| start.parse::<u64>().ok())
+        .unwrap_or(1);
+    let context = lines.take_while(|line| line.starts_with(' ')).count() as u64;
+    let line = (start + context).max(1);
+    let message = match file.status {
+        Status::Missing => "missing: run `uv-rootless generate` and commit the result",
+        Status::Foreign => {
+            "not generated by uv-rootless: run `uv-rootless generate --force` to replace it"
+        }
+        _ => "stale: run `uv-rootless generate` and commit the result",
+    };
+    // Workflow command values escape `%`, CR and LF; properties also `:` and `,`.
+    let escape = |text: &str, property: bool| {
+        let mut out = text
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        if property {
+            out = out.replace(':', "%3A").replace(',', "%2C");
+        }
+        out
+    };
+    format!(
+        "::error file={},line={line},title={}::{}\n",
+        escape(&path, true),
+        escape("uv-rootless check", true),
+        escape(&format!("`{}` is {message}", file.path), false)
+    )
+}
+
+fn paint(diff: &str) -> String {
+    diff.lines()
+        .map(|line| {
+            let colour = if line.starts_with("+++") || line.starts_with("---") {
+                "\x1b[1m"
+            } else if line.starts_with('+') {
+                "\x1b[32m"
+            } else if line.starts_with('-') {
+                "\x1b[31m"
+            } else if line.starts_with("@@") {
+                "\x1b[36m"
+            } else {
+                ""
+            };
+            if colour.is_empty() {
+                format!("{line}\n")
+            } else {
+                format!("{colour}{line}\x1b[0m\n")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,231 @@
+//! The plan: what to build and why. Plain data, the only thing templates see, and what
+//! `explain` prints.
+
+use crate::read::config::BaseId;
+use serde::Serialize;
+
+/// Where a decision's value came from, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// A command-line flag.
+    Flag,
+    /// `[tool.uv-rootless]` in `pyproject.toml`.
+    Config,
+    /// `.python-version`.
+    PythonVersionFile,
+    /// `uv.lock`.
+    Lock,
+    /// `pyproject.toml` outside `[tool.uv-rootless]`.
+    Pyproject,
+    /// Found by looking at the project's dependencies or source.
+    Detected,
+    /// uv-rootless's default.
+    Default,
+}
+
+impl Source {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::Flag => "flag",
+            Source::Config => "[tool.uv-rootless]",
+            Source::PythonVersionFile => ".python-version",
+            Source::Lock => "uv.lock",
+            Source::Pyproject => "pyproject.toml",
+            Source::Detected => "detected",
+            Source::Default => "default",
+        }
+    }
+}
+
+/// A decided value, where it came from, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision<T> {
+    pub value: T,
+    pub source: Source,
+    pub reason: String,
+}
+
+impl<T> Decision<T> {
+    pub fn new(value: T, source: Source, reason: impl Into<String>) -> Self {
+        Self {
+            value,
+            source,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Everything needed to render every output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// Version of the `explain --format json` schema.
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub project: ProjectInfo,
+    pub base: Decision<Base>,
+    pub python: Decision<Python>,
+    pub uv_version: Decision<String>,
+    pub app: App,
+    pub command: Decision<Vec<String>>,
+    pub user: Decision<User>,
+    pub image: Decision<String>,
+    pub layout: Layout,
+    /// What the build stage needs beyond uv.
+    pub needs: Needs,
+    pub outputs: Outputs,
+}
+
+/// Build-stage needs read from `uv.lock`; the final stage never gets them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Needs {
+    /// Packages the base's package manager installs in the build stage.
+    pub system_packages: Vec<String>,
+    /// Locked packages with a git source that the app installs.
+    pub git_packages: Vec<String>,
+    /// Whether a git source uses ssh: the uv steps mount the ssh agent.
+    pub ssh: bool,
+    /// Why the system packages are needed, one line each.
+    pub reasons: Vec<String>,
+    /// Named indexes whose credentials reach uv only through build secrets.
+    pub indexes: Vec<IndexSecret>,
+}
+
+/// A named `[[tool.uv.index]]`: its credentials come from two build secrets, read into uv's
+/// `UV_INDEX_<NAME>_USERNAME` / `_PASSWORD` inside the one `RUN` that needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndexSecret {
+    pub name: String,
+    /// `UV_INDEX_<NAME>` as uv spells it: upper case, other characters as `_`.
+    pub env_prefix: String,
+    /// Build secret ids: `uv-index-<name>-username` and `-password`.
+    pub username_secret: String,
+    pub password_secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+    /// The command that regenerates the files, for their headers.
+    pub regenerate: String,
+}
+
+/// What the image's labels and the manifests' names say about the project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectInfo {
+    /// `[project] name` as written.
+    pub name: String,
+    /// PEP 503 normalised name.
+    pub normalized_name: String,
+    /// DNS-1123 label for Kubernetes and compose names.
+    pub k8s_name: String,
+    /// `[project] version`, or empty when dynamic.
+    pub version: String,
+    /// One line, control characters removed.
+    pub description: String,
+    /// SPDX expression or licence text's first line; may be empty.
+    pub license: String,
+    /// Repository or homepage URL from `[project.urls]`; may be empty.
+    pub source_url: String,
+}
+
+/// A base image family, as its table entry describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Base {
+    pub id: BaseId,
+    /// Human name, e.g. `Azure Linux 3.0`.
+    pub title: String,
+    /// Image of the build stage.
+    pub build_image: String,
+    /// Image of the final stage.
+    pub runtime_image: String,
+    /// Whether Python is uv-managed (installed in the build stage under `python_install_dir`
+    /// and copied) rather than the image's own.
+    pub managed_python: bool,
+    /// Where uv installs managed Python; empty when Python is the image's own.
+    pub python_install_dir: String,
+    /// Whether the final image has a shell, so `RUN` can run in the final stage.
+    pub runtime_has_shell: bool,
+    /// `SSL_CERT_FILE` for the final stage; empty when Python finds the CA bundle itself.
+    pub ca_bundle: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Python {
+    /// As requested: `3.13` or `3.13.1`.
+    pub version: String,
+    /// `3.13`.
+    pub minor: String,
+}
+
+/// What kind of program the image runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct App {
+    /// `web` or `cli`.
+    pub kind: AppKind,
+    /// Whether it serves HTTP: a port, a healthcheck, probes and a Service.
+    pub web: bool,
+    /// Port the server listens on; 0 for a command-line app.
+    pub port: u16,
+    /// Health URL path for web apps; empty otherwise.
+    pub health_path: String,
+    /// The image's health check, exec form, run inside the container; empty for a
+    /// command-line app. Python's `urllib`, so the image needs no curl.
+    pub health_check: Vec<String>,
+    /// Arguments for the smoke test of a command-line app.
+    pub smoke_args: Vec<String>,
+    /// The framework detected, if any, e.g. `fastapi`.
+    pub framework: String,
+    /// Whether the process handles SIGTERM itself as PID 1 (servers do); otherwise the
+    /// outputs give it an init.
+    pub handles_sigterm: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppKind {
+    Web,
+    Cli,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub uid: u32,
+    pub gid: u32,
+}
+
+/// Where things live in the image and how the project is installed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Layout {
+    /// The virtual environment (`UV_PROJECT_ENVIRONMENT`), copied to the final stage.
+    pub venv: String,
+    /// Where the build context is copied in the build stage.
+    pub build_dir: String,
+    /// Whether uv installs the project (or workspace member) into the venv. When it does
+    /// not (a virtual project), the source itself is copied to the final stage.
+    pub installs_project: bool,
+    /// Whether the source tree goes to the final stage (virtual projects).
+    pub copies_source: bool,
+    /// Working directory of the final stage.
+    pub workdir: String,
+    /// Workspace member to build (`uv sync --package`); empty for a single project.
+    pub package: String,
+    /// Whether the project is a uv workspace.
+    pub workspace: bool,
+    /// Member manifests bind-mounted for the dependency layer, relative to the context.
+    pub member_manifests: Vec<String>,
+    /// `uv sync` options beyond the fixed ones: `--extra`, `--group`, `--package`.
+    pub sync_options: Vec<String>,
+}
+
+/// Output paths, relative to the project root, and the paths the files use to refer to each other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outputs {
+    pub dockerfile: String,
+    pub compose: String,
+    pub dockerignore: String,
+    pub kubernetes: String,
+    /// The build context as seen from the compose file's directory.
+    pub compose_context: String,
+}

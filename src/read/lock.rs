@@ -1,0 +1,333 @@
+//! `uv.lock`: what uv resolved, the truth for what gets installed.
+//!
+//! Format `version = 1`, with or without `revision`. Only the fields uv-rootless uses are
+//! read; everything else is ignored so newer revisions keep parsing.
+
+use super::parse_toml;
+use crate::error::UserError;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The lock file versions this release understands.
+pub const SUPPORTED_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Lock {
+    pub version: u32,
+    pub revision: Option<u32>,
+    pub requires_python: Option<String>,
+    #[serde(default)]
+    pub manifest: Manifest,
+    #[serde(default)]
+    pub package: Vec<Package>,
+}
+
+/// `[manifest]`: present for workspaces.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Manifest {
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// One `[[package]]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Package {
+    pub name: String,
+    pub version: Option<String>,
+    #[serde(default)]
+    pub source: Source,
+    pub sdist: Option<Artifact>,
+    #[serde(default)]
+    pub wheels: Vec<Artifact>,
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+    pub metadata: Option<Metadata>,
+}
+
+/// `source = { registry = … }` and its siblings; exactly one key is set.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Source {
+    pub registry: Option<String>,
+    pub git: Option<String>,
+    pub url: Option<String>,
+    pub path: Option<String>,
+    pub directory: Option<String>,
+    pub editable: Option<String>,
+    #[serde(rename = "virtual")]
+    pub virtual_: Option<String>,
+}
+
+impl Source {
+    /// The kind of source, as uv names it in the lock.
+    pub fn kind(&self) -> &'static str {
+        if self.registry.is_some() {
+            "registry"
+        } else if self.git.is_some() {
+            "git"
+        } else if self.url.is_some() {
+            "url"
+        } else if self.path.is_some() {
+            "path"
+        } else if self.directory.is_some() {
+            "directory"
+        } else if self.editable.is_some() {
+            "editable"
+        } else if self.virtual_.is_some() {
+            "virtual"
+        } else {
+            "unknown"
+        }
+    }
+}
+
+/// An sdist or a wheel.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Artifact {
+    pub url: Option<String>,
+    pub path: Option<String>,
+    pub filename: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Dependency {
+    pub name: String,
+    pub extra: Option<Vec<String>>,
+    pub marker: Option<String>,
+}
+
+/// `[package.metadata]`: what the project asked for when the lock was made.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Metadata {
+    #[serde(default)]
+    pub requires_dist: Vec<RequiresDist>,
+    #[serde(default)]
+    pub requires_dev: BTreeMap<String, Vec<RequiresDist>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RequiresDist {
+    pub name: String,
+    pub marker: Option<String>,
+}
+
+/// Parses `uv.lock` and checks its format version.
+///
+/// Most of a large lock is its `wheels = [...]` arrays, one wheel a line as uv writes them. The
+/// fast path lifts those blocks out with a line scanner, keeping each wheel's URL, path and
+/// file name, and parses the rest; any text not in uv's canonical layout takes the full parse.
+pub fn parse(text: &str) -> Result<Lock, UserError> {
+    if let Some((skeleton, wheels)) = lift_wheels(text) {
+        if let Ok(mut lock) = toml::from_str::<Lock>(&skeleton) {
+            if lock.version == SUPPORTED_VERSION && lock.package.len() == wheels.len() {
+                for (package, wheels) in lock.package.iter_mut().zip(wheels) {
+                    if package.wheels.is_empty() {
+                        package.wheels = wheels;
+                    }
+                }
+                return Ok(lock);
+            }
+        }
+    }
+    parse_full(text)
+}
+
+/// Splits multi-line `wheels = [` blocks out of the text: the text without them (each block
+/// replaced by `wheels = []`) and, per `[[package]]` in order, the wheels lifted. None when the
+/// text is not exactly as uv writes it; the caller then parses the whole text.
+fn lift_wheels(text: &str) -> Option<(String, Vec<Vec<Artifact>>)> {
+    // uv never writes multi-line strings, whose content could look like a wheels block.
+    if text.contains("\"\"\"") || text.contains("'''") {
+        return None;
+    }
+    let mut skeleton = String::with_capacity(text.len() / 4);
+    let mut wheels: Vec<Vec<Artifact>> = Vec::new();
+    // Whether the current table is a `[[package]]` itself, not one of its sub-tables.
+    let mut in_package = false;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.starts_with('[') {
+            in_package = line == "[[package]]";
+            if in_package {
+                wheels.push(Vec::new());
+            }
+        }
+        if line == "wheels = [" {
+            if !in_package {
+                return None;
+            }
+            let current = wheels.last_mut()?;
+            let mut closed = false;
+            for entry in lines.by_ref() {
+                if entry == "]" {
+                    closed = true;
+                    break;
+                }
+                current.push(wheel_line(entry)?);
+            }
+            if !closed {
+                return None;
+            }
+            skeleton.push_str("wheels = []\n");
+            continue;
+        }
+        skeleton.push_str(line);
+        skeleton.push('\n');
+    }
+    Some((skeleton, wheels))
+}
+
+/// One wheel exactly as uv writes it: `    { key = "text", key = 123, ... },` with lowercase
+/// keys, each once, and strings without escapes or control characters. None for anything
+/// else, which the full parse then judges.
+fn wheel_line(line: &str) -> Option<Artifact> {
+    let mut rest = line.strip_prefix("    { ")?.strip_suffix(" },")?;
+    let mut artifact = Artifact::default();
+    let mut keys: Vec<&str> = Vec::new();
+    loop {
+        let (key, after) = rest.split_once(" = ")?;
+        let key_ok = !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+        if !key_ok || keys.contains(&key) {
+            return None;
+        }
+        keys.push(key);
+        let (value, after) = if let Some(quoted) = after.strip_prefix('"') {
+            let end = quoted.find('"')?;
+            let value = &quoted[..end];
+            if value
+                .chars()
+                .any(|ch| ch == '\\' || (ch.is_control() && ch != '\t'))
+            {
+                return None;
+            }
+            (Some(value), &quoted[end + 1..])
+        } else {
+            let end = after.find(", ").unwrap_or(after.len());
+            let number = &after[..end];
+            if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            (None, &after[end..])
+        };
+        let field = match key {
+            "url" => Some(&mut artifact.url),
+            "path" => Some(&mut artifact.path),
+            "filename" => Some(&mut artifact.filename),
+            _ => None,
+        };
+        if let Some(field) = field {
+            *field = Some(value?.to_string());
+        }
+        if after.is_empty() {
+            return Some(artifact);
+        }
+        rest = after.strip_prefix(", ")?;
+    }
+}
+
+fn parse_full(text: &str) -> Result<Lock, UserError> {
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        version: Option<i64>,
+    }
+    // Check the version first: a lock from a future uv may not parse as this one expects.
+    let head: VersionOnly = parse_toml(text, "uv.lock")?;
+    let version = head.version.ok_or_else(|| {
+        UserError::new("`uv.lock` has no integer `version` field")
+            .hint("run `uv lock` to write a fresh lock file")
+    })?;
+    if version != i64::from(SUPPORTED_VERSION) {
+        return Err(UserError::new(format!(
+            "`uv.lock` has `version = {version}`, but uv-rootless reads version {SUPPORTED_VERSION}"
+        ))
+        .hint("upgrade uv-rootless, or lock with a uv that writes lock version 1"));
+    }
+    parse_toml(text, "uv.lock")
+}
+
+impl Lock {
+    pub fn package(&self, name: &str) -> Option<&Package> {
+        self.package
+            .iter()
+            .find(|package| super::project::normalize(&package.name) == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+version = 1
+revision = 2
+requires-python = ">=3.11"
+
+[[package]]
+name = "demo"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [{ name = "click" }]
+
+[package.metadata]
+requires-dist = [{ name = "click", specifier = ">=8" }]
+
+[[package]]
+name = "click"
+version = "8.1.8"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.pythonhosted.org/click-8.1.8.tar.gz", hash = "sha256:00", size = 1 }
+wheels = [{ url = "https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl", hash = "sha256:00", size = 1 }]
+"#;
+
+    #[test]
+    fn reads_version_1_with_revision() {
+        let lock = parse(MINIMAL).unwrap();
+        assert_eq!(lock.revision, Some(2));
+        assert_eq!(lock.requires_python.as_deref(), Some(">=3.11"));
+        assert_eq!(lock.package.len(), 2);
+        assert_eq!(lock.package("click").unwrap().source.kind(), "registry");
+        assert_eq!(lock.package("demo").unwrap().source.kind(), "editable");
+    }
+
+    #[test]
+    fn reads_version_1_without_revision() {
+        let lock = parse(&MINIMAL.replace("revision = 2\n", "")).unwrap();
+        assert_eq!(lock.revision, None);
+    }
+
+    #[test]
+    fn rejects_other_versions() {
+        let error = parse(&MINIMAL.replace("version = 1\n", "version = 2\n")).unwrap_err();
+        assert!(error.message.contains("`version = 2`"), "{error}");
+    }
+
+    #[test]
+    fn the_fast_path_reads_the_same_lock_as_the_full_parse() {
+        let text = MINIMAL.replace(
+            "wheels = [{ url = \"https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl\", hash = \"sha256:00\", size = 1 }]",
+            "wheels = [\n    { url = \"https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl\", hash = \"sha256:00\", size = 1 },\n    { path = \"wheels/local-1.0-cp313-cp313-linux_x86_64.whl\", filename = \"local-1.0-cp313-cp313-linux_x86_64.whl\" },\n]",
+        );
+        assert!(lift_wheels(&text).is_some());
+        let fast = parse(&text).unwrap();
+        let full = parse_full(&text).unwrap();
+        let wheels = |lock: &Lock| -> Vec<(Option<String>, Option<String>, Option<String>)> {
+            lock.package
+                .iter()
+                .flat_map(|p| {
+                    p.wheels
+                        .iter()
+                        .map(|w| (w.url.clone(), w.path.clone(), w.filename.clone()))
+                })
+                .collect()
+        };
+        assert_eq!(wheels(&fast), wheels(&full));
+        assert_eq!(wheels(&fast).len(), 2);
+    }
+
+    #[test]
+    fn reports_line_and_column_of_bad_toml() {
+        let error = parse("version = 1\n[[package]\nname = 1").unwrap_err();
+        assert!(error.to_string().contains("line 2"), "{error}");
+    }
+}

@@ -1,0 +1,226 @@
+//! Running docker with a bound on every wait, and cleaning up every container a run started.
+
+use crate::error::UserError;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Label on every container a verify run starts, valued with the run's id.
+pub const LABEL: &str = "uv-rootless.verify";
+
+/// What a finished command printed.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub success: bool,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+/// The docker client of one verify run.
+#[derive(Debug, Clone)]
+pub struct Docker {
+    pub program: String,
+    pub run_id: String,
+}
+
+impl Docker {
+    pub fn new(run_id: String) -> Self {
+        let program = std::env::var("UV_ROOTLESS_DOCKER").unwrap_or_else(|_| "docker".into());
+        Docker { program, run_id }
+    }
+
+    /// `docker ARGS`, killed after `timeout`.
+    pub fn run(&self, args: &[&str], timeout: Duration) -> Result<Output, UserError> {
+        self.run_unless_interrupted(args, timeout, true)
+    }
+
+    fn run_unless_interrupted(
+        &self,
+        args: &[&str],
+        timeout: Duration,
+        stop_when_interrupted: bool,
+    ) -> Result<Output, UserError> {
+        if stop_when_interrupted && interrupted() {
+            return Err(UserError::new("interrupted"));
+        }
+        let mut command = Command::new(&self.program);
+        command.args(args).env("DOCKER_BUILDKIT", "1");
+        run_bounded(command, timeout).map_err(|error| match error {
+            RunError::Timeout => UserError::new(format!(
+                "`{} {}` did not finish within {} s",
+                self.program,
+                args.first().copied().unwrap_or_default(),
+                timeout.as_secs()
+            ))
+            .hint("raise the limit with `--timeout`, or look at the engine with `docker ps`"),
+            RunError::Io(error) => {
+                UserError::new(format!("failed to run `{}`: {error}", self.program))
+                    .hint("install Docker, or point `UV_ROOTLESS_DOCKER` at the docker client")
+            }
+        })
+    }
+
+    /// Removes every container this run started. Safe to call more than once.
+    pub fn cleanup(&self) {
+        let filters = [
+            format!("label={LABEL}={}", self.run_id),
+            format!(
+                "label=com.docker.compose.project={}",
+                compose_project(&self.run_id)
+            ),
+        ];
+        for filter in filters {
+            if let Ok(output) = self.run_unless_interrupted(
+                &["ps", "-aq", "--filter", &filter],
+                Duration::from_secs(20),
+                false,
+            ) {
+                let ids: Vec<&str> = output.stdout.split_whitespace().collect();
+                if !ids.is_empty() {
+                    let mut args = vec!["rm", "-f", "-v"];
+                    args.extend(ids);
+                    let _ = self.run_unless_interrupted(&args, Duration::from_secs(60), false);
+                }
+            }
+        }
+    }
+}
+
+/// The compose project name of a run: letters and digits only, as every compose accepts.
+pub fn compose_project(run_id: &str) -> String {
+    format!("uvrootlessverify{}", run_id.replace('-', ""))
+}
+
+/// The run whose containers a Ctrl-C must remove.
+static ACTIVE: OnceLock<Docker> = OnceLock::new();
+
+/// Set on Ctrl-C: from then on every docker call fails at once and no check is reported, so
+/// nothing the interruption itself broke is shown as a failed check.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// On Ctrl-C, remove the run's containers before exiting with 130.
+pub fn cleanup_on_interrupt(docker: &Docker) {
+    if ACTIVE.set(docker.clone()).is_ok() {
+        let _ = ctrlc::set_handler(|| {
+            INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+            if let Some(docker) = ACTIVE.get() {
+                eprintln!("\ninterrupted: removing the containers this run started");
+                docker.cleanup();
+            }
+            std::process::exit(130);
+        });
+    }
+}
+
+#[derive(Debug)]
+pub enum RunError {
+    Timeout,
+    Io(std::io::Error),
+}
+
+/// Runs `command` with its output captured, killing it after `timeout`.
+pub fn run_bounded(mut command: Command, timeout: Duration) -> Result<Output, RunError> {
+    let start = Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(RunError::Io)?;
+    let mut stdout = child.stdout.take().map(reader);
+    let mut stderr = child.stderr.take().map(reader);
+    let status = loop {
+        match child.try_wait().map_err(RunError::Io)? {
+            Some(status) => break status,
+            None if start.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RunError::Timeout);
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let collect = |handle: Option<std::thread::JoinHandle<String>>| {
+        handle.and_then(|h| h.join().ok()).unwrap_or_default()
+    };
+    Ok(Output {
+        success: status.success(),
+        code: status.code(),
+        stdout: collect(stdout.take()),
+        stderr: collect(stderr.take()),
+        elapsed: start.elapsed(),
+    })
+}
+
+fn reader(mut stream: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// The HTTP status of `GET path` on 127.0.0.1:`port`, or None when nothing answers yet.
+pub fn http_status(port: u16, path: &str, timeout: Duration) -> Option<u16> {
+    use std::io::Write;
+    use std::net::{SocketAddr, TcpStream};
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = TcpStream::connect_timeout(&address, timeout).ok()?;
+    stream.set_read_timeout(Some(timeout)).ok()?;
+    stream.set_write_timeout(Some(timeout)).ok()?;
+    let request =
+        format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut head = [0u8; 64];
+    let mut read = 0;
+    while read < 12 {
+        match stream.read(&mut head[read..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => read += n,
+        }
+    }
+    let line = String::from_utf8_lossy(&head[..read]);
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_past_its_limit_is_killed() {
+        let mut command = Command::new("sleep");
+        command.arg("5");
+        let start = Instant::now();
+        assert!(matches!(
+            run_bounded(command, Duration::from_millis(200)),
+            Err(RunError::Timeout)
+        ));
+        assert!(start.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn output_is_captured() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let output = run_bounded(command, Duration::from_secs(5)).unwrap();
+        assert_eq!(output.stdout, "out\n");
+        assert_eq!(output.stderr, "err\n");
+        assert_eq!(output.code, Some(3));
+    }
+
+    #[test]
+    fn nothing_listening_is_none() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        assert_eq!(http_status(port, "/", Duration::from_millis(200)), None);
+    }
+}

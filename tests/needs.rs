@@ -1,0 +1,142 @@
+//! Build needs and install options read from the project: extras, groups, sources outside the
+//! build context. Each error names the file, the field and the fix.
+
+use std::path::{Path, PathBuf};
+use uv_rootless::settings::Flags;
+
+fn fixture_copy(tag: &str) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/build-needs");
+    let target =
+        std::env::temp_dir().join(format!("uv-rootless-needs-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&target);
+    copy(&source, &target);
+    target
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.is_dir() {
+            copy(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+fn error_after(tag: &str, edit: impl FnOnce(&Path)) -> uv_rootless::error::UserError {
+    let dir = fixture_copy(tag);
+    edit(&dir);
+    let error = uv_rootless::app::load(&dir, Flags::default()).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    error
+}
+
+fn replace(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {file}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn the_fixture_plans_git_secrets_extras_and_groups() {
+    let dir = fixture_copy("plan");
+    let plan = uv_rootless::app::load(&dir, Flags::default()).unwrap().plan;
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(plan.needs.system_packages, vec!["git".to_string()]);
+    assert_eq!(plan.needs.git_packages, vec!["tinylib".to_string()]);
+    assert!(!plan.needs.ssh);
+    assert_eq!(plan.needs.indexes.len(), 1);
+    assert_eq!(plan.needs.indexes[0].env_prefix, "UV_INDEX_INTERNAL");
+    assert_eq!(
+        plan.layout.sync_options,
+        ["--extra", "fast", "--group", "observability"]
+            .map(String::from)
+            .to_vec()
+    );
+}
+
+#[test]
+fn an_unknown_extra_is_an_error() {
+    let error = error_after("extra", |dir| {
+        replace(
+            dir,
+            "pyproject.toml",
+            "extras = [\"fast\"]",
+            "extras = [\"turbo\"]",
+        )
+    });
+    assert!(error.message.contains("`turbo`"), "{error}");
+    assert!(
+        error.hints.iter().any(|hint| hint.contains("`fast`")),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn the_dev_group_never_goes_in() {
+    let error = error_after("dev", |dir| {
+        replace(
+            dir,
+            "pyproject.toml",
+            "groups = [\"observability\"]",
+            "groups = [\"dev\"]",
+        )
+    });
+    assert!(error.message.contains("`dev`"), "{error}");
+}
+
+#[test]
+fn an_undefined_group_is_an_error() {
+    let error = error_after("group", |dir| {
+        replace(
+            dir,
+            "pyproject.toml",
+            "groups = [\"observability\"]",
+            "groups = [\"metrics\"]",
+        )
+    });
+    assert!(error.message.contains("`metrics`"), "{error}");
+}
+
+#[test]
+fn ssh_git_sources_mount_the_agent() {
+    let dir = fixture_copy("ssh");
+    replace(
+        &dir,
+        "uv.lock",
+        "source = { git = \"https://git.example.com/team/tinylib",
+        "source = { git = \"ssh://git@git.example.com/team/tinylib",
+    );
+    let loaded = uv_rootless::app::load(&dir, Flags::default()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(loaded.plan.needs.ssh);
+    assert_eq!(loaded.plan.needs.system_packages, ["git", "openssh-client"]);
+    let dockerfile = &loaded.rendered[0].content;
+    assert_eq!(
+        dockerfile.matches("--mount=type=ssh").count(),
+        2,
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("docker build --ssh default"),
+        "{dockerfile}"
+    );
+}
+
+#[test]
+fn a_path_source_outside_the_project_is_an_error() {
+    let error = error_after("outside", |dir| {
+        replace(
+            dir,
+            "uv.lock",
+            "source = { registry = \"https://pypi.internal.example/simple\" }",
+            "source = { editable = \"../internal-lib\" }",
+        )
+    });
+    assert!(error.message.contains("`../internal-lib`"), "{error}");
+    assert!(error.message.contains("build context"), "{error}");
+}

@@ -1,0 +1,121 @@
+//! Every generated file, for every example and every base, as a snapshot; and one
+//! `explain --format json` per example. Read them as a user would: they are the output.
+
+mod common;
+
+use std::path::Path;
+use uv_rootless::app;
+use uv_rootless::read::config::BaseId;
+use uv_rootless::settings::Flags;
+
+const EXAMPLES: &[&str] = &[
+    "cli-hello",
+    "fastapi-service",
+    "flask-gunicorn",
+    "newer-python",
+    "workspace",
+];
+
+fn example(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+}
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.add_filter(
+        &common::regex_escape(&format!("uv-rootless {}", env!("CARGO_PKG_VERSION"))),
+        "uv-rootless [VERSION]",
+    );
+    settings.add_filter(
+        &common::regex_escape(&format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"))),
+        "\"version\": \"[VERSION]\"",
+    );
+    settings
+}
+
+#[test]
+fn every_output_of_every_example_on_every_base() {
+    let settings = settings();
+    for name in EXAMPLES {
+        for base in BaseId::ALL {
+            // The examples record no base of their own: the flag chooses, as `init --base` would.
+            let flags = Flags {
+                base: Some(base),
+                ..Flags::default()
+            };
+            let loaded = app::load(&example(name), flags)
+                .unwrap_or_else(|error| panic!("{name} on {base}: {error}"));
+            for rendered in &loaded.rendered {
+                let file = rendered.path.replace('/', "_");
+                settings.bind(|| {
+                    insta::assert_snapshot!(format!("{name}__{base}__{file}"), rendered.content);
+                });
+            }
+        }
+    }
+}
+
+/// Hand-written projects for what the examples do not show (private index, git, extras, groups).
+const FIXTURES: &[&str] = &["build-needs"];
+
+#[test]
+fn every_output_of_every_fixture_project_on_every_base() {
+    let settings = settings();
+    for name in FIXTURES {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/projects")
+            .join(name);
+        for base in BaseId::ALL {
+            let flags = Flags {
+                base: Some(base),
+                ..Flags::default()
+            };
+            let loaded = app::load(&path, flags).unwrap_or_else(|error| panic!("{name}: {error}"));
+            for rendered in &loaded.rendered {
+                let file = rendered.path.replace('/', "_");
+                settings.bind(|| {
+                    insta::assert_snapshot!(
+                        format!("fixture-{name}__{base}__{file}"),
+                        rendered.content
+                    );
+                });
+            }
+        }
+    }
+}
+
+#[test]
+fn explain_json_of_every_example() {
+    let settings = settings();
+    for name in EXAMPLES {
+        let loaded = app::load(&example(name), Flags::default()).unwrap();
+        let json = uv_rootless::explain::json(&loaded.plan).unwrap();
+        settings.bind(|| insta::assert_snapshot!(format!("{name}__explain.json"), json));
+    }
+}
+
+#[test]
+fn rendering_twice_gives_identical_bytes() {
+    for name in EXAMPLES {
+        let first = app::load(&example(name), Flags::default()).unwrap();
+        let second = app::load(&example(name), Flags::default()).unwrap();
+        assert_eq!(first.rendered, second.rendered, "{name}");
+    }
+}
+
+#[test]
+fn committed_example_outputs_are_current() {
+    // Each example carries its generated files, as a user's repository would: `check` passes.
+    for name in EXAMPLES {
+        let (_, stale) = app::check(&example(name)).unwrap();
+        let paths: Vec<&str> = stale.iter().map(|file| file.path.as_str()).collect();
+        assert!(
+            stale.is_empty(),
+            "{name}: stale {paths:?}; run `cargo run -- generate examples/{name}`"
+        );
+    }
+}
