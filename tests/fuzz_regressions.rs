@@ -1,7 +1,5 @@
 //! Inputs the fuzz targets in `fuzz/` found to break a reader, kept as tests (`bash
-//! tests/fuzz/run` runs the targets). A test marked `#[ignore = "bug: ..."]` fails until the fix
-//! it names lands in `src/`; then remove the mark (and, for the `uv.lock` fast path, the
-//! `known_divergence` filter in `fuzz/fuzz_targets/lock.rs`).
+//! tests/fuzz/run` runs the targets). Each failed before its fix in `src/`.
 
 use std::path::PathBuf;
 use uv_rootless::read::lock::{self, Lock};
@@ -220,13 +218,10 @@ fn lock_fast_path_rejects_invalid_wheel_blocks() {
     ));
 }
 
-/// The project the `read_project` regressions start from reads fine: their errors come from
-/// the one change each makes.
 /// TOML forbids leading zeros in an integer (`size = 01`); the fast path's wheel scanner took
 /// any run of digits, so it read a lock from text the full parse rejects. Found by the `lock`
 /// target's strict comparison after the fixes above.
 #[test]
-#[ignore = "bug: lock::wheel_line accepts an integer with a leading zero (size = 01), which is not TOML"]
 fn lock_fast_path_rejects_an_integer_with_a_leading_zero() {
     assert_rejected(&format!(
         "{HEAD}wheels = [\n    {{ url = \"https://files.example/a.whl\", size = 01 }},\n]\n"
@@ -253,6 +248,8 @@ fn lock_sdist_lines_agree_with_the_full_parse() {
     ));
 }
 
+/// The project the `read_project` regressions start from reads fine: their errors come from
+/// the one change each makes.
 #[test]
 fn the_base_project_of_the_read_project_regressions_reads() {
     let project = TempProject::new("base", &[("pyproject.toml", PYPROJECT), ("uv.lock", LOCK)]);

@@ -5,22 +5,31 @@
 use super::base::BaseEntry;
 use crate::error::UserError;
 use crate::model::{IndexSecret, Needs};
-use crate::read::lock::Lock;
+use crate::read::lock::{Lock, Package};
 use crate::read::project::normalize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Every package the app installs, following the lock's dependency edges from `start`
 /// (markers ignored: a superset, which is what build needs want).
 pub fn runtime_closure(lock: &Lock, start: &str) -> BTreeSet<String> {
+    // A lock may hold one name several times (forks by marker): each entry adds its edges.
+    let mut by_name: HashMap<String, Vec<&Package>> = HashMap::with_capacity(lock.package.len());
+    for package in &lock.package {
+        by_name
+            .entry(normalize(&package.name))
+            .or_default()
+            .push(package);
+    }
     let mut closure = BTreeSet::new();
     let mut queue = vec![normalize(start)];
     while let Some(name) = queue.pop() {
-        if !closure.insert(name.clone()) {
+        if closure.contains(&name) {
             continue;
         }
-        for package in lock.package.iter().filter(|p| normalize(&p.name) == name) {
+        for package in by_name.get(&name).into_iter().flatten() {
             queue.extend(package.dependencies.iter().map(|d| normalize(&d.name)));
         }
+        closure.insert(name);
     }
     closure
 }

@@ -137,10 +137,6 @@ pub fn parse(text: &str) -> Result<Lock, UserError> {
 /// replaced by `wheels = []`) and, per `[[package]]` in order, the wheels lifted. None when the
 /// text is not exactly as uv writes it; the caller then parses the whole text.
 fn lift_wheels(text: &str) -> Option<(String, Vec<Vec<Artifact>>)> {
-    // uv never writes multi-line strings, whose content could look like a wheels block.
-    if text.contains("\"\"\"") || text.contains("'''") {
-        return None;
-    }
     let mut skeleton = String::with_capacity(text.len() / 4);
     let mut wheels: Vec<Vec<Artifact>> = Vec::new();
     // Whether the current table is a `[[package]]` itself, not one of its sub-tables.
@@ -175,54 +171,74 @@ fn lift_wheels(text: &str) -> Option<(String, Vec<Vec<Artifact>>)> {
         skeleton.push_str(line);
         skeleton.push('\n');
     }
+    // uv never writes multi-line strings, whose content could look like a wheels block. One
+    // could only open in the skeleton: a lifted line is a closed inline table of plain strings.
+    if skeleton.contains("\"\"\"") || skeleton.contains("'''") {
+        return None;
+    }
     Some((skeleton, wheels))
 }
 
 /// One wheel exactly as uv writes it: `    { key = "text", key = 123, ... },` with lowercase
-/// keys, each once, and strings without escapes or control characters. None for anything
-/// else, which the full parse then judges.
+/// keys, each once, and strings of printable ASCII without escapes. None for anything else,
+/// which the full parse then judges.
 fn wheel_line(line: &str) -> Option<Artifact> {
-    let mut rest = line.strip_prefix("    { ")?.strip_suffix(" },")?;
+    let rest = line.strip_prefix("    { ")?.strip_suffix(" },")?;
+    let bytes = rest.as_bytes();
     let mut artifact = Artifact::default();
-    let mut keys: Vec<&str> = Vec::new();
+    let mut seen: [&[u8]; 8] = [&[]; 8];
+    let mut seen_count = 0;
+    let mut at = 0;
     loop {
-        let (key, after) = rest.split_once(" = ")?;
-        let key_ok = !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
-        if !key_ok || keys.contains(&key) {
+        let key_len = bytes[at..]
+            .iter()
+            .position(|&b| !(b.is_ascii_lowercase() || b == b'-'))?;
+        let key = &bytes[at..at + key_len];
+        if key.is_empty() || seen[..seen_count].contains(&key) || seen_count == seen.len() {
             return None;
         }
-        keys.push(key);
-        let (value, after) = if let Some(quoted) = after.strip_prefix('"') {
-            let end = quoted.find('"')?;
-            let value = &quoted[..end];
-            if value
-                .chars()
-                .any(|ch| ch == '\\' || (ch.is_control() && ch != '\t'))
+        seen[seen_count] = key;
+        seen_count += 1;
+        at += key_len;
+        at += bytes[at..].starts_with(b" = ").then_some(3)?;
+        let value = if bytes.get(at) == Some(&b'"') {
+            let start = at + 1;
+            let len = bytes[start..].iter().position(|&b| b == b'"')?;
+            let value = &rest[start..start + len];
+            // Escapes, control characters and non-ASCII: the full parse decides.
+            if !value
+                .bytes()
+                .all(|b| (b' '..=b'~').contains(&b) && b != b'\\')
             {
                 return None;
             }
-            (Some(value), &quoted[end + 1..])
+            at = start + len + 1;
+            Some(value)
         } else {
-            let end = after.find(", ").unwrap_or(after.len());
-            let number = &after[..end];
-            if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+            let len = bytes[at..]
+                .iter()
+                .position(|&b| !b.is_ascii_digit())
+                .unwrap_or(bytes.len() - at);
+            // TOML integers have no leading zero.
+            if len == 0 || (len > 1 && bytes[at] == b'0') {
                 return None;
             }
-            (None, &after[end..])
+            at += len;
+            None
         };
         let field = match key {
-            "url" => Some(&mut artifact.url),
-            "path" => Some(&mut artifact.path),
-            "filename" => Some(&mut artifact.filename),
+            b"url" => Some(&mut artifact.url),
+            b"path" => Some(&mut artifact.path),
+            b"filename" => Some(&mut artifact.filename),
             _ => None,
         };
         if let Some(field) = field {
             *field = Some(value?.to_string());
         }
-        if after.is_empty() {
+        if at == bytes.len() {
             return Some(artifact);
         }
-        rest = after.strip_prefix(", ")?;
+        at += bytes[at..].starts_with(b", ").then_some(2)?;
     }
 }
 

@@ -36,6 +36,16 @@ pub struct Member {
 
 /// PEP 503 normalisation: lowercase, runs of `-`, `_` and `.` become one `-`.
 pub fn normalize(name: &str) -> String {
+    // uv writes names already normalised: keep those as they are, without the char loop.
+    let bytes = name.as_bytes();
+    let plain = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if bytes.first().is_some_and(plain)
+        && bytes.last().is_some_and(plain)
+        && bytes.iter().all(|b| plain(b) || *b == b'-')
+        && !name.contains("--")
+    {
+        return name.to_string();
+    }
     let mut out = String::with_capacity(name.len());
     let mut last_separator = false;
     for ch in name.chars() {
