@@ -135,6 +135,7 @@ fn choices_to_record(flags: &Flags) -> (Vec<Choice>, Vec<&'static str>) {
         package,
         uid,
         gid,
+        platforms,
     } = flags;
     let mut choices = Vec::new();
     let mut remove = Vec::new();
@@ -195,6 +196,14 @@ fn choices_to_record(flags: &Flags) -> (Vec<Choice>, Vec<&'static str>) {
             key: "gid",
             value: Value::from(i64::from(*gid)),
             comment: "Numeric group id the container runs as.",
+        });
+    }
+    if let Some(platforms) = platforms {
+        let array: Array = platforms.iter().map(String::as_str).collect();
+        choices.push(Choice {
+            key: "platforms",
+            value: Value::Array(array),
+            comment: "Docker platforms whose wheels are checked.",
         });
     }
     (choices, remove)

@@ -167,6 +167,10 @@ pub struct ChoiceArgs {
     /// Numeric group id to run as (default: the uid).
     #[arg(long, value_name = "GID")]
     pub gid: Option<u32>,
+    /// Target platform whose wheels are checked: linux/amd64 (default), linux/arm64, or both,
+    /// comma-separated; a package with no wheel for it is built from its sdist.
+    #[arg(long = "platform", value_name = "OS/ARCH", value_delimiter = ',')]
+    pub platforms: Option<Vec<String>>,
 }
 
 impl From<ChoiceArgs> for Flags {
@@ -180,6 +184,7 @@ impl From<ChoiceArgs> for Flags {
             package,
             uid,
             gid,
+            platforms,
         } = args;
         Flags {
             base: base.map(|base| match base {
@@ -193,6 +198,7 @@ impl From<ChoiceArgs> for Flags {
             package,
             uid,
             gid,
+            platforms,
         }
     }
 }

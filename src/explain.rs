@@ -87,8 +87,41 @@ pub fn text(plan: &Plan) -> String {
             format!(", workspace member `{}`", layout.package)
         }
     ));
+    line(
+        &mut out,
+        "platform",
+        &plan.platforms.value.join(", "),
+        &plan.platforms,
+    );
+    for build in &plan.needs.source_builds {
+        out.push_str(&format!(
+            "{:<9} `{}` {} from source on {}: {}{}\n",
+            "builds",
+            build.package,
+            build.version,
+            build.platforms.join(", "),
+            build.why,
+            if build.library.is_empty() {
+                String::new()
+            } else {
+                format!("; links {}", build.library)
+            }
+        ));
+    }
     for reason in &plan.needs.reasons {
         out.push_str(&format!("{:<9} {reason}\n", "needs"));
+    }
+    if !plan.needs.runtime_packages.is_empty() {
+        out.push_str(&format!(
+            "{:<9} in the final stage, the shared libraries {}\n",
+            "needs",
+            plan.needs
+                .runtime_packages
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     for index in &plan.needs.indexes {
         out.push_str(&format!(

@@ -71,6 +71,8 @@ pub struct Plan {
     pub user: Decision<User>,
     pub image: Decision<String>,
     pub layout: Layout,
+    /// Target platforms whose wheels were checked.
+    pub platforms: Decision<Vec<String>>,
     /// What the build stage needs beyond uv.
     pub needs: Needs,
     pub outputs: Outputs,
@@ -89,6 +91,23 @@ pub struct Needs {
     pub reasons: Vec<String>,
     /// Named indexes whose credentials reach uv only through build secrets.
     pub indexes: Vec<IndexSecret>,
+    /// Locked packages the image builds from source, on one target platform or more.
+    pub source_builds: Vec<SourceBuild>,
+    /// Shared libraries the final stage installs for what was built (python-slim only).
+    pub runtime_packages: Vec<String>,
+}
+
+/// A locked package built from source in the build stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceBuild {
+    pub package: String,
+    pub version: String,
+    /// Why, e.g. "no wheel for CPython 3.13 on linux/arm64 (glibc 2.41)".
+    pub why: String,
+    /// The target platforms it is built for.
+    pub platforms: Vec<String>,
+    /// The system library it builds against, from the native-needs table; empty if none known.
+    pub library: String,
 }
 
 /// A named `[[tool.uv.index]]`: its credentials come from two build secrets, read into uv's

@@ -15,6 +15,7 @@ pub struct Flags {
     pub package: Option<String>,
     pub uid: Option<u32>,
     pub gid: Option<u32>,
+    pub platforms: Option<Vec<String>>,
 }
 
 /// A chosen value and its origin.
@@ -39,6 +40,7 @@ pub struct Settings {
     pub uid: Option<Setting<u32>>,
     pub gid: Option<Setting<u32>>,
     pub package: Option<Setting<String>>,
+    pub platforms: Option<Setting<Vec<String>>>,
     pub image: Option<Setting<String>>,
     pub dockerfile: Option<Setting<String>>,
     pub compose: Option<Setting<String>>,
@@ -71,6 +73,7 @@ impl Settings {
             package,
             uid,
             gid,
+            platforms,
         } = flags;
         let ToolConfig {
             base: config_base,
@@ -85,6 +88,7 @@ impl Settings {
             uid: config_uid,
             gid: config_gid,
             package: config_package,
+            platforms: config_platforms,
             image,
             dockerfile,
             compose,
@@ -109,6 +113,7 @@ impl Settings {
             uid: pick(uid, config_uid),
             gid: pick(gid, config_gid),
             package: pick(package, config_package),
+            platforms: pick(platforms, config_platforms),
             image: pick(None, image),
             dockerfile: pick(None, dockerfile),
             compose: pick(None, compose),

@@ -46,8 +46,14 @@ fn the_fixture_plans_git_secrets_extras_and_groups() {
     let dir = fixture_copy("plan");
     let plan = uv_rootless::app::load(&dir, Flags::default()).unwrap().plan;
     std::fs::remove_dir_all(&dir).unwrap();
-    assert_eq!(plan.needs.system_packages, vec!["git".to_string()]);
+    // A git source is built from its checkout: git, and a compiler, as for an sdist.
+    assert_eq!(
+        plan.needs.system_packages,
+        ["gcc", "g++", "libc6-dev", "make", "git"]
+    );
     assert_eq!(plan.needs.git_packages, vec!["tinylib".to_string()]);
+    assert_eq!(plan.needs.source_builds.len(), 1);
+    assert_eq!(plan.needs.source_builds[0].package, "tinylib");
     assert!(!plan.needs.ssh);
     assert_eq!(plan.needs.indexes.len(), 1);
     assert_eq!(plan.needs.indexes[0].env_prefix, "UV_INDEX_INTERNAL");
@@ -114,7 +120,10 @@ fn ssh_git_sources_mount_the_agent() {
     let loaded = uv_rootless::app::load(&dir, Flags::default()).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(loaded.plan.needs.ssh);
-    assert_eq!(loaded.plan.needs.system_packages, ["git", "openssh-client"]);
+    assert_eq!(
+        loaded.plan.needs.system_packages,
+        ["gcc", "g++", "libc6-dev", "make", "git", "openssh-client"]
+    );
     let dockerfile = &loaded.rendered[0].content;
     assert_eq!(
         dockerfile.matches("--mount=type=ssh").count(),

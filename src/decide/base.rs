@@ -26,6 +26,10 @@ pub struct BaseEntry {
     /// Packages that give the build stage git, and an ssh client, with the base's package manager.
     pub git_packages: &'static [&'static str],
     pub ssh_packages: &'static [&'static str],
+    /// A C and C++ toolchain for building sdists; Python's headers come with both bases' Python.
+    pub compiler_packages: &'static [&'static str],
+    /// glibc of the build and final images: the newest `manylinux_X_Y` wheel they run.
+    pub glibc: (u32, u32),
 }
 
 pub const BASES: &[BaseEntry] = &[
@@ -41,6 +45,8 @@ pub const BASES: &[BaseEntry] = &[
         ca_bundle: "",
         git_packages: &["git"],
         ssh_packages: &["openssh-client"],
+        compiler_packages: &["gcc", "g++", "libc6-dev", "make"],
+        glibc: (2, 41),
     },
     BaseEntry {
         id: BaseId::Azurelinux,
@@ -54,6 +60,15 @@ pub const BASES: &[BaseEntry] = &[
         ca_bundle: "/etc/pki/tls/certs/ca-bundle.crt",
         git_packages: &["git"],
         ssh_packages: &["openssh-clients"],
+        compiler_packages: &[
+            "gcc",
+            "gcc-c++",
+            "glibc-devel",
+            "kernel-headers",
+            "binutils",
+            "make",
+        ],
+        glibc: (2, 38),
     },
 ];
 

@@ -4,7 +4,9 @@
 pub mod base;
 pub mod command;
 pub mod names;
+pub mod native;
 pub mod needs;
+pub mod platform;
 pub mod python;
 
 use crate::error::UserError;
@@ -61,7 +63,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         None => Decision::new(base_entry, Source::Default, "the default base"),
     };
 
-    let python = python::decide(files, settings.python.as_ref(), base.value)?;
+    let mut python = python::decide(files, settings.python.as_ref(), base.value)?;
     let app_project = select_app(files, settings)?;
     let project = app_project
         .pyproject
@@ -185,7 +187,72 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     } else {
         app_project.member.clone()
     };
-    let needs = needs::decide(&files.lock, &files.pyproject, &app_name, base.value)?;
+    let platforms = decide_platforms(settings)?;
+    let needs_for = |python: &crate::model::Python| {
+        needs::decide(&needs::Input {
+            lock: &files.lock,
+            pyproject: &files.pyproject,
+            app: &app_name,
+            base: base.value,
+            python,
+            platforms: &platforms.value,
+            extras: settings.extras.as_ref().map_or(&[], |s| s.value.as_slice()),
+            groups: settings.groups.as_ref().map_or(&[], |s| s.value.as_slice()),
+        })
+    };
+    let mut needs = needs_for(&python.value);
+    // Python chosen as "the newest accepted": if the lock's wheels do not cover it, an older
+    // accepted minor that builds fewer packages from source is the better image.
+    let pinned = matches!(
+        python.source,
+        Source::Flag | Source::Config | Source::PythonVersionFile
+    );
+    let builds = |needs: &Result<crate::model::Needs, UserError>| {
+        needs.as_ref().map_or(usize::MAX, |n| n.source_builds.len())
+    };
+    if !pinned && builds(&needs) > 0 {
+        let newest = python.value.clone();
+        let first_reason = python.reason.clone();
+        let names = |needs: &Result<crate::model::Needs, UserError>| -> Vec<String> {
+            needs.as_ref().map_or_else(
+                |_| Vec::new(),
+                |n| n.source_builds.iter().map(|b| b.package.clone()).collect(),
+            )
+        };
+        let newest_builds = names(&needs);
+        for older in python::older_minors(files, base.value, &newest) {
+            let candidate = needs_for(&older);
+            if builds(&candidate) < builds(&needs) {
+                let kept = names(&candidate);
+                let avoided: Vec<String> = newest_builds
+                    .iter()
+                    .filter(|name| !kept.contains(name))
+                    .map(|name| format!("`{name}`"))
+                    .collect();
+                python = Decision::new(
+                    older.clone(),
+                    python.source,
+                    format!(
+                        "{first_reason}, but not {}: {}; {} installs {} from wheels",
+                        newest.minor,
+                        if avoided.is_empty() {
+                            format!("the lock cannot install everything on {}", newest.minor)
+                        } else {
+                            format!(
+                                "the lock has no {} wheel for {}",
+                                newest.minor,
+                                avoided.join(", ")
+                            )
+                        },
+                        older.minor,
+                        if avoided.len() == 1 { "it" } else { "them" },
+                    ),
+                );
+                needs = candidate;
+            }
+        }
+    }
+    let needs = needs?;
     let outputs = decide_outputs(settings)?;
     let base_value = base.value;
     Ok(Plan {
@@ -217,9 +284,45 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         user,
         image,
         layout,
+        platforms,
         needs,
         outputs,
     })
+}
+
+/// Target platforms: `--platform`, else `platforms` in the config, else linux/amd64.
+fn decide_platforms(settings: &Settings) -> Result<Decision<Vec<String>>, UserError> {
+    let Some(setting) = &settings.platforms else {
+        return Ok(Decision::new(
+            vec![platform::DEFAULT_PLATFORM.to_string()],
+            Source::Default,
+            "the default; `--platform linux/arm64` (or both) checks wheels for other targets",
+        ));
+    };
+    let origin = if setting.source == Source::Flag {
+        "`--platform`"
+    } else {
+        "`platforms` in `[tool.uv-rootless]`"
+    };
+    let mut platforms: Vec<String> = Vec::new();
+    for name in &setting.value {
+        platform::machine(name).map_err(|message| {
+            UserError::new(format!("{origin}: {message}"))
+                .hint("the bases publish glibc images for linux/amd64 and linux/arm64")
+        })?;
+        if !platforms.contains(name) {
+            platforms.push(name.clone());
+        }
+    }
+    if platforms.is_empty() {
+        return Err(UserError::new(format!("{origin} names no platform"))
+            .hint("name at least one of `linux/amd64`, `linux/arm64`"));
+    }
+    Ok(Decision::new(
+        platforms,
+        setting.source,
+        format!("chosen with {origin}"),
+    ))
 }
 
 /// The root, or the workspace member chosen with `--package` (or the only runnable one).

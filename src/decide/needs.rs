@@ -3,6 +3,7 @@
 //! project directory is the Docker build context.
 
 use super::base::BaseEntry;
+use super::{native, platform};
 use crate::error::UserError;
 use crate::model::{IndexSecret, Needs};
 use crate::read::lock::{Lock, Package};
@@ -34,12 +35,27 @@ pub fn runtime_closure(lock: &Lock, start: &str) -> BTreeSet<String> {
     closure
 }
 
-pub fn decide(
-    lock: &Lock,
-    pyproject: &crate::read::pyproject::PyProject,
-    app: &str,
-    base: &BaseEntry,
-) -> Result<Needs, UserError> {
+/// What `decide` reads.
+pub struct Input<'a> {
+    pub lock: &'a Lock,
+    pub pyproject: &'a crate::read::pyproject::PyProject,
+    /// The package the app is (normalised).
+    pub app: &'a str,
+    pub base: &'a BaseEntry,
+    pub python: &'a crate::model::Python,
+    pub platforms: &'a [String],
+    pub extras: &'a [String],
+    pub groups: &'a [String],
+}
+
+pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
+    let Input {
+        lock,
+        pyproject,
+        app,
+        base,
+        ..
+    } = *input;
     for package in &lock.package {
         let source = &package.source;
         let local = source
@@ -100,6 +116,52 @@ pub fn decide(
                 .into(),
         );
     }
+    let source_builds = source_builds(input)?;
+    let mut runtime_packages: Vec<String> = Vec::new();
+    let mut source_builds_out = Vec::new();
+    for mut build in source_builds {
+        if let Some(need) = native::lookup(&build.package) {
+            build.library = need.library.to_string();
+            let runtime = need.runtime_packages(base.id);
+            if !runtime.is_empty() && !base.runtime_has_shell {
+                return Err(UserError::new(format!(
+                    "`{}` {} is built from source ({}) and then needs {} at run time, which the {} final stage cannot install",
+                    build.package, build.version, build.why, need.library, base.title
+                ))
+                .detail("that final stage is distroless: no package manager, no shell")
+                .hint(format!("depend on {} instead", need.alternative))
+                .hint("or use `--base python-slim`, whose final stage installs the library"));
+            }
+            add_unique(&mut system_packages, need.build_packages(base.id));
+            add_unique(&mut runtime_packages, runtime);
+        }
+        source_builds_out.push(build);
+    }
+    if !source_builds_out.is_empty() {
+        // Compiler first, then the libraries' headers.
+        let mut packages: Vec<String> = Vec::new();
+        add_unique(&mut packages, base.compiler_packages);
+        for package in system_packages.drain(..) {
+            if !packages.contains(&package) {
+                packages.push(package);
+            }
+        }
+        system_packages = packages;
+        reasons.push(format!(
+            "a compiler to build {} from source",
+            source_builds_out
+                .iter()
+                .map(|b| format!("`{}`", b.package))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        for build in source_builds_out.iter().filter(|b| !b.library.is_empty()) {
+            reasons.push(format!(
+                "the headers of {} for `{}`",
+                build.library, build.package
+            ));
+        }
+    }
     let indexes = index_secrets(pyproject)?;
     Ok(Needs {
         system_packages,
@@ -107,7 +169,61 @@ pub fn decide(
         ssh,
         reasons,
         indexes,
+        source_builds: source_builds_out,
+        runtime_packages,
     })
+}
+
+fn add_unique(to: &mut Vec<String>, packages: &[&str]) {
+    for package in packages {
+        if !to.iter().any(|p| p == package) {
+            to.push(package.to_string());
+        }
+    }
+}
+
+/// The packages built from source on any target platform.
+fn source_builds(input: &Input<'_>) -> Result<Vec<crate::model::SourceBuild>, UserError> {
+    let minor = input
+        .python
+        .minor
+        .strip_prefix("3.")
+        .and_then(|m| m.parse::<u32>().ok())
+        .unwrap_or_default();
+    let python_full = if input.python.version.matches('.').count() >= 2 {
+        input.python.version.clone()
+    } else {
+        format!("{}.999", input.python.minor)
+    };
+    let mut targets = Vec::new();
+    for name in input.platforms {
+        let machine = platform::machine(name).map_err(UserError::new)?;
+        targets.push(platform::Target {
+            platform: name.clone(),
+            machine,
+            python_minor: minor,
+            python_full: python_full.clone(),
+            glibc: input.base.glibc,
+        });
+    }
+    let uv = input.pyproject.tool_uv();
+    platform::source_builds(
+        &platform::Input {
+            lock: input.lock,
+            app: input.app,
+            extras: input.extras,
+            groups: input.groups,
+            no_binary: uv.and_then(|uv| uv.no_binary).unwrap_or(false),
+            no_binary_packages: uv
+                .map(|uv| uv.no_binary_package.as_slice())
+                .unwrap_or_default(),
+            no_build: uv.and_then(|uv| uv.no_build).unwrap_or(false),
+            no_build_packages: uv
+                .map(|uv| uv.no_build_package.as_slice())
+                .unwrap_or_default(),
+        },
+        &targets,
+    )
 }
 
 /// Named indexes from `[[tool.uv.index]]`, with the build secrets that carry their credentials.

@@ -136,6 +136,25 @@ pub fn decide(
     }
 }
 
+/// Older minors than `chosen` that the base offers and `requires-python` accepts, newest
+/// first: the fallbacks when the newest lacks wheels for what the lock installs.
+pub fn older_minors(files: &ProjectFiles, base: &BaseEntry, chosen: &Python) -> Vec<Python> {
+    let Ok((requires_python, _)) = requires_python(files) else {
+        return Vec::new();
+    };
+    base.python_minors
+        .iter()
+        .rev()
+        .skip_while(|minor| **minor != chosen.minor)
+        .skip(1)
+        .filter(|minor| requires_python.as_ref().is_none_or(|s| accepts(s, minor)))
+        .map(|minor| Python {
+            version: minor.to_string(),
+            minor: minor.to_string(),
+        })
+        .collect()
+}
+
 /// The lock's `requires-python` (what uv resolved for), else the root `pyproject.toml`'s.
 fn requires_python(
     files: &ProjectFiles,

@@ -70,6 +70,8 @@ pub struct ToolConfig {
     pub gid: Option<u32>,
     /// Workspace member to build.
     pub package: Option<String>,
+    /// Docker platforms whose wheels are checked: `linux/amd64`, `linux/arm64`.
+    pub platforms: Option<Vec<String>>,
     /// Image name and tag.
     pub image: Option<String>,
     /// Where to write the Dockerfile, relative to the project.

@@ -32,6 +32,7 @@ pub struct Manifest {
 
 /// One `[[package]]`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Package {
     pub name: String,
     pub version: Option<String>,
@@ -42,6 +43,12 @@ pub struct Package {
     pub wheels: Vec<Artifact>,
     #[serde(default)]
     pub dependencies: Vec<Dependency>,
+    /// `[package.optional-dependencies]`: the edges each extra adds.
+    #[serde(default)]
+    pub optional_dependencies: BTreeMap<String, Vec<Dependency>>,
+    /// `[package.dev-dependencies]`: the edges of each dependency group, `dev` among them.
+    #[serde(default)]
+    pub dev_dependencies: BTreeMap<String, Vec<Dependency>>,
     pub metadata: Option<Metadata>,
 }
 
@@ -92,6 +99,8 @@ pub struct Artifact {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Dependency {
     pub name: String,
+    /// Set when the lock holds several versions of `name` (a fork by marker).
+    pub version: Option<String>,
     pub extra: Option<Vec<String>>,
     pub marker: Option<String>,
 }

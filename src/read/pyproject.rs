@@ -67,6 +67,16 @@ pub struct ToolUv {
     #[serde(default)]
     pub index: Vec<Index>,
     pub dev_dependencies: Option<Vec<String>>,
+    /// Build every package from its sdist (`true`), never using a wheel.
+    pub no_binary: Option<bool>,
+    /// Packages built from their sdist, never installed from a wheel.
+    #[serde(default)]
+    pub no_binary_package: Vec<String>,
+    /// Never build an sdist: every package needs a wheel.
+    pub no_build: Option<bool>,
+    /// Packages that must come from a wheel.
+    #[serde(default)]
+    pub no_build_package: Vec<String>,
 }
 
 /// One entry of `[tool.uv.sources]`: a table, or a list of tables with markers.

@@ -1,0 +1,122 @@
+//! Known native needs: packages whose sdist links a system library. Building one from source
+//! needs the library's headers in the build stage and the library itself in the final stage.
+//! A new entry is a row here; names are the base's own package names (checked against Debian
+//! trixie's and Azure Linux 3.0's package lists).
+
+use crate::read::config::BaseId;
+
+/// One system library that some Python packages build against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NativeNeed {
+    /// PEP 503 names of the Python packages whose sdist needs it.
+    pub packages: &'static [&'static str],
+    /// The library, for people.
+    pub library: &'static str,
+    /// Headers and tools for the build stage, per base.
+    pub build: &'static [(BaseId, &'static [&'static str])],
+    /// The shared library for the final stage, per base.
+    pub runtime: &'static [(BaseId, &'static [&'static str])],
+    /// The wheel-only alternative, for the error a base without a package manager gives.
+    pub alternative: &'static str,
+}
+
+pub const NATIVE_NEEDS: &[NativeNeed] = &[
+    NativeNeed {
+        packages: &["psycopg2", "psycopg-c"],
+        library: "libpq (PostgreSQL client)",
+        build: &[
+            (BaseId::PythonSlim, &["libpq-dev"]),
+            (BaseId::Azurelinux, &["libpq-devel"]),
+        ],
+        runtime: &[
+            (BaseId::PythonSlim, &["libpq5"]),
+            (BaseId::Azurelinux, &["libpq"]),
+        ],
+        alternative: "`psycopg2-binary` or `psycopg[binary]`, which ship wheels with libpq inside",
+    },
+    NativeNeed {
+        packages: &["mysqlclient"],
+        library: "the MariaDB/MySQL client library",
+        build: &[(
+            BaseId::PythonSlim,
+            &["default-libmysqlclient-dev", "pkg-config"],
+        )],
+        runtime: &[(BaseId::PythonSlim, &["libmariadb3"])],
+        alternative: "`pymysql`, which is pure Python",
+    },
+    NativeNeed {
+        packages: &["python-ldap"],
+        library: "OpenLDAP and SASL",
+        build: &[(BaseId::PythonSlim, &["libldap-dev", "libsasl2-dev"])],
+        runtime: &[(BaseId::PythonSlim, &["libldap2"])],
+        alternative: "`ldap3`, which is pure Python",
+    },
+    NativeNeed {
+        packages: &["lxml"],
+        library: "libxml2 and libxslt",
+        build: &[(BaseId::PythonSlim, &["libxml2-dev", "libxslt1-dev"])],
+        runtime: &[(BaseId::PythonSlim, &["libxml2", "libxslt1.1"])],
+        alternative: "a Python version and platform that lxml publishes wheels for",
+    },
+    NativeNeed {
+        packages: &["cffi"],
+        library: "libffi",
+        build: &[
+            (BaseId::PythonSlim, &["libffi-dev"]),
+            (BaseId::Azurelinux, &["libffi-devel"]),
+        ],
+        runtime: &[(BaseId::PythonSlim, &["libffi8"])],
+        alternative: "a Python version and platform that cffi publishes wheels for",
+    },
+];
+
+/// The entry for a PEP 503 package name.
+pub fn lookup(package: &str) -> Option<&'static NativeNeed> {
+    NATIVE_NEEDS
+        .iter()
+        .find(|need| need.packages.contains(&package))
+}
+
+impl NativeNeed {
+    pub fn build_packages(&self, base: BaseId) -> &'static [&'static str] {
+        column(self.build, base)
+    }
+
+    pub fn runtime_packages(&self, base: BaseId) -> &'static [&'static str] {
+        column(self.runtime, base)
+    }
+}
+
+fn column(
+    rows: &'static [(BaseId, &'static [&'static str])],
+    base: BaseId,
+) -> &'static [&'static str] {
+    rows.iter()
+        .find(|(id, _)| *id == base)
+        .map(|(_, packages)| *packages)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_normalised_and_listed_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for need in NATIVE_NEEDS {
+            assert!(!need.build.is_empty(), "{}", need.library);
+            for name in need.packages {
+                assert_eq!(crate::read::project::normalize(name), *name);
+                assert!(seen.insert(*name), "{name} twice");
+            }
+        }
+        assert_eq!(
+            lookup("psycopg2")
+                .unwrap()
+                .build_packages(BaseId::PythonSlim),
+            ["libpq-dev"]
+        );
+        assert!(lookup("requests").is_none());
+    }
+}
