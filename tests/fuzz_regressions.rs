@@ -49,7 +49,6 @@ fn assert_read_project_errs(name: &str, files: &[(&str, &str)]) {
 /// other character: `foo-~=1.0`, `foo_ >=1`. The fuzzer's input was a corpus pyproject with
 /// `"ibm-watsoixna-~=1.3.39"` in an optional dependency.
 #[test]
-
 fn requirement_name_ending_in_a_separator_is_an_error_not_a_panic() {
     for requirement in [
         "ibm-watsoixna-~=1.3.39",
@@ -72,6 +71,29 @@ fn requirement_name_ending_in_a_separator_is_an_error_not_a_panic() {
             ),
             ("uv.lock", LOCK),
         ],
+    );
+}
+
+/// The same panic in `parse_extras_cursor` (`expect("`ExtraName` validation should match PEP
+/// 508 parsing")`) on an extra that ends in a separator: `lerobot[pyserial-`. Found by the
+/// `pyproject` target from lerobot's corpus manifest, with `-dep]` erased.
+#[test]
+fn extra_ending_in_a_separator_is_an_error_not_a_panic() {
+    for requirement in [
+        "lerobot[pyserial-",
+        "lerobot[pyserial-]",
+        "foo[a_, b]",
+        "foo [a.] >=1",
+        "foo[ok, bad- ]",
+    ] {
+        match std::panic::catch_unwind(|| requirement_name(requirement, "project.dependencies")) {
+            Ok(result) => assert!(result.is_err(), "{requirement:?} accepted: {result:?}"),
+            Err(_) => panic!("requirement_name panicked on {requirement:?}"),
+        }
+    }
+    assert_eq!(
+        requirement_name("foo[a-b, c.d] >=1", "project.dependencies").unwrap(),
+        "foo"
     );
 }
 

@@ -123,16 +123,28 @@ pub struct RequiresDist {
 
 /// Parses `uv.lock` and checks its format version.
 ///
-/// Most of a large lock is its `wheels = [...]` arrays, one wheel a line as uv writes them. The
-/// fast path lifts those blocks out with a line scanner, keeping each wheel's URL, path and
-/// file name, and parses the rest; any text not in uv's canonical layout takes the full parse.
+/// Most of a large lock is its `wheels = [...]` arrays, one wheel a line as uv writes them, and
+/// its one-line `sdist = { ... }` tables. The fast path lifts those out with a line scanner,
+/// keeping each artifact's URL, path and file name, and parses the rest; any text not in uv's
+/// canonical layout takes the full parse.
 pub fn parse(text: &str) -> Result<Lock, UserError> {
-    if let Some((skeleton, wheels)) = lift_wheels(text) {
+    if let Some((skeleton, lifted)) = lift_artifacts(text) {
         if let Ok(mut lock) = toml::from_str::<Lock>(&skeleton) {
-            if lock.version == SUPPORTED_VERSION && lock.package.len() == wheels.len() {
-                for (package, wheels) in lock.package.iter_mut().zip(wheels) {
+            // A lifted sdist beside one the skeleton still has is a duplicate key: the full
+            // parse reports it.
+            let duplicate = lock
+                .package
+                .iter()
+                .zip(&lifted)
+                .any(|(package, lifted)| package.sdist.is_some() && lifted.sdist.is_some());
+            if lock.version == SUPPORTED_VERSION && lock.package.len() == lifted.len() && !duplicate
+            {
+                for (package, lifted) in lock.package.iter_mut().zip(lifted) {
                     if package.wheels.is_empty() {
-                        package.wheels = wheels;
+                        package.wheels = lifted.wheels;
+                    }
+                    if lifted.sdist.is_some() {
+                        package.sdist = lifted.sdist;
                     }
                 }
                 return Ok(lock);
@@ -142,12 +154,20 @@ pub fn parse(text: &str) -> Result<Lock, UserError> {
     parse_full(text)
 }
 
-/// Splits multi-line `wheels = [` blocks out of the text: the text without them (each block
-/// replaced by `wheels = []`) and, per `[[package]]` in order, the wheels lifted. None when the
-/// text is not exactly as uv writes it; the caller then parses the whole text.
-fn lift_wheels(text: &str) -> Option<(String, Vec<Vec<Artifact>>)> {
+/// What the line scanner took out of one `[[package]]`.
+#[derive(Default)]
+struct Lifted {
+    wheels: Vec<Artifact>,
+    sdist: Option<Artifact>,
+}
+
+/// Splits multi-line `wheels = [` blocks and one-line `sdist = { ... }` tables out of the text:
+/// the text without them (each wheels block replaced by `wheels = []`) and, per `[[package]]`
+/// in order, what was lifted. None when the text is not exactly as uv writes it; the caller
+/// then parses the whole text.
+fn lift_artifacts(text: &str) -> Option<(String, Vec<Lifted>)> {
     let mut skeleton = String::with_capacity(text.len() / 4);
-    let mut wheels: Vec<Vec<Artifact>> = Vec::new();
+    let mut wheels: Vec<Lifted> = Vec::new();
     // Whether the current table is a `[[package]]` itself, not one of its sub-tables.
     let mut in_package = false;
     let mut lines = text.lines();
@@ -155,21 +175,33 @@ fn lift_wheels(text: &str) -> Option<(String, Vec<Vec<Artifact>>)> {
         if line.starts_with('[') {
             in_package = line == "[[package]]";
             if in_package {
-                wheels.push(Vec::new());
+                wheels.push(Lifted::default());
+            }
+        }
+        if in_package {
+            if let Some(rest) = line.strip_prefix("sdist = { ") {
+                let current = wheels.last_mut()?;
+                if current.sdist.is_some() {
+                    return None;
+                }
+                current.sdist = Some(inline_table(rest.strip_suffix(" }")?)?);
+                continue;
             }
         }
         if line == "wheels = [" {
             if !in_package {
                 return None;
             }
-            let current = wheels.last_mut()?;
+            let current = &mut wheels.last_mut()?.wheels;
             let mut closed = false;
             for entry in lines.by_ref() {
                 if entry == "]" {
                     closed = true;
                     break;
                 }
-                current.push(wheel_line(entry)?);
+                current.push(inline_table(
+                    entry.strip_prefix("    { ")?.strip_suffix(" },")?,
+                )?);
             }
             if !closed {
                 return None;
@@ -188,11 +220,10 @@ fn lift_wheels(text: &str) -> Option<(String, Vec<Vec<Artifact>>)> {
     Some((skeleton, wheels))
 }
 
-/// One wheel exactly as uv writes it: `    { key = "text", key = 123, ... },` with lowercase
-/// keys, each once, and strings of printable ASCII without escapes. None for anything else,
-/// which the full parse then judges.
-fn wheel_line(line: &str) -> Option<Artifact> {
-    let rest = line.strip_prefix("    { ")?.strip_suffix(" },")?;
+/// The inside of an inline table exactly as uv writes a wheel or an sdist: `key = "text", key =
+/// 123, ...` with lowercase keys, each once, and strings of printable ASCII without escapes.
+/// None for anything else, which the full parse then judges.
+fn inline_table(rest: &str) -> Option<Artifact> {
     let bytes = rest.as_bytes();
     let mut artifact = Artifact::default();
     let mut seen: [&[u8]; 8] = [&[]; 8];
@@ -212,17 +243,13 @@ fn wheel_line(line: &str) -> Option<Artifact> {
         at += bytes[at..].starts_with(b" = ").then_some(3)?;
         let value = if bytes.get(at) == Some(&b'"') {
             let start = at + 1;
-            let len = bytes[start..].iter().position(|&b| b == b'"')?;
-            let value = &rest[start..start + len];
             // Escapes, control characters and non-ASCII: the full parse decides.
-            if !value
-                .bytes()
-                .all(|b| (b' '..=b'~').contains(&b) && b != b'\\')
-            {
+            let end = plain_run(bytes, start);
+            if bytes.get(end) != Some(&b'"') {
                 return None;
             }
-            at = start + len + 1;
-            Some(value)
+            at = end + 1;
+            Some(&rest[start..end])
         } else {
             let len = bytes[at..]
                 .iter()
@@ -249,6 +276,36 @@ fn wheel_line(line: &str) -> Option<Artifact> {
         }
         at += bytes[at..].starts_with(b", ").then_some(2)?;
     }
+}
+
+/// The end of the run of plain bytes (printable ASCII other than `"` and `\`) that starts at
+/// `from`: eight bytes at a time while none of them can end it, then byte by byte.
+fn plain_run(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `v` is zero; may also flag bytes above a zero byte, which the
+    // byte-by-byte loop then settles.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let stop = zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+            | zero(x ^ (ONES * 0x7f))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | (x & HIGH);
+        if stop != 0 {
+            break;
+        }
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if b == b'"' || b == b'\\' || !(b' '..=b'~').contains(&b) {
+            break;
+        }
+        at += 1;
+    }
+    at
 }
 
 fn parse_full(text: &str) -> Result<Lock, UserError> {
@@ -333,7 +390,7 @@ wheels = [{ url = "https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl",
             "wheels = [{ url = \"https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl\", hash = \"sha256:00\", size = 1 }]",
             "wheels = [\n    { url = \"https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl\", hash = \"sha256:00\", size = 1 },\n    { path = \"wheels/local-1.0-cp313-cp313-linux_x86_64.whl\", filename = \"local-1.0-cp313-cp313-linux_x86_64.whl\" },\n]",
         );
-        assert!(lift_wheels(&text).is_some());
+        assert!(lift_artifacts(&text).is_some());
         let fast = parse(&text).unwrap();
         let full = parse_full(&text).unwrap();
         let wheels = |lock: &Lock| -> Vec<(Option<String>, Option<String>, Option<String>)> {
@@ -348,6 +405,33 @@ wheels = [{ url = "https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl",
         };
         assert_eq!(wheels(&fast), wheels(&full));
         assert_eq!(wheels(&fast).len(), 2);
+    }
+
+    #[test]
+    fn plain_run_stops_where_the_byte_loop_would() {
+        let naive = |bytes: &[u8], from: usize| {
+            bytes[from..]
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || !(b' '..=b'~').contains(&b))
+                .map_or(bytes.len(), |i| from + i)
+        };
+        let stops: Vec<u8> = (0u8..=255).filter(|b| naive(&[*b], 0) == 0).collect();
+        assert_eq!(stops.len(), 256 - 95 + 2);
+        for len in 0..24 {
+            for at in 0..len {
+                for &stop in &stops {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = stop;
+                    for from in 0..=len {
+                        assert_eq!(
+                            plain_run(&bytes, from),
+                            naive(&bytes, from),
+                            "{bytes:?} {from}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -359,6 +359,22 @@ pub fn requirement_name(requirement: &str, field: &str) -> Result<String, UserEr
             serde_json::to_string(&name).unwrap_or_default()
         )));
     }
+    // Extras too: pep508_rs panics on an extra that ends in a separator (`pkg[extra-]`).
+    let after_name = requirement.trim_start()[name.len()..].trim_start();
+    if let Some(extras) = after_name.strip_prefix('[') {
+        let extras = extras.split(']').next().unwrap_or_default();
+        for extra in extras.split(',').map(str::trim) {
+            let identifier = extra
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+            if identifier && extra.ends_with(['-', '_', '.']) {
+                return Err(invalid(format!(
+                    "an extra starts and ends with a letter or digit, not {}",
+                    serde_json::to_string(extra).unwrap_or_default()
+                )));
+            }
+        }
+    }
     Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement)
         .map(|parsed| parsed.name.to_string())
         .map_err(|error| invalid(error.to_string()))
