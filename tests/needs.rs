@@ -149,3 +149,63 @@ fn a_path_source_outside_the_project_is_an_error() {
     assert!(error.message.contains("`../internal-lib`"), "{error}");
     assert!(error.message.contains("build context"), "{error}");
 }
+
+/// A package from the native-needs table built from its sdist: its headers in the build
+/// stage, its shared library in python-slim's final stage; Azure Linux's distroless final
+/// stage cannot install it, which is an error naming the wheel-only alternative.
+#[test]
+fn psycopg2_from_its_sdist_gets_libpq() {
+    let to_psycopg2 = |dir: &Path| {
+        replace(
+            dir,
+            "uv.lock",
+            "    { name = \"tinylib\" },\n]",
+            "    { name = \"psycopg2\" },\n]",
+        );
+        replace(
+            dir,
+            "uv.lock",
+            "name = \"tinylib\"\nversion = \"0.3.0\"\nsource = { git = \"https://git.example.com/team/tinylib?tag=v0.3.0#0123456789abcdef0123456789abcdef01234567\" }",
+            "name = \"psycopg2\"\nversion = \"2.9.10\"\nsource = { registry = \"https://pypi.org/simple\" }\nsdist = { url = \"https://files.example/psycopg2-2.9.10.tar.gz\" }",
+        );
+    };
+    let dir = fixture_copy("psycopg2");
+    to_psycopg2(&dir);
+    let loaded = uv_rootless::app::load(&dir, Flags::default()).unwrap();
+    let needs = &loaded.plan.needs;
+    assert_eq!(
+        needs.system_packages,
+        ["gcc", "g++", "libc6-dev", "make", "libpq-dev"]
+    );
+    assert_eq!(needs.runtime_packages, ["libpq5"]);
+    assert_eq!(needs.source_builds[0].library, "libpq (PostgreSQL client)");
+    let dockerfile = &loaded.rendered[0].content;
+    let final_stage = &dockerfile[dockerfile.rfind("\nFROM ").unwrap()..];
+    assert!(
+        final_stage.contains("apt-get install -y --no-install-recommends libpq5"),
+        "{final_stage}"
+    );
+    assert!(
+        !final_stage.contains("libpq-dev") && !final_stage.contains("gcc"),
+        "{final_stage}"
+    );
+
+    replace(
+        &dir,
+        "pyproject.toml",
+        "base = \"python-slim\"",
+        "base = \"azurelinux\"",
+    );
+    let error = uv_rootless::app::load(&dir, Flags::default()).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        error
+            .message
+            .contains("`psycopg2` 2.9.10 is built from source"),
+        "{error}"
+    );
+    assert!(
+        error.hints.iter().any(|h| h.contains("psycopg2-binary")),
+        "{error:?}"
+    );
+}

@@ -12,9 +12,23 @@ const EXAMPLES: &[&str] = &[
     "cli-hello",
     "fastapi-service",
     "flask-gunicorn",
+    "native-build",
     "newer-python",
     "workspace",
 ];
+
+#[test]
+fn every_example_directory_is_snapshotted() {
+    let mut found: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
+            .unwrap()
+            .map(|entry| entry.unwrap())
+            .filter(|entry| entry.path().is_dir())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+    found.sort();
+    assert_eq!(found, EXAMPLES, "add the new example to EXAMPLES");
+}
 
 fn example(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

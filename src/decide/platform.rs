@@ -465,6 +465,134 @@ mod tests {
         assert!(!fits("short-any.whl", &amd));
     }
 
+    const LOCK: &str = r#"
+version = 1
+revision = 3
+requires-python = ">=3.11"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [
+    { name = "pywin32", marker = "sys_platform == 'win32'" },
+    { name = "native", marker = "platform_machine == 'aarch64'" },
+    { name = "old-sdist" },
+    { name = "uvicorn", extra = ["standard"] },
+]
+
+[package.optional-dependencies]
+fast = [{ name = "orphan" }]
+
+[[package]]
+name = "pywin32"
+version = "311"
+source = { registry = "https://pypi.org/simple" }
+wheels = [
+    { url = "https://files.example/pywin32-311-cp313-cp313-win_amd64.whl" },
+]
+
+[[package]]
+name = "native"
+version = "1.0"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.example/native-1.0.tar.gz" }
+wheels = [
+    { url = "https://files.example/native-1.0-cp313-cp313-manylinux_2_17_x86_64.whl" },
+]
+
+[[package]]
+name = "old-sdist"
+version = "0.9"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.example/old_sdist-0.9.tar.gz" }
+
+[[package]]
+name = "uvicorn"
+version = "0.30"
+source = { registry = "https://pypi.org/simple" }
+wheels = [
+    { url = "https://files.example/uvicorn-0.30-py3-none-any.whl" },
+]
+
+[package.optional-dependencies]
+standard = [{ name = "uvloop", marker = "sys_platform != 'win32'" }]
+
+[[package]]
+name = "uvloop"
+version = "0.21"
+source = { registry = "https://pypi.org/simple" }
+wheels = [
+    { url = "https://files.example/uvloop-0.21-cp313-cp313-manylinux_2_28_x86_64.whl" },
+]
+
+[[package]]
+name = "orphan"
+version = "1.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [
+    { url = "https://files.example/orphan-1.0-cp313-cp313-win_amd64.whl" },
+]
+"#;
+
+    fn builds(
+        lock: &Lock,
+        extras: &[String],
+        platforms: &[&str],
+    ) -> Result<Vec<SourceBuild>, UserError> {
+        let targets: Vec<Target> = platforms.iter().map(|p| target(p, 13, (2, 41))).collect();
+        source_builds(
+            &Input {
+                lock,
+                app: "app",
+                extras,
+                groups: &[],
+                no_binary: false,
+                no_binary_packages: &[],
+                no_build: false,
+                no_build_packages: &[],
+            },
+            &targets,
+        )
+    }
+
+    #[test]
+    fn follows_markers_extras_and_platforms() {
+        let lock = crate::read::lock::parse(LOCK).unwrap();
+        let summary = |builds: Vec<SourceBuild>| -> Vec<String> {
+            builds
+                .iter()
+                .map(|b| format!("{} {}: {}", b.package, b.platforms.join("+"), b.why))
+                .collect()
+        };
+        // pywin32 (win32 only) is never installed; uvloop comes in through `uvicorn[standard]`
+        // and has an amd64 wheel; `native` is arm64 only, where it has no wheel.
+        assert_eq!(
+            summary(builds(&lock, &[], &["linux/amd64"]).unwrap()),
+            ["old-sdist linux/amd64: only an sdist is published"]
+        );
+        // On arm64, `native` builds from its sdist, and uvloop has neither wheel nor sdist.
+        let error = builds(&lock, &[], &["linux/amd64", "linux/arm64"]).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("`uvloop` 0.21 on CPython 3.13 on linux/arm64"),
+            "{error}"
+        );
+        let mut arm_only = lock.clone();
+        arm_only.package.retain(|p| p.name != "uvloop");
+        assert_eq!(
+            summary(builds(&arm_only, &[], &["linux/amd64", "linux/arm64"]).unwrap()),
+            [
+                "native linux/arm64: no wheel for CPython 3.13 on linux/arm64 (glibc 2.41)",
+                "old-sdist linux/amd64+linux/arm64: only an sdist is published",
+            ]
+        );
+        // The `fast` extra adds a package with a Windows wheel only.
+        let error = builds(&lock, &["fast".to_string()], &["linux/amd64"]).unwrap_err();
+        assert!(error.message.contains("`orphan` 1.0"), "{error}");
+    }
+
     #[test]
     fn unknown_platforms_are_named() {
         assert_eq!(machine("linux/arm64"), Ok("aarch64"));
