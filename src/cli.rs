@@ -101,6 +101,13 @@ pub struct VerifyArgs {
     /// Passed to `docker build --secret`, e.g. `id=ca-certificates,src=/path/to/ca.pem`.
     #[arg(long, value_name = "SPEC")]
     pub secret: Vec<String>,
+    /// Passed to `docker build --network`: `host` reaches an index or git server on the
+    /// machine's loopback.
+    #[arg(long, value_name = "MODE")]
+    pub network: Option<String>,
+    /// Passed to `docker build --no-cache`: every step runs, none comes from the build cache.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Build this Dockerfile instead of the generated one.
     #[arg(long, value_name = "PATH")]
     pub dockerfile: Option<PathBuf>,

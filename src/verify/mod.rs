@@ -28,6 +28,10 @@ pub struct Options {
     pub tag: Option<String>,
     /// `docker build --secret` values, e.g. `id=ca-certificates,src=/etc/ssl/certs/ca.pem`.
     pub secrets: Vec<String>,
+    /// `docker build --network`, e.g. `host`.
+    pub network: Option<String>,
+    /// `docker build --no-cache`.
+    pub no_cache: bool,
     /// Build this Dockerfile instead of the generated one.
     pub dockerfile: Option<PathBuf>,
     /// Limit for the build.
@@ -43,6 +47,8 @@ impl Default for Options {
             keep: false,
             tag: None,
             secrets: Vec::new(),
+            network: None,
+            no_cache: false,
             dockerfile: None,
             build_timeout: Duration::from_secs(1800),
             run_timeout: Duration::from_secs(60),
@@ -360,6 +366,12 @@ fn run_checks(
     }
     for secret in &options.secrets {
         args.extend(["--secret".into(), secret.clone()]);
+    }
+    if let Some(network) = &options.network {
+        args.extend(["--network".into(), network.clone()]);
+    }
+    if options.no_cache {
+        args.push("--no-cache".into());
     }
     args.push(context);
     let build = run.docker(&args, options.build_timeout)?;
