@@ -43,10 +43,16 @@ pub struct WriteReport {
     pub unchanged: Vec<String>,
 }
 
-/// `init`: writes the outputs and records the choices in `[tool.uv-rootless]`.
-pub fn init(root: &Path, flags: Flags, force: bool) -> Result<(Loaded, WriteReport), UserError> {
+/// `init`: writes the outputs and records the choices in `[tool.uv-rootless]`; with
+/// `pin_digests`, also the digests of the images (from the local engine).
+pub fn init(
+    root: &Path,
+    flags: Flags,
+    force: bool,
+    pin_digests: bool,
+) -> Result<(Loaded, WriteReport), UserError> {
     let (choices, remove) = choices_to_record(&flags);
-    let loaded = load(root, flags)?;
+    let mut loaded = load(root, flags.clone())?;
     // The base is always recorded, so a later default cannot change a project's image.
     let mut choices = choices;
     if !choices.iter().any(|choice| choice.key == "base") {
@@ -59,16 +65,75 @@ pub fn init(root: &Path, flags: Flags, force: bool) -> Result<(Loaded, WriteRepo
             },
         );
     }
+    if pin_digests {
+        loaded = with_digests(loaded, flags)?;
+        choices.push(digests_choice(&loaded));
+    }
     let pyproject = config_edit::record(&loaded.files.pyproject_text, &choices, &remove)?;
     let report = write(root, &loaded, force, Some(pyproject))?;
     Ok((loaded, report))
 }
 
-/// `generate`: re-renders from `pyproject.toml` and its `[tool.uv-rootless]`.
-pub fn generate(root: &Path, force: bool) -> Result<(Loaded, WriteReport), UserError> {
+/// `generate`: re-renders from `pyproject.toml` and its `[tool.uv-rootless]`; with
+/// `pin_digests`, first records the digests of the images (from the local engine).
+pub fn generate(
+    root: &Path,
+    force: bool,
+    pin_digests: bool,
+) -> Result<(Loaded, WriteReport), UserError> {
     let loaded = load(root, Flags::default())?;
-    let report = write(root, &loaded, force, None)?;
+    if !pin_digests {
+        let report = write(root, &loaded, force, None)?;
+        return Ok((loaded, report));
+    }
+    let loaded = with_digests(loaded, Flags::default())?;
+    let pyproject = config_edit::record(
+        &loaded.files.pyproject_text,
+        &[digests_choice(&loaded)],
+        &[],
+    )?;
+    let report = write(root, &loaded, force, Some(pyproject))?;
     Ok((loaded, report))
+}
+
+/// The project decided again with the digests of its images as the engine has them now
+/// (replacing any recorded before). Nothing is written yet: an image without a digest is an
+/// error before any file changes.
+fn with_digests(loaded: Loaded, flags: Flags) -> Result<Loaded, UserError> {
+    let digests = crate::digests::resolve(&crate::digests::images(&loaded.plan))?;
+    let mut files = loaded.files;
+    let tool = &mut files.pyproject.tool;
+    tool.uv_rootless
+        .get_or_insert_with(Default::default)
+        .digests = Some(digests);
+    let config = tool.uv_rootless.clone().unwrap_or_default();
+    let plan = decide::plan(&files, &Settings::merge(flags, config))?;
+    let rendered = render::render_all(&plan)?;
+    Ok(Loaded {
+        files,
+        plan,
+        rendered,
+    })
+}
+
+fn digests_choice(loaded: &Loaded) -> Choice {
+    let mut table = toml_edit::InlineTable::new();
+    let digests = loaded
+        .files
+        .pyproject
+        .tool
+        .uv_rootless
+        .as_ref()
+        .and_then(|config| config.digests.clone())
+        .unwrap_or_default();
+    for (image, digest) in digests {
+        table.insert(&image, Value::from(digest));
+    }
+    Choice {
+        key: "digests",
+        value: Value::InlineTable(table),
+        comment: "Registry digests of the base images, from `--pin-digests`.",
+    }
 }
 
 fn write(

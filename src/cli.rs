@@ -31,6 +31,10 @@ pub enum Command {
         /// Replace existing files that uv-rootless did not generate.
         #[arg(long)]
         force: bool,
+        /// Pin the base images by digest, read from the local Docker engine (pull them
+        /// first), and record the digests in `[tool.uv-rootless]`.
+        #[arg(long)]
+        pin_digests: bool,
     },
     /// Regenerate the files from pyproject.toml, uv.lock and `[tool.uv-rootless]`.
     #[command(
@@ -45,6 +49,10 @@ pub enum Command {
         /// Replace existing files that uv-rootless did not generate.
         #[arg(long, conflicts_with = "check")]
         force: bool,
+        /// Record the base images' digests again from the local Docker engine (pull them
+        /// first), then regenerate.
+        #[arg(long, conflicts_with = "check")]
+        pin_digests: bool,
     },
     /// Exit 0 if the generated files are current, 1 with a unified diff if not, 2 on bad input.
     /// Writes nothing.

@@ -41,8 +41,9 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             project,
             choices,
             force,
+            pin_digests,
         } => {
-            let (loaded, report) = app::init(&project.path, choices.into(), force)?;
+            let (loaded, report) = app::init(&project.path, choices.into(), force, pin_digests)?;
             summarise("init", &loaded.plan, &report);
             Ok(ExitCode::SUCCESS)
         }
@@ -52,8 +53,13 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             ..
         } => check(&project.path, CheckFormat::Diff),
         Command::Check { project, format } => check(&project.path, format),
-        Command::Generate { project, force, .. } => {
-            let (loaded, report) = app::generate(&project.path, force)?;
+        Command::Generate {
+            project,
+            force,
+            pin_digests,
+            ..
+        } => {
+            let (loaded, report) = app::generate(&project.path, force, pin_digests)?;
             summarise("generate", &loaded.plan, &report);
             Ok(ExitCode::SUCCESS)
         }

@@ -153,6 +153,8 @@ pub struct ProjectInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Base {
     pub id: BaseId,
+    /// The uv image the build stage takes uv from, `@sha256:...` when pinned.
+    pub uv_image: String,
     /// Human name, e.g. `Azure Linux 3.0`.
     pub title: String,
     /// Image of the build stage.

@@ -752,3 +752,69 @@ fn no_ansi_escapes_when_not_a_terminal() {
         assert!(!bytes.contains(&0x1b), "{path}");
     }
 }
+
+/// `--pin-digests` reads each image's `RepoDigests` from the engine (here a stand-in `docker`
+/// that answers `image inspect` as a real one does), records them in `[tool.uv-rootless]`, and
+/// the Dockerfile builds `FROM image@sha256:...`; `check` then needs no engine. An image that
+/// was never pulled has no digest: an error, and nothing written.
+#[test]
+fn pin_digests_records_and_uses_the_engines_digests() {
+    let project = Project::fresh_example("cli-hello");
+    let digest = |c: char| format!("sha256:{}", c.to_string().repeat(64));
+    let fake = project.path("fake-docker");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\n# image inspect --format {{{{json .RepoDigests}}}} IMAGE\ncase \"$5\" in\n  ghcr.io/astral-sh/uv:*) echo '[\"ghcr.io/astral-sh/uv@{}\"]' ;;\n  python:*) echo '[\"python@{}\"]' ;;\n  *) echo '[]' ;;\nesac\n",
+            digest('a'),
+            digest('b')
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_uv-rootless"))
+            .args(args)
+            .current_dir(project.root())
+            .env("UV_ROOTLESS_DOCKER", &fake)
+            .output()
+            .unwrap()
+    };
+    let output = run(&["init", "--pin-digests"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let dockerfile = project.read("Dockerfile");
+    assert!(
+        dockerfile.contains(&format!(
+            "\nFROM ghcr.io/astral-sh/uv:0.13.9@{} AS uv\n",
+            digest('a')
+        )),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains(&format!(
+            "\nFROM python:3.13-slim-trixie@{} AS build\n",
+            digest('b')
+        )),
+        "{dockerfile}"
+    );
+    let pyproject = project.read("pyproject.toml");
+    assert!(pyproject.contains("digests = {"), "{pyproject}");
+    assert_eq!(project.run(&["check"]).code, 0);
+
+    // Azure Linux's images were built here, never pulled: no digest, nothing written.
+    let before = project.read("pyproject.toml");
+    let output = run(&["init", "--base", "azurelinux", "--pin-digests"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("has no registry digest")
+            && stderr.contains("docker pull mcr.microsoft.com/azurelinux/base/core:3.0"),
+        "{stderr}"
+    );
+    assert_eq!(project.read("pyproject.toml"), before);
+    assert_eq!(project.run(&["check"]).code, 0);
+}

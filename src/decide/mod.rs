@@ -266,9 +266,19 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         base: Decision::new(
             Base {
                 id: base_value.id,
+                uv_image: pin(
+                    &settings.digests,
+                    &format!("{UV_IMAGE}:{}", uv_version.value),
+                )?,
                 title: base_value.title.into(),
-                build_image: base_value.build_image_for(&python.value.minor),
-                runtime_image: base_value.runtime_image_for(&python.value.minor),
+                build_image: pin(
+                    &settings.digests,
+                    &base_value.build_image_for(&python.value.minor),
+                )?,
+                runtime_image: pin(
+                    &settings.digests,
+                    &base_value.runtime_image_for(&python.value.minor),
+                )?,
                 managed_python: base_value.managed_python,
                 python_install_dir: base_value.python_install_dir.into(),
                 runtime_has_shell: base_value.runtime_has_shell,
@@ -288,6 +298,33 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         needs,
         outputs,
     })
+}
+
+/// The image uv comes from.
+pub const UV_IMAGE: &str = "ghcr.io/astral-sh/uv";
+
+/// `image@sha256:...` when `digests` in the config pins it, else `image`.
+fn pin(
+    digests: &std::collections::BTreeMap<String, String>,
+    image: &str,
+) -> Result<String, UserError> {
+    let Some(digest) = digests.get(image) else {
+        return Ok(image.to_string());
+    };
+    let valid = digest.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    });
+    if !valid {
+        return Err(UserError::new(format!(
+            "`digests` in `[tool.uv-rootless]` pins `{image}` to {}, which is not a `sha256:` followed by 64 hex digits",
+            serde_json::to_string(digest).unwrap_or_default()
+        ))
+        .hint("run `uv-rootless generate --pin-digests` to record the digests of the local images again"));
+    }
+    Ok(format!("{image}@{digest}"))
 }
 
 /// Target platforms: `--platform`, else `platforms` in the config, else linux/amd64.

@@ -72,6 +72,9 @@ pub struct ToolConfig {
     pub package: Option<String>,
     /// Docker platforms whose wheels are checked: `linux/amd64`, `linux/arm64`.
     pub platforms: Option<Vec<String>>,
+    /// Registry digests of the images the Dockerfile builds from, recorded by `--pin-digests`:
+    /// image reference -> `sha256:...`.
+    pub digests: Option<std::collections::BTreeMap<String, String>>,
     /// Image name and tag.
     pub image: Option<String>,
     /// Where to write the Dockerfile, relative to the project.
