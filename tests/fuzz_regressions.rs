@@ -254,6 +254,24 @@ fn lock_fast_path_rejects_an_integer_with_a_leading_zero() {
     ));
 }
 
+/// An integer too large for TOML's i64 (`size = 1568901555555...`) in a lifted line: the fast
+/// path took any run of digits. Found by the `lock` target (seed 1) once sdist lines were
+/// lifted too.
+#[test]
+fn lock_fast_path_rejects_an_integer_that_overflows() {
+    let long = "15689015555555555555555555555555555555555555";
+    assert_rejected(&format!(
+        "{HEAD}sdist = {{ url = \"https://files.example/a.tar.gz\", size = {long} }}\n"
+    ));
+    assert_rejected(&format!(
+        "{HEAD}wheels = [\n    {{ url = \"https://files.example/a.whl\", size = {long} }},\n]\n"
+    ));
+    // Near the limit, the full parse decides, and both agree.
+    assert_same(&format!(
+        "{HEAD}wheels = [\n    {{ url = \"https://files.example/a.whl\", size = 9223372036854775807 }},\n]\n"
+    ));
+}
+
 /// The sdist line: twice in a package, or under `[package.metadata]`, the full parse decides
 /// (a duplicate key; a key `Metadata` ignores). Passes today; kept for a fast path that lifts
 /// `sdist` lines too.

@@ -255,8 +255,9 @@ fn inline_table(rest: &str) -> Option<Artifact> {
                 .iter()
                 .position(|&b| !b.is_ascii_digit())
                 .unwrap_or(bytes.len() - at);
-            // TOML integers have no leading zero.
-            if len == 0 || (len > 1 && bytes[at] == b'0') {
+            // TOML integers have no leading zero and fit in an i64: 18 digits always do, longer
+            // ones are the full parse's to judge.
+            if len == 0 || len > 18 || (len > 1 && bytes[at] == b'0') {
                 return None;
             }
             at += len;
