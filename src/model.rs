@@ -95,6 +95,9 @@ pub struct Needs {
     pub source_builds: Vec<SourceBuild>,
     /// Shared libraries the final stage installs for what was built (python-slim only).
     pub runtime_packages: Vec<String>,
+    /// Path dependencies inside the project (not workspace members): mounted into the
+    /// dependency layer, where uv builds them.
+    pub local_sources: Vec<String>,
 }
 
 /// A locked package built from source in the build stage.

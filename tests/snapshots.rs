@@ -14,6 +14,7 @@ const EXAMPLES: &[&str] = &[
     "flask-gunicorn",
     "native-build",
     "newer-python",
+    "path-dependency",
     "private-deps",
     "workspace",
 ];

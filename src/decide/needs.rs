@@ -56,6 +56,8 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
         base,
         ..
     } = *input;
+    let members: BTreeSet<String> = lock.manifest.members.iter().map(|m| normalize(m)).collect();
+    let mut local_sources: Vec<String> = Vec::new();
     for package in &lock.package {
         let source = &package.source;
         let local = source
@@ -77,8 +79,34 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
                 .hint("make it a member of this workspace (move it below the project and list it in `[tool.uv.workspace] members`)")
                 .hint("or publish it to an index and depend on it by version"));
             }
+            // Inside the project, and not the project or a workspace member (whose manifests
+            // are mounted anyway): uv builds it in the dependency layer, so its files are
+            // mounted there.
+            let path = path.trim_start_matches("./").trim_end_matches('/');
+            let member = members.contains(&normalize(&package.name));
+            if !path.is_empty() && path != "." && !member {
+                let safe = path.split('/').all(|segment| {
+                    !segment.is_empty()
+                        && segment != "."
+                        && segment
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+                });
+                if !safe {
+                    return Err(UserError::new(format!(
+                        "`uv.lock` installs `{}` from {}, a path the Dockerfile cannot mount safely",
+                        package.name,
+                        serde_json::to_string(path).unwrap_or_default()
+                    ))
+                    .hint("rename it with ASCII letters, digits, `.`, `_` and `-`, then run `uv lock`"));
+                }
+                if !local_sources.iter().any(|p| p == path) {
+                    local_sources.push(path.to_string());
+                }
+            }
         }
     }
+    local_sources.sort();
     let closure = runtime_closure(lock, app);
     let mut git_packages = BTreeSet::new();
     let mut ssh = false;
@@ -171,6 +199,7 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
         indexes,
         source_builds: source_builds_out,
         runtime_packages,
+        local_sources,
     })
 }
 

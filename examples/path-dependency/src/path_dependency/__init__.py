@@ -1,0 +1,1 @@
+"""Prints a greeting from `greeting`, a package in libs/ installed by path."""
