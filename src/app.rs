@@ -22,7 +22,19 @@ pub struct Loaded {
 
 /// Reads the project, merges `flags` over its `[tool.uv-rootless]`, decides and renders.
 pub fn load(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
-    let files = read::read_project(root)?;
+    load_files(read::read_project(root)?, flags)
+}
+
+/// As `load`, without the recorded digests: `--pin-digests` records them again.
+fn load_unpinned(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
+    let mut files = read::read_project(root)?;
+    if let Some(config) = files.pyproject.tool.uv_rootless.as_mut() {
+        config.digests = None;
+    }
+    load_files(files, flags)
+}
+
+fn load_files(files: ProjectFiles, flags: Flags) -> Result<Loaded, UserError> {
     let config = files.pyproject.tool.uv_rootless.clone().unwrap_or_default();
     let settings = Settings::merge(flags, config);
     let plan = decide::plan(&files, &settings)?;
@@ -52,7 +64,11 @@ pub fn init(
     pin_digests: bool,
 ) -> Result<(Loaded, WriteReport), UserError> {
     let (choices, remove) = choices_to_record(&flags);
-    let mut loaded = load(root, flags.clone())?;
+    let mut loaded = if pin_digests {
+        load_unpinned(root, flags.clone())?
+    } else {
+        load(root, flags.clone())?
+    };
     // The base is always recorded, so a later default cannot change a project's image.
     let mut choices = choices;
     if !choices.iter().any(|choice| choice.key == "base") {
@@ -81,12 +97,12 @@ pub fn generate(
     force: bool,
     pin_digests: bool,
 ) -> Result<(Loaded, WriteReport), UserError> {
-    let loaded = load(root, Flags::default())?;
     if !pin_digests {
+        let loaded = load(root, Flags::default())?;
         let report = write(root, &loaded, force, None)?;
         return Ok((loaded, report));
     }
-    let loaded = with_digests(loaded, Flags::default())?;
+    let loaded = with_digests(load_unpinned(root, Flags::default())?, Flags::default())?;
     let pyproject = config_edit::record(
         &loaded.files.pyproject_text,
         &[digests_choice(&loaded)],

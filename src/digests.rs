@@ -32,7 +32,20 @@ fn repository(image: &str) -> &str {
 /// `sha256:...` of each image, from its `RepoDigests` on the local engine.
 pub fn resolve(images: &[String]) -> Result<BTreeMap<String, String>, UserError> {
     let docker = Docker::new(String::new());
+    let engine = docker.run(
+        &["version", "--format", "{{.Server.Version}}"],
+        Duration::from_secs(30),
+    )?;
+    if !engine.success {
+        return Err(UserError::new(
+            "`--pin-digests` reads the digests from the Docker engine, which is not reachable",
+        )
+        .detail(engine.stderr.trim().to_string())
+        .hint("start the engine (or point `DOCKER_HOST` at it), then run again"));
+    }
     let mut digests = BTreeMap::new();
+    let mut missing = Vec::new();
+    let mut unpulled = Vec::new();
     for image in images {
         let output = docker.run(
             &[
@@ -45,11 +58,8 @@ pub fn resolve(images: &[String]) -> Result<BTreeMap<String, String>, UserError>
             Duration::from_secs(30),
         )?;
         if !output.success {
-            return Err(UserError::new(format!(
-                "`{image}` is not on this machine's Docker engine, so its digest is unknown"
-            ))
-            .detail(output.stderr.trim().to_string())
-            .hint(format!("`docker pull {image}`, then run again")));
+            missing.push(image.clone());
+            continue;
         }
         let repo_digests: Vec<String> =
             serde_json::from_str(output.stdout.trim()).unwrap_or_default();
@@ -59,15 +69,47 @@ pub fn resolve(images: &[String]) -> Result<BTreeMap<String, String>, UserError>
             .filter_map(|entry| entry.split_once('@'))
             .find(|(repo, _)| *repo == wanted || *repo == format!("docker.io/library/{wanted}"))
             .map(|(_, digest)| digest.to_string());
-        let Some(digest) = digest else {
-            return Err(UserError::new(format!(
-                "`{image}` on this machine has no registry digest: it was built or loaded here, not pulled"
-            ))
-            .hint(format!("`docker pull {image}` to get the registry's image, then run again")));
-        };
-        digests.insert(image.clone(), digest);
+        match digest {
+            Some(digest) => {
+                digests.insert(image.clone(), digest);
+            }
+            None => unpulled.push(image.clone()),
+        }
     }
-    Ok(digests)
+    if missing.is_empty() && unpulled.is_empty() {
+        return Ok(digests);
+    }
+    let quote = |images: &[String]| {
+        images
+            .iter()
+            .map(|i| format!("`{i}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut error = UserError::new(format!(
+        "`--pin-digests` needs the registry digest of every image the Dockerfile builds from, and {} of {} are unknown here",
+        missing.len() + unpulled.len(),
+        images.len()
+    ));
+    if !missing.is_empty() {
+        error = error.detail(format!(
+            "not on this machine's Docker engine: {}",
+            quote(&missing)
+        ));
+    }
+    if !unpulled.is_empty() {
+        error = error.detail(format!(
+            "built or loaded here, not pulled, so without a registry digest: {}",
+            quote(&unpulled)
+        ));
+    }
+    let mut pulls: Vec<String> = missing
+        .iter()
+        .chain(&unpulled)
+        .map(|i| format!("docker pull {i}"))
+        .collect();
+    pulls.dedup();
+    Err(error.hint(format!("`{}`, then run again", pulls.join(" && "))))
 }
 
 #[cfg(test)]

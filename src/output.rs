@@ -65,8 +65,12 @@ pub fn check_ownership(root: &Path, outputs: &[Rendered], force: bool) -> Result
         if foreign.len() == 1 { "was" } else { "were" },
     ))
     .hint("pass `--force` to replace it (keep a copy if it holds anything you need)")
-    .hint(
-        "or write elsewhere: set `dockerfile`, `compose` or `kubernetes` in `[tool.uv-rootless]`",
+    .hint(if foreign.iter().all(|path| *path == ".dockerignore") {
+        // Docker reads `.dockerignore` from the build context's root only: it cannot move.
+        "`.dockerignore` cannot be written elsewhere (Docker reads it from the project root only): keep yours as `.dockerignore.mine`, run again, and compare; the generated one leaves out VCS data, virtual environments, caches and `.env` files"
+    } else {
+        "or write elsewhere: set `dockerfile`, `compose` or `kubernetes` in `[tool.uv-rootless]`"
+    },
     ))
 }
 

@@ -805,14 +805,39 @@ fn pin_digests_records_and_uses_the_engines_digests() {
     assert!(pyproject.contains("digests = {"), "{pyproject}");
     assert_eq!(project.run(&["check"]).code, 0);
 
+    // Another Python means another base image, which no recorded digest covers: an error
+    // until the digests are recorded again.
+    project.write(".python-version", "3.12\n");
+    let output = project.run(&["generate"]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("but not `python:3.12-slim-trixie`"),
+        "{}",
+        output.stderr
+    );
+    let output = run(&["generate", "--pin-digests"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(project.read("Dockerfile").contains(&format!(
+        "\nFROM python:3.12-slim-trixie@{} AS build\n",
+        digest('b')
+    )));
+    assert!(!project
+        .read("pyproject.toml")
+        .contains("python:3.13-slim-trixie"));
+
     // Azure Linux's images were built here, never pulled: no digest, nothing written.
     let before = project.read("pyproject.toml");
     let output = run(&["init", "--base", "azurelinux", "--pin-digests"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("has no registry digest")
-            && stderr.contains("docker pull mcr.microsoft.com/azurelinux/base/core:3.0"),
+        stderr.contains("2 of 3 are unknown here")
+            && stderr.contains("not pulled, so without a registry digest: `mcr.microsoft.com/azurelinux/base/core:3.0`, `mcr.microsoft.com/azurelinux/distroless/base:3.0`")
+            && stderr.contains("docker pull mcr.microsoft.com/azurelinux/base/core:3.0 && docker pull mcr.microsoft.com/azurelinux/distroless/base:3.0"),
         "{stderr}"
     );
     assert_eq!(project.read("pyproject.toml"), before);

@@ -308,8 +308,16 @@ fn pin(
     digests: &std::collections::BTreeMap<String, String>,
     image: &str,
 ) -> Result<String, UserError> {
-    let Some(digest) = digests.get(image) else {
+    if digests.is_empty() {
         return Ok(image.to_string());
+    }
+    let Some(digest) = digests.get(image) else {
+        return Err(UserError::new(format!(
+            "`digests` in `[tool.uv-rootless]` pins the images by digest, but not `{image}`, which the Dockerfile now builds from"
+        ))
+        .detail("the images changed since the digests were recorded (another Python, base or uv version)")
+        .hint("`docker pull` the image, then `uv-rootless generate --pin-digests` records the digests again")
+        .hint("or remove `digests` to build from tags"));
     };
     let valid = digest.strip_prefix("sha256:").is_some_and(|hex| {
         hex.len() == 64

@@ -175,14 +175,24 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
             }
         }
         system_packages = packages;
-        reasons.push(format!(
-            "a compiler to build {} from source",
+        let list = |git: bool| {
             source_builds_out
                 .iter()
+                .filter(|b| git_packages.contains(&b.package) == git)
                 .map(|b| format!("`{}`", b.package))
                 .collect::<Vec<_>>()
                 .join(", ")
-        ));
+        };
+        let (sdists, checkouts) = (list(false), list(true));
+        if !sdists.is_empty() {
+            reasons.push(format!("a compiler to build {sdists} from source"));
+        }
+        if !checkouts.is_empty() {
+            // The lock cannot tell whether a git checkout has native code.
+            reasons.push(format!(
+                "a compiler in case the git checkout of {checkouts} has native code"
+            ));
+        }
         for build in source_builds_out.iter().filter(|b| !b.library.is_empty()) {
             reasons.push(format!(
                 "the headers of {} for `{}`",

@@ -234,9 +234,11 @@ fn build_reason(
     }
     if input.no_binary || no_binary.contains(name) {
         return match &package.sdist {
-            Some(_) => Some(Ok(
-                "`[tool.uv]` asks for it to be built (`no-binary`)".into()
-            )),
+            Some(_) => Some(Ok(if input.no_binary {
+                "`[tool.uv] no-binary = true` rules out every wheel".into()
+            } else {
+                "`[tool.uv] no-binary-package` names it".into()
+            })),
             None => Some(Err(no_install(
                 package,
                 target,

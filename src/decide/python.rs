@@ -45,7 +45,18 @@ pub fn decide(
                 base.id,
                 base.python_minors.join(", ")
             ))
-            .hint("pin one of those versions, or choose another base with `--base`"));
+            .hint(
+                match super::base::BASES
+                    .iter()
+                    .find(|other| other.python_minors.contains(&minor.as_str()))
+                {
+                    Some(other) => format!(
+                        "pin one of those versions, or choose `--base {}`, which offers {minor}",
+                        other.id
+                    ),
+                    None => "pin one of those versions: no base offers it".to_string(),
+                },
+            ));
         }
         if let Some(specifiers) = &requires_python {
             if !accepts(specifiers, &version) {
