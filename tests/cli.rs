@@ -843,3 +843,46 @@ fn pin_digests_records_and_uses_the_engines_digests() {
     assert_eq!(project.read("pyproject.toml"), before);
     assert_eq!(project.run(&["check"]).code, 0);
 }
+
+/// A new version range or a new project version makes the lock stale, as `uv lock --check`
+/// says: `uv sync --locked` in the image build would fail, so `check` fails first and says to
+/// run `uv lock`.
+#[test]
+fn check_after_a_version_range_or_project_version_change_says_run_uv_lock() {
+    let project = Project::example("cli-hello");
+    let pyproject = project.read("pyproject.toml");
+    project.write(
+        "pyproject.toml",
+        &pyproject.replace("\"click>=8.1\"", "\"click>=8.2\""),
+    );
+    let output = project.run(&["check"]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("it resolved `click` for `>=8.1`, but `pyproject.toml` now asks for `>=8.2`")
+            && output.stderr.contains("run `uv lock`"),
+        "{}",
+        output.stderr
+    );
+    // The same range written another way is no change.
+    project.write(
+        "pyproject.toml",
+        &pyproject.replace("\"click>=8.1\"", "\"click >= 8.1\""),
+    );
+    assert_eq!(project.run(&["check"]).code, 0);
+
+    project.write(
+        "pyproject.toml",
+        &pyproject.replace("version = \"0.1.0\"", "version = \"0.2.0\""),
+    );
+    let output = project.run(&["check"]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("it has `cli-hello` 0.1.0, but `pyproject.toml` says version 0.2.0"),
+        "{}",
+        output.stderr
+    );
+}

@@ -118,7 +118,14 @@ pub struct Metadata {
 #[derive(Debug, Clone, Deserialize)]
 pub struct RequiresDist {
     pub name: String,
+    pub specifier: Option<String>,
     pub marker: Option<String>,
+    /// Set for a workspace member or a path, git or URL source, whose version range uv drops.
+    pub editable: Option<String>,
+    pub directory: Option<String>,
+    pub path: Option<String>,
+    pub git: Option<String>,
+    pub url: Option<String>,
 }
 
 /// Parses `uv.lock` and checks its format version.

@@ -8,7 +8,7 @@ use super::{parse_toml, read_text};
 use crate::error::UserError;
 use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::Requirement;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -291,6 +291,22 @@ fn check_lock_is_current(files: &ProjectFiles) -> Result<(), UserError> {
                 project.name
             )));
         };
+        // uv records the project's own version; a new one makes the lock stale.
+        if let (Some(declared), Some(locked)) =
+            (project.version.as_deref(), package.version.as_deref())
+        {
+            // Text that is no PEP 440 version is not compared: uv itself would refuse it.
+            let same = match (Version::from_str(declared), Version::from_str(locked)) {
+                (Ok(declared), Ok(locked)) => declared == locked,
+                _ => true,
+            };
+            if !same && !project.dynamic.iter().any(|field| field == "version") {
+                return Err(stale(format!(
+                    "it has `{}` {locked}, but `{file}` says version {declared}",
+                    project.name
+                )));
+            }
+        }
         if project.dynamic.iter().any(|field| field == "dependencies") {
             continue;
         }
@@ -323,8 +339,81 @@ fn check_lock_is_current(files: &ProjectFiles) -> Result<(), UserError> {
             }
             return Err(stale(parts.join(", and ")));
         }
+        // The version range of each requirement named once on both sides (a name listed
+        // several times, with markers, is left to uv).
+        let mut declared_ranges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for requirement in project
+            .dependencies
+            .iter()
+            .chain(project.optional_dependencies.values().flatten())
+        {
+            if let Ok(parsed) = Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement) {
+                let range = match &parsed.version_or_url {
+                    Some(pep508_rs::VersionOrUrl::VersionSpecifier(specifiers)) => {
+                        specifier_set(&specifiers.to_string())
+                    }
+                    Some(pep508_rs::VersionOrUrl::Url(_)) => continue,
+                    None => String::new(),
+                };
+                declared_ranges
+                    .entry(parsed.name.to_string())
+                    .or_default()
+                    .push(range);
+            }
+        }
+        let mut locked_ranges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for dist in &metadata.requires_dist {
+            let sourced = dist.editable.is_some()
+                || dist.directory.is_some()
+                || dist.path.is_some()
+                || dist.git.is_some()
+                || dist.url.is_some();
+            if sourced {
+                // Marked so that the name counts as listed more than once: never compared.
+                locked_ranges
+                    .entry(normalize(&dist.name))
+                    .or_default()
+                    .push("<source>".into());
+            }
+            locked_ranges
+                .entry(normalize(&dist.name))
+                .or_default()
+                .push(specifier_set(dist.specifier.as_deref().unwrap_or_default()));
+        }
+        for (name, declared) in &declared_ranges {
+            let Some(locked) = locked_ranges.get(name) else {
+                continue;
+            };
+            if declared.len() == 1 && locked.len() == 1 && declared[0] != locked[0] {
+                let show = |range: &str| {
+                    if range.is_empty() {
+                        "any version".to_string()
+                    } else {
+                        format!("`{range}`")
+                    }
+                };
+                return Err(stale(format!(
+                    "it resolved `{name}` for {}, but `{file}` now asks for {}",
+                    show(&locked[0]),
+                    show(&declared[0])
+                )));
+            }
+        }
     }
     Ok(())
+}
+
+/// A version range in a form that compares equal however it was written: each specifier
+/// normalised, sorted.
+fn specifier_set(text: &str) -> String {
+    match VersionSpecifiers::from_str(text) {
+        Ok(specifiers) => {
+            let mut parts: Vec<String> = specifiers.iter().map(ToString::to_string).collect();
+            parts.sort();
+            parts.join(",")
+        }
+        Err(_) => text.replace(' ', ""),
+    }
 }
 
 fn list(names: &[&String]) -> String {
