@@ -315,12 +315,15 @@ fn check_lock_is_current(files: &ProjectFiles) -> Result<(), UserError> {
         };
         let mut wanted = BTreeSet::new();
         let field = format!("project.dependencies` in `{file}");
+        let mut parsed_requirements = Vec::new();
         for requirement in project
             .dependencies
             .iter()
             .chain(project.optional_dependencies.values().flatten())
         {
-            wanted.insert(requirement_name(requirement, &field)?);
+            let parsed = parse_requirement(requirement, &field)?;
+            wanted.insert(parsed.name.to_string());
+            parsed_requirements.push(parsed);
         }
         let locked: BTreeSet<String> = metadata
             .requires_dist
@@ -342,12 +345,8 @@ fn check_lock_is_current(files: &ProjectFiles) -> Result<(), UserError> {
         // The version range of each requirement named once on both sides (a name listed
         // several times, with markers, is left to uv).
         let mut declared_ranges: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for requirement in project
-            .dependencies
-            .iter()
-            .chain(project.optional_dependencies.values().flatten())
-        {
-            if let Ok(parsed) = Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement) {
+        for parsed in &parsed_requirements {
+            {
                 let range = match &parsed.version_or_url {
                     Some(pep508_rs::VersionOrUrl::VersionSpecifier(specifiers)) => {
                         specifier_set(&specifiers.to_string())
@@ -361,30 +360,30 @@ fn check_lock_is_current(files: &ProjectFiles) -> Result<(), UserError> {
                     .push(range);
             }
         }
-        let mut locked_ranges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // Entries of the lock by name; a workspace member or a path, git or URL source has no
+        // range in the lock, so its name is never compared.
+        let mut locked_entries: BTreeMap<String, Vec<Option<&str>>> = BTreeMap::new();
         for dist in &metadata.requires_dist {
             let sourced = dist.editable.is_some()
                 || dist.directory.is_some()
                 || dist.path.is_some()
                 || dist.git.is_some()
                 || dist.url.is_some();
+            let entries = locked_entries.entry(normalize(&dist.name)).or_default();
+            entries.push(dist.specifier.as_deref());
             if sourced {
-                // Marked so that the name counts as listed more than once: never compared.
-                locked_ranges
-                    .entry(normalize(&dist.name))
-                    .or_default()
-                    .push("<source>".into());
+                entries.push(None);
             }
-            locked_ranges
-                .entry(normalize(&dist.name))
-                .or_default()
-                .push(specifier_set(dist.specifier.as_deref().unwrap_or_default()));
         }
         for (name, declared) in &declared_ranges {
-            let Some(locked) = locked_ranges.get(name) else {
+            let Some(locked) = locked_entries.get(name) else {
                 continue;
             };
-            if declared.len() == 1 && locked.len() == 1 && declared[0] != locked[0] {
+            if declared.len() != 1 || locked.len() != 1 {
+                continue;
+            }
+            let locked = specifier_set(locked[0].unwrap_or_default());
+            if declared[0] != locked {
                 let show = |range: &str| {
                     if range.is_empty() {
                         "any version".to_string()
@@ -394,7 +393,7 @@ fn check_lock_is_current(files: &ProjectFiles) -> Result<(), UserError> {
                 };
                 return Err(stale(format!(
                     "it resolved `{name}` for {}, but `{file}` now asks for {}",
-                    show(&locked[0]),
+                    show(&locked),
                     show(&declared[0])
                 )));
             }
@@ -426,6 +425,14 @@ fn list(names: &[&String]) -> String {
 
 /// The normalised name of a PEP 508 requirement.
 pub fn requirement_name(requirement: &str, field: &str) -> Result<String, UserError> {
+    parse_requirement(requirement, field).map(|parsed| parsed.name.to_string())
+}
+
+/// A PEP 508 requirement, parsed; input that would make pep508_rs panic is an error first.
+pub fn parse_requirement(
+    requirement: &str,
+    field: &str,
+) -> Result<Requirement<pep508_rs::VerbatimUrl>, UserError> {
     let invalid = |detail: String| {
         UserError::new(format!(
             "`{field}` has an invalid requirement: `{requirement}`"
@@ -465,7 +472,6 @@ pub fn requirement_name(requirement: &str, field: &str) -> Result<String, UserEr
         }
     }
     Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement)
-        .map(|parsed| parsed.name.to_string())
         .map_err(|error| invalid(error.to_string()))
 }
 
