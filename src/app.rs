@@ -82,8 +82,9 @@ pub fn init(
         );
     }
     if pin_digests {
-        loaded = with_digests(loaded, flags)?;
-        choices.push(digests_choice(&loaded));
+        let (pinned, choice) = with_digests(loaded, flags)?;
+        loaded = pinned;
+        choices.push(choice);
     }
     let pyproject = config_edit::record(&loaded.files.pyproject_text, &choices, &remove)?;
     let report = write(root, &loaded, force, Some(pyproject))?;
@@ -102,12 +103,8 @@ pub fn generate(
         let report = write(root, &loaded, force, None)?;
         return Ok((loaded, report));
     }
-    let loaded = with_digests(load_unpinned(root, Flags::default())?, Flags::default())?;
-    let pyproject = config_edit::record(
-        &loaded.files.pyproject_text,
-        &[digests_choice(&loaded)],
-        &[],
-    )?;
+    let (loaded, choice) = with_digests(load_unpinned(root, Flags::default())?, Flags::default())?;
+    let pyproject = config_edit::record(&loaded.files.pyproject_text, &[choice], &[])?;
     let report = write(root, &loaded, force, Some(pyproject))?;
     Ok((loaded, report))
 }
@@ -115,35 +112,23 @@ pub fn generate(
 /// The project decided again with the digests of its images as the engine has them now
 /// (replacing any recorded before). Nothing is written yet: an image without a digest is an
 /// error before any file changes.
-fn with_digests(loaded: Loaded, flags: Flags) -> Result<Loaded, UserError> {
+fn with_digests(loaded: Loaded, flags: Flags) -> Result<(Loaded, Choice), UserError> {
     let digests = crate::digests::resolve(&crate::digests::images(&loaded.plan))?;
+    let choice = digests_choice(&digests);
     let mut files = loaded.files;
-    let tool = &mut files.pyproject.tool;
-    tool.uv_rootless
-        .get_or_insert_with(Default::default)
-        .digests = Some(digests);
-    let config = tool.uv_rootless.clone().unwrap_or_default();
-    let plan = decide::plan(&files, &Settings::merge(flags, config))?;
-    let rendered = render::render_all(&plan)?;
-    Ok(Loaded {
-        files,
-        plan,
-        rendered,
-    })
-}
-
-fn digests_choice(loaded: &Loaded) -> Choice {
-    let mut table = toml_edit::InlineTable::new();
-    let digests = loaded
-        .files
+    files
         .pyproject
         .tool
         .uv_rootless
-        .as_ref()
-        .and_then(|config| config.digests.clone())
-        .unwrap_or_default();
+        .get_or_insert_with(Default::default)
+        .digests = Some(digests);
+    Ok((load_files(files, flags)?, choice))
+}
+
+fn digests_choice(digests: &std::collections::BTreeMap<String, String>) -> Choice {
+    let mut table = toml_edit::InlineTable::new();
     for (image, digest) in digests {
-        table.insert(&image, Value::from(digest));
+        table.insert(image, Value::from(digest.as_str()));
     }
     Choice {
         key: "digests",

@@ -6,21 +6,14 @@ use super::base::BaseEntry;
 use super::{native, platform};
 use crate::error::UserError;
 use crate::model::{IndexSecret, Needs};
-use crate::read::lock::{Lock, Package};
-use crate::read::project::normalize;
-use std::collections::{BTreeSet, HashMap};
+use crate::read::lock::Lock;
+use crate::read::project::{is_mountable_path, normalize};
+use std::collections::BTreeSet;
 
 /// Every package the app installs, following the lock's dependency edges from `start`
 /// (markers ignored: a superset, which is what build needs want).
 pub fn runtime_closure(lock: &Lock, start: &str) -> BTreeSet<String> {
-    // A lock may hold one name several times (forks by marker): each entry adds its edges.
-    let mut by_name: HashMap<String, Vec<&Package>> = HashMap::with_capacity(lock.package.len());
-    for package in &lock.package {
-        by_name
-            .entry(normalize(&package.name))
-            .or_default()
-            .push(package);
-    }
+    let by_name = lock.by_name();
     let mut closure = BTreeSet::new();
     let mut queue = vec![normalize(start)];
     while let Some(name) = queue.pop() {
@@ -85,14 +78,7 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
             let path = path.trim_start_matches("./").trim_end_matches('/');
             let member = members.contains(&normalize(&package.name));
             if !path.is_empty() && path != "." && !member {
-                let safe = path.split('/').all(|segment| {
-                    !segment.is_empty()
-                        && segment != "."
-                        && segment
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-                });
-                if !safe {
+                if !is_mountable_path(path) {
                     return Err(UserError::new(format!(
                         "`uv.lock` installs `{}` from {}, a path the Dockerfile cannot mount safely",
                         package.name,

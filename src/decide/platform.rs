@@ -293,14 +293,7 @@ fn no_install(package: &Package, target: &Target, why: &str) -> UserError {
 /// The packages `uv sync` installs for the app on `target`, each with whether every edge that
 /// reached it had a marker this reader understood.
 fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)> {
-    let lock = input.lock;
-    let mut by_name: HashMap<String, Vec<&Package>> = HashMap::with_capacity(lock.package.len());
-    for package in &lock.package {
-        by_name
-            .entry(normalize(&package.name))
-            .or_default()
-            .push(package);
-    }
+    let by_name = input.lock.by_name();
     let environment = target.marker_environment();
     let app = normalize(input.app);
     // Extras as markers name them: plain, and in the encoded form uv writes for conflicting

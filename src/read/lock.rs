@@ -6,7 +6,7 @@
 use super::parse_toml;
 use crate::error::UserError;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The lock file versions this release understands.
 pub const SUPPORTED_VERSION: u32 = 1;
@@ -341,6 +341,31 @@ impl Lock {
         self.package
             .iter()
             .find(|package| super::project::normalize(&package.name) == name)
+    }
+
+    /// Every `[[package]]` by normalised name. A lock may hold one name several times (forks
+    /// by marker), so each name maps to all its entries.
+    pub fn by_name(&self) -> HashMap<String, Vec<&Package>> {
+        let mut by_name: HashMap<String, Vec<&Package>> =
+            HashMap::with_capacity(self.package.len());
+        for package in &self.package {
+            by_name
+                .entry(super::project::normalize(&package.name))
+                .or_default()
+                .push(package);
+        }
+        by_name
+    }
+}
+
+impl RequiresDist {
+    /// A workspace member, or a path, git or URL source: uv records no version range for it.
+    pub fn has_source(&self) -> bool {
+        self.editable.is_some()
+            || self.directory.is_some()
+            || self.path.is_some()
+            || self.git.is_some()
+            || self.url.is_some()
     }
 }
 

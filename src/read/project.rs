@@ -123,14 +123,7 @@ fn read_members(root: &Path, pyproject: &PyProject) -> Result<Vec<Member>, UserE
         }
     }
     for path in &paths {
-        let safe = path.split('/').all(|segment| {
-            !segment.is_empty()
-                && segment != ".."
-                && segment
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-        });
-        if !safe {
+        if !is_mountable_path(path) {
             return Err(UserError::new(format!(
                 "the workspace member directory {} has a name the Dockerfile cannot mount safely",
                 serde_json::to_string(path).unwrap_or_default()
@@ -147,6 +140,17 @@ fn read_members(root: &Path, pyproject: &PyProject) -> Result<Vec<Member>, UserE
             Ok(Member { path, pyproject })
         })
         .collect()
+}
+
+/// Whether a relative, `/`-separated path can go into a Dockerfile `--mount` as it is: segments
+/// of ASCII letters, digits, `.`, `_` and `-`, none empty, `.` or `..`.
+pub fn is_mountable_path(path: &str) -> bool {
+    path.split('/').all(|segment| {
+        !matches!(segment, "" | "." | "..")
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    })
 }
 
 /// Expands a workspace member pattern (`packages/*`, `libs/foo`) to directories below `root`,
@@ -346,43 +350,43 @@ fn check_lock_is_current(files: &ProjectFiles) -> Result<(), UserError> {
         // several times, with markers, is left to uv).
         let mut declared_ranges: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for parsed in &parsed_requirements {
-            {
-                let range = match &parsed.version_or_url {
-                    Some(pep508_rs::VersionOrUrl::VersionSpecifier(specifiers)) => {
-                        specifier_set(&specifiers.to_string())
-                    }
-                    Some(pep508_rs::VersionOrUrl::Url(_)) => continue,
-                    None => String::new(),
-                };
-                declared_ranges
-                    .entry(parsed.name.to_string())
-                    .or_default()
-                    .push(range);
-            }
+            let range = match &parsed.version_or_url {
+                Some(pep508_rs::VersionOrUrl::VersionSpecifier(specifiers)) => {
+                    range_key(specifiers)
+                }
+                Some(pep508_rs::VersionOrUrl::Url(_)) => continue,
+                None => String::new(),
+            };
+            declared_ranges
+                .entry(parsed.name.to_string())
+                .or_default()
+                .push(range);
         }
-        // Entries of the lock by name; a workspace member or a path, git or URL source has no
-        // range in the lock, so its name is never compared.
-        let mut locked_entries: BTreeMap<String, Vec<Option<&str>>> = BTreeMap::new();
+        // The lock's entries by name. A name with a source (a workspace member, a path, git or
+        // URL) has no range in the lock, so it is never compared.
+        let mut locked_entries: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        let mut sourced = BTreeSet::new();
         for dist in &metadata.requires_dist {
-            let sourced = dist.editable.is_some()
-                || dist.directory.is_some()
-                || dist.path.is_some()
-                || dist.git.is_some()
-                || dist.url.is_some();
-            let entries = locked_entries.entry(normalize(&dist.name)).or_default();
-            entries.push(dist.specifier.as_deref());
-            if sourced {
-                entries.push(None);
+            let name = normalize(&dist.name);
+            if dist.has_source() {
+                sourced.insert(name.clone());
             }
+            locked_entries
+                .entry(name)
+                .or_default()
+                .push(dist.specifier.as_deref().unwrap_or_default());
         }
         for (name, declared) in &declared_ranges {
             let Some(locked) = locked_entries.get(name) else {
                 continue;
             };
-            if declared.len() != 1 || locked.len() != 1 {
+            if declared.len() != 1 || locked.len() != 1 || sourced.contains(name) {
                 continue;
             }
-            let locked = specifier_set(locked[0].unwrap_or_default());
+            let locked = match VersionSpecifiers::from_str(locked[0]) {
+                Ok(specifiers) => range_key(&specifiers),
+                Err(_) => locked[0].replace(' ', ""),
+            };
             if declared[0] != locked {
                 let show = |range: &str| {
                     if range.is_empty() {
@@ -404,15 +408,10 @@ fn check_lock_is_current(files: &ProjectFiles) -> Result<(), UserError> {
 
 /// A version range in a form that compares equal however it was written: each specifier
 /// normalised, sorted.
-fn specifier_set(text: &str) -> String {
-    match VersionSpecifiers::from_str(text) {
-        Ok(specifiers) => {
-            let mut parts: Vec<String> = specifiers.iter().map(ToString::to_string).collect();
-            parts.sort();
-            parts.join(",")
-        }
-        Err(_) => text.replace(' ', ""),
-    }
+fn range_key(specifiers: &VersionSpecifiers) -> String {
+    let mut parts: Vec<String> = specifiers.iter().map(ToString::to_string).collect();
+    parts.sort();
+    parts.join(",")
 }
 
 fn list(names: &[&String]) -> String {
