@@ -4,7 +4,7 @@
 use super::AppProject;
 use crate::error::UserError;
 use crate::model::{Decision, Source};
-use crate::read::project::{normalize, requirement_name};
+use crate::read::names::{requirement_name, PackageName};
 use crate::read::source::{find_app_objects, AppObject, Framework};
 use crate::read::ProjectFiles;
 use crate::settings::{Setting, Settings};
@@ -102,8 +102,8 @@ pub fn decide(
         ));
     }
     if let Some(project) = project.filter(|_| scripts.len() > 1) {
-        let own = normalize(&project.name);
-        if let Some(script) = scripts.iter().find(|script| normalize(script) == own) {
+        let own = PackageName::new(&project.name);
+        if let Some(script) = scripts.iter().find(|script| own.is(script)) {
             check_script_name(script, app)?;
             return Ok(script_choice(
                 venv_bin,

@@ -13,7 +13,7 @@ use crate::error::UserError;
 use crate::model::{
     App, AppKind, Base, Decision, Layout, Outputs, Plan, ProjectInfo, Source, ToolInfo, User,
 };
-use crate::read::project::normalize;
+use crate::read::names::PackageName;
 use crate::read::pyproject::{License, PyProject};
 use crate::read::ProjectFiles;
 use crate::settings::Settings;
@@ -183,7 +183,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     };
 
     let app_name = if app_project.member.is_empty() {
-        normalize(&project.name)
+        PackageName::new(&project.name).into_string()
     } else {
         app_project.member.clone()
     };
@@ -390,24 +390,24 @@ fn select_app<'a>(
                 pyproject: &member.pyproject,
                 manifest: format!("{}/pyproject.toml", member.path),
                 import_root: import_root(files, &member.path),
-                member: normalize(&project.name),
+                member: PackageName::new(&project.name).into_string(),
             })
         })
         .collect();
 
     if let Some(setting) = &settings.package {
-        let wanted = normalize(&setting.value);
+        let wanted = PackageName::new(&setting.value);
         if files
             .pyproject
             .project
             .as_ref()
-            .is_some_and(|project| normalize(&project.name) == wanted)
+            .is_some_and(|project| wanted.is(&project.name))
         {
             return Ok(root);
         }
         return members
             .into_iter()
-            .find(|member| member.member == wanted)
+            .find(|member| wanted.is(&member.member))
             .ok_or_else(|| {
                 let names: Vec<String> = files
                     .members
@@ -575,7 +575,7 @@ fn decide_uv_version(files: &ProjectFiles) -> Result<Decision<String>, UserError
 }
 
 fn project_info(project: &crate::read::pyproject::Project) -> Result<ProjectInfo, UserError> {
-    let normalized_name = normalize(&project.name);
+    let normalized_name = PackageName::new(&project.name).into_string();
     let license = match &project.license {
         Some(License::Spdx(expression)) => names::one_line(expression),
         Some(License::Table {
@@ -667,7 +667,7 @@ fn sync_options(
         let known = project
             .optional_dependencies
             .keys()
-            .any(|name| normalize(name) == normalize(extra));
+            .any(|name| PackageName::new(name).is(extra));
         if !known {
             let names: Vec<String> = project
                 .optional_dependencies
@@ -683,10 +683,10 @@ fn sync_options(
                 format!("choose from {}", names.join(", "))
             }));
         }
-        options.extend(["--extra".to_string(), normalize(extra)]);
+        options.extend(["--extra".to_string(), PackageName::new(extra).into_string()]);
     }
     for group in settings.groups.iter().flat_map(|s| s.value.iter()) {
-        let name = normalize(group);
+        let name = PackageName::new(group).into_string();
         let valid =
             !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !valid {
@@ -699,7 +699,7 @@ fn sync_options(
         let defined = pyproject
             .dependency_groups
             .keys()
-            .any(|key| normalize(key) == name);
+            .any(|key| PackageName::new(key).as_str() == name);
         if !defined {
             return Err(UserError::new(format!(
                 "`groups` in `[tool.uv-rootless]` names `{group}`, which `[dependency-groups]` does not define"

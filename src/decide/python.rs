@@ -4,7 +4,7 @@
 use super::base::BaseEntry;
 use crate::error::UserError;
 use crate::model::{Decision, Python, Source};
-use crate::read::project::parse_requires_python;
+use crate::read::names::parse_requires_python;
 use crate::read::python_version::is_version;
 use crate::read::ProjectFiles;
 use crate::settings::Setting;
