@@ -4,6 +4,7 @@
 use super::lock::{self, Lock};
 use super::pyproject::PyProject;
 use super::python_version::{self, PinnedPython};
+use super::source::{self, SourceScan};
 use super::workspace::{self, Member};
 use super::{lock_check, parse_toml, read_text};
 use crate::error::UserError;
@@ -21,6 +22,8 @@ pub struct ProjectFiles {
     pub python_version: Option<PinnedPython>,
     /// Workspace members other than the root, sorted by path.
     pub members: Vec<Member>,
+    /// The root project's source, scanned once.
+    pub source: SourceScan,
 }
 
 /// Reads the project at `root`.
@@ -62,6 +65,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         lock,
         python_version,
         members,
+        source: source::scan(root, ""),
     };
     lock_check::check(&files)?;
     Ok(files)

@@ -4,6 +4,7 @@
 
 use super::names::is_mountable_path;
 use super::pyproject::PyProject;
+use super::source::{self, SourceScan};
 use super::{parse_toml, read_text};
 use crate::error::UserError;
 use std::collections::BTreeSet;
@@ -15,6 +16,8 @@ pub struct Member {
     /// Path relative to the root, `/`-separated.
     pub path: String,
     pub pyproject: PyProject,
+    /// Its source, scanned once.
+    pub source: SourceScan,
 }
 
 /// How many directories a `**` pattern may visit before the walk stops: a member list is
@@ -53,7 +56,12 @@ pub fn read_members(root: &Path, pyproject: &PyProject) -> Result<Vec<Member>, U
             let display = format!("{path}/pyproject.toml");
             let text = read_text(&root.join(&path).join("pyproject.toml"), &display)?;
             let pyproject = parse_toml(&text, &display)?;
-            Ok(Member { path, pyproject })
+            let source = source::scan(root, &path);
+            Ok(Member {
+                path,
+                pyproject,
+                source,
+            })
         })
         .collect()
 }
