@@ -9,6 +9,7 @@ pub mod app;
 pub mod config_edit;
 pub mod decide;
 pub mod digests;
+pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod model;

@@ -3,13 +3,11 @@
 //! filesystem with no capabilities, does its job, writes nothing, stops promptly on SIGTERM,
 //! and ships no uv, compiler, `.git`, dev dependency or bytecode it would have to write.
 
-pub mod docker;
-
+use crate::engine::{self, http_status, Docker, LABEL};
 use crate::error::UserError;
 use crate::model::Plan;
 use crate::read::project::normalize;
 use crate::read::ProjectFiles;
-use docker::{http_status, Docker, LABEL};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -121,7 +119,7 @@ pub fn verify(
 ) -> Result<Report, UserError> {
     let run_id = format!("{}-{}", std::process::id(), unique_suffix());
     let docker = Docker::new(run_id.clone());
-    docker::cleanup_on_interrupt(&docker);
+    engine::cleanup_on_interrupt(&docker);
     let server = docker.run(
         &["version", "--format", "{{.Server.Version}}"],
         Duration::from_secs(20),
@@ -170,7 +168,7 @@ impl Run<'_> {
         passed: bool,
         detail: String,
     ) {
-        if docker::interrupted() {
+        if engine::interrupted() {
             return;
         }
         let check = Check {
@@ -210,7 +208,7 @@ impl Run<'_> {
         (name, args)
     }
 
-    fn docker(&self, args: &[String], timeout: Duration) -> Result<docker::Output, UserError> {
+    fn docker(&self, args: &[String], timeout: Duration) -> Result<engine::Output, UserError> {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.docker.run(&args, timeout)
     }
@@ -688,8 +686,8 @@ fn compose_check(
     } else {
         vec!["docker-compose".into()]
     };
-    let project = docker::compose_project(&run.docker.run_id);
-    let compose = |extra: &[&str], timeout: Duration| -> Result<docker::Output, UserError> {
+    let project = engine::compose_project(&run.docker.run_id);
+    let compose = |extra: &[&str], timeout: Duration| -> Result<engine::Output, UserError> {
         let mut command = std::process::Command::new(&program[0]);
         command
             .args(&program[1..])
@@ -697,7 +695,7 @@ fn compose_check(
             .arg(&compose_file)
             .args(["-p", &project])
             .args(extra);
-        docker::run_bounded(command, timeout).map_err(|_| {
+        engine::run_bounded(command, timeout).map_err(|_| {
             UserError::new(format!(
                 "`{} {}` did not finish in time or could not start",
                 program.join(" "),
