@@ -7,9 +7,10 @@ use clap::Parser;
 use cli::{CheckFormat, Cli, Command, Format};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 use uv_rootless::error::{printable, UserError};
 use uv_rootless::output::Status;
-use uv_rootless::{app, explain};
+use uv_rootless::{app, explain, verify};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -63,7 +64,7 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             summarise("generate", &loaded.plan, &report);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { project, verify } => run_verify(&project.path, verify),
+        Command::Verify { project, verify } => run_verify(&project.path, &verify_options(verify)),
         Command::Explain {
             project,
             choices,
@@ -80,16 +81,9 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
     }
 }
 
-fn run_verify(path: &std::path::Path, args: cli::VerifyArgs) -> Result<ExitCode, UserError> {
-    use std::time::Duration;
-    let (loaded, stale) = app::check(path)?;
-    for file in &stale {
-        note(&format!(
-            "warning: `{}` differs from what `uv-rootless generate` writes; verifying the file on disk",
-            file.path
-        ));
-    }
-    let options = uv_rootless::verify::Options {
+/// The library's options from the flags of `verify`.
+fn verify_options(args: cli::VerifyArgs) -> verify::Options {
+    verify::Options {
         compose: args.compose,
         keep: args.keep,
         tag: args.tag,
@@ -99,25 +93,21 @@ fn run_verify(path: &std::path::Path, args: cli::VerifyArgs) -> Result<ExitCode,
         dockerfile: args.dockerfile,
         build_timeout: Duration::from_secs(args.build_timeout),
         run_timeout: Duration::from_secs(args.timeout),
-    };
-    note(&format!(
-        "verify: building `{}` with docker",
-        options.tag.as_deref().unwrap_or(&loaded.plan.image.value)
-    ));
+    }
+}
+
+fn run_verify(path: &std::path::Path, options: &verify::Options) -> Result<ExitCode, UserError> {
     let colour = colour(std::io::stdout().is_terminal());
-    let mut print = |check: &uv_rootless::verify::Check| {
-        let mark = match (check.passed, colour) {
-            (true, true) => "\x1b[32mok  \x1b[0m",
-            (true, false) => "ok  ",
-            (false, true) => "\x1b[1;31mFAIL\x1b[0m",
-            (false, false) => "FAIL",
-        };
-        let mut out = std::io::stdout();
-        let _ = writeln!(out, "{mark} {:<20} {}", check.name, check.detail);
-        let _ = out.flush();
-    };
-    let report = uv_rootless::verify::verify(&loaded.files, &loaded.plan, &options, &mut print)?;
-    let failed = report.checks.iter().filter(|check| !check.passed).count();
+    let report = app::verify(path, options, &mut |progress| match progress {
+        app::Progress::Stale(file) => note(&format!(
+            "warning: `{}` differs from what `uv-rootless generate` writes; \
+             verifying the file on disk",
+            file.path
+        )),
+        app::Progress::Building(tag) => note(&format!("verify: building `{tag}` with docker")),
+        app::Progress::Check(check) => print_check(check, colour),
+    })?;
+    let failed = report.failed();
     if failed == 0 {
         note(&format!(
             "verify: all {} checks passed",
@@ -131,6 +121,19 @@ fn run_verify(path: &std::path::Path, args: cli::VerifyArgs) -> Result<ExitCode,
         ));
         Ok(ExitCode::from(1))
     }
+}
+
+/// One line of the verify report on stdout, flushed so each shows as its check completes.
+fn print_check(check: &verify::Check, colour: bool) {
+    let mark = match (check.passed, colour) {
+        (true, true) => "\x1b[32mok  \x1b[0m",
+        (true, false) => "ok  ",
+        (false, true) => "\x1b[1;31mFAIL\x1b[0m",
+        (false, false) => "FAIL",
+    };
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "{mark} {:<20} {}", check.name, check.detail);
+    let _ = out.flush();
 }
 
 fn summarise(command: &str, plan: &uv_rootless::model::Plan, report: &app::WriteReport) {

@@ -49,10 +49,17 @@ pub struct Check {
     pub detail: String,
 }
 
+/// What a run found: every check, in the order they ran.
 #[derive(Debug, Clone)]
 pub struct Report {
-    pub image: String,
     pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// How many checks failed.
+    pub fn failed(&self) -> usize {
+        self.checks.iter().filter(|check| !check.passed).count()
+    }
 }
 
 /// The tag `verify` builds: `--tag`, or the plan's image.
@@ -95,7 +102,6 @@ pub fn verify(
         }
     }
     result.map(|()| Report {
-        image: tag.to_string(),
         checks: report.checks,
     })
 }
