@@ -1,5 +1,6 @@
-//! The binary: parse the command line, run, report, and map the outcome to an exit code:
-//! 0 done (or current), 1 `check` found stale files, 2 bad input or failure.
+//! The binary: parse the command line, call [`app`], print what it returns, and map the
+//! outcome to an exit code: 0 done (or current), 1 `check` found stale files or a `verify`
+//! check failed, 2 bad input or failure.
 
 mod cli;
 

@@ -3,7 +3,7 @@
 //! filesystem with no capabilities, does its job, writes nothing, stops promptly on SIGTERM,
 //! and ships no uv, compiler, `.git`, dev dependency or bytecode it would have to write.
 //!
-//! This file is the run order; [`container`] drives the engine and [`checks`] judges what it
+//! This file is the run order; `container.rs` drives the engine and [`checks`] judges what it
 //! showed.
 
 pub mod checks;
