@@ -9,6 +9,7 @@ use crate::output::{self, Status};
 use crate::read::{self, ProjectFiles};
 use crate::render::{self, Rendered};
 use crate::settings::{Flags, Settings};
+use crate::verify::{self, Check};
 use std::path::Path;
 use toml_edit::{Array, Value};
 
@@ -186,6 +187,34 @@ pub fn check(root: &Path) -> Result<(Loaded, Vec<Stale>), UserError> {
         });
     }
     Ok((loaded, stale))
+}
+
+/// What `verify` tells as it goes, before its report.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// An output on disk differs from what `generate` writes; the file on disk is verified.
+    Stale(&'a Stale),
+    /// The build of this image tag starts.
+    Building(&'a str),
+    /// A check completed.
+    Check(&'a Check),
+}
+
+/// `verify`: builds the image from the outputs on disk and checks it on the Docker engine.
+/// Stale outputs are not an error here: they are reported and verified as they are.
+pub fn verify(
+    root: &Path,
+    options: &verify::Options,
+    on_progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<verify::Report, UserError> {
+    let (loaded, stale) = check(root)?;
+    for file in &stale {
+        on_progress(Progress::Stale(file));
+    }
+    on_progress(Progress::Building(verify::image_tag(&loaded.plan, options)));
+    verify::verify(&loaded.files, &loaded.plan, options, &mut |check| {
+        on_progress(Progress::Check(check))
+    })
 }
 
 const BASE_COMMENT: &str = "Base image family: \"python-slim\" or \"azurelinux\".";

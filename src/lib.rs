@@ -3,12 +3,14 @@
 //!
 //! The stages follow the data: [`read`] what the project says, [`decide`] a [`model::Plan`],
 //! [`render`] it through the templates, then [`output`] writes or checks. [`app`] strings them
-//! together for each subcommand.
+//! together for each subcommand; [`verify`] proves a built image on the engine that
+//! [`engine`] drives.
 
 pub mod app;
 pub mod config_edit;
 pub mod decide;
 pub mod digests;
+pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod model;
