@@ -23,26 +23,26 @@ const TEMPLATES: &[(OutputKind, &str, &str)] = &[
     (
         OutputKind::Dockerfile,
         "Dockerfile.j2",
-        include_str!("../templates/Dockerfile.j2"),
+        include_str!("../../templates/Dockerfile.j2"),
     ),
     (
         OutputKind::Compose,
         "compose.yaml.j2",
-        include_str!("../templates/compose.yaml.j2"),
+        include_str!("../../templates/compose.yaml.j2"),
     ),
     (
         OutputKind::Dockerignore,
         "dockerignore.j2",
-        include_str!("../templates/dockerignore.j2"),
+        include_str!("../../templates/dockerignore.j2"),
     ),
     (
         OutputKind::Kubernetes,
         "k8s.yaml.j2",
-        include_str!("../templates/k8s.yaml.j2"),
+        include_str!("../../templates/k8s.yaml.j2"),
     ),
 ];
 
-const MACROS: (&str, &str) = ("_macros.j2", include_str!("../templates/_macros.j2"));
+const MACROS: (&str, &str) = ("_macros.j2", include_str!("../../templates/_macros.j2"));
 
 /// A rendered output and where it goes, relative to the project root.
 #[derive(Debug, Clone, PartialEq, Eq)]
