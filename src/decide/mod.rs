@@ -11,7 +11,7 @@ pub mod python;
 
 use crate::error::UserError;
 use crate::model::{
-    App, AppKind, Base, Decision, Layout, Outputs, Plan, ProjectInfo, Source, ToolInfo, User,
+    App, AppKind, Decision, Layout, Outputs, Plan, ProjectInfo, Source, ToolInfo, User,
 };
 use crate::read::project::normalize;
 use crate::read::pyproject::{License, PyProject};
@@ -264,26 +264,11 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         },
         project: info,
         base: Decision::new(
-            Base {
-                id: base_value.id,
-                uv_image: pin(
-                    &settings.digests,
-                    &format!("{UV_IMAGE}:{}", uv_version.value),
-                )?,
-                title: base_value.title.into(),
-                build_image: pin(
-                    &settings.digests,
-                    &base_value.build_image_for(&python.value.minor),
-                )?,
-                runtime_image: pin(
-                    &settings.digests,
-                    &base_value.runtime_image_for(&python.value.minor),
-                )?,
-                managed_python: base_value.managed_python,
-                python_install_dir: base_value.python_install_dir.into(),
-                runtime_has_shell: base_value.runtime_has_shell,
-                ca_bundle: base_value.ca_bundle.into(),
-            },
+            base_value.to_model(
+                &python.value.minor,
+                &format!("{UV_IMAGE}:{}", uv_version.value),
+                |image| pin(&settings.digests, image),
+            )?,
             base.source,
             base.reason,
         ),
