@@ -11,6 +11,7 @@ pub mod decide;
 pub mod digests;
 pub mod error;
 pub mod explain;
+pub mod hardening;
 pub mod model;
 pub mod output;
 pub mod read;

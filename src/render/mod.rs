@@ -5,6 +5,8 @@
 //! which YAML reads as a quoted string; the Dockerfile uses `exec_form` (JSON arrays) for exec forms and
 //! `docker_quote` for label values.
 
+pub mod escape;
+
 use crate::error::{internal, UserError};
 use crate::model::Plan;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
