@@ -1,15 +1,19 @@
-//! Rendering: the plan through the templates embedded in the binary.
+//! Rendering: the plan, through its [`view`], into the templates embedded in the binary.
 //!
 //! Strict undefined (a missing field is our bug, not empty output), trailing newlines kept,
-//! block tags trimmed. `.yaml.j2` templates escape every printed value as a JSON scalar,
-//! which YAML reads as a quoted string; the Dockerfile uses `exec_form` (JSON arrays) for exec forms and
-//! `docker_quote` for label values.
+//! block tags trimmed. Every value reaches an output through the [`escape`] filter of the
+//! context it is printed in. The Dockerfile and `.dockerignore` refuse to print a string that
+//! went through none (only numbers print bare there); in `.yaml.j2` templates a value without a
+//! filter is written as a YAML scalar, which is what their filters write too.
 
 pub mod escape;
+pub mod view;
 
 use crate::error::{internal, UserError};
 use crate::model::Plan;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{
+    AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior, Value,
+};
 
 /// One generated file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,6 +58,10 @@ pub struct Rendered {
     pub content: String,
 }
 
+/// Auto-escape modes: what printing a value means in each kind of template.
+const STRICT: AutoEscape = AutoEscape::Custom("strict");
+const YAML: AutoEscape = AutoEscape::Custom("yaml");
+
 fn environment() -> Result<Environment<'static>, UserError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -62,13 +70,35 @@ fn environment() -> Result<Environment<'static>, UserError> {
     env.set_lstrip_blocks(true);
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".yaml.j2") {
-            AutoEscape::Json
+            YAML
         } else {
-            AutoEscape::None
+            STRICT
         }
     });
-    env.add_filter("docker_quote", docker_quote);
-    env.add_filter("exec_form", exec_form);
+    env.set_formatter(format_value);
+    let safe = |text: String| Value::from_safe_string(text);
+    env.add_filter("comment", move |text: &str| safe(escape::comment(text)));
+    env.add_filter("label_value", move |text: &str| {
+        safe(escape::label_value(text))
+    });
+    env.add_filter("exec_form", move |args: Vec<String>| {
+        escape::exec_form(&args).map(safe)
+    });
+    env.add_filter("shell_word", move |word: &str| {
+        escape::shell_word(word).map(safe)
+    });
+    env.add_filter("yaml_scalar", move |value: Value| {
+        escape::yaml_scalar(&value).map(safe)
+    });
+    env.add_filter("yaml_plain", move |text: &str| {
+        escape::yaml_plain(text).map(safe)
+    });
+    env.add_filter("mount_value", move |value: &str| {
+        escape::mount_value(value).map(safe)
+    });
+    env.add_filter("dockerignore_line", move |path: &str| {
+        escape::dockerignore_line(path).map(safe)
+    });
     env.add_template(MACROS.0, MACROS.1).map_err(internal)?;
     for (_, name, source) in TEMPLATES {
         env.add_template(name, source).map_err(internal)?;
@@ -76,29 +106,25 @@ fn environment() -> Result<Environment<'static>, UserError> {
     Ok(env)
 }
 
-/// Escapes a value for a double-quoted Dockerfile string: backslash, quote, and `$` (which
-/// Dockerfile would expand). Newlines never reach here: the plan keeps values on one line.
-fn docker_quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for ch in value.chars() {
-        match ch {
-            '\\' | '"' | '$' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            ch if ch.is_control() => out.push(' '),
-            ch => out.push(ch),
-        }
+/// Prints a value: filtered (safe) strings as they are; otherwise, in YAML, as a YAML scalar,
+/// and elsewhere only numbers, so a string that skipped its escaping fails the render.
+fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+    if value.is_undefined() {
+        return Err(Error::from(ErrorKind::UndefinedError));
     }
-    out
-}
-
-/// A Dockerfile exec form: a JSON array of strings, which Dockerfile parses as JSON and never
-/// expands. Plain JSON escaping (quotes, backslashes, control characters), nothing more.
-fn exec_form(args: Vec<String>) -> Result<String, minijinja::Error> {
-    serde_json::to_string(&args).map_err(|error| {
-        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, error.to_string())
-    })
+    let text = if value.is_safe() {
+        value.to_string()
+    } else if state.auto_escape() == YAML {
+        escape::yaml_scalar(value)?
+    } else if value.is_number() {
+        value.to_string()
+    } else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{value:?} printed without an escaping filter"),
+        ));
+    };
+    out.write_str(&text).map_err(Error::from)
 }
 
 /// Renders every output of `plan`.
@@ -109,7 +135,7 @@ pub fn render_all(plan: &Plan) -> Result<Vec<Rendered>, UserError> {
         .map(|(kind, name, _)| {
             let template = env.get_template(name).map_err(internal)?;
             let content = template
-                .render(minijinja::context! { plan => plan })
+                .render(minijinja::context! { plan => view::view(plan) })
                 .map_err(|error| {
                     internal(format!("template `{name}` failed to render: {error:#}"))
                 })?;
@@ -134,11 +160,6 @@ pub fn path_of(plan: &Plan, kind: OutputKind) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn docker_quote_escapes_what_dockerfile_interprets() {
-        assert_eq!(docker_quote(r#"a "b" $(c) \d"#), r#"a \"b\" \$(c) \\d"#);
-    }
 
     #[test]
     fn every_template_parses() {
