@@ -165,4 +165,33 @@ mod tests {
     fn every_template_parses() {
         environment().unwrap();
     }
+
+    fn render_as(name: &str, source: &str) -> Result<String, minijinja::Error> {
+        let mut env = environment().unwrap();
+        env.add_template_owned(name.to_string(), source.to_string())?;
+        env.get_template(name)?
+            .render(minijinja::context! { text => "a\u{2028}b", port => 8000 })
+    }
+
+    #[test]
+    fn dockerfile_refuses_a_string_printed_without_a_filter() {
+        let error = render_as("test.j2", "RUN echo {{ text }}").unwrap_err();
+        assert!(
+            error.to_string().contains("without an escaping filter"),
+            "{error}"
+        );
+        assert_eq!(
+            render_as("test.j2", "# {{ text|comment }}\nEXPOSE {{ port }}").unwrap(),
+            "# a b\nEXPOSE 8000"
+        );
+        assert!(render_as("test.j2", "{{ missing }}").is_err());
+    }
+
+    #[test]
+    fn yaml_prints_an_unfiltered_value_as_a_yaml_scalar() {
+        assert_eq!(
+            render_as("test.yaml.j2", "a: {{ text }}\nb: {{ port }}").unwrap(),
+            "a: \"a\\u2028b\"\nb: 8000"
+        );
+    }
 }
