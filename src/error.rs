@@ -96,9 +96,6 @@ pub fn printable(text: &str) -> String {
     out
 }
 
-/// Shorthand used by every stage.
-pub type Result<T, E = UserError> = std::result::Result<T, E>;
-
 /// A message for a bug of ours, not of the user's input.
 pub fn internal(what: impl fmt::Display) -> UserError {
     UserError::new(format!("internal error: {what}")).hint(

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 use uv_rootless::read::lock::{self, Lock};
-use uv_rootless::read::project::{read_project, requirement_name};
+use uv_rootless::read::names::requirement_name;
+use uv_rootless::read::project::read_project;
 use uv_rootless::read::python_version;
 
 /// A fresh directory holding `files`, removed on drop.
@@ -92,7 +93,9 @@ fn extra_ending_in_a_separator_is_an_error_not_a_panic() {
         }
     }
     assert_eq!(
-        requirement_name("foo[a-b, c.d] >=1", "project.dependencies").unwrap(),
+        requirement_name("foo[a-b, c.d] >=1", "project.dependencies")
+            .unwrap()
+            .as_str(),
         "foo"
     );
 }

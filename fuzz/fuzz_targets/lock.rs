@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use uv_rootless::read::lock::{self, Lock};
-use uv_rootless::read::project::normalize;
+use uv_rootless::read::names::PackageName;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(parsed.version, lock::SUPPORTED_VERSION);
     for package in &parsed.package {
         let _ = package.source.kind();
-        assert!(parsed.package(&normalize(&package.name)).is_some());
+        assert!(parsed.package(PackageName::new(&package.name).as_str()).is_some());
     }
     match toml::from_str::<Lock>(text) {
         Ok(full) => {

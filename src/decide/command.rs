@@ -1,11 +1,11 @@
 //! The command the image runs: flag/config > the single `[project.scripts]` entry > the entry
 //! named like the project > a recognised web stack whose app is found unambiguously.
 
-use super::AppProject;
+use super::select::AppProject;
 use crate::error::UserError;
 use crate::model::{Decision, Source};
-use crate::read::project::{normalize, requirement_name};
-use crate::read::source::{find_app_objects, AppObject, Framework};
+use crate::read::names::{requirement_name, PackageName};
+use crate::read::source::{AppObject, Framework};
 use crate::read::ProjectFiles;
 use crate::settings::{Setting, Settings};
 use std::collections::BTreeSet;
@@ -102,8 +102,8 @@ pub fn decide(
         ));
     }
     if let Some(project) = project.filter(|_| scripts.len() > 1) {
-        let own = normalize(&project.name);
-        if let Some(script) = scripts.iter().find(|script| normalize(script) == own) {
+        let own = PackageName::new(&project.name);
+        if let Some(script) = scripts.iter().find(|script| own.is(script)) {
             check_script_name(script, app)?;
             return Ok(script_choice(
                 venv_bin,
@@ -233,9 +233,12 @@ fn detect_web(
         return Err(no_command());
     }
 
-    let objects: Vec<AppObject> = find_app_objects(&files.root, &app.import_root)
-        .into_iter()
+    let objects: Vec<AppObject> = app
+        .source
+        .app_objects
+        .iter()
         .filter(|object| frameworks.contains(&object.framework))
+        .cloned()
         .collect();
     let object = match objects.as_slice() {
         [one] => one.clone(),
@@ -245,7 +248,7 @@ fn detect_web(
                 "`{}` depends on {}, but no application object was found in `{}`",
                 app.manifest,
                 names.join(" and "),
-                if app.import_root.is_empty() { "." } else { &app.import_root }
+                if app.import_root().is_empty() { "." } else { app.import_root() }
             ))
             .detail("uv-rootless looks for a top-level assignment such as `app = FastAPI()` or `app = Flask(__name__)`, or Django's `wsgi.py`")
             .hint(command_hint(&frameworks)));
@@ -257,10 +260,10 @@ fn detect_web(
                 .collect();
             return Err(UserError::new(format!(
                 "several web applications were found in `{}`",
-                if app.import_root.is_empty() {
+                if app.import_root().is_empty() {
                     "."
                 } else {
-                    &app.import_root
+                    app.import_root()
                 }
             ))
             .detail(format!("candidates: {}", targets.join(", ")))

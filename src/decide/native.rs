@@ -107,7 +107,7 @@ mod tests {
         for need in NATIVE_NEEDS {
             assert!(!need.build.is_empty(), "{}", need.library);
             for name in need.packages {
-                assert_eq!(crate::read::project::normalize(name), *name);
+                assert_eq!(crate::read::names::PackageName::new(name).as_str(), *name);
                 assert!(seen.insert(*name), "{name} twice");
             }
         }

@@ -6,7 +6,7 @@
 use crate::error::UserError;
 use crate::model::SourceBuild;
 use crate::read::lock::{Dependency, Lock, Package};
-use crate::read::project::normalize;
+use crate::read::names::PackageName;
 use pep508_rs::{ExtraName, MarkerEnvironment, MarkerEnvironmentBuilder, MarkerTree};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
@@ -153,19 +153,19 @@ pub struct Input<'a> {
 
 pub fn source_builds(input: &Input<'_>, targets: &[Target]) -> Result<Vec<SourceBuild>, UserError> {
     let mut by_key: BTreeMap<(String, String), SourceBuild> = BTreeMap::new();
-    let no_binary: HashSet<String> = input
+    let no_binary: HashSet<PackageName> = input
         .no_binary_packages
         .iter()
-        .map(|n| normalize(n))
+        .map(|n| PackageName::new(n))
         .collect();
-    let no_build: HashSet<String> = input
+    let no_build: HashSet<PackageName> = input
         .no_build_packages
         .iter()
-        .map(|n| normalize(n))
+        .map(|n| PackageName::new(n))
         .collect();
     for target in targets {
         for (package, certain) in installed(input, target) {
-            let name = normalize(&package.name);
+            let name = PackageName::new(&package.name).into_string();
             let version = package.version.clone().unwrap_or_default();
             // Both reach the Dockerfile's comments: only what uv itself would write.
             let valid_name = !name.is_empty()
@@ -192,7 +192,7 @@ pub fn source_builds(input: &Input<'_>, targets: &[Target]) -> Result<Vec<Source
                 Err(_) if !certain => continue,
                 Err(error) => return Err(error),
             };
-            if package.sdist.is_some() && (input.no_build || no_build.contains(&name)) {
+            if package.sdist.is_some() && (input.no_build || no_build.contains(name.as_str())) {
                 return Err(UserError::new(format!(
                     "`{name}` {version} must be built from its sdist for {}, but `[tool.uv]` in `pyproject.toml` forbids building it (`no-build`)",
                     target.describe()
@@ -222,7 +222,7 @@ fn build_reason(
     package: &Package,
     name: &str,
     input: &Input<'_>,
-    no_binary: &HashSet<String>,
+    no_binary: &HashSet<PackageName>,
     target: &Target,
 ) -> Option<Result<String, UserError>> {
     let source = &package.source;
@@ -295,20 +295,22 @@ fn no_install(package: &Package, target: &Target, why: &str) -> UserError {
 fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)> {
     let by_name = input.lock.by_name();
     let environment = target.marker_environment();
-    let app = normalize(input.app);
+    let app = PackageName::new(input.app);
     // Extras as markers name them: plain, and in the encoded form uv writes for conflicting
     // extras (`extra-<len>-<package>-<extra>`) and groups.
     let mut marker_extras: Vec<ExtraName> = Vec::new();
     for extra in input.extras {
-        let extra = normalize(extra);
-        marker_extras.extend(ExtraName::from_str(&extra).ok());
-        marker_extras
-            .extend(ExtraName::from_str(&format!("extra-{}-{app}-{extra}", app.len())).ok());
+        let extra = PackageName::new(extra);
+        marker_extras.extend(ExtraName::from_str(extra.as_str()).ok());
+        marker_extras.extend(
+            ExtraName::from_str(&format!("extra-{}-{app}-{extra}", app.as_str().len())).ok(),
+        );
     }
     for group in input.groups {
-        let group = normalize(group);
-        marker_extras
-            .extend(ExtraName::from_str(&format!("group-{}-{app}-{group}", app.len())).ok());
+        let group = PackageName::new(group);
+        marker_extras.extend(
+            ExtraName::from_str(&format!("group-{}-{app}-{group}", app.as_str().len())).ok(),
+        );
     }
     let mut verdicts: HashMap<&str, Option<bool>> = HashMap::new();
     let mut holds = |marker: Option<&'a str>| -> Option<bool> {
@@ -332,13 +334,13 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
             if let Some((key, _)) = package
                 .optional_dependencies
                 .iter()
-                .find(|(key, _)| normalize(key) == normalize(extra))
+                .find(|(key, _)| PackageName::new(key).is(extra))
             {
                 queue.push((package, key.as_str(), true));
             }
         }
     }
-    let groups: HashSet<String> = input.groups.iter().map(|g| normalize(g)).collect();
+    let groups: HashSet<PackageName> = input.groups.iter().map(|g| PackageName::new(g)).collect();
     while let Some((package, extra, certain)) = queue.pop() {
         let key = (package as *const Package, extra);
         match seen.get(&key) {
@@ -353,9 +355,9 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
         let mut edges: Vec<&'a Dependency> = Vec::new();
         if extra.is_empty() {
             edges.extend(&package.dependencies);
-            if normalize(&package.name) == app {
+            if PackageName::new(&package.name) == app {
                 for (group, deps) in &package.dev_dependencies {
-                    if groups.contains(&normalize(group)) {
+                    if groups.contains(&PackageName::new(group)) {
                         edges.extend(deps);
                     }
                 }
@@ -369,7 +371,11 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
                 continue;
             }
             let certain = certain && verdict.is_some();
-            for dep in by_name.get(&normalize(&edge.name)).into_iter().flatten() {
+            for dep in by_name
+                .get(&PackageName::new(&edge.name))
+                .into_iter()
+                .flatten()
+            {
                 if edge.version.is_some() && edge.version != dep.version {
                     continue;
                 }

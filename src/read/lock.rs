@@ -3,6 +3,7 @@
 //! Format `version = 1`, with or without `revision`. Only the fields uv-rootless uses are
 //! read; everything else is ignored so newer revisions keep parsing.
 
+use super::names::PackageName;
 use super::parse_toml;
 use crate::error::UserError;
 use serde::Deserialize;
@@ -340,17 +341,17 @@ impl Lock {
     pub fn package(&self, name: &str) -> Option<&Package> {
         self.package
             .iter()
-            .find(|package| super::project::normalize(&package.name) == name)
+            .find(|package| PackageName::new(&package.name).as_str() == name)
     }
 
     /// Every `[[package]]` by normalised name. A lock may hold one name several times (forks
     /// by marker), so each name maps to all its entries.
-    pub fn by_name(&self) -> HashMap<String, Vec<&Package>> {
-        let mut by_name: HashMap<String, Vec<&Package>> =
+    pub fn by_name(&self) -> HashMap<PackageName, Vec<&Package>> {
+        let mut by_name: HashMap<PackageName, Vec<&Package>> =
             HashMap::with_capacity(self.package.len());
         for package in &self.package {
             by_name
-                .entry(super::project::normalize(&package.name))
+                .entry(PackageName::new(&package.name))
                 .or_default()
                 .push(package);
         }

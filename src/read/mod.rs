@@ -5,11 +5,15 @@
 //! that name the file and the field.
 
 pub mod config;
+pub mod graph;
 pub mod lock;
+pub mod lock_check;
+pub mod names;
 pub mod project;
 pub mod pyproject;
 pub mod python_version;
 pub mod source;
+pub mod workspace;
 
 pub use project::{read_project, ProjectFiles};
 

@@ -65,6 +65,35 @@ impl AppObject {
     }
 }
 
+/// What the source of one project (the root or a workspace member) says, scanned once when
+/// the project is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceScan {
+    /// Where module paths start, relative to the root: `""`, `src`, `packages/api/src`.
+    pub import_root: String,
+    /// Web application objects found below `import_root`.
+    pub app_objects: Vec<AppObject>,
+}
+
+/// Scans the project in `dir` (relative to `project_root`, `""` for the root): its import root
+/// (`src` layout or flat) and what is below it.
+pub fn scan(project_root: &Path, dir: &str) -> SourceScan {
+    let src = if dir.is_empty() {
+        "src".to_string()
+    } else {
+        format!("{dir}/src")
+    };
+    let import_root = if project_root.join(&src).is_dir() {
+        src
+    } else {
+        dir.to_string()
+    };
+    SourceScan {
+        app_objects: find_app_objects(project_root, &import_root),
+        import_root,
+    }
+}
+
 const SKIP_DIRS: &[&str] = &[
     "node_modules",
     "venv",

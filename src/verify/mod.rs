@@ -7,7 +7,8 @@ pub mod docker;
 
 use crate::error::UserError;
 use crate::model::Plan;
-use crate::read::project::normalize;
+use crate::read::graph::dev_only_packages;
+use crate::read::names::PackageName;
 use crate::read::ProjectFiles;
 use docker::{http_status, Docker, LABEL};
 use serde::Deserialize;
@@ -588,13 +589,19 @@ fn probe_checks(
             format!("found: {}", probe.git.join(", "))
         },
     );
-    let dev_only = dev_only_packages(files, plan);
-    let installed: BTreeSet<String> = probe
+    // The runtime closure from the app (a workspace member, or the root).
+    let app = if plan.layout.package.is_empty() {
+        &plan.project.normalized_name
+    } else {
+        &plan.layout.package
+    };
+    let dev_only = dev_only_packages(files, app);
+    let installed: BTreeSet<PackageName> = probe
         .distributions
         .iter()
-        .map(|name| normalize(name))
+        .map(|name| PackageName::new(name))
         .collect();
-    let shipped: Vec<&String> = dev_only
+    let shipped: Vec<&PackageName> = dev_only
         .iter()
         .filter(|name| installed.contains(*name))
         .collect();
@@ -630,44 +637,6 @@ fn probe_checks(
         },
     );
     Ok(())
-}
-
-/// Packages that only the dev group (or `tool.uv.dev-dependencies`) brings in: direct dev
-/// requirements that the app's runtime closure in `uv.lock` does not reach.
-pub fn dev_only_packages(files: &ProjectFiles, plan: &Plan) -> BTreeSet<String> {
-    let mut dev = BTreeSet::new();
-    let mut manifests = vec![&files.pyproject];
-    manifests.extend(files.members.iter().map(|member| &member.pyproject));
-    for pyproject in manifests {
-        if let Some(requirements) = pyproject
-            .tool_uv()
-            .and_then(|uv| uv.dev_dependencies.as_ref())
-        {
-            dev.extend(
-                requirements
-                    .iter()
-                    .filter_map(|r| crate::read::project::requirement_name(r, "").ok()),
-            );
-        }
-    }
-    for package in &files.lock.package {
-        if let Some(metadata) = &package.metadata {
-            for (group, requirements) in &metadata.requires_dev {
-                if group == "dev" {
-                    dev.extend(requirements.iter().map(|r| normalize(&r.name)));
-                }
-            }
-        }
-    }
-    // The runtime closure from the app (a workspace member, or the root).
-    let start = if plan.layout.package.is_empty() {
-        plan.project.normalized_name.clone()
-    } else {
-        plan.layout.package.clone()
-    };
-    let closure = crate::decide::needs::runtime_closure(&files.lock, &start);
-    dev.retain(|name| !closure.contains(name));
-    dev
 }
 
 fn compose_check(

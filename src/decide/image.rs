@@ -1,0 +1,152 @@
+//! The images: which uv release the build stage takes, which target platforms its wheels are
+//! checked for, the digests that pin the images, and the name and tag of the app's image.
+
+use super::{names, platform};
+use crate::error::UserError;
+use crate::model::{Decision, ProjectInfo, Source};
+use crate::read::ProjectFiles;
+use crate::settings::Settings;
+use pep440_rs::{Version, VersionSpecifiers};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+/// uv used in the build stage unless `[tool.uv] required-version` pins another.
+pub const DEFAULT_UV_VERSION: &str = "0.13.9";
+
+/// The image uv comes from.
+pub const UV_IMAGE: &str = "ghcr.io/astral-sh/uv";
+
+/// `image@sha256:...` when `digests` in the config pins it, else `image`.
+pub fn pin(digests: &BTreeMap<String, String>, image: &str) -> Result<String, UserError> {
+    if digests.is_empty() {
+        return Ok(image.to_string());
+    }
+    let Some(digest) = digests.get(image) else {
+        return Err(UserError::new(format!(
+            "`digests` in `[tool.uv-rootless]` pins the images by digest, but not `{image}`, which the Dockerfile now builds from"
+        ))
+        .detail("the images changed since the digests were recorded (another Python, base or uv version)")
+        .hint("`docker pull` the image, then `uv-rootless generate --pin-digests` records the digests again")
+        .hint("or remove `digests` to build from tags"));
+    };
+    let valid = digest.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    });
+    if !valid {
+        return Err(UserError::new(format!(
+            "`digests` in `[tool.uv-rootless]` pins `{image}` to {}, which is not a `sha256:` followed by 64 hex digits",
+            serde_json::to_string(digest).unwrap_or_default()
+        ))
+        .hint("run `uv-rootless generate --pin-digests` to record the digests of the local images again"));
+    }
+    Ok(format!("{image}@{digest}"))
+}
+
+/// Target platforms: `--platform`, else `platforms` in the config, else linux/amd64.
+pub fn decide_platforms(settings: &Settings) -> Result<Decision<Vec<String>>, UserError> {
+    let Some(setting) = &settings.platforms else {
+        return Ok(Decision::new(
+            vec![platform::DEFAULT_PLATFORM.to_string()],
+            Source::Default,
+            "the default; `--platform linux/arm64` (or both) checks wheels for other targets",
+        ));
+    };
+    let origin = if setting.source == Source::Flag {
+        "`--platform`"
+    } else {
+        "`platforms` in `[tool.uv-rootless]`"
+    };
+    let mut platforms: Vec<String> = Vec::new();
+    for name in &setting.value {
+        platform::machine(name).map_err(|message| {
+            UserError::new(format!("{origin}: {message}"))
+                .hint("the bases publish glibc images for linux/amd64 and linux/arm64")
+        })?;
+        if !platforms.contains(name) {
+            platforms.push(name.clone());
+        }
+    }
+    if platforms.is_empty() {
+        return Err(UserError::new(format!("{origin} names no platform"))
+            .hint("name at least one of `linux/amd64`, `linux/arm64`"));
+    }
+    Ok(Decision::new(
+        platforms,
+        setting.source,
+        format!("chosen with {origin}"),
+    ))
+}
+
+/// `[tool.uv] required-version` pins uv when it allows exactly one version, and must at least
+/// accept the default otherwise.
+pub fn decide_uv_version(files: &ProjectFiles) -> Result<Decision<String>, UserError> {
+    let Some(required) = files
+        .pyproject
+        .tool_uv()
+        .and_then(|uv| uv.required_version.as_deref())
+    else {
+        return Ok(Decision::new(
+            DEFAULT_UV_VERSION.to_string(),
+            Source::Default,
+            "the uv release this uv-rootless is tested with",
+        ));
+    };
+    let trimmed = required.trim();
+    let exact = trimmed.strip_prefix("==").unwrap_or(trimmed).trim();
+    if Version::from_str(exact).is_ok() && !exact.contains('*') {
+        return Ok(Decision::new(
+            exact.to_string(),
+            Source::Pyproject,
+            format!("pinned by `[tool.uv] required-version = \"{required}\"`"),
+        ));
+    }
+    let specifiers = VersionSpecifiers::from_str(trimmed).map_err(|error| {
+        UserError::new(format!(
+            "`tool.uv.required-version` in `pyproject.toml` is not a valid version specifier: `{required}`"
+        ))
+        .detail(error.to_string())
+    })?;
+    let default = Version::from_str(DEFAULT_UV_VERSION).map_err(crate::error::internal)?;
+    if specifiers.contains(&default) {
+        Ok(Decision::new(
+            DEFAULT_UV_VERSION.to_string(),
+            Source::Pyproject,
+            format!("the tested uv release, which `[tool.uv] required-version = \"{required}\"` accepts"),
+        ))
+    } else {
+        Err(UserError::new(format!(
+            "`tool.uv.required-version` in `pyproject.toml` is `{required}`, which excludes uv {DEFAULT_UV_VERSION}, the release uv-rootless uses"
+        ))
+        .hint("pin the uv you want exactly, e.g. `required-version = \"==0.13.9\"`: the image then uses that release"))
+    }
+}
+
+/// The image's name and tag: `image` from the config, else the project's name and version.
+pub fn decide_image(
+    settings: &Settings,
+    info: &ProjectInfo,
+) -> Result<Decision<String>, UserError> {
+    Ok(match &settings.image {
+        Some(setting) => Decision::new(
+            names::check_image(&setting.value)?,
+            setting.source,
+            "set with `image` in `[tool.uv-rootless]`",
+        ),
+        None => Decision::new(
+            format!(
+                "{}:{}",
+                info.normalized_name,
+                if info.version.is_empty() {
+                    "latest"
+                } else {
+                    names::tag_safe(&info.version)
+                }
+            ),
+            Source::Pyproject,
+            "the project's name and version",
+        ),
+    })
+}

@@ -1,0 +1,171 @@
+//! Where things live in the image and who runs it: the venv and source paths, the `uv sync`
+//! options, the runtime user, and the paths of the generated files.
+
+use super::names;
+use super::select::AppProject;
+use crate::error::UserError;
+use crate::model::{Decision, Layout, Outputs, Source, User};
+use crate::read::names::PackageName;
+use crate::read::pyproject::PyProject;
+use crate::read::ProjectFiles;
+use crate::settings::Settings;
+
+/// Runtime user: the `nonroot` convention of distroless images.
+pub const DEFAULT_UID: u32 = 65532;
+/// The virtual environment in both stages.
+pub const VENV: &str = "/app";
+/// Where the build context goes in the build stage.
+pub const BUILD_DIR: &str = "/src";
+
+/// The layout of the image for the chosen project.
+pub fn decide_layout(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    project: &crate::read::pyproject::Project,
+    settings: &Settings,
+) -> Result<Layout, UserError> {
+    let installs_project = app.pyproject.is_packaged();
+    let sync_options = sync_options(app.pyproject, project, settings, &app.member)?;
+    Ok(Layout {
+        venv: VENV.into(),
+        build_dir: BUILD_DIR.into(),
+        installs_project,
+        copies_source: !installs_project,
+        workdir: if installs_project {
+            VENV.into()
+        } else {
+            BUILD_DIR.into()
+        },
+        package: app.member.clone(),
+        workspace: !files.members.is_empty(),
+        member_manifests: files
+            .members
+            .iter()
+            .map(|member| format!("{}/pyproject.toml", member.path))
+            .collect(),
+        sync_options,
+    })
+}
+
+pub fn decide_user(settings: &Settings) -> Result<Decision<User>, UserError> {
+    let uid = settings.uid.as_ref().map_or(DEFAULT_UID, |s| s.value);
+    let gid = settings.gid.as_ref().map_or(uid, |s| s.value);
+    if uid == 0 || gid == 0 {
+        return Err(UserError::new(format!(
+            "the container must not run as root, but `{}` is 0",
+            if uid == 0 { "uid" } else { "gid" }
+        ))
+        .hint(format!(
+            "use a non-zero id such as {DEFAULT_UID}, or leave it unset"
+        )));
+    }
+    let source = settings
+        .uid
+        .as_ref()
+        .or(settings.gid.as_ref())
+        .map_or(Source::Default, |s| s.source);
+    let reason = if source == Source::Default {
+        "65532, the `nonroot` user of distroless images: numeric, so Kubernetes can verify `runAsNonRoot`".to_string()
+    } else {
+        "chosen by the user".to_string()
+    };
+    Ok(Decision::new(User { uid, gid }, source, reason))
+}
+
+pub fn decide_outputs(settings: &Settings) -> Result<Outputs, UserError> {
+    let path = |setting: &Option<crate::settings::Setting<String>>, key: &str, default: &str| {
+        match setting {
+            Some(setting) => names::check_output_path(&setting.value, key),
+            None => Ok(default.to_string()),
+        }
+    };
+    let dockerfile = path(&settings.dockerfile, "dockerfile", "Dockerfile")?;
+    let compose = path(&settings.compose, "compose", "compose.yaml")?;
+    let kubernetes = path(&settings.kubernetes, "kubernetes", "k8s/manifest.yaml")?;
+    let depth = compose.matches('/').count();
+    let compose_context = if depth == 0 {
+        ".".to_string()
+    } else {
+        vec![".."; depth].join("/")
+    };
+    let all = [&dockerfile, &compose, &kubernetes];
+    for (index, a) in all.iter().enumerate() {
+        if all[index + 1..].contains(a) {
+            return Err(UserError::new(format!(
+                "two outputs in `[tool.uv-rootless]` are both written to `{a}`"
+            ))
+            .hint("give `dockerfile`, `compose` and `kubernetes` different paths"));
+        }
+    }
+    Ok(Outputs {
+        dockerfile,
+        compose,
+        dockerignore: ".dockerignore".into(),
+        kubernetes,
+        compose_context,
+    })
+}
+
+/// `--extra`, `--group` and `--package` for both `uv sync` steps. Extras must exist in
+/// `[project.optional-dependencies]`; `dev` never goes in.
+fn sync_options(
+    pyproject: &PyProject,
+    project: &crate::read::pyproject::Project,
+    settings: &Settings,
+    package: &str,
+) -> Result<Vec<String>, UserError> {
+    let mut options = Vec::new();
+    for extra in settings.extras.iter().flat_map(|s| s.value.iter()) {
+        let known = project
+            .optional_dependencies
+            .keys()
+            .any(|name| PackageName::new(name).is(extra));
+        if !known {
+            let names: Vec<String> = project
+                .optional_dependencies
+                .keys()
+                .map(|n| format!("`{n}`"))
+                .collect();
+            return Err(UserError::new(format!(
+                "`extras` in `[tool.uv-rootless]` names `{extra}`, which `[project.optional-dependencies]` does not define"
+            ))
+            .hint(if names.is_empty() {
+                "the project defines no extras; remove `extras`".to_string()
+            } else {
+                format!("choose from {}", names.join(", "))
+            }));
+        }
+        options.extend(["--extra".to_string(), PackageName::new(extra).into_string()]);
+    }
+    for group in settings.groups.iter().flat_map(|s| s.value.iter()) {
+        let name = PackageName::new(group).into_string();
+        let valid =
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !valid {
+            return Err(UserError::new(format!(
+                "`groups` in `[tool.uv-rootless]` has {}, which is not a dependency group name",
+                serde_json::to_string(group).unwrap_or_default()
+            ))
+            .hint("use the names of `[dependency-groups]`"));
+        }
+        let defined = pyproject
+            .dependency_groups
+            .keys()
+            .any(|key| PackageName::new(key).as_str() == name);
+        if !defined {
+            return Err(UserError::new(format!(
+                "`groups` in `[tool.uv-rootless]` names `{group}`, which `[dependency-groups]` does not define"
+            ))
+            .hint("add the group with `uv add --group NAME ...`, or remove it from `groups`"));
+        }
+        if name == "dev" {
+            return Err(UserError::new("`groups` in `[tool.uv-rootless]` names `dev`, which never goes into the image")
+                .hint("move what production needs out of the dev group into `dependencies` or another group"));
+        }
+        options.extend(["--group".to_string(), name]);
+    }
+    if !package.is_empty() {
+        options.extend(["--package".to_string(), package.to_string()]);
+    }
+    Ok(options)
+}

@@ -1,0 +1,179 @@
+//! The project's vocabulary, with no I/O: package names (PEP 503), PEP 508 requirements,
+//! `requires-python` ranges and paths the Dockerfile can mount. Every other module speaks in
+//! these terms instead of normalising strings itself.
+
+use crate::error::UserError;
+use pep440_rs::VersionSpecifiers;
+use pep508_rs::Requirement;
+use serde::Serialize;
+use std::borrow::Borrow;
+use std::fmt;
+use std::str::FromStr;
+
+/// A distribution, extra or group name in PEP 503 normal form: lowercase, each run of `-`, `_`
+/// and `.` one `-`. Two spellings of one name compare equal once they are `PackageName`s.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct PackageName(String);
+
+impl PackageName {
+    /// Normalises `name` as PEP 503 says.
+    pub fn new(name: &str) -> Self {
+        // uv writes names already normalised: keep those as they are, without the char loop.
+        let bytes = name.as_bytes();
+        let plain = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        if bytes.first().is_some_and(plain)
+            && bytes.last().is_some_and(plain)
+            && bytes.iter().all(|b| plain(b) || *b == b'-')
+            && !name.contains("--")
+        {
+            return PackageName(name.to_string());
+        }
+        let mut out = String::with_capacity(name.len());
+        let mut last_separator = false;
+        for ch in name.chars() {
+            if matches!(ch, '-' | '_' | '.') {
+                if !last_separator {
+                    out.push('-');
+                }
+                last_separator = true;
+            } else {
+                out.extend(ch.to_lowercase());
+                last_separator = false;
+            }
+        }
+        PackageName(out)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// Whether `other`, in whatever spelling, names this package.
+    pub fn is(&self, other: &str) -> bool {
+        *self == PackageName::new(other)
+    }
+}
+
+impl fmt::Display for PackageName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Borrow<str> for PackageName {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for PackageName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<PackageName> for String {
+    fn from(name: PackageName) -> Self {
+        name.0
+    }
+}
+
+/// Parses a `requires-python` value, naming where it came from when it is invalid.
+pub fn parse_requires_python(value: &str, field: &str) -> Result<VersionSpecifiers, UserError> {
+    VersionSpecifiers::from_str(value).map_err(|error| {
+        UserError::new(format!(
+            "`{field}` is not a valid version specifier: `{value}`"
+        ))
+        .detail(error.to_string())
+        .hint("write it like `>=3.11` (PEP 440)")
+    })
+}
+
+/// The normalised name of a PEP 508 requirement.
+pub fn requirement_name(requirement: &str, field: &str) -> Result<PackageName, UserError> {
+    parse_requirement(requirement, field).map(|parsed| PackageName::new(parsed.name.as_ref()))
+}
+
+/// A PEP 508 requirement, parsed; input that would make pep508_rs panic is an error first.
+pub fn parse_requirement(
+    requirement: &str,
+    field: &str,
+) -> Result<Requirement<pep508_rs::VerbatimUrl>, UserError> {
+    let invalid = |detail: String| {
+        UserError::new(format!(
+            "`{field}` has an invalid requirement: `{requirement}`"
+        ))
+        .detail(detail)
+        .hint("write it as PEP 508 describes, e.g. `requests>=2.31`")
+    };
+    // The name first, by PEP 508's own rule: pep508_rs 0.9 panics on some names that end in
+    // `-`, `_` or `.` before more text, so such input never reaches it.
+    let name: String = requirement
+        .trim_start()
+        .chars()
+        .take_while(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
+        .collect();
+    let name_ok = name.starts_with(|ch: char| ch.is_ascii_alphanumeric())
+        && name.ends_with(|ch: char| ch.is_ascii_alphanumeric());
+    if !name_ok {
+        return Err(invalid(format!(
+            "a name starts and ends with a letter or digit, not {}",
+            serde_json::to_string(&name).unwrap_or_default()
+        )));
+    }
+    // Extras too: pep508_rs panics on an extra that ends in a separator (`pkg[extra-]`).
+    let after_name = requirement.trim_start()[name.len()..].trim_start();
+    if let Some(extras) = after_name.strip_prefix('[') {
+        let extras = extras.split(']').next().unwrap_or_default();
+        for extra in extras.split(',').map(str::trim) {
+            let identifier = extra
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+            if identifier && extra.ends_with(['-', '_', '.']) {
+                return Err(invalid(format!(
+                    "an extra starts and ends with a letter or digit, not {}",
+                    serde_json::to_string(extra).unwrap_or_default()
+                )));
+            }
+        }
+    }
+    Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement)
+        .map_err(|error| invalid(error.to_string()))
+}
+
+/// Whether a relative, `/`-separated path can go into a Dockerfile `--mount` as it is: segments
+/// of ASCII letters, digits, `.`, `_` and `-`, none empty, `.` or `..`.
+pub fn is_mountable_path(path: &str) -> bool {
+    path.split('/').all(|segment| {
+        !matches!(segment, "" | "." | "..")
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_like_pep_503() {
+        assert_eq!(PackageName::new("Foo.Bar__baz").as_str(), "foo-bar-baz");
+        assert_eq!(PackageName::new("cli-hello").as_str(), "cli-hello");
+        assert!(PackageName::new("Django").is("django"));
+        assert!(PackageName::new("zope.interface").is("Zope_Interface"));
+    }
+
+    #[test]
+    fn mountable_paths_are_plain_relative_segments() {
+        assert!(is_mountable_path("packages/api"));
+        assert!(!is_mountable_path("../outside"));
+        assert!(!is_mountable_path("a//b"));
+        assert!(!is_mountable_path("with space"));
+    }
+}
