@@ -13,6 +13,7 @@ pub mod digests;
 pub mod engine;
 pub mod error;
 pub mod explain;
+pub mod hardening;
 pub mod model;
 pub mod output;
 pub mod read;

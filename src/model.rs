@@ -173,6 +173,33 @@ pub struct Base {
     pub runtime_has_shell: bool,
     /// `SSL_CERT_FILE` for the final stage; empty when Python finds the CA bundle itself.
     pub ca_bundle: String,
+    // The facts below are the base's, not decisions: the templates read them, `explain` has
+    // nothing to say about them, and leaving them out keeps its JSON schema as it is.
+    /// Installs the build stage's system packages.
+    #[serde(skip)]
+    pub package_manager: PackageManager,
+    /// Installs the final stage's shared libraries; `None` when the final image has none.
+    #[serde(skip)]
+    pub runtime_package_manager: Option<PackageManager>,
+    /// The image's own Python as a command, e.g. `python3.13`; empty when Python is uv-managed
+    /// (its path is known only once uv installed it).
+    #[serde(skip)]
+    pub python_command: String,
+}
+
+/// A package manager as a `RUN` uses it: `[update &&] install PACKAGES && clean`. Static text
+/// from the base table, never from the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PackageManager {
+    /// Refreshes the package index first; empty when `install` does that itself.
+    pub update: &'static str,
+    /// The install command, to which the package names are appended.
+    pub install: &'static str,
+    /// Removes what the install leaves behind (index, cache), so the layer holds only packages.
+    pub clean: &'static str,
+    /// The hadolint rule the step breaks on purpose (unpinned versions: the lock pins Python
+    /// packages, the base tag pins the system's); empty when none applies.
+    pub lint_ignore: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

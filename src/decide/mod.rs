@@ -15,7 +15,7 @@ pub mod python;
 pub mod select;
 
 use crate::error::UserError;
-use crate::model::{App, AppKind, Base, Decision, Plan, Source, ToolInfo};
+use crate::model::{App, AppKind, Decision, Plan, Source, ToolInfo};
 use crate::read::names::PackageName;
 use crate::read::ProjectFiles;
 use crate::settings::Settings;
@@ -154,26 +154,11 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         },
         project: info,
         base: Decision::new(
-            Base {
-                id: base_value.id,
-                uv_image: image::pin(
-                    &settings.digests,
-                    &format!("{UV_IMAGE}:{}", uv_version.value),
-                )?,
-                title: base_value.title.into(),
-                build_image: image::pin(
-                    &settings.digests,
-                    &base_value.build_image_for(&python.value.minor),
-                )?,
-                runtime_image: image::pin(
-                    &settings.digests,
-                    &base_value.runtime_image_for(&python.value.minor),
-                )?,
-                managed_python: base_value.managed_python,
-                python_install_dir: base_value.python_install_dir.into(),
-                runtime_has_shell: base_value.runtime_has_shell,
-                ca_bundle: base_value.ca_bundle.into(),
-            },
+            base_value.to_model(
+                &python.value.minor,
+                &format!("{UV_IMAGE}:{}", uv_version.value),
+                |image| image::pin(&settings.digests, image),
+            )?,
             base.source,
             base.reason,
         ),

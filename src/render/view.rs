@@ -1,0 +1,101 @@
+//! What the templates see: the plan's values without their sources and reasons (those are for
+//! `explain`), the base's facts, and the hardening and health timings in the spellings the
+//! outputs use. Built here, in Rust, so the templates only loop, branch and print.
+
+use crate::hardening::{HealthTimings, HARDENING, HEALTH};
+use crate::model::{
+    App, Layout, Needs, Outputs, PackageManager, Plan, ProjectInfo, Python, ToolInfo, User,
+};
+use serde::Serialize;
+
+/// The plan as the templates see it, under the name `plan`.
+#[derive(Debug, Serialize)]
+pub struct View<'a> {
+    pub tool: &'a ToolInfo,
+    pub project: &'a ProjectInfo,
+    pub base: BaseView<'a>,
+    pub python: &'a Python,
+    pub app: &'a App,
+    pub command: &'a [String],
+    pub user: User,
+    pub image: &'a str,
+    pub layout: &'a Layout,
+    pub platforms: &'a [String],
+    pub needs: &'a Needs,
+    pub outputs: &'a Outputs,
+    /// Whether `docker build` needs `-f`: the Dockerfile is not `Dockerfile` at the root.
+    pub dockerfile_flag: bool,
+    pub hardening: HardeningView,
+    pub health: HealthTimings,
+}
+
+/// The base: its images and every fact the templates branch on or print.
+#[derive(Debug, Serialize)]
+pub struct BaseView<'a> {
+    pub uv_image: &'a str,
+    pub title: &'a str,
+    pub build_image: &'a str,
+    pub runtime_image: &'a str,
+    pub managed_python: bool,
+    pub python_install_dir: &'a str,
+    pub python_command: &'a str,
+    pub ca_bundle: &'a str,
+    pub package_manager: PackageManager,
+    pub runtime_package_manager: Option<PackageManager>,
+}
+
+/// [`HARDENING`] as compose and Kubernetes spell it.
+#[derive(Debug, Serialize)]
+pub struct HardeningView {
+    pub read_only_root: bool,
+    pub cap_drop: &'static [&'static str],
+    /// Kubernetes' `allowPrivilegeEscalation`: the opposite of `no-new-privileges`.
+    pub allow_privilege_escalation: bool,
+    /// compose's `security_opt`.
+    pub security_opt: Vec<String>,
+    /// The `/tmp` tmpfs, owned by the runtime user (compose).
+    pub tmpfs: String,
+    pub tmp_path: &'static str,
+    pub tmp_size_mib: u32,
+}
+
+pub fn view(plan: &Plan) -> View<'_> {
+    let base = &plan.base.value;
+    let user = plan.user.value;
+    View {
+        tool: &plan.tool,
+        project: &plan.project,
+        base: BaseView {
+            uv_image: &base.uv_image,
+            title: &base.title,
+            build_image: &base.build_image,
+            runtime_image: &base.runtime_image,
+            managed_python: base.managed_python,
+            python_install_dir: &base.python_install_dir,
+            python_command: &base.python_command,
+            ca_bundle: &base.ca_bundle,
+            package_manager: base.package_manager,
+            runtime_package_manager: base.runtime_package_manager,
+        },
+        python: &plan.python.value,
+        app: &plan.app,
+        command: &plan.command.value,
+        user,
+        image: &plan.image.value,
+        layout: &plan.layout,
+        platforms: &plan.platforms.value,
+        needs: &plan.needs,
+        outputs: &plan.outputs,
+        dockerfile_flag: plan.outputs.dockerfile != "Dockerfile",
+        hardening: HardeningView {
+            read_only_root: HARDENING.read_only_root,
+            cap_drop: HARDENING.cap_drop,
+            allow_privilege_escalation: !HARDENING.no_new_privileges,
+            security_opt: HARDENING.security_opt(),
+            tmpfs: HARDENING.tmpfs(&user),
+            tmp_path: HARDENING.tmp_path,
+            tmp_size_mib: HARDENING.tmp_size_mib,
+        },
+        health: HEALTH,
+    }
+}
