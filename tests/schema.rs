@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 use std::path::Path;
+use uv_rootless::options::Flags;
 use uv_rootless::read::config::BaseId;
-use uv_rootless::settings::Flags;
 
 fn schema() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/explain.schema.json");

@@ -4,10 +4,10 @@
 use super::AppProject;
 use crate::error::UserError;
 use crate::model::{Decision, Source};
+use crate::options::{Setting, Settings};
 use crate::read::project::{normalize, requirement_name};
 use crate::read::source::{find_app_objects, AppObject, Framework};
 use crate::read::ProjectFiles;
-use crate::settings::{Setting, Settings};
 use std::collections::BTreeSet;
 
 /// What to run, and what kind of program it is.

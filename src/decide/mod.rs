@@ -13,10 +13,10 @@ use crate::error::UserError;
 use crate::model::{
     App, AppKind, Base, Decision, Layout, Outputs, Plan, ProjectInfo, Source, ToolInfo, User,
 };
+use crate::options::{Setting, Settings};
 use crate::read::project::normalize;
 use crate::read::pyproject::{License, PyProject};
 use crate::read::ProjectFiles;
-use crate::settings::Settings;
 use pep440_rs::{Version, VersionSpecifiers};
 use std::str::FromStr;
 
@@ -621,11 +621,9 @@ fn project_info(project: &crate::read::pyproject::Project) -> Result<ProjectInfo
 }
 
 fn decide_outputs(settings: &Settings) -> Result<Outputs, UserError> {
-    let path = |setting: &Option<crate::settings::Setting<String>>, key: &str, default: &str| {
-        match setting {
-            Some(setting) => names::check_output_path(&setting.value, key),
-            None => Ok(default.to_string()),
-        }
+    let path = |setting: &Option<Setting<String>>, key: &str, default: &str| match setting {
+        Some(setting) => names::check_output_path(&setting.value, key),
+        None => Ok(default.to_string()),
     };
     let dockerfile = path(&settings.dockerfile, "dockerfile", "Dockerfile")?;
     let compose = path(&settings.compose, "compose", "compose.yaml")?;
