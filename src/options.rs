@@ -3,7 +3,8 @@
 //! `[tool.uv-rootless]`, the doc text (the comment `init` writes above the key), its merge rule
 //! and, if it has one, its command-line flag. Everything else is generated from the table:
 //! [`Flags`], [`Settings`] and [`Settings::merge`], [`ToolConfig`] (the serde type of the config
-//! section) and the keys `init` records ([`Flags::choices`], [`ToolConfig::choices`]). The
+//! section), the keys `init` records ([`Flags::choices`], [`ToolConfig::choices`]) and the JSON
+//! Schema of the section ([`config_schema`], committed as `schema/config.schema.json`). The
 //! binary's `cli.rs` expands the same table into its clap struct, so clap stays out of the
 //! library.
 
@@ -335,6 +336,37 @@ macro_rules! define_options {
 }
 
 for_each_option!(define_options);
+
+/// The JSON Schema of `[tool.uv-rootless]`, from the table: each key with its type and doc,
+/// no other key allowed (as [`ToolConfig`] refuses unknown keys). Pretty-printed with a final
+/// newline: the bytes of `schema/config.schema.json`.
+pub fn config_schema() -> String {
+    let properties: serde_json::Map<String, Json> = OPTIONS
+        .iter()
+        .map(|option| {
+            let mut property = serde_json::Map::new();
+            property.insert("description".into(), Json::from(option.doc));
+            if let Json::Object(value_schema) = (option.schema)() {
+                property.extend(value_schema);
+            }
+            (option.key.to_string(), Json::Object(property))
+        })
+        .collect();
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/uv-rootless/uv-rootless/schema/config.schema.json",
+        "title": "[tool.uv-rootless]",
+        "description": "The choices uv-rootless reads from `[tool.uv-rootless]` in pyproject.toml; `init` records the flags it was given here. Generated from the table of options (`src/options.rs`).",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": properties,
+    });
+    // A `Value` always serializes; the fallback keeps the signature free of an error no
+    // caller could act on.
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
 
 /// What the table says of one option, for the schema and for tests.
 #[derive(Debug, Clone, Copy)]
