@@ -2,8 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use uv_rootless::options::Flags;
 use uv_rootless::read::config::BaseId;
-use uv_rootless::settings::Flags;
 
 /// Generate a non-root, read-only Dockerfile, compose.yaml and Kubernetes manifest for a uv project.
 #[derive(Debug, Parser)]
@@ -154,66 +154,48 @@ pub enum BaseArg {
     Azurelinux,
 }
 
-/// Choices that override `[tool.uv-rootless]`; `init` records them there.
-#[derive(Debug, Args)]
-pub struct ChoiceArgs {
-    /// Base image family.
-    #[arg(long, value_enum)]
-    pub base: Option<BaseArg>,
-    /// Python version, `X.Y` or `X.Y.Z` (default: `.python-version`, else the newest the base offers
-    /// that `requires-python` accepts).
-    #[arg(long, value_name = "X.Y")]
-    pub python: Option<String>,
-    /// Console script from `[project.scripts]` to run.
-    #[arg(long, value_name = "NAME", conflicts_with = "command")]
-    pub script: Option<String>,
-    /// Command to run, with its arguments; put it last, it takes the rest of the line.
-    #[arg(long, value_name = "PROGRAM ARGS", num_args = 1.., allow_hyphen_values = true)]
-    pub command: Option<Vec<String>>,
-    /// Port the web server listens on (default 8000).
-    #[arg(long, value_name = "N")]
-    pub port: Option<u16>,
-    /// Workspace member to build.
-    #[arg(long, value_name = "NAME")]
-    pub package: Option<String>,
-    /// Numeric user id to run as (default 65532).
-    #[arg(long, value_name = "UID")]
-    pub uid: Option<u32>,
-    /// Numeric group id to run as (default: the uid).
-    #[arg(long, value_name = "GID")]
-    pub gid: Option<u32>,
-    /// Target platform whose wheels are checked: linux/amd64 (default), linux/arm64, or both,
-    /// comma-separated; a package with no wheel for it is built from its sdist.
-    #[arg(long = "platform", value_name = "OS/ARCH", value_delimiter = ',')]
-    pub platforms: Option<Vec<String>>,
-}
-
-impl From<ChoiceArgs> for Flags {
-    fn from(args: ChoiceArgs) -> Self {
-        let ChoiceArgs {
-            base,
-            python,
-            script,
-            command,
-            port,
-            package,
-            uid,
-            gid,
-            platforms,
-        } = args;
-        Flags {
-            base: base.map(|base| match base {
-                BaseArg::PythonSlim => BaseId::PythonSlim,
-                BaseArg::Azurelinux => BaseId::Azurelinux,
-            }),
-            python,
-            script,
-            command,
-            port,
-            package,
-            uid,
-            gid,
-            platforms,
+impl From<BaseArg> for BaseId {
+    fn from(base: BaseArg) -> Self {
+        match base {
+            BaseArg::PythonSlim => BaseId::PythonSlim,
+            BaseArg::Azurelinux => BaseId::Azurelinux,
         }
     }
 }
+
+/// The clap struct of the options that have a flag, expanded from the table in
+/// `uv_rootless::options`. `display_order` is the flag's place in the table, so `--help` lists
+/// the flags in that order, which is not the order of the config keys.
+macro_rules! define_choice_args {
+    ($(
+        $name:ident: $type:ty {
+            key: $key:tt,
+            doc: $doc:tt,
+            merge: $merge:ident,
+            $(flag: $order:tt $arg:ty {
+                $(#[doc = $help:tt])*
+                #[arg($($clap:tt)*)]
+            } $(replaces [$($replaced:tt),*])?,)?
+        }
+    )*) => {
+        /// Choices that override `[tool.uv-rootless]`; `init` records them there.
+        #[derive(Debug, Args)]
+        pub struct ChoiceArgs {
+            $($(
+                $(#[doc = $help])*
+                #[arg($($clap)*, display_order = $order)]
+                pub $name: Option<$arg>,
+            )?)*
+        }
+
+        impl From<ChoiceArgs> for Flags {
+            fn from(args: ChoiceArgs) -> Self {
+                Flags {
+                    $($($name: args.$name.map(<$arg as Into<$type>>::into),)?)*
+                }
+            }
+        }
+    };
+}
+
+uv_rootless::for_each_option!(define_choice_args);

@@ -5,8 +5,8 @@ mod common;
 
 use std::path::Path;
 use uv_rootless::app;
+use uv_rootless::options::Flags;
 use uv_rootless::read::config::BaseId;
-use uv_rootless::settings::Flags;
 
 const EXAMPLES: &[&str] = &[
     "cli-hello",

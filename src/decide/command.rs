@@ -4,10 +4,10 @@
 use super::select::AppProject;
 use crate::error::UserError;
 use crate::model::{Decision, Source};
+use crate::options::{Setting, Settings};
 use crate::read::names::{requirement_name, PackageName};
 use crate::read::source::{AppObject, Framework};
 use crate::read::ProjectFiles;
-use crate::settings::{Setting, Settings};
 use std::collections::BTreeSet;
 
 /// What to run, and what kind of program it is.

@@ -4,8 +4,8 @@
 use super::{names, platform};
 use crate::error::UserError;
 use crate::model::{Decision, ProjectInfo, Source};
+use crate::options::Settings;
 use crate::read::ProjectFiles;
-use crate::settings::Settings;
 use pep440_rs::{Version, VersionSpecifiers};
 use std::collections::BTreeMap;
 use std::str::FromStr;

@@ -5,10 +5,10 @@ use super::names;
 use super::select::AppProject;
 use crate::error::UserError;
 use crate::model::{Decision, Layout, Outputs, Source, User};
+use crate::options::Settings;
 use crate::read::names::PackageName;
 use crate::read::pyproject::PyProject;
 use crate::read::ProjectFiles;
-use crate::settings::Settings;
 
 /// Runtime user: the `nonroot` convention of distroless images.
 pub const DEFAULT_UID: u32 = 65532;
@@ -73,12 +73,12 @@ pub fn decide_user(settings: &Settings) -> Result<Decision<User>, UserError> {
 }
 
 pub fn decide_outputs(settings: &Settings) -> Result<Outputs, UserError> {
-    let path = |setting: &Option<crate::settings::Setting<String>>, key: &str, default: &str| {
-        match setting {
+    let path =
+        |setting: &Option<crate::options::Setting<String>>, key: &str, default: &str| match setting
+        {
             Some(setting) => names::check_output_path(&setting.value, key),
             None => Ok(default.to_string()),
-        }
-    };
+        };
     let dockerfile = path(&settings.dockerfile, "dockerfile", "Dockerfile")?;
     let compose = path(&settings.compose, "compose", "compose.yaml")?;
     let kubernetes = path(&settings.kubernetes, "kubernetes", "k8s/manifest.yaml")?;

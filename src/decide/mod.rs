@@ -16,9 +16,9 @@ pub mod select;
 
 use crate::error::UserError;
 use crate::model::{App, AppKind, Decision, Plan, Source, ToolInfo};
+use crate::options::Settings;
 use crate::read::names::PackageName;
 use crate::read::ProjectFiles;
-use crate::settings::Settings;
 
 pub use image::{DEFAULT_UV_VERSION, UV_IMAGE};
 pub use layout::DEFAULT_UID;

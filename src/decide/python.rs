@@ -4,10 +4,10 @@
 use super::base::BaseEntry;
 use crate::error::UserError;
 use crate::model::{Decision, Needs, Python, Source};
+use crate::options::Setting;
 use crate::read::names::parse_requires_python;
 use crate::read::python_version::is_version;
 use crate::read::ProjectFiles;
-use crate::settings::Setting;
 use pep440_rs::{Version, VersionSpecifiers};
 use std::str::FromStr;
 

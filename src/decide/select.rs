@@ -4,11 +4,11 @@
 
 use super::command::{self, CommandChoice};
 use crate::error::UserError;
+use crate::options::Settings;
 use crate::read::names::PackageName;
 use crate::read::pyproject::PyProject;
 use crate::read::source::SourceScan;
 use crate::read::ProjectFiles;
-use crate::settings::Settings;
 
 /// The project whose command the image runs: the root, or one workspace member.
 #[derive(Debug, Clone)]

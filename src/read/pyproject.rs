@@ -1,6 +1,6 @@
 //! `pyproject.toml`: the `[project]` table, `[tool.uv]` and `[tool.uv-rootless]`.
 
-use super::config::ToolConfig;
+use crate::options::ToolConfig;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
