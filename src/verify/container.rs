@@ -4,6 +4,7 @@
 
 use super::checks::{Compose, Job};
 use super::{tail, Options};
+use crate::hardening::{Hardening, HARDENING};
 use crate::engine::{self, http_status, Docker, LABEL};
 use crate::error::UserError;
 use crate::model::Plan;
@@ -14,15 +15,6 @@ use std::time::{Duration, Instant};
 
 const PROBE: &str = include_str!("probe.py");
 
-/// The hardening flags every container of a verify run gets.
-const HARDENED: &[&str] = &[
-    "--tmpfs",
-    "/tmp",
-    "--cap-drop",
-    "ALL",
-    "--security-opt",
-    "no-new-privileges",
-];
 
 /// The containers of one verify run of one image.
 pub struct Containers<'a> {
@@ -128,10 +120,13 @@ impl<'a> Containers<'a> {
             "--label".into(),
             format!("{LABEL}={}", self.docker.run_id),
         ]);
-        if read_only {
-            args.push("--read-only".into());
-        }
-        args.extend(HARDENED.iter().map(|s| s.to_string()));
+        // The hardening compose and Kubernetes apply, from the same table; the writable run
+        // only lifts the read-only root, to see what the app would write.
+        let hardening = Hardening {
+            read_only_root: read_only,
+            ..HARDENING
+        };
+        args.extend(hardening.docker_run_flags(&self.plan.user.value));
         if publish && self.plan.app.web {
             args.extend(["-p".into(), format!("127.0.0.1::{}", self.plan.app.port)]);
         }
