@@ -2,8 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use uv_rootless::model::BaseId;
 use uv_rootless::options::Flags;
-use uv_rootless::read::config::BaseId;
 
 /// Generate a non-root, read-only Dockerfile, compose.yaml and Kubernetes manifest for a uv project.
 #[derive(Debug, Parser)]

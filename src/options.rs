@@ -9,8 +9,8 @@
 //! library.
 
 use crate::config_edit::Choice;
+use crate::model::BaseId;
 use crate::model::Source;
-use crate::read::config::BaseId;
 use serde::Deserialize;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
@@ -33,7 +33,7 @@ use toml_edit::{Array, InlineTable, Value};
 macro_rules! for_each_option {
     ($callback:ident) => {
         $callback! {
-            base: $crate::read::config::BaseId {
+            base: $crate::model::BaseId {
                 key: "base",
                 doc: "Base image family: \"python-slim\" or \"azurelinux\".",
                 merge: pick,

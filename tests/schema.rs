@@ -11,8 +11,8 @@
 
 use serde_json::Value;
 use std::path::Path;
+use uv_rootless::model::BaseId;
 use uv_rootless::options::{Flags, ToolConfig};
-use uv_rootless::read::config::BaseId;
 
 fn schema_file(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

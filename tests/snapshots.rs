@@ -5,8 +5,8 @@ mod common;
 
 use std::path::Path;
 use uv_rootless::app;
+use uv_rootless::model::BaseId;
 use uv_rootless::options::Flags;
-use uv_rootless::read::config::BaseId;
 
 const EXAMPLES: &[&str] = &[
     "cli-hello",

@@ -3,8 +3,8 @@
 //! templates for each real difference its facts cannot express; no new logic elsewhere.
 
 use crate::error::UserError;
+use crate::model::BaseId;
 use crate::model::{Base, PackageManager};
-use crate::read::config::BaseId;
 
 /// Debian's apt. Recommends stay out; the index lists are removed in the same layer.
 pub const APT: PackageManager = PackageManager {

@@ -3,7 +3,7 @@
 //! A new entry is a row here; names are the base's own package names (checked against Debian
 //! trixie's and Azure Linux 3.0's package lists).
 
-use crate::read::config::BaseId;
+use crate::model::BaseId;
 
 /// One system library that some Python packages build against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

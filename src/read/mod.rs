@@ -4,7 +4,6 @@
 //! serde types and reports problems as [`UserError`](crate::error::UserError)s
 //! that name the file and the field.
 
-pub mod config;
 pub mod graph;
 pub mod lock;
 pub mod lock_check;
