@@ -305,100 +305,128 @@ fn check_is_current_on_every_committed_example() {
     }
 }
 
-#[test]
-fn check_after_a_dependency_change() {
-    // As `uv remove uvicorn && uv add hypercorn` would leave it: the server changes.
-    let project = Project::example("fastapi-service");
-    project.replace("pyproject.toml", "\"uvicorn>=0.30\"", "\"hypercorn>=0.17\"");
-    project.edit("uv.lock", |lock| {
-        lock.replace("\"uvicorn\"", "\"hypercorn\"").replace(
-            "{ name = \"hypercorn\", specifier = \">=0.30\" }",
-            "{ name = \"hypercorn\", specifier = \">=0.17\" }",
-        )
-    });
-    // Only the Dockerfile runs the server; compose and the manifest use the image's ENTRYPOINT.
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert!(output.stdout.contains(
-        "+ENTRYPOINT [\"/app/bin/hypercorn\",\"--bind\",\"0.0.0.0:8000\",\"app.main:app\"]\n"
-    ));
-    assert_run_snapshot!(output);
+/// One change to a committed example, the outputs it makes stale, and lines the diff must show.
+struct StaleCase {
+    /// The snapshot is `check_after_<name>`.
+    name: &'static str,
+    example: &'static str,
+    change: fn(&Project),
+    stale: &'static [&'static str],
+    /// Text the diff (stdout) or the report (stderr) must contain.
+    shows: &'static [&'static str],
 }
 
-#[test]
-fn check_after_a_port_change_in_the_config() {
-    let project = Project::example("fastapi-service");
-    project.replace(
-        "pyproject.toml",
-        "base = \"python-slim\"\n",
-        "base = \"python-slim\"\nport = 8080\n",
-    );
-    let output = assert_stale(
-        &project,
-        &["Dockerfile", "compose.yaml", "k8s/manifest.yaml"],
-    );
-    assert_run_snapshot!(output);
-}
+const STALE_CASES: &[StaleCase] = &[
+    StaleCase {
+        // As `uv remove uvicorn && uv add hypercorn` would leave it: the server changes. Only
+        // the Dockerfile runs the server; compose and the manifest use the image's ENTRYPOINT.
+        name: "a_dependency_change",
+        example: "fastapi-service",
+        change: |project| {
+            project.replace("pyproject.toml", "\"uvicorn>=0.30\"", "\"hypercorn>=0.17\"");
+            project.edit("uv.lock", |lock| {
+                lock.replace("\"uvicorn\"", "\"hypercorn\"").replace(
+                    "{ name = \"hypercorn\", specifier = \">=0.30\" }",
+                    "{ name = \"hypercorn\", specifier = \">=0.17\" }",
+                )
+            });
+        },
+        stale: &["Dockerfile"],
+        shows: &[
+            "+ENTRYPOINT [\"/app/bin/hypercorn\",\"--bind\",\"0.0.0.0:8000\",\"app.main:app\"]\n",
+        ],
+    },
+    StaleCase {
+        name: "a_port_change_in_the_config",
+        example: "fastapi-service",
+        change: |project| {
+            project.replace(
+                "pyproject.toml",
+                "base = \"python-slim\"\n",
+                "base = \"python-slim\"\nport = 8080\n",
+            )
+        },
+        stale: &["Dockerfile", "compose.yaml", "k8s/manifest.yaml"],
+        shows: &[],
+    },
+    StaleCase {
+        name: "a_base_change_in_the_config",
+        example: "cli-hello",
+        change: |project| {
+            project.replace(
+                "pyproject.toml",
+                "base = \"python-slim\"",
+                "base = \"azurelinux\"",
+            )
+        },
+        stale: &["Dockerfile"],
+        shows: &[],
+    },
+    StaleCase {
+        name: "a_description_change",
+        example: "cli-hello",
+        change: |project| {
+            project.replace(
+                "pyproject.toml",
+                "description = \"A tiny click-based command-line greeter installed as a console script.\"",
+                "description = \"Greets people.\"",
+            )
+        },
+        stale: &["Dockerfile"],
+        shows: &[],
+    },
+    StaleCase {
+        // The lock does not record scripts, so it stays consistent.
+        name: "a_console_script_rename",
+        example: "cli-hello",
+        change: |project| {
+            project.replace(
+                "pyproject.toml",
+                "cli-hello = \"cli_hello.cli:main\"",
+                "hello = \"cli_hello.cli:main\"",
+            )
+        },
+        stale: &["Dockerfile"],
+        shows: &["-ENTRYPOINT [\"/app/bin/cli-hello\"]\n+ENTRYPOINT [\"/app/bin/hello\"]\n"],
+    },
+    StaleCase {
+        name: "a_hand_edit_of_the_dockerfile",
+        example: "cli-hello",
+        change: |project| {
+            project.replace(
+                "Dockerfile",
+                "USER 65532:65532\n",
+                "USER 65532:65532\nRUN echo hand-made\n",
+            )
+        },
+        stale: &["Dockerfile"],
+        shows: &["\n-RUN echo hand-made\n"],
+    },
+    StaleCase {
+        name: "a_deleted_output",
+        example: "cli-hello",
+        change: |project| project.remove("k8s/manifest.yaml"),
+        stale: &["k8s/manifest.yaml"],
+        shows: &["`k8s/manifest.yaml` is missing"],
+    },
+];
 
 #[test]
-fn check_after_a_base_change_in_the_config() {
-    let project = Project::example("cli-hello");
-    project.replace(
-        "pyproject.toml",
-        "base = \"python-slim\"",
-        "base = \"azurelinux\"",
-    );
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert_run_snapshot!(output);
-}
-
-#[test]
-fn check_after_a_description_change() {
-    let project = Project::example("cli-hello");
-    project.replace(
-        "pyproject.toml",
-        "description = \"A tiny click-based command-line greeter installed as a console script.\"",
-        "description = \"Greets people.\"",
-    );
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert_run_snapshot!(output);
-}
-
-#[test]
-fn check_after_a_console_script_rename() {
-    // The lock does not record scripts, so it stays consistent.
-    let project = Project::example("cli-hello");
-    project.replace(
-        "pyproject.toml",
-        "cli-hello = \"cli_hello.cli:main\"",
-        "hello = \"cli_hello.cli:main\"",
-    );
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert!(output
-        .stdout
-        .contains("-ENTRYPOINT [\"/app/bin/cli-hello\"]\n+ENTRYPOINT [\"/app/bin/hello\"]\n"));
-    assert_run_snapshot!(output);
-}
-
-#[test]
-fn check_after_a_hand_edit_of_the_dockerfile() {
-    let project = Project::example("cli-hello");
-    project.replace(
-        "Dockerfile",
-        "USER 65532:65532\n",
-        "USER 65532:65532\nRUN echo hand-made\n",
-    );
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert!(output.stdout.contains("\n-RUN echo hand-made\n"));
-    assert_run_snapshot!(output);
-}
-
-#[test]
-fn check_after_a_deleted_output() {
-    let project = Project::example("cli-hello");
-    project.remove("k8s/manifest.yaml");
-    let output = assert_stale(&project, &["k8s/manifest.yaml"]);
-    assert!(output.stderr.contains("`k8s/manifest.yaml` is missing"));
-    assert_run_snapshot!(output);
+fn check_after_each_change_names_exactly_the_stale_files() {
+    for case in STALE_CASES {
+        let project = Project::example(case.example);
+        (case.change)(&project);
+        let output = assert_stale(&project, case.stale);
+        for text in case.shows {
+            assert!(
+                output.stdout.contains(text) || output.stderr.contains(text),
+                "{}: {text:?} not in\n{}",
+                case.name,
+                output.report()
+            );
+        }
+        assert_run_snapshot!(format!("check_after_{}", case.name), output);
+    }
 }
 
 #[test]
