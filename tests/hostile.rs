@@ -959,3 +959,168 @@ fn rejects_an_image_with_a_dollar() {
         "is not a valid image reference",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Writes stay inside the project: no symbolic link, planted or committed, leads a write out.
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_k8s_dir_pointing_outside_the_project_is_refused() {
+    let outside = Project::empty();
+    let project = Project::fresh_example("cli-hello");
+    std::os::unix::fs::symlink(outside.root(), project.path("k8s")).unwrap();
+    for args in [&["init"][..], &["init", "--force"]] {
+        let output = project.run_rejected(args);
+        assert!(
+            output.stderr.contains("`k8s` is a symbolic link to")
+                && output.stderr.contains("outside the project"),
+            "{}",
+            output.report()
+        );
+        assert!(
+            outside.files().is_empty(),
+            "written outside: {:?}",
+            outside.files()
+        );
+        assert!(!project.exists("Dockerfile"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_file_is_never_written_through() {
+    let outside = Project::empty();
+    outside.write("victim", "precious\n");
+    let project = Project::fresh_example("cli-hello");
+    std::os::unix::fs::symlink(outside.path("victim"), project.path("Dockerfile")).unwrap();
+    // Also a link that stays inside the project: an output is a file of its own.
+    project.write("elsewhere/compose.yaml", "mine\n");
+    let output = project.run_rejected(&["init", "--force"]);
+    assert!(
+        output
+            .stderr
+            .contains("refusing to write `Dockerfile`: it is a symbolic link"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(outside.read("victim"), "precious\n");
+    std::fs::remove_file(project.path("Dockerfile")).unwrap();
+    std::os::unix::fs::symlink("elsewhere/compose.yaml", project.path("compose.yaml")).unwrap();
+    let output = project.run_rejected(&["init", "--force"]);
+    assert!(
+        output
+            .stderr
+            .contains("refusing to write `compose.yaml`: it is a symbolic link"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(project.read("elsewhere/compose.yaml"), "mine\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_pyproject_inside_the_project_is_written_through_its_target() {
+    let project = Project::fresh_example("cli-hello");
+    let text = project.read("pyproject.toml");
+    project.write("config/pyproject.toml", &text);
+    project.remove("pyproject.toml");
+    std::os::unix::fs::symlink("config/pyproject.toml", project.path("pyproject.toml")).unwrap();
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    let link = std::fs::symlink_metadata(project.path("pyproject.toml")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a file"
+    );
+    let written = project.read("config/pyproject.toml");
+    assert!(
+        written.starts_with(&text) && written.contains("[tool.uv-rootless]"),
+        "{written}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_pyproject_outside_the_project_is_refused() {
+    let outside = Project::empty();
+    let project = Project::fresh_example("cli-hello");
+    let text = project.read("pyproject.toml");
+    outside.write("pyproject.toml", &text);
+    project.remove("pyproject.toml");
+    std::os::unix::fs::symlink(
+        outside.path("pyproject.toml"),
+        project.path("pyproject.toml"),
+    )
+    .unwrap();
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains("refusing to write `pyproject.toml`")
+            && output.stderr.contains("outside the project"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(outside.read("pyproject.toml"), text);
+    let link = std::fs::symlink_metadata(project.path("pyproject.toml")).unwrap();
+    assert!(link.file_type().is_symlink());
+}
+
+/// A link planted at every temporary name a run could have used with a predictable scheme
+/// (the name and the next few hundred process ids) must not be followed.
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_at_a_guessable_temporary_name_redirects_nothing() {
+    let outside = Project::empty();
+    let project = Project::fresh_example("cli-hello");
+    let mut next = std::process::Command::new("true").spawn().unwrap();
+    let pid = next.id();
+    next.wait().unwrap();
+    for guess in pid..pid + 400 {
+        for name in [
+            "Dockerfile",
+            "compose.yaml",
+            ".dockerignore",
+            "pyproject.toml",
+        ] {
+            std::os::unix::fs::symlink(
+                outside.path(&format!("{name}-{guess}")),
+                project.path(&format!(".{name}.uv-rootless-{guess}.tmp")),
+            )
+            .unwrap();
+        }
+    }
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    assert!(
+        outside.files().is_empty(),
+        "written outside: {:?}",
+        outside.files().keys()
+    );
+    for name in [
+        "Dockerfile",
+        "compose.yaml",
+        ".dockerignore",
+        "pyproject.toml",
+    ] {
+        let meta = std::fs::symlink_metadata(project.path(name)).unwrap();
+        assert!(meta.is_file(), "{name} is not a plain file");
+    }
+}
+
+/// `--force` over an output that is a directory: the run fails on it, and the outputs before
+/// it must not have been replaced already.
+#[test]
+fn a_target_that_cannot_be_replaced_changes_no_other_file() {
+    let project = Project::example("cli-hello");
+    project.replace("Dockerfile", "USER 65532:65532\n", "USER 1:1\n");
+    project.replace("compose.yaml", "read_only: true", "read_only: false");
+    project.remove("k8s/manifest.yaml");
+    project.write("k8s/manifest.yaml/keep", "a directory in the way\n");
+    let before = project.files_with_mtimes();
+    let output = project.run_rejected(&["generate", "--force"]);
+    common::assert_same_files(&before, &project.files_with_mtimes(), &"generate --force");
+    assert!(
+        output.stderr.contains("k8s/manifest.yaml"),
+        "{}",
+        output.report()
+    );
+}
