@@ -1124,3 +1124,58 @@ fn a_target_that_cannot_be_replaced_changes_no_other_file() {
         output.report()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// `init` edits `[tool.uv-rootless]` only: the rest of pyproject.toml keeps every byte.
+
+/// cli-hello before `init`, its pyproject.toml passed through `shape`; returns the text
+/// written and what `init` made of it.
+fn init_pyproject(shape: impl FnOnce(&str) -> String) -> (String, String) {
+    let project = Project::fresh_example("cli-hello");
+    let text = shape(&project.read("pyproject.toml"));
+    project.write("pyproject.toml", &text);
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.report());
+    (text, project.read("pyproject.toml"))
+}
+
+const RECORDED: &str =
+    "# Base image family: \"python-slim\" or \"azurelinux\".\nbase = \"python-slim\"\n";
+
+#[test]
+fn init_keeps_crlf_line_endings_of_pyproject() {
+    let (before, after) = init_pyproject(|text| text.replace('\n', "\r\n"));
+    assert!(after.starts_with(&before), "{after:?}");
+    let added = &after[before.len()..];
+    assert_eq!(
+        added,
+        format!("\n[tool.uv-rootless]\n{RECORDED}").replace('\n', "\r\n")
+    );
+}
+
+#[test]
+fn init_keeps_a_byte_order_mark_of_pyproject() {
+    let (before, after) = init_pyproject(|text| format!("\u{feff}{text}"));
+    assert!(after.starts_with(&before), "{after:?}");
+}
+
+#[test]
+fn init_keeps_a_missing_final_newline_of_pyproject() {
+    let (before, after) = init_pyproject(|text| text.trim_end().to_string());
+    assert!(after.starts_with(&before), "{after:?}");
+    assert!(!after.ends_with('\n'), "{after:?}");
+    assert_eq!(
+        &after[before.len()..],
+        format!("\n\n[tool.uv-rootless]\n{}", RECORDED.trim_end())
+    );
+}
+
+#[test]
+fn init_keeps_the_quoting_of_a_value_it_does_not_change() {
+    let (before, after) = init_pyproject(|text| {
+        format!("{text}\n[tool.uv-rootless]\nbase = 'python-slim'  # mine\n")
+    });
+    assert_eq!(after, before);
+}
