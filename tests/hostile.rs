@@ -1179,3 +1179,62 @@ fn init_keeps_the_quoting_of_a_value_it_does_not_change() {
     });
     assert_eq!(after, before);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Output paths: each is also a line of `.dockerignore`, and none may replace an input.
+
+fn rejected_output_path(key: &str, value: &str, expected: &str) {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        format!(
+            "{text}\n[tool.uv-rootless]\n{key} = {}\n",
+            toml_string(value)
+        )
+    });
+    for args in [&["init"][..], &["init", "--force"]] {
+        let output = project.run_rejected(args);
+        assert!(
+            output.stderr.contains(expected),
+            "{key} = {value:?}: expected {expected:?} in\n{}",
+            output.stderr
+        );
+    }
+}
+
+#[test]
+fn rejects_an_output_path_that_negates_a_dockerignore_exclusion() {
+    rejected_output_path("dockerfile", "!.env", "cannot quote safely");
+}
+
+#[test]
+fn rejects_an_output_path_with_unicode_whitespace_at_an_end() {
+    rejected_output_path("compose", "compose.yaml\u{a0}", "cannot quote safely");
+    rejected_output_path("compose", "\u{2003}compose.yaml", "cannot quote safely");
+}
+
+#[test]
+fn rejects_an_output_path_on_a_member_manifest() {
+    rejected_output_path(
+        "kubernetes",
+        "packages/api/pyproject.toml",
+        "would overwrite one of the project's own files",
+    );
+}
+
+#[test]
+fn rejects_an_output_path_on_an_input_in_another_case() {
+    rejected_output_path(
+        "dockerfile",
+        "UV.lock",
+        "would overwrite one of the project's own files",
+    );
+}
+
+#[test]
+fn rejects_an_output_path_docker_reads_as_an_ignore_file() {
+    rejected_output_path(
+        "compose",
+        "Dockerfile.dockerignore",
+        "would overwrite one of the project's own files",
+    );
+}

@@ -126,7 +126,8 @@ pub fn check_health_path(path: &str) -> Result<String, UserError> {
     }
 }
 
-/// An output path: relative, inside the project, not one of the project's own inputs.
+/// An output path: relative, inside the project, not one of the project's own inputs, and
+/// meaning only itself as a line of `.dockerignore`.
 pub fn check_output_path(path: &str, key: &str) -> Result<String, UserError> {
     let error = |problem: &str| {
         UserError::new(format!(
@@ -148,21 +149,34 @@ pub fn check_output_path(path: &str, key: &str) -> Result<String, UserError> {
     {
         return Err(error("must stay inside the project"));
     }
+    // `.dockerignore` lists the outputs: there `!` negates an exclusion (`!.env` would let
+    // `.env` into the build context), `#` starts a comment, `*?[]` are globs, and whitespace
+    // at either end is dropped. None of them can stand for itself there.
     if normalized.chars().any(|ch| {
         ch.is_control()
+            || ch.is_whitespace()
             || matches!(
                 ch,
-                '"' | '\'' | '$' | '`' | '*' | '?' | '[' | ']' | '{' | '}' | '#' | ' '
+                '"' | '\'' | '$' | '`' | '*' | '?' | '[' | ']' | '{' | '}' | '#' | '!'
             )
     }) {
         return Err(error(
             "contains characters that the generated files cannot quote safely",
         ));
     }
+    // The project's inputs, in any directory (a workspace member's `pyproject.toml`) and in any
+    // case (a case-insensitive file system), and the ignore file Docker reads beside a
+    // Dockerfile (`NAME.dockerignore`): never an output, whatever `--force` says.
+    let file_name = normalized
+        .rsplit('/')
+        .next()
+        .unwrap_or(normalized)
+        .to_ascii_lowercase();
     if matches!(
-        normalized,
-        "pyproject.toml" | "uv.lock" | ".python-version" | ".dockerignore"
-    ) {
+        file_name.as_str(),
+        "pyproject.toml" | "uv.lock" | ".python-version"
+    ) || file_name.ends_with(".dockerignore")
+    {
         return Err(error("would overwrite one of the project's own files"));
     }
     Ok(normalized.to_string())
@@ -197,6 +211,13 @@ mod tests {
             "a b",
             "x\ny",
             "",
+            "!.env",
+            "deploy/ Dockerfile",
+            "Dockerfile\u{a0}",
+            "k8s/*.yaml",
+            "packages/api/pyproject.toml",
+            "Uv.Lock",
+            "Dockerfile.dockerignore",
         ] {
             assert!(check_output_path(bad, "dockerfile").is_err(), "{bad:?}");
         }
