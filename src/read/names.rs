@@ -83,6 +83,17 @@ impl From<PackageName> for String {
     }
 }
 
+/// Whether `name` is a valid PEP 508 name: ASCII letters, digits, `-`, `_` and `.`, starting
+/// and ending with a letter or digit. Nothing else may name a package, an extra or a group.
+pub fn is_valid_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// Parses a `requires-python` value, naming where it came from when it is invalid.
 pub fn parse_requires_python(value: &str, field: &str) -> Result<VersionSpecifiers, UserError> {
     VersionSpecifiers::from_str(value).map_err(|error| {
