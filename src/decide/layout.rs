@@ -116,6 +116,16 @@ fn sync_options(
 ) -> Result<Vec<String>, UserError> {
     let mut options = Vec::new();
     for extra in settings.extras.iter().flat_map(|s| s.value.iter()) {
+        // The name goes into `RUN uv sync --extra NAME`: a PEP 685 name or nothing, even when
+        // `[project.optional-dependencies]` defines a key of that spelling.
+        if !crate::read::names::is_valid_name(extra) {
+            return Err(UserError::new(format!(
+                "`extras` in `[tool.uv-rootless]` has {}, which is not an extra name",
+                serde_json::to_string(extra).unwrap_or_default()
+            ))
+            .hint("an extra's name is ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 685)")
+            .hint("use the names of `[project.optional-dependencies]`"));
+        }
         let known = project
             .optional_dependencies
             .keys()
