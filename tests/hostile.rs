@@ -1320,3 +1320,40 @@ fn rejects_an_extra_that_is_not_a_name_even_when_defined() {
     );
     assert!(!project.exists("Dockerfile"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// pep508_rs panics on some markers (`'linux' ~= sys_platform`): an error, never exit 101.
+
+fn assert_marker_rejected(project: &Project, expected: &str) {
+    for command in ["check", "init", "explain"] {
+        let output = project.run_rejected(&[command]);
+        assert!(
+            !output.stderr.contains("panicked") && output.stderr.contains(expected),
+            "{command}: expected {expected:?} in\n{}",
+            output.report()
+        );
+    }
+}
+
+#[test]
+fn a_string_compared_with_tilde_equal_in_dependencies_is_an_error_not_a_panic() {
+    let project = Project::fresh_example("cli-hello");
+    project.replace(
+        "pyproject.toml",
+        "\"click>=8.1\"",
+        "\"click>=8.1; 'linux' ~= sys_platform\"",
+    );
+    assert_marker_rejected(&project, "a marker compares a string with `~=`");
+}
+
+#[test]
+fn a_string_compared_with_tilde_equal_in_a_lock_marker_is_an_error_not_a_panic() {
+    let project = edited_lock(
+        r#"{ name = "colorama", marker = "'linux' ~= sys_platform" }"#,
+        "",
+    );
+    assert_marker_rejected(
+        &project,
+        "`uv.lock` has an invalid marker in `dependencies[].marker` of package `cli-hello`",
+    );
+}

@@ -3,7 +3,7 @@
 //! Format `version = 1`, with or without `revision`. Only the fields uv-rootless uses are
 //! read; everything else is ignored so newer revisions keep parsing.
 
-use super::names::{is_valid_name, PackageName};
+use super::names::{is_valid_name, marker_would_panic, PackageName};
 use super::parse_toml;
 use crate::error::UserError;
 use serde::Deserialize;
@@ -201,9 +201,20 @@ fn validate(lock: &Lock) -> Result<(), UserError> {
             Err(invalid("version", field, Some(owner), value))
         }
     };
+    // A marker pep508_rs would panic on; one it cannot read is left to the install check.
+    let marker = |value: &Option<String>, field: &str, owner: &str| match value {
+        Some(text) if marker_would_panic(text) => Err(UserError::new(format!(
+            "`uv.lock` has an invalid marker in `{field}` of package `{owner}`: {}",
+            serde_json::to_string(text).unwrap_or_default()
+        ))
+        .detail("it compares a string with `~=`, which only versions can use")
+        .hint("uv writes only valid ones: fix the marker in `pyproject.toml` and run `uv lock`")),
+        _ => Ok(()),
+    };
     let edges = |deps: &[Dependency], field: &str, owner: &str| -> Result<(), UserError> {
         for dep in deps {
             name(&dep.name, &format!("{field}[].name"), Some(owner))?;
+            marker(&dep.marker, &format!("{field}[].marker"), owner)?;
             if let Some(value) = &dep.version {
                 version(value, &format!("{field}[].version"), owner)?;
             }
@@ -238,6 +249,7 @@ fn validate(lock: &Lock) -> Result<(), UserError> {
         if let Some(metadata) = &package.metadata {
             for require in &metadata.requires_dist {
                 name(&require.name, "metadata.requires-dist[].name", Some(owner))?;
+                marker(&require.marker, "metadata.requires-dist[].marker", owner)?;
             }
             for (group, requires) in &metadata.requires_dev {
                 name(group, "metadata.requires-dev", Some(owner))?;
@@ -246,6 +258,11 @@ fn validate(lock: &Lock) -> Result<(), UserError> {
                         &require.name,
                         &format!("metadata.requires-dev.{group}[].name"),
                         Some(owner),
+                    )?;
+                    marker(
+                        &require.marker,
+                        &format!("metadata.requires-dev.{group}[].marker"),
+                        owner,
                     )?;
                 }
             }
