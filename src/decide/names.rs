@@ -3,18 +3,7 @@
 
 use crate::error::UserError;
 
-/// `[project] name` must be a valid PEP 508 name: it becomes image, compose and k8s names.
-pub fn check_project_name(name: &str, manifest: &str) -> Result<(), UserError> {
-    if crate::read::names::is_valid_name(name) {
-        Ok(())
-    } else {
-        Err(UserError::new(format!(
-            "`project.name` in `{manifest}` is not a valid package name: {}",
-            serde_json::to_string(name).unwrap_or_default()
-        ))
-        .hint("use ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 508)"))
-    }
-}
+pub use crate::read::names::check_project_name;
 
 /// A DNS-1035 label (a DNS-1123 label that starts with a letter, as Services require), at most
 /// 63 characters, from a normalised project name. The manifest creates a namespace of this name

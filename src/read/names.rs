@@ -197,6 +197,19 @@ pub fn parse_specifiers(text: &str) -> Result<VersionSpecifiers, String> {
         .and_then(|result| result)
 }
 
+/// `[project] name` must be a valid PEP 508 name: it becomes image, compose and k8s names.
+pub fn check_project_name(name: &str, manifest: &str) -> Result<(), UserError> {
+    if is_valid_name(name) {
+        Ok(())
+    } else {
+        Err(UserError::new(format!(
+            "`project.name` in `{manifest}` is not a valid package name: {}",
+            serde_json::to_string(name).unwrap_or_default()
+        ))
+        .hint("use ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 508)"))
+    }
+}
+
 /// Parses a `requires-python` value, naming where it came from when it is invalid.
 pub fn parse_requires_python(value: &str, field: &str) -> Result<VersionSpecifiers, UserError> {
     parse_specifiers(value).map_err(|error| {
