@@ -1357,3 +1357,45 @@ fn a_string_compared_with_tilde_equal_in_a_lock_marker_is_an_error_not_a_panic()
         "`uv.lock` has an invalid marker in `dependencies[].marker` of package `cli-hello`",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Ids and ports the container could not use.
+
+#[test]
+fn rejects_a_uid_or_gid_above_what_kubernetes_accepts() {
+    let project = Project::fresh_example("cli-hello");
+    for args in [
+        &["init", "--uid", "2147483648"][..],
+        &["init", "--uid", "4294967295"],
+        &["init", "--gid", "4294967295"],
+    ] {
+        let output = project.run_rejected(args);
+        assert!(
+            output
+                .stderr
+                .contains("above 2147483647, the largest id Kubernetes accepts"),
+            "{args:?}: {}",
+            output.report()
+        );
+    }
+    let output = project.run(&["init", "--uid", "2147483647"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+}
+
+#[test]
+fn rejects_a_web_port_below_1024_with_capabilities_dropped() {
+    let project = Project::fresh_example("fastapi-service");
+    for args in [&["init", "--port", "80"][..], &["init", "--port", "1023"]] {
+        let output = project.run_rejected(args);
+        assert!(
+            output
+                .stderr
+                .contains("which a non-root process with no capabilities cannot bind")
+                && output.stderr.contains("port of 1024 or above"),
+            "{args:?}: {}",
+            output.report()
+        );
+    }
+    let output = project.run(&["init", "--port", "1024"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+}
