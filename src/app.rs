@@ -127,7 +127,6 @@ fn write(
     force: bool,
     pyproject: Option<String>,
 ) -> Result<WriteReport, UserError> {
-    output::check_ownership(root, &loaded.rendered, force)?;
     let mut files: Vec<(String, String)> = loaded
         .rendered
         .iter()
@@ -136,7 +135,20 @@ fn write(
     if let Some(pyproject) = pyproject {
         files.push(("pyproject.toml".into(), pyproject));
     }
-    let written = output::write_all(root, &files)?;
+    let mut inputs: Vec<String> = ["pyproject.toml", "uv.lock", ".python-version"]
+        .map(String::from)
+        .to_vec();
+    inputs.extend(
+        loaded
+            .files
+            .members
+            .iter()
+            .map(|member| format!("{}/pyproject.toml", member.path)),
+    );
+    // Paths first: a link out of the project is refused before any content is compared.
+    let prepared = output::prepare(root, &files, &inputs)?;
+    output::check_ownership(root, &loaded.rendered, force)?;
+    let written = prepared.write()?;
     let unchanged = files
         .iter()
         .map(|(path, _)| path.clone())

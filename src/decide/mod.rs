@@ -117,6 +117,14 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         handles_sigterm: choice.handles_sigterm,
     };
 
+    if app.web {
+        let source = match &settings.port {
+            Some(setting) if setting.source == Source::Flag => "`--port`",
+            Some(_) => "`port` in `[tool.uv-rootless]`",
+            None => "the default",
+        };
+        layout::check_port(app.port, source)?;
+    }
     let user = layout::decide_user(settings)?;
     let uv_version = image::decide_uv_version(files)?;
     let info = project::project_info(project)?;

@@ -3,25 +3,7 @@
 
 use crate::error::UserError;
 
-/// `[project] name` must be a valid PEP 508 name: it becomes image, compose and k8s names.
-pub fn check_project_name(name: &str, manifest: &str) -> Result<(), UserError> {
-    let bytes = name.as_bytes();
-    let valid = !bytes.is_empty()
-        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    if valid {
-        Ok(())
-    } else {
-        Err(UserError::new(format!(
-            "`project.name` in `{manifest}` is not a valid package name: {}",
-            serde_json::to_string(name).unwrap_or_default()
-        ))
-        .hint("use ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 508)"))
-    }
-}
+pub use crate::read::names::check_project_name;
 
 /// A DNS-1035 label (a DNS-1123 label that starts with a letter, as Services require), at most
 /// 63 characters, from a normalised project name. The manifest creates a namespace of this name
@@ -126,7 +108,8 @@ pub fn check_health_path(path: &str) -> Result<String, UserError> {
     }
 }
 
-/// An output path: relative, inside the project, not one of the project's own inputs.
+/// An output path: relative, inside the project, not one of the project's own inputs, and
+/// meaning only itself as a line of `.dockerignore`.
 pub fn check_output_path(path: &str, key: &str) -> Result<String, UserError> {
     let error = |problem: &str| {
         UserError::new(format!(
@@ -148,21 +131,34 @@ pub fn check_output_path(path: &str, key: &str) -> Result<String, UserError> {
     {
         return Err(error("must stay inside the project"));
     }
+    // `.dockerignore` lists the outputs: there `!` negates an exclusion (`!.env` would let
+    // `.env` into the build context), `#` starts a comment, `*?[]` are globs, and whitespace
+    // at either end is dropped. None of them can stand for itself there.
     if normalized.chars().any(|ch| {
         ch.is_control()
+            || ch.is_whitespace()
             || matches!(
                 ch,
-                '"' | '\'' | '$' | '`' | '*' | '?' | '[' | ']' | '{' | '}' | '#' | ' '
+                '"' | '\'' | '$' | '`' | '*' | '?' | '[' | ']' | '{' | '}' | '#' | '!'
             )
     }) {
         return Err(error(
             "contains characters that the generated files cannot quote safely",
         ));
     }
+    // The project's inputs, in any directory (a workspace member's `pyproject.toml`) and in any
+    // case (a case-insensitive file system), and the ignore file Docker reads beside a
+    // Dockerfile (`NAME.dockerignore`): never an output, whatever `--force` says.
+    let file_name = normalized
+        .rsplit('/')
+        .next()
+        .unwrap_or(normalized)
+        .to_ascii_lowercase();
     if matches!(
-        normalized,
-        "pyproject.toml" | "uv.lock" | ".python-version" | ".dockerignore"
-    ) {
+        file_name.as_str(),
+        "pyproject.toml" | "uv.lock" | ".python-version"
+    ) || file_name.ends_with(".dockerignore")
+    {
         return Err(error("would overwrite one of the project's own files"));
     }
     Ok(normalized.to_string())
@@ -197,6 +193,13 @@ mod tests {
             "a b",
             "x\ny",
             "",
+            "!.env",
+            "deploy/ Dockerfile",
+            "Dockerfile\u{a0}",
+            "k8s/*.yaml",
+            "packages/api/pyproject.toml",
+            "Uv.Lock",
+            "Dockerfile.dockerignore",
         ] {
             assert!(check_output_path(bad, "dockerfile").is_err(), "{bad:?}");
         }

@@ -6,8 +6,8 @@
 use crate::error::UserError;
 use crate::model::SourceBuild;
 use crate::read::lock::{Dependency, Lock, Package};
-use crate::read::names::PackageName;
-use pep508_rs::{ExtraName, MarkerEnvironment, MarkerEnvironmentBuilder, MarkerTree};
+use crate::read::names::{guarded, parse_marker, PackageName};
+use pep508_rs::{ExtraName, MarkerEnvironment, MarkerEnvironmentBuilder};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 
@@ -164,7 +164,7 @@ pub fn source_builds(input: &Input<'_>, targets: &[Target]) -> Result<Vec<Source
         .map(|n| PackageName::new(n))
         .collect();
     for target in targets {
-        for (package, certain) in installed(input, target) {
+        for (package, certain) in installed(input, target)? {
             let name = PackageName::new(&package.name).into_string();
             let version = package.version.clone().unwrap_or_default();
             // Both reach the Dockerfile's comments: only what uv itself would write.
@@ -292,7 +292,10 @@ fn no_install(package: &Package, target: &Target, why: &str) -> UserError {
 
 /// The packages `uv sync` installs for the app on `target`, each with whether every edge that
 /// reached it had a marker this reader understood.
-fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)> {
+fn installed<'a>(
+    input: &Input<'a>,
+    target: &Target,
+) -> Result<Vec<(&'a Package, bool)>, UserError> {
     let by_name = input.lock.by_name();
     let environment = target.marker_environment();
     let app = PackageName::new(input.app);
@@ -313,14 +316,28 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
         );
     }
     let mut verdicts: HashMap<&str, Option<bool>> = HashMap::new();
+    // A marker pep508_rs panics on: the run fails after the walk, naming it.
+    let mut failed: Option<String> = None;
     let mut holds = |marker: Option<&'a str>| -> Option<bool> {
         let Some(marker) = marker else {
             return Some(true);
         };
         *verdicts.entry(marker).or_insert_with(|| {
             let environment = environment.as_ref()?;
-            let tree = MarkerTree::from_str(marker).ok()?;
-            Some(tree.evaluate(environment, &marker_extras))
+            let evaluated = parse_marker(marker).and_then(|tree| {
+                tree.map(|tree| guarded(|| tree.evaluate(environment, &marker_extras)))
+                    .transpose()
+            });
+            match evaluated {
+                Ok(verdict) => verdict,
+                Err(panic) => {
+                    failed.get_or_insert(format!(
+                        "{}: {panic}",
+                        serde_json::to_string(marker).unwrap_or_default()
+                    ));
+                    None
+                }
+            }
         })
     };
 
@@ -389,7 +406,13 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
             }
         }
     }
-    order
+    if let Some(marker) = failed {
+        return Err(UserError::new(format!(
+            "`uv.lock` has a marker that cannot be evaluated: {marker}"
+        ))
+        .hint("fix the marker in `pyproject.toml` and run `uv lock`"));
+    }
+    Ok(order
         .into_iter()
         .map(|package| {
             let certain = seen
@@ -398,7 +421,7 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
                 .unwrap_or(false);
             (package, certain)
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

@@ -1,13 +1,14 @@
 //! Whether `uv.lock` was made from these manifests: `uv sync --locked` refuses a stale lock
 //! late in an image build, so it is caught here with the fix, as `uv lock --check` would.
 
-use super::names::{parse_requirement, parse_requires_python, PackageName};
+use super::names::{
+    parse_requirement, parse_requires_python, parse_specifiers, parse_version, PackageName,
+};
 use super::pyproject::PyProject;
 use super::ProjectFiles;
 use crate::error::UserError;
 use pep440_rs::{Version, VersionSpecifiers};
 use std::collections::{BTreeMap, BTreeSet};
-use std::str::FromStr;
 
 /// Python versions used to compare two `requires-python` values by what they accept.
 fn probe_versions() -> impl Iterator<Item = Version> {
@@ -83,8 +84,8 @@ pub fn check(files: &ProjectFiles) -> Result<(), UserError> {
             (project.version.as_deref(), package.version.as_deref())
         {
             // Text that is no PEP 440 version is not compared: uv itself would refuse it.
-            let same = match (Version::from_str(declared), Version::from_str(locked)) {
-                (Ok(declared), Ok(locked)) => declared == locked,
+            let same = match (parse_version(declared), parse_version(locked)) {
+                (Some(declared), Some(locked)) => declared == locked,
                 _ => true,
             };
             if !same && !project.dynamic.iter().any(|field| field == "version") {
@@ -166,7 +167,7 @@ pub fn check(files: &ProjectFiles) -> Result<(), UserError> {
             if declared.len() != 1 || locked.len() != 1 || sourced.contains(name) {
                 continue;
             }
-            let locked = match VersionSpecifiers::from_str(locked[0]) {
+            let locked = match parse_specifiers(locked[0]) {
                 Ok(specifiers) => range_key(&specifiers),
                 Err(_) => locked[0].replace(' ', ""),
             };

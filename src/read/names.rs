@@ -83,13 +83,140 @@ impl From<PackageName> for String {
     }
 }
 
+/// Whether `name` is a valid PEP 508 name: ASCII letters, digits, `-`, `_` and `.`, starting
+/// and ending with a letter or digit. Nothing else may name a package, an extra or a group.
+pub fn is_valid_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+thread_local! {
+    /// Set while this thread runs a [`guarded`] call: its panic, caught, prints nothing.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `parse`, a call into pep508_rs or pep440_rs, turning a panic of theirs into `Err`
+/// with its message. Some input makes them panic (`'linux' ~= sys_platform` reaches an
+/// `unreachable!`); a panic is a bug of theirs, but on the project's text it must be an error
+/// naming the file, not exit 101.
+///
+/// Output stays clean through one process-wide panic hook, installed at the first call: it is
+/// silent while the panicking thread is inside `guarded`, and hands every other panic to the
+/// hook that was there before. (Swapping the hook for each call would race with other
+/// threads' panics.) A caught panic leaves pep508_rs's marker interner poisoned, so every
+/// later marker parse of the process panics too: callers make it an error, never "unknown".
+pub fn guarded<T>(parse: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_quiet = QUIET.with(|quiet| quiet.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse));
+    QUIET.with(|quiet| quiet.set(was_quiet));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the parser failed".to_string())
+    })
+}
+
+/// Whether a marker holds `'...' ~= KEY` with a string key on the right, which pep508_rs
+/// 0.9 turns around into a string comparison with `~=` and then panics on. Only text outside
+/// quotes counts; `~=` before a version key (`'3.8' ~= python_version`) is fine.
+pub fn marker_would_panic(text: &str) -> bool {
+    if !text.contains("~=") {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let mut quote = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'\'' || b == b'"' => quote = Some(b),
+            None if b == b'~' && bytes.get(at + 1) == Some(&b'=') => {
+                let rest = text[at + 2..].trim_start();
+                let key: String = rest
+                    .chars()
+                    .take_while(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '.'))
+                    .collect();
+                let harmless = key.is_empty()
+                    || key.starts_with(|ch: char| ch.is_ascii_digit())
+                    || matches!(
+                        key.as_str(),
+                        "python_version" | "python_full_version" | "implementation_version"
+                    );
+                if !harmless {
+                    return true;
+                }
+                at += 1;
+            }
+            None => {}
+        }
+        at += 1;
+    }
+    false
+}
+
+/// A marker from a lock or a requirement: `Ok(None)` when pep508_rs cannot read it (the
+/// caller treats it as unknown), `Err` when it makes pep508_rs panic (always an error).
+pub fn parse_marker(marker: &str) -> Result<Option<pep508_rs::MarkerTree>, String> {
+    if marker_would_panic(marker) {
+        return Err(format!(
+            "the marker {} compares a string with `~=`, which markers cannot do",
+            serde_json::to_string(marker).unwrap_or_default()
+        ));
+    }
+    guarded(|| pep508_rs::MarkerTree::from_str(marker).ok())
+}
+
+/// A PEP 440 version, or None; a panic of the parser is None too (a version is never needed
+/// to decide anything safely).
+pub fn parse_version(text: &str) -> Option<pep440_rs::Version> {
+    guarded(|| pep440_rs::Version::from_str(text).ok())
+        .ok()
+        .flatten()
+}
+
+/// PEP 440 version specifiers, or the parser's complaint (a panic included).
+pub fn parse_specifiers(text: &str) -> Result<VersionSpecifiers, String> {
+    guarded(|| VersionSpecifiers::from_str(text).map_err(|error| error.to_string()))
+        .and_then(|result| result)
+}
+
+/// `[project] name` must be a valid PEP 508 name: it becomes image, compose and k8s names.
+pub fn check_project_name(name: &str, manifest: &str) -> Result<(), UserError> {
+    if is_valid_name(name) {
+        Ok(())
+    } else {
+        Err(UserError::new(format!(
+            "`project.name` in `{manifest}` is not a valid package name: {}",
+            serde_json::to_string(name).unwrap_or_default()
+        ))
+        .hint("use ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 508)"))
+    }
+}
+
 /// Parses a `requires-python` value, naming where it came from when it is invalid.
 pub fn parse_requires_python(value: &str, field: &str) -> Result<VersionSpecifiers, UserError> {
-    VersionSpecifiers::from_str(value).map_err(|error| {
+    parse_specifiers(value).map_err(|error| {
         UserError::new(format!(
             "`{field}` is not a valid version specifier: `{value}`"
         ))
-        .detail(error.to_string())
+        .detail(error)
         .hint("write it like `>=3.11` (PEP 440)")
     })
 }
@@ -99,7 +226,8 @@ pub fn requirement_name(requirement: &str, field: &str) -> Result<PackageName, U
     parse_requirement(requirement, field).map(|parsed| PackageName::new(parsed.name.as_ref()))
 }
 
-/// A PEP 508 requirement, parsed; input that would make pep508_rs panic is an error first.
+/// A PEP 508 requirement, parsed; input that would make pep508_rs panic is an error first,
+/// and a panic on anything else is caught and is an error too.
 pub fn parse_requirement(
     requirement: &str,
     field: &str,
@@ -142,7 +270,17 @@ pub fn parse_requirement(
             }
         }
     }
-    Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement)
+    if requirement
+        .split_once(';')
+        .is_some_and(|(_, marker)| marker_would_panic(marker))
+    {
+        return Err(invalid(
+            "a marker compares a string with `~=`, which only versions can use: write `==` or `!=`"
+                .to_string(),
+        ));
+    }
+    guarded(|| Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement))
+        .map_err(|panic| invalid(format!("the requirement parser failed on it: {panic}")))?
         .map_err(|error| invalid(error.to_string()))
 }
 
@@ -167,6 +305,35 @@ mod tests {
         assert_eq!(PackageName::new("cli-hello").as_str(), "cli-hello");
         assert!(PackageName::new("Django").is("django"));
         assert!(PackageName::new("zope.interface").is("Zope_Interface"));
+    }
+
+    #[test]
+    fn the_marker_screen_finds_a_string_compared_with_tilde_equal() {
+        for bad in [
+            "'linux' ~= sys_platform",
+            "python_version > '3' and \"x\"~=platform_system",
+            "'a' ~=  os.name",
+        ] {
+            assert!(marker_would_panic(bad), "{bad:?}");
+        }
+        for fine in [
+            "sys_platform == 'linux'",
+            "sys_platform ~= 'linux'",
+            "'3.8' ~= python_version",
+            "python_full_version ~= '3.12.1'",
+            "platform_release == '~= sys_platform'",
+        ] {
+            assert!(!marker_would_panic(fine), "{fine:?}");
+        }
+    }
+
+    #[test]
+    fn guarded_turns_a_panic_into_its_message() {
+        assert_eq!(guarded(|| 1), Ok(1));
+        assert_eq!(
+            guarded(|| -> u8 { panic!("boom {}", 1) }),
+            Err("boom 1".to_string())
+        );
     }
 
     #[test]

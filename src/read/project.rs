@@ -38,6 +38,11 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
     }
     let pyproject_text = read_text(&pyproject_path, "pyproject.toml")?;
     let pyproject: PyProject = parse_toml(&pyproject_text, "pyproject.toml")?;
+    // Before the lock, whose entry for the project carries the same name: the error about
+    // `pyproject.toml` is the one to fix first.
+    if let Some(project) = &pyproject.project {
+        super::names::check_project_name(&project.name, "pyproject.toml")?;
+    }
 
     let lock_path = root.join("uv.lock");
     if !lock_path.is_file() {
