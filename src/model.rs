@@ -276,6 +276,10 @@ pub struct Outputs {
     pub compose: String,
     pub dockerignore: String,
     pub kubernetes: String,
+    /// `kustomization.yaml` beside the Kubernetes manifest, for `kubectl apply -k`.
+    pub kustomization: String,
+    /// The manifest as the kustomization names it: its file name in the same directory.
+    pub kustomization_resource: String,
     /// The build context as seen from the compose file's directory.
     pub compose_context: String,
 }

@@ -106,7 +106,18 @@ pub fn decide_outputs(settings: &Settings) -> Result<Outputs, UserError> {
     } else {
         vec![".."; depth].join("/")
     };
-    let all = [&dockerfile, &compose, &kubernetes];
+    let (kubernetes_dir, kustomization_resource) = match kubernetes.rsplit_once('/') {
+        Some((dir, file)) => (format!("{dir}/"), file.to_string()),
+        None => (String::new(), kubernetes.clone()),
+    };
+    let kustomization = format!("{kubernetes_dir}kustomization.yaml");
+    if kubernetes == kustomization {
+        return Err(UserError::new(format!(
+            "`kubernetes` in `[tool.uv-rootless]` is `{kubernetes}`, the path of the kustomization written beside the manifest"
+        ))
+        .hint("name the manifest otherwise, e.g. `k8s/manifest.yaml`"));
+    }
+    let all = [&dockerfile, &compose, &kubernetes, &kustomization];
     for (index, a) in all.iter().enumerate() {
         if all[index + 1..].contains(a) {
             return Err(UserError::new(format!(
@@ -120,6 +131,8 @@ pub fn decide_outputs(settings: &Settings) -> Result<Outputs, UserError> {
         compose,
         dockerignore: ".dockerignore".into(),
         kubernetes,
+        kustomization,
+        kustomization_resource,
         compose_context,
     })
 }

@@ -22,6 +22,7 @@ pub enum OutputKind {
     Compose,
     Dockerignore,
     Kubernetes,
+    Kustomization,
 }
 
 /// Every output, its template name and source, in the order they are written and shown.
@@ -45,6 +46,11 @@ const TEMPLATES: &[(OutputKind, &str, &str)] = &[
         OutputKind::Kubernetes,
         "k8s.yaml.j2",
         include_str!("../../templates/k8s.yaml.j2"),
+    ),
+    (
+        OutputKind::Kustomization,
+        "kustomization.yaml.j2",
+        include_str!("../../templates/kustomization.yaml.j2"),
     ),
 ];
 
@@ -154,6 +160,7 @@ pub fn path_of(plan: &Plan, kind: OutputKind) -> &str {
         OutputKind::Compose => &plan.outputs.compose,
         OutputKind::Dockerignore => &plan.outputs.dockerignore,
         OutputKind::Kubernetes => &plan.outputs.kubernetes,
+        OutputKind::Kustomization => &plan.outputs.kustomization,
     }
 }
 

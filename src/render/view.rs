@@ -19,6 +19,8 @@ pub struct View<'a> {
     pub command: &'a [String],
     pub user: User,
     pub image: &'a str,
+    /// The image's repository without its tag or digest, as kustomize's `images` names it.
+    pub image_name: &'a str,
     pub layout: &'a Layout,
     pub platforms: &'a [String],
     pub needs: &'a Needs,
@@ -82,6 +84,7 @@ pub fn view(plan: &Plan) -> View<'_> {
         command: &plan.command.value,
         user,
         image: &plan.image.value,
+        image_name: image_name(&plan.image.value),
         layout: &plan.layout,
         platforms: &plan.platforms.value,
         needs: &plan.needs,
@@ -97,5 +100,36 @@ pub fn view(plan: &Plan) -> View<'_> {
             tmp_size_mib: HARDENING.tmp_size_mib,
         },
         health: HEALTH,
+    }
+}
+
+/// `registry:5000/team/app:1.2@sha256:...` -> `registry:5000/team/app`: the digest goes first,
+/// then a tag after the last `/`.
+fn image_name(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or(image);
+    let last_slash = image.rfind('/').map_or(0, |index| index + 1);
+    match image[last_slash..].rfind(':') {
+        Some(colon) => &image[..last_slash + colon],
+        None => image,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_name;
+
+    #[test]
+    fn image_name_drops_the_tag_and_digest_but_not_a_registry_port() {
+        assert_eq!(image_name("app:1.0"), "app");
+        assert_eq!(
+            image_name("registry:5000/team/app:1.0"),
+            "registry:5000/team/app"
+        );
+        assert_eq!(
+            image_name("registry:5000/team/app"),
+            "registry:5000/team/app"
+        );
+        assert_eq!(image_name("app@sha256:abc"), "app");
+        assert_eq!(image_name("ghcr.io/o/app:1.0@sha256:abc"), "ghcr.io/o/app");
     }
 }
