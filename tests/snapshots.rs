@@ -9,10 +9,12 @@ use uv_rootless::options::Flags;
 use uv_rootless::read::config::BaseId;
 
 const EXAMPLES: &[&str] = &[
+    "bot-logs",
     "cli-hello",
     "fastapi-service",
     "flask-gunicorn",
     "native-build",
+    "needs-secret",
     "newer-python",
     "path-dependency",
     "private-deps",
