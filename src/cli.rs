@@ -71,7 +71,7 @@ pub enum Command {
     /// capabilities; does its job; writes nothing; stops on SIGTERM; ships no uv, compiler,
     /// `.git`, dev dependency or missing bytecode. Needs a Docker engine.
     #[command(
-        after_help = "Exit status: 0 when every check passes, 1 when one fails, 2 when it cannot run\n(no engine, a failed build, a time-out).\n\nExamples:\n  uv-rootless verify\n  uv-rootless verify --compose\n  uv-rootless verify --secret id=ca-certificates,src=/etc/ssl/certs/ca-certificates.crt\n  uv-rootless verify --keep --tag myapp:test"
+        after_help = "Exit status: 0 when every check passes, 1 when one fails, 2 when it cannot run\n(no engine, a failed build, a time-out).\n\nExamples:\n  uv-rootless verify\n  uv-rootless verify --compose\n  uv-rootless verify --secret id=ca-certificates,src=/etc/ssl/certs/ca-certificates.crt\n  uv-rootless verify --keep --tag myapp:test\n  uv-rootless verify --env SECRET_KEY=test --env-file .env.test"
     )]
     Verify {
         #[command(flatten)]
@@ -119,6 +119,13 @@ pub struct VerifyArgs {
     /// Build this Dockerfile instead of the generated one.
     #[arg(long, value_name = "PATH")]
     pub dockerfile: Option<PathBuf>,
+    /// A run-time setting for every container verify runs (and compose), e.g.
+    /// `SECRET_KEY=test`; repeatable. Never part of the image.
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
+    pub env: Vec<String>,
+    /// A file of `KEY=VALUE` lines passed to every container verify runs (and compose).
+    #[arg(long, value_name = "PATH")]
+    pub env_file: Vec<PathBuf>,
     /// Seconds the build may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
     pub build_timeout: u64,
@@ -199,3 +206,22 @@ macro_rules! define_choice_args {
 }
 
 uv_rootless::for_each_option!(define_choice_args);
+
+/// `KEY=VALUE` with a key a shell could export: the value passes to docker as it is.
+fn parse_env(text: &str) -> Result<String, String> {
+    let (key, _) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not KEY=VALUE"))?;
+    let valid = key
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "`{key}` is not a variable name: letters, digits and `_`, not starting with a digit"
+        ))
+    }
+}

@@ -56,10 +56,34 @@ pub fn text(plan: &Plan) -> String {
         ));
     } else {
         out.push_str(&format!(
-            "{:<9} command-line app; smoke test arguments {}\n",
-            "kind",
-            serde_json::to_string(&plan.app.smoke_args).unwrap_or_default()
+            "{:<9} verify's smoke test arguments {}{}\n",
+            "smoke",
+            serde_json::to_string(&plan.app.smoke_args).unwrap_or_default(),
+            if plan.app.kind == crate::model::AppKind::Worker {
+                format!(", up for {} s", plan.runtime.smoke_seconds)
+            } else {
+                String::new()
+            }
         ));
+    }
+    let runtime = &plan.runtime;
+    line(&mut out, "kind", runtime.kind.value.as_str(), &runtime.kind);
+    if !runtime.writable.value.is_empty() {
+        line(
+            &mut out,
+            "writable",
+            &runtime.writable_mounts.join(", "),
+            &runtime.writable,
+        );
+    }
+    if !runtime.env_file.is_empty() {
+        out.push_str(&format!(
+            "{:<9} compose reads `{}`\n",
+            "env file", runtime.env_file
+        ));
+    }
+    for hint in &runtime.hints {
+        out.push_str(&format!("{:<9} {hint}\n", "hint"));
     }
     let user = &plan.user.value;
     line(

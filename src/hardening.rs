@@ -23,6 +23,9 @@ pub struct Hardening {
     pub tmp_size_mib: u32,
     /// `/tmp` is the runtime user's alone.
     pub tmp_mode: &'static str,
+    /// Size of each path the app is allowed to write beside its code (`writable`), in MiB; the
+    /// same options and mode as `/tmp`.
+    pub writable_size_mib: u32,
 }
 
 pub const HARDENING: Hardening = Hardening {
@@ -33,6 +36,7 @@ pub const HARDENING: Hardening = Hardening {
     tmp_options: "rw,nosuid,nodev",
     tmp_size_mib: 64,
     tmp_mode: "0700",
+    writable_size_mib: 128,
 };
 
 /// When the health check of a web app runs and how long it may take, in seconds.
@@ -65,14 +69,26 @@ impl Hardening {
         )
     }
 
+    /// A writable path's tmpfs (`writable`), as docker and compose spell it, owned by `user`.
+    pub fn writable_tmpfs(&self, path: &str, user: &User) -> String {
+        format!(
+            "{path}:{},size={}m,uid={},gid={},mode={}",
+            self.tmp_options, self.writable_size_mib, user.uid, user.gid, self.tmp_mode
+        )
+    }
+
     /// `docker run` flags that apply this hardening to a container of an image that runs as
-    /// `user`. `--user` is left out on purpose: the image's own `USER` is what is under test.
-    pub fn docker_run_flags(&self, user: &User) -> Vec<String> {
+    /// `user`, with a tmpfs at each of `writable` (absolute paths). `--user` is left out on
+    /// purpose: the image's own `USER` is what is under test.
+    pub fn docker_run_flags(&self, user: &User, writable: &[String]) -> Vec<String> {
         let mut flags = Vec::new();
         if self.read_only_root {
             flags.push("--read-only".to_string());
         }
         flags.extend(["--tmpfs".to_string(), self.tmpfs(user)]);
+        for path in writable {
+            flags.extend(["--tmpfs".to_string(), self.writable_tmpfs(path, user)]);
+        }
         for capability in self.cap_drop {
             flags.extend(["--cap-drop".to_string(), capability.to_string()]);
         }
@@ -112,11 +128,13 @@ mod tests {
     #[test]
     fn docker_run_flags_follow_the_table() {
         assert_eq!(
-            HARDENING.docker_run_flags(&USER),
+            HARDENING.docker_run_flags(&USER, &["/src/logs".into()]),
             [
                 "--read-only",
                 "--tmpfs",
                 "/tmp:rw,nosuid,nodev,size=64m,uid=10001,gid=10002,mode=0700",
+                "--tmpfs",
+                "/src/logs:rw,nosuid,nodev,size=128m,uid=10001,gid=10002,mode=0700",
                 "--cap-drop",
                 "ALL",
                 "--security-opt",
@@ -130,7 +148,7 @@ mod tests {
             ..HARDENING
         };
         assert_eq!(
-            writable.docker_run_flags(&USER),
+            writable.docker_run_flags(&USER, &[]),
             [
                 "--tmpfs",
                 "/tmp:rw,nosuid,nodev,size=64m,uid=10001,gid=10002,mode=0700",

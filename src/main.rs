@@ -89,6 +89,8 @@ fn verify_options(args: cli::VerifyArgs) -> verify::Options {
         keep: args.keep,
         tag: args.tag,
         secrets: args.secret,
+        env: args.env,
+        env_files: args.env_file,
         network: args.network,
         no_cache: args.no_cache,
         dockerfile: args.dockerfile,

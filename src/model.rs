@@ -74,7 +74,28 @@ pub struct Plan {
     pub platforms: Decision<Vec<String>>,
     /// What the build stage needs beyond uv.
     pub needs: Needs,
+    /// How the app runs: its kind, the paths it writes, its settings.
+    pub runtime: Runtime,
     pub outputs: Outputs,
+}
+
+/// How the app runs once built: what kind of program it is, where it may write beside its
+/// code, and how its run-time settings reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Runtime {
+    /// The kind, and why (the same value as `app.kind`).
+    pub kind: Decision<AppKind>,
+    /// Writable paths relative to the working directory: a tmpfs in compose and `verify`, an
+    /// `emptyDir` in Kubernetes. Everything else stays read-only.
+    pub writable: Decision<Vec<String>>,
+    /// The same paths, absolute in the image.
+    pub writable_mounts: Vec<String>,
+    /// An env file compose passes to the container, relative to the project; empty for none.
+    pub env_file: String,
+    /// How long `verify` watches a worker stay up, in seconds.
+    pub smoke_seconds: u32,
+    /// Hints from reading the source: paths it writes that are not writable, one line each.
+    pub hints: Vec<String>,
 }
 
 /// Build-stage needs read from `uv.lock`; the final stage never gets them.
@@ -212,7 +233,7 @@ pub struct Python {
 /// What kind of program the image runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct App {
-    /// `web` or `cli`.
+    /// `web`, `worker`, `job` or `cli`.
     pub kind: AppKind,
     /// Whether it serves HTTP: a port, a healthcheck, probes and a Service.
     pub web: bool,
@@ -232,11 +253,37 @@ pub struct App {
     pub handles_sigterm: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What kind of program the image runs, which decides what runs it: a Deployment with a
+/// Service and probes (`web`), a Deployment alone (`worker`), a Job (`job`, `cli`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AppKind {
+    /// Serves HTTP.
     Web,
+    /// Runs until stopped and serves no HTTP: a bot, a queue consumer.
+    Worker,
+    /// Runs once to completion.
+    Job,
+    /// A command-line program: run with arguments, it exits.
     Cli,
+}
+
+impl AppKind {
+    pub const ALL: [AppKind; 4] = [AppKind::Web, AppKind::Worker, AppKind::Job, AppKind::Cli];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppKind::Web => "web",
+            AppKind::Worker => "worker",
+            AppKind::Job => "job",
+            AppKind::Cli => "cli",
+        }
+    }
+
+    /// Whether it runs until stopped (a Deployment) rather than to completion (a Job).
+    pub fn long_running(self) -> bool {
+        matches!(self, AppKind::Web | AppKind::Worker)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -79,6 +79,26 @@ macro_rules! for_each_option {
                     #[arg(long, value_name = "N")]
                 },
             }
+            kind: $crate::model::AppKind {
+                key: "kind",
+                doc: "What the app is: \"web\", \"worker\" (runs until stopped), \"job\" or \"cli\" (runs and exits).",
+                merge: pick,
+            }
+            writable: Vec<String> {
+                key: "writable",
+                doc: "Paths relative to the working directory the app may write (a tmpfs or emptyDir each).",
+                merge: pick,
+            }
+            env_file: String {
+                key: "env-file",
+                doc: "Env file, relative to the project, that compose passes to the container (it must exist).",
+                merge: pick,
+            }
+            smoke_seconds: u32 {
+                key: "smoke-seconds",
+                doc: "Seconds a worker must stay up in `verify` (default 5).",
+                merge: pick,
+            }
             health_path: String {
                 key: "health-path",
                 doc: "URL path of the health check of a web service.",
@@ -406,6 +426,19 @@ impl ConfigValue for BaseId {
     }
 }
 
+impl ConfigValue for crate::model::AppKind {
+    fn to_toml(&self) -> Value {
+        Value::from(self.as_str())
+    }
+    fn schema() -> Json {
+        let names: Vec<&str> = crate::model::AppKind::ALL
+            .iter()
+            .map(|kind| kind.as_str())
+            .collect();
+        json!({"type": "string", "enum": names})
+    }
+}
+
 impl ConfigValue for u16 {
     fn to_toml(&self) -> Value {
         Value::from(i64::from(*self))
@@ -530,6 +563,10 @@ mod tests {
         assert_eq!(
             config_only,
             [
+                "kind",
+                "writable",
+                "env-file",
+                "smoke-seconds",
                 "health-path",
                 "smoke-args",
                 "extras",

@@ -9,10 +9,12 @@ use uv_rootless::model::BaseId;
 use uv_rootless::options::Flags;
 
 const EXAMPLES: &[&str] = &[
+    "bot-logs",
     "cli-hello",
     "fastapi-service",
     "flask-gunicorn",
     "native-build",
+    "needs-secret",
     "newer-python",
     "path-dependency",
     "private-deps",

@@ -12,6 +12,7 @@ pub mod needs;
 pub mod platform;
 pub mod project;
 pub mod python;
+pub mod runtime;
 pub mod select;
 
 use crate::error::UserError;
@@ -78,15 +79,29 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         Some(setting) => names::check_health_path(&setting.value)?,
         None => "/".to_string(),
     };
-    let app = App {
-        kind: if choice.web {
-            AppKind::Web
-        } else {
-            AppKind::Cli
-        },
+    let layout = layout::decide_layout(files, &app_project, project, settings)?;
+    let app_name = if app_project.member.is_empty() {
+        PackageName::new(&project.name).into_string()
+    } else {
+        app_project.member.clone()
+    };
+    let installed = crate::read::graph::runtime_closure(&files.lock, &app_name);
+    let runtime = runtime::decide(&runtime::Input {
+        settings,
         web: choice.web,
-        port: if choice.web { port } else { 0 },
-        health_check: if choice.web {
+        installed: &installed,
+        workdir: &layout.workdir,
+        written_paths: &[],
+    })?;
+    let kind = runtime.kind.value;
+    // `kind` in the config can say what the command does not show: a server it does not
+    // recognise is web, a recognised one run as something else is not.
+    let web = kind == AppKind::Web;
+    let app = App {
+        kind,
+        web,
+        port: if web { port } else { 0 },
+        health_check: if web {
             vec![
                 format!("{}/bin/python", layout::VENV),
                 "-c".into(),
@@ -97,18 +112,14 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         } else {
             Vec::new()
         },
-        health_path: if choice.web {
-            health_path
-        } else {
-            String::new()
-        },
-        smoke_args: if choice.web {
-            Vec::new()
-        } else {
-            settings
-                .smoke_args
-                .as_ref()
-                .map_or_else(|| vec!["--help".to_string()], |s| s.value.clone())
+        health_path: if web { health_path } else { String::new() },
+        smoke_args: match (&settings.smoke_args, kind) {
+            (_, AppKind::Web) => Vec::new(),
+            (Some(setting), _) => setting.value.clone(),
+            // A job and a worker are checked doing what they do; a command-line program by
+            // answering `--help`.
+            (None, AppKind::Job | AppKind::Worker) => Vec::new(),
+            (None, AppKind::Cli) => vec!["--help".to_string()],
         },
         framework: choice
             .framework
@@ -129,13 +140,6 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     let uv_version = image::decide_uv_version(files)?;
     let info = project::project_info(project)?;
     let image = image::decide_image(settings, &info)?;
-    let layout = layout::decide_layout(files, &app_project, project, settings)?;
-
-    let app_name = if app_project.member.is_empty() {
-        PackageName::new(&project.name).into_string()
-    } else {
-        app_project.member.clone()
-    };
     let platforms = image::decide_platforms(settings)?;
     let needs_for = |python: &crate::model::Python| {
         needs::decide(&needs::Input {
@@ -179,6 +183,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         layout,
         platforms,
         needs,
+        runtime,
         outputs,
     })
 }

@@ -4,7 +4,7 @@
 
 use crate::hardening::{HealthTimings, HARDENING, HEALTH};
 use crate::model::{
-    App, Layout, Needs, Outputs, PackageManager, Plan, ProjectInfo, Python, ToolInfo, User,
+    App, Layout, Needs, Outputs, PackageManager, Plan, ProjectInfo, Python, Runtime, ToolInfo, User,
 };
 use serde::Serialize;
 
@@ -29,6 +29,28 @@ pub struct View<'a> {
     pub dockerfile_flag: bool,
     pub hardening: HardeningView,
     pub health: HealthTimings,
+    pub runtime: &'a Runtime,
+    /// Whether the manifest runs the app as a Job (it runs to completion) rather than a
+    /// Deployment.
+    pub k8s_job: bool,
+    /// The kind in words, for comments: `command-line app`, `worker`, ...
+    pub kind_noun: &'static str,
+    /// The paths the app may write, each as its outputs mount it.
+    pub writable: Vec<WritableView>,
+    /// The env file as the compose file's directory sees it; empty for none.
+    pub compose_env_file: String,
+}
+
+/// One writable path, as each output mounts it.
+#[derive(Debug, Serialize)]
+pub struct WritableView {
+    /// Absolute path in the container.
+    pub mount: String,
+    /// compose's tmpfs entry, owned by the runtime user.
+    pub tmpfs: String,
+    /// Kubernetes volume name: `writable-N`, a DNS-1123 label whatever the path.
+    pub volume: String,
+    pub size_mib: u32,
 }
 
 /// The base: its images and every fact the templates branch on or print.
@@ -100,6 +122,34 @@ pub fn view(plan: &Plan) -> View<'_> {
             tmp_size_mib: HARDENING.tmp_size_mib,
         },
         health: HEALTH,
+        runtime: &plan.runtime,
+        k8s_job: !plan.app.kind.long_running(),
+        kind_noun: match plan.app.kind {
+            crate::model::AppKind::Web => "web app",
+            crate::model::AppKind::Worker => "worker",
+            crate::model::AppKind::Job => "job",
+            crate::model::AppKind::Cli => "command-line app",
+        },
+        writable: plan
+            .runtime
+            .writable_mounts
+            .iter()
+            .enumerate()
+            .map(|(index, mount)| WritableView {
+                mount: mount.clone(),
+                tmpfs: HARDENING.writable_tmpfs(mount, &user),
+                volume: format!("writable-{}", index + 1),
+                size_mib: HARDENING.writable_size_mib,
+            })
+            .collect(),
+        compose_env_file: match (
+            plan.runtime.env_file.as_str(),
+            plan.outputs.compose_context.as_str(),
+        ) {
+            ("", _) => String::new(),
+            (file, "." | "") => file.to_string(),
+            (file, context) => format!("{}/{file}", context.trim_end_matches('/')),
+        },
     }
 }
 

@@ -18,11 +18,21 @@ pub const STOP_LIMIT: Duration = Duration::from_secs(3);
 /// How the app's job went in one container.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
-    /// A web app answered `GET path` with `status`, `elapsed` after its container started.
+    /// A web app answered `GET path` with `status`, `elapsed` after its container started;
+    /// the tail of its logs when the status is not a success.
     Answered {
         path: String,
         status: u16,
         elapsed: Duration,
+        logs: String,
+    },
+    /// A worker was still running `seconds` after it started.
+    StayedUp { seconds: u32 },
+    /// A worker exited before `seconds`; its exit code and the tail of its logs.
+    ExitedEarly {
+        seconds: u32,
+        code: Option<i32>,
+        logs: String,
     },
     /// `docker run` itself failed.
     DidNotStart { stderr: String },
@@ -50,11 +60,33 @@ impl Job {
                 path,
                 status,
                 elapsed,
+                logs,
+            } => {
+                let passed = (200..400).contains(status);
+                (
+                    passed,
+                    format!(
+                        "`GET {path}` answered {status} after {:.2} s{}",
+                        elapsed.as_secs_f64(),
+                        if passed || logs.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; its log:\n{}", tail(logs, 20))
+                        }
+                    ),
+                )
+            }
+            Job::StayedUp { seconds } => (true, format!("still running after {seconds} s")),
+            Job::ExitedEarly {
+                seconds,
+                code,
+                logs,
             } => (
-                (200..400).contains(status),
+                false,
                 format!(
-                    "`GET {path}` answered {status} after {:.2} s",
-                    elapsed.as_secs_f64()
+                    "exited {} within {seconds} s; a worker must run until stopped:\n{}",
+                    code.map_or("by a signal".into(), |c| c.to_string()),
+                    tail(logs, 20)
                 ),
             ),
             Job::DidNotStart { stderr } => (false, format!("did not start: {}", stderr.trim())),
@@ -125,24 +157,39 @@ pub fn read_only_run(job: &Job) -> Check {
     }
 }
 
-/// `docker stop` succeeded within [`STOP_LIMIT`].
-pub fn stops_on_sigterm(stopped: bool, elapsed: Duration) -> Check {
+/// The container was running, and `docker stop` stopped it within [`STOP_LIMIT`]. One that
+/// had already exited proves nothing about SIGTERM: that fails too.
+pub fn stops_on_sigterm(was_running: bool, stopped: bool, elapsed: Duration) -> Check {
     Check {
         name: "stops on SIGTERM",
-        passed: stopped && elapsed < STOP_LIMIT,
-        detail: format!(
-            "`docker stop` returned in {:.2} s (limit {} s)",
-            elapsed.as_secs_f64(),
-            STOP_LIMIT.as_secs()
-        ),
+        passed: was_running && stopped && elapsed < STOP_LIMIT,
+        detail: if was_running {
+            format!(
+                "`docker stop` returned in {:.2} s (limit {} s)",
+                elapsed.as_secs_f64(),
+                STOP_LIMIT.as_secs()
+            )
+        } else {
+            "not checked: the container had already exited, so there was nothing to stop".into()
+        },
     }
 }
 
 /// With a writable root filesystem, the job succeeded and `docker diff` (`diff`, one change a
-/// line) shows nothing.
-pub fn writes_nothing(job: &Job, diff_succeeded: bool, diff: &str) -> Check {
+/// line) shows nothing but the mount points in `mounts` (the `writable` paths, the init): the
+/// engine creates those, and their parents change with them, before the app runs.
+pub fn writes_nothing(job: &Job, diff_succeeded: bool, diff: &str, mounts: &[String]) -> Check {
     let (job_passed, job_detail) = job.outcome();
-    let changes: Vec<&str> = diff.lines().collect();
+    let engine_made = |line: &str| {
+        let Some((change, path)) = line.split_once(' ') else {
+            return false;
+        };
+        mounts.iter().any(|mount| {
+            (change == "A" && path == mount)
+                || (matches!(change, "A" | "C") && mount.starts_with(&format!("{path}/")))
+        })
+    };
+    let changes: Vec<&str> = diff.lines().filter(|line| !engine_made(line)).collect();
     Check {
         name: "writes nothing",
         passed: job_passed && diff_succeeded && changes.is_empty(),
@@ -345,6 +392,13 @@ pub enum Compose {
     Service { status: String },
     /// A command-line app's `compose run` of the smoke test.
     Smoke { succeeded: bool, stderr: String },
+    /// A worker's `{{.State.Status}} {{.HostConfig.ReadonlyRootfs}} {{.Config.User}}` after
+    /// it ran `seconds`, and the tail of its logs.
+    Worker {
+        status: String,
+        seconds: u32,
+        logs: String,
+    },
 }
 
 /// The compose file brings the service up healthy, read-only, as the plan's user (a web app)
@@ -367,6 +421,25 @@ pub fn compose(outcome: &Compose, down_succeeded: bool, user: User) -> Check {
             false,
             format!("`compose run` failed:\n{}", tail(stderr, 15)),
         ),
+        Compose::Worker {
+            status,
+            seconds,
+            logs,
+        } => {
+            let expected = format!("running true {}:{}", user.uid, user.gid);
+            let passed = *status == expected;
+            (
+                passed,
+                format!(
+                    "state, read-only, user after {seconds} s: `{status}` (expected `{expected}`){}",
+                    if passed {
+                        String::new()
+                    } else {
+                        format!("; its log:\n{}", tail(logs, 15))
+                    }
+                ),
+            )
+        }
     };
     Check {
         name: "compose",
@@ -405,6 +478,7 @@ mod tests {
             path: "/health".into(),
             status,
             elapsed: Duration::from_millis(890),
+            logs: "KeyError: 'SECRET_KEY'\n".into(),
         }
     }
 
@@ -490,31 +564,108 @@ mod tests {
 
     #[test]
     fn stopping_must_succeed_within_the_limit() {
-        let check = stops_on_sigterm(true, Duration::from_millis(370));
+        let check = stops_on_sigterm(true, true, Duration::from_millis(370));
         assert!(check.passed);
         assert_eq!(check.detail, "`docker stop` returned in 0.37 s (limit 3 s)");
-        assert!(!stops_on_sigterm(true, Duration::from_millis(10_200)).passed);
-        assert!(!stops_on_sigterm(true, STOP_LIMIT).passed);
-        assert!(!stops_on_sigterm(false, Duration::from_millis(370)).passed);
+        assert!(!stops_on_sigterm(true, true, Duration::from_millis(10_200)).passed);
+        assert!(!stops_on_sigterm(true, true, STOP_LIMIT).passed);
+        assert!(!stops_on_sigterm(true, false, Duration::from_millis(370)).passed);
+        // A container that had crashed stops at once: that is no proof.
+        let crashed = stops_on_sigterm(false, true, Duration::from_millis(20));
+        assert!(!crashed.passed);
+        assert!(
+            crashed.detail.starts_with("not checked"),
+            "{}",
+            crashed.detail
+        );
     }
 
     #[test]
     fn any_change_in_docker_diff_fails_writes_nothing() {
-        let check = writes_nothing(&answered(200), true, "");
+        let check = writes_nothing(&answered(200), true, "", &[]);
         assert!(check.passed);
         assert_eq!(check.detail, "`docker diff` is empty after the job");
-        let check = writes_nothing(&answered(200), true, "C /app\nA /app/app.db\n");
+        let check = writes_nothing(&answered(200), true, "C /app\nA /app/app.db\n", &[]);
         assert!(!check.passed);
         assert_eq!(
             check.detail,
             "`docker diff` shows 2 change(s): C /app, A /app/app.db"
         );
-        assert!(!writes_nothing(&answered(200), false, "").passed);
-        let check = writes_nothing(&exited(Some(2)), true, "");
+        assert!(!writes_nothing(&answered(200), false, "", &[]).passed);
+        let check = writes_nothing(&exited(Some(2)), true, "", &[]);
         assert!(!check.passed);
         assert!(check
             .detail
             .starts_with("the job failed without --read-only: `hello --help` exited 2"));
+    }
+
+    #[test]
+    fn only_the_mount_points_of_writable_paths_are_left_out_of_the_diff() {
+        let mounts = ["/src/data/logs".to_string()];
+        let engine = "C /src\nA /src/data\nA /src/data/logs\n";
+        assert!(writes_nothing(&answered(200), true, engine, &mounts).passed);
+        // Anything else the app writes still fails, beside or inside a mount's parent.
+        for line in [
+            "A /src/app.db",
+            "A /src/data/other",
+            "A /src/data/logsx",
+            "C /etc",
+        ] {
+            let diff = format!("{engine}{line}\n");
+            let check = writes_nothing(&answered(200), true, &diff, &mounts);
+            assert!(!check.passed, "{line}");
+            assert_eq!(
+                check.detail,
+                format!("`docker diff` shows 1 change(s): {line}")
+            );
+        }
+        assert!(!writes_nothing(&answered(200), true, engine, &[]).passed);
+    }
+
+    #[test]
+    fn a_5xx_answer_shows_the_log_and_a_worker_must_stay_up() {
+        let check = read_only_run(&answered(503));
+        assert!(!check.passed);
+        assert!(
+            check
+                .detail
+                .contains("answered 503 after 0.89 s; its log:\n  KeyError: 'SECRET_KEY'\n"),
+            "{}",
+            check.detail
+        );
+        assert!(!read_only_run(&answered(200)).detail.contains("its log"));
+        assert!(read_only_run(&Job::StayedUp { seconds: 5 }).passed);
+        let early = read_only_run(&Job::ExitedEarly {
+            seconds: 5,
+            code: Some(0),
+            logs: "done\n".into(),
+        });
+        assert!(!early.passed);
+        assert!(
+            early.detail.contains("exited 0 within 5 s"),
+            "{}",
+            early.detail
+        );
+    }
+
+    #[test]
+    fn a_compose_worker_must_be_running_read_only_as_the_user() {
+        let worker = |status: &str| Compose::Worker {
+            status: status.into(),
+            seconds: 5,
+            logs: "Traceback\n".into(),
+        };
+        assert!(compose(&worker("running true 65532:65532"), true, USER).passed);
+        for status in [
+            "exited true 65532:65532",
+            "running false 65532:65532",
+            "running true 0:0",
+            "",
+        ] {
+            let check = compose(&worker(status), true, USER);
+            assert!(!check.passed, "{status}");
+            assert!(check.detail.contains("Traceback"));
+        }
     }
 
     #[test]

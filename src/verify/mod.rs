@@ -35,6 +35,10 @@ pub struct Options {
     pub no_cache: bool,
     /// Build this Dockerfile instead of the generated one.
     pub dockerfile: Option<PathBuf>,
+    /// `KEY=VALUE` settings for every container run, and for compose.
+    pub env: Vec<String>,
+    /// Env files for every container run, and for compose.
+    pub env_files: Vec<PathBuf>,
     /// Limit for the build.
     pub build_timeout: Duration,
     /// Limit for each wait on a container: a job, a health answer, compose.
@@ -89,6 +93,7 @@ pub fn verify(
     }
     let tag = image_tag(plan, options);
     let mut containers = Containers::new(&docker, plan, tag, options.run_timeout);
+    containers.set_env(&options.env, &options.env_files)?;
     let mut report = Reporter {
         checks: Vec::new(),
         on_check,
@@ -153,16 +158,24 @@ fn run_checks(
     // The job, read-only, no capabilities, no new privileges, no `--user`.
     let (name, job) = containers.job(true)?;
     report.record(checks::read_only_run(&job));
-    if plan.app.web {
+    // A web app and a worker run until stopped: SIGTERM must stop them promptly. A job and a
+    // command-line app have exited by now.
+    if plan.app.kind.long_running() {
+        let was_running = containers.running(&name)?;
         let (stopped, elapsed) = containers.stop(&name)?;
-        report.record(checks::stops_on_sigterm(stopped, elapsed));
+        report.record(checks::stops_on_sigterm(was_running, stopped, elapsed));
     }
     containers.remove(name);
 
     // The same job with a writable root filesystem: it must write nothing.
     let (name, job) = containers.job(false)?;
     let (diff_succeeded, diff) = containers.diff(&name)?;
-    report.record(checks::writes_nothing(&job, diff_succeeded, &diff));
+    report.record(checks::writes_nothing(
+        &job,
+        diff_succeeded,
+        &diff,
+        &containers.engine_mounts(),
+    ));
     containers.remove(name);
 
     // Inside the image.
