@@ -8,6 +8,7 @@ pub mod config;
 pub mod lock;
 pub mod project;
 pub mod pyproject;
+pub mod python;
 pub mod python_version;
 pub mod source;
 
