@@ -551,9 +551,46 @@ fn example_sources() -> Vec<String> {
         .iter()
         .filter_map(|file| std::fs::read_to_string(root.join(&file.path)).ok())
         .collect();
-    sources.push(include_str!("tests.rs").to_string());
+    sources.push(SAMPLE.to_string());
     sources
 }
+
+/// Realistic Python with the constructs whose lexing is delicate when cut short: escapes,
+/// raw and f-strings, triple quotes, continuations, decorators, `match`.
+const SAMPLE: &str = r#"""Service entry point."""
+import os, logging
+from pathlib import Path
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+PORT = int(os.environ.get("PORT", "8080"))
+PATTERN = r"^ping\d+$"
+BANNER = "tab\there \x41 \u00e9 quote\" done"
+MULTI = """line one
+line \"two\"
+"""
+DB = 'sqlite:///./db.sqlite3'
+logging.FileHandler("logs/app.log")
+Path("output").mkdir(parents=True, exist_ok=True)
+total = 1 + \
+    2
+
+@app.route("/items", methods=["GET", "POST"])
+async def items(request):
+    name = f"{request.path_params['name']!r:>{10}}"
+    match request.method:
+        case "GET" | "HEAD":
+            return respond(name)
+        case _:
+            raise ValueError(f'bad {request.method}')
+
+routes = [Route("/health", items)]
+app = Starlette(routes=routes)
+
+if __name__ == "__main__":
+    import uvicorn
+    uvicorn.run(app, host="0.0.0.0", port=PORT)
+"#;
 
 #[test]
 fn no_input_panics() {
@@ -603,8 +640,8 @@ fn no_input_panics() {
         "\0",
         "\r",
     ];
-    for round in 0..400 {
-        let text = match round % 4 {
+    for round in 0..500 {
+        let text = match round % 5 {
             // Random bytes, made text the way a reader of undecodable files would.
             0 => {
                 let bytes: Vec<u8> = (0..rng.below(2000)).map(|_| rng.next() as u8).collect();
@@ -618,6 +655,17 @@ fn no_input_panics() {
             2 => {
                 let source = &sources[rng.below(sources.len())];
                 source.chars().take(rng.below(source.len() + 1)).collect()
+            }
+            // A real file cut just after a character where the lexer is mid-token.
+            3 => {
+                let source = &sources[rng.below(sources.len())];
+                let cuts: Vec<usize> = source
+                    .char_indices()
+                    .filter(|(_, c)| "\\'\"([{:\n".contains(*c))
+                    .map(|(at, c)| at + c.len_utf8())
+                    .collect();
+                let cut = cuts.get(rng.below(cuts.len())).copied().unwrap_or(0);
+                source[..cut].to_string()
             }
             // A real file with a random span spliced into another place.
             _ => {
