@@ -214,7 +214,7 @@ fn read_one(
         Err(_) => FileOutcome::NotUtf8,
         Ok(text) => {
             let deadline = Instant::now() + limits.parse_time_per_file;
-            match read_facts(strip_bom(&text), Some(deadline)) {
+            match read_facts(&text, Some(deadline)) {
                 Ok(facts) => FileOutcome::Parsed(Box::new(facts)),
                 Err(failure) => FileOutcome::Failed { failure },
             }
@@ -237,10 +237,6 @@ fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
         ));
     }
     Ok(bytes)
-}
-
-fn strip_bom(text: &str) -> &str {
-    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// `pkg/sub/mod.py` -> `pkg.sub.mod`, `pkg/__init__.py` -> `pkg`.

@@ -820,6 +820,7 @@ fn scan_reads_packages_and_skips_the_rest() {
         panic!("a broken file is still parsed");
     };
     assert_eq!(broken.syntax_errors, [1]);
+    // The grammar reads a byte-order mark as whitespace, so it needs no stripping.
     let FileOutcome::Parsed(bom) = outcome("bom.py") else {
         panic!("bom.py parses");
     };
