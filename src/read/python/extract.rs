@@ -18,6 +18,23 @@ const MAX_CALLS: usize = 20_000;
 /// Most facts of any other kind kept per file.
 const MAX_OTHER: usize = 5_000;
 
+/// Callees [`Reader::call_anywhere`] reads in full: environment reads and file writes.
+const ENV_AND_FILE_CALLEES: &[&str] = &[
+    "os.environ.get",
+    "os.getenv",
+    "os.environ.setdefault",
+    "os.makedirs",
+    "os.mkdir",
+    "logging.FileHandler",
+    "logging.handlers.RotatingFileHandler",
+    "logging.handlers.TimedRotatingFileHandler",
+    "logging.handlers.WatchedFileHandler",
+    "logging.basicConfig",
+    "open",
+    "io.open",
+    "builtins.open",
+];
+
 /// Why a file could not be read into facts at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -384,10 +401,22 @@ impl<'a> Reader<'a> {
     }
 
     fn call_anywhere(&mut self, node: Node) {
-        let call = self.call(node, 0);
-        let Some(callee) = call.callee.as_deref() else {
+        let callee = node
+            .child_by_field_name("function")
+            .and_then(|f| self.dotted(f));
+        self.routes_keyword(node, &callee);
+        // Reading every argument of every call would double the cost of a scan; only calls
+        // that may read the environment or write a file are read in full here.
+        let Some(callee) = callee else {
             return;
         };
+        if !ENV_AND_FILE_CALLEES.contains(&callee.as_str())
+            && !callee.starts_with("pathlib.Path().")
+        {
+            return;
+        }
+        let call = self.call(node, 0);
+        let callee = callee.as_str();
         let env_kind = match callee {
             "os.environ.get" => Some(EnvReadKind::EnvironGet),
             "os.getenv" => Some(EnvReadKind::Getenv),
@@ -414,6 +443,10 @@ impl<'a> Reader<'a> {
                 &mut self.facts.truncated,
             );
         }
+    }
+
+    /// Reads the `routes=[...]` keyword of a call, whatever the callee.
+    fn routes_keyword(&mut self, node: Node, callee: &Option<String>) {
         if let Some(arguments) = node.child_by_field_name("arguments") {
             for keyword in children(arguments) {
                 let is_routes = keyword.kind() == "keyword_argument"
@@ -421,7 +454,7 @@ impl<'a> Reader<'a> {
                         .child_by_field_name("name")
                         .is_some_and(|n| self.text(n) == "routes");
                 if let (true, Some(list)) = (is_routes, keyword.child_by_field_name("value")) {
-                    self.route_list(list, RouteOwner::Call(call.callee.clone()));
+                    self.route_list(list, RouteOwner::Call(callee.clone()));
                 }
             }
         }
@@ -490,7 +523,14 @@ impl<'a> Reader<'a> {
     }
 
     fn environ_subscript(&mut self, node: Node) {
-        // `os.environ["X"] = ...` sets the variable; only reads count.
+        let Value::Subscript { value, index } = self.value(node, 0) else {
+            return;
+        };
+        if value != "os.environ" {
+            return;
+        }
+        // `os.environ["X"] = ...` sets the variable; only reads count. Asked last because
+        // `parent` walks down from the root.
         if let Some(parent) = node.parent() {
             let is_target = ["assignment", "augmented_assignment"].contains(&parent.kind())
                 && parent.child_by_field_name("left") == Some(node);
@@ -498,20 +538,20 @@ impl<'a> Reader<'a> {
                 return;
             }
         }
-        if let Value::Subscript { value, index } = self.value(node, 0) {
-            if value == "os.environ" {
-                let read = EnvRead {
-                    line: line(node),
-                    kind: EnvReadKind::EnvironSubscript,
-                    name: index.as_str().map(str::to_string),
-                    default: None,
-                };
-                self.push_env(read);
-            }
-        }
+        let read = EnvRead {
+            line: line(node),
+            kind: EnvReadKind::EnvironSubscript,
+            name: index.as_str().map(str::to_string),
+            default: None,
+        };
+        self.push_env(read);
     }
 
     fn sqlite_url(&mut self, node: Node) {
+        // Most strings are not URLs; decoding every docstring would cost more than the check.
+        if !self.text(node).contains("sqlite") {
+            return;
+        }
         if let Some(text) = self.string(node) {
             if text.starts_with("sqlite") && text.contains("://") {
                 let url = Located {
