@@ -11,6 +11,7 @@ pub mod lock_check;
 pub mod names;
 pub mod project;
 pub mod pyproject;
+pub mod python;
 pub mod python_version;
 pub mod source;
 pub mod workspace;
