@@ -4,9 +4,9 @@
 
 use super::checks::{Compose, Job};
 use super::{tail, Options};
-use crate::hardening::{Hardening, HARDENING};
 use crate::engine::{self, http_status, Docker, LABEL};
 use crate::error::UserError;
+use crate::hardening::{Hardening, HARDENING};
 use crate::model::Plan;
 use crate::read::ProjectFiles;
 use std::path::Path;
@@ -14,7 +14,6 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const PROBE: &str = include_str!("probe.py");
-
 
 /// The containers of one verify run of one image.
 pub struct Containers<'a> {
