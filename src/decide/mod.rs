@@ -4,6 +4,7 @@
 
 pub mod base;
 pub mod command;
+pub mod health;
 pub mod image;
 pub mod layout;
 pub mod names;
@@ -12,10 +13,11 @@ pub mod needs;
 pub mod platform;
 pub mod project;
 pub mod python;
+pub mod script_server;
 pub mod select;
 
 use crate::error::UserError;
-use crate::model::{App, AppKind, Decision, Plan, Source, ToolInfo};
+use crate::model::{App, AppKind, Decision, HealthProbe, Plan, Source, ToolInfo};
 use crate::options::Settings;
 use crate::read::names::PackageName;
 use crate::read::ProjectFiles;
@@ -74,10 +76,43 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         })?;
     names::check_project_name(&project.name, &app_project.manifest)?;
 
-    let health_path = match &settings.health_path {
-        Some(setting) => names::check_health_path(&setting.value)?,
-        None => "/".to_string(),
+    let port = choice.port.unwrap_or(port);
+    let configured = match &settings.health_path {
+        Some(setting) => Some((
+            names::check_health_path(&setting.value)?,
+            if setting.source == Source::Flag {
+                "`--health-path`"
+            } else {
+                "`health-path` in `[tool.uv-rootless]`"
+            },
+        )),
+        None => None,
     };
+    let probe = health::decide(
+        app_project.source,
+        configured
+            .as_ref()
+            .map(|(path, origin)| (path.as_str(), *origin)),
+    );
+    let mut findings = choice.findings.clone();
+    let (health_probe, health_path) = match (&probe, choice.web) {
+        (_, false) => (HealthProbe::None, String::new()),
+        (health::Probe::Http { path, reason }, true) => {
+            findings.push(format!("health path `{path}`: {reason}"));
+            (HealthProbe::Http, path.clone())
+        }
+        (health::Probe::Tcp { reason }, true) => {
+            findings.push(format!(
+                "health probe: TCP connect to port {port}: {reason}"
+            ));
+            (HealthProbe::Tcp, String::new())
+        }
+    };
+    if let Some(note) = app_project.source.cut_note() {
+        if !findings.contains(&note) {
+            findings.push(note);
+        }
+    }
     let app = App {
         kind: if choice.web {
             AppKind::Web
@@ -87,21 +122,12 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         web: choice.web,
         port: if choice.web { port } else { 0 },
         health_check: if choice.web {
-            vec![
-                format!("{}/bin/python", layout::VENV),
-                "-c".into(),
-                format!(
-                    "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}{health_path}', timeout=3)"
-                ),
-            ]
+            health::check_command(&format!("{}/bin/python", layout::VENV), port, &probe)
         } else {
             Vec::new()
         },
-        health_path: if choice.web {
-            health_path
-        } else {
-            String::new()
-        },
+        health_path,
+        health_probe,
         smoke_args: if choice.web {
             Vec::new()
         } else {
@@ -115,6 +141,12 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
             .map(|framework| framework.distribution().to_string())
             .unwrap_or_default(),
         handles_sigterm: choice.handles_sigterm,
+        env: if choice.web {
+            choice.env.clone()
+        } else {
+            Vec::new()
+        },
+        findings,
     };
 
     let user = layout::decide_user(settings)?;

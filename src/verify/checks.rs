@@ -24,6 +24,9 @@ pub enum Job {
         status: u16,
         elapsed: Duration,
     },
+    /// A web app probed over TCP answered on its port with an HTTP status line (any status:
+    /// the plan knows no path, and an answer proves the server listens).
+    Listening { status: u16, elapsed: Duration },
     /// `docker run` itself failed.
     DidNotStart { stderr: String },
     /// The container published no host port for the app's port.
@@ -54,6 +57,13 @@ impl Job {
                 (200..400).contains(status),
                 format!(
                     "`GET {path}` answered {status} after {:.2} s",
+                    elapsed.as_secs_f64()
+                ),
+            ),
+            Job::Listening { status, elapsed } => (
+                true,
+                format!(
+                    "the port answered (HTTP {status}) after {:.2} s",
                     elapsed.as_secs_f64()
                 ),
             ),
