@@ -50,9 +50,14 @@ pub fn text(plan: &Plan) -> String {
     let command = serde_json::to_string(&plan.command.value).unwrap_or_default();
     line(&mut out, "command", &command, &plan.command);
     if plan.app.web {
+        let probe = if plan.app.health_probe == crate::model::HealthProbe::Tcp {
+            "TCP connect".to_string()
+        } else {
+            format!("`{}`", plan.app.health_path)
+        };
         out.push_str(&format!(
-            "{:<9} web: port {}, health check `{}`\n",
-            "serves", plan.app.port, plan.app.health_path
+            "{:<9} web: port {}, health check {probe}\n",
+            "serves", plan.app.port
         ));
     } else {
         out.push_str(&format!(
@@ -84,6 +89,15 @@ pub fn text(plan: &Plan) -> String {
     }
     for hint in &runtime.hints {
         out.push_str(&format!("{:<9} {hint}\n", "hint"));
+    }
+    for finding in &plan.app.findings {
+        out.push_str(&format!("{:<9} {finding}\n", "source"));
+    }
+    for var in &plan.app.env {
+        out.push_str(&format!(
+            "{:<9} `{}={}` in the final stage, for the address the code reads\n",
+            "env", var.name, var.value
+        ));
     }
     let user = &plan.user.value;
     line(

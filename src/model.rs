@@ -239,8 +239,10 @@ pub struct App {
     pub web: bool,
     /// Port the server listens on; 0 for a command-line app.
     pub port: u16,
-    /// Health URL path for web apps; empty otherwise.
+    /// Health URL path for web apps probed over HTTP; empty otherwise.
     pub health_path: String,
+    /// How health is checked: a GET of `health_path`, a TCP connect to `port`, or not at all.
+    pub health_probe: HealthProbe,
     /// The image's health check, exec form, run inside the container; empty for a
     /// command-line app. Python's `urllib`, so the image needs no curl.
     pub health_check: Vec<String>,
@@ -251,6 +253,30 @@ pub struct App {
     /// Whether the process handles SIGTERM itself as PID 1 (servers do); otherwise the
     /// outputs give it an init.
     pub handles_sigterm: bool,
+    /// Environment the final stage sets because the app's code reads it (`PORT`, `HOST`).
+    pub env: Vec<EnvVar>,
+    /// What was read from the source and where, one line each, for `explain`.
+    pub findings: Vec<String>,
+}
+
+/// How the outputs check that a web app is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HealthProbe {
+    /// GET `health_path`.
+    Http,
+    /// Connect to the port: no GET route without parameters is known.
+    Tcp,
+    /// A command-line app has no health check.
+    None,
+}
+
+/// One variable the image sets. The name is checked to be a plain identifier and the value is
+/// generated (a port number, an address), but both still reach files through their escaping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
 }
 
 /// What kind of program the image runs, which decides what runs it: a Deployment with a

@@ -4,6 +4,7 @@
 
 pub mod base;
 pub mod command;
+pub mod health;
 pub mod image;
 pub mod layout;
 pub mod names;
@@ -13,10 +14,11 @@ pub mod platform;
 pub mod project;
 pub mod python;
 pub mod runtime;
+pub mod script_server;
 pub mod select;
 
 use crate::error::UserError;
-use crate::model::{App, AppKind, Decision, Plan, Source, ToolInfo};
+use crate::model::{App, AppKind, Decision, HealthProbe, Plan, Source, ToolInfo};
 use crate::options::Settings;
 use crate::read::names::PackageName;
 use crate::read::ProjectFiles;
@@ -75,9 +77,17 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         })?;
     names::check_project_name(&project.name, &app_project.manifest)?;
 
-    let health_path = match &settings.health_path {
-        Some(setting) => names::check_health_path(&setting.value)?,
-        None => "/".to_string(),
+    let port = choice.port.unwrap_or(port);
+    let configured = match &settings.health_path {
+        Some(setting) => Some((
+            names::check_health_path(&setting.value)?,
+            if setting.source == Source::Flag {
+                "`--health-path`"
+            } else {
+                "`health-path` in `[tool.uv-rootless]`"
+            },
+        )),
+        None => None,
     };
     let layout = layout::decide_layout(files, &app_project, project, settings)?;
     let app_name = if app_project.member.is_empty() {
@@ -97,22 +107,42 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     // `kind` in the config can say what the command does not show: a server it does not
     // recognise is web, a recognised one run as something else is not.
     let web = kind == AppKind::Web;
+    let probe = health::decide(
+        app_project.source,
+        configured
+            .as_ref()
+            .map(|(path, origin)| (path.as_str(), *origin)),
+    );
+    let mut findings = choice.findings.clone();
+    let (health_probe, health_path) = match (&probe, web) {
+        (_, false) => (HealthProbe::None, String::new()),
+        (health::Probe::Http { path, reason }, true) => {
+            findings.push(format!("health path `{path}`: {reason}"));
+            (HealthProbe::Http, path.clone())
+        }
+        (health::Probe::Tcp { reason }, true) => {
+            findings.push(format!(
+                "health probe: TCP connect to port {port}: {reason}"
+            ));
+            (HealthProbe::Tcp, String::new())
+        }
+    };
+    if let Some(note) = app_project.source.cut_note() {
+        if !findings.contains(&note) {
+            findings.push(note);
+        }
+    }
     let app = App {
         kind,
         web,
         port: if web { port } else { 0 },
         health_check: if web {
-            vec![
-                format!("{}/bin/python", layout::VENV),
-                "-c".into(),
-                format!(
-                    "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}{health_path}', timeout=3)"
-                ),
-            ]
+            health::check_command(&format!("{}/bin/python", layout::VENV), port, &probe)
         } else {
             Vec::new()
         },
-        health_path: if web { health_path } else { String::new() },
+        health_path,
+        health_probe,
         smoke_args: match (&settings.smoke_args, kind) {
             (_, AppKind::Web) => Vec::new(),
             (Some(setting), _) => setting.value.clone(),
@@ -126,6 +156,8 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
             .map(|framework| framework.distribution().to_string())
             .unwrap_or_default(),
         handles_sigterm: choice.handles_sigterm,
+        env: if web { choice.env.clone() } else { Vec::new() },
+        findings,
     };
 
     if app.web {

@@ -34,6 +34,9 @@ pub enum Job {
         code: Option<i32>,
         logs: String,
     },
+    /// A web app probed over TCP answered on its port with an HTTP status line (any status:
+    /// the plan knows no path, and an answer proves the server listens).
+    Listening { status: u16, elapsed: Duration },
     /// `docker run` itself failed.
     DidNotStart { stderr: String },
     /// The container published no host port for the app's port.
@@ -87,6 +90,13 @@ impl Job {
                     "exited {} within {seconds} s; a worker must run until stopped:\n{}",
                     code.map_or("by a signal".into(), |c| c.to_string()),
                     tail(logs, 20)
+                ),
+            ),
+            Job::Listening { status, elapsed } => (
+                true,
+                format!(
+                    "the port answered (HTTP {status}) after {:.2} s",
+                    elapsed.as_secs_f64()
                 ),
             ),
             Job::DidNotStart { stderr } => (false, format!("did not start: {}", stderr.trim())),

@@ -320,10 +320,20 @@ impl<'a> Containers<'a> {
         let Some(host_port) = host_port else {
             return Ok((name, Job::NoPublishedPort));
         };
-        let path = self.plan.app.health_path.clone();
+        // A TCP probe still sends a request: the engine's port proxy accepts connections even
+        // when nothing listens in the container, so only an answer proves the server is up.
+        let tcp = self.plan.app.health_probe == crate::model::HealthProbe::Tcp;
+        let path = if tcp {
+            "/".to_string()
+        } else {
+            self.plan.app.health_path.clone()
+        };
         loop {
             if let Some(status) = http_status(host_port, &path, Duration::from_secs(2)) {
                 let elapsed = started.elapsed();
+                if tcp {
+                    return Ok((name, Job::Listening { status, elapsed }));
+                }
                 // A failure answer's cause is in the log, as a crash's is.
                 let logs = if (200..400).contains(&status) {
                     String::new()
