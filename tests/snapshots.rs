@@ -10,13 +10,16 @@ use uv_rootless::read::config::BaseId;
 
 const EXAMPLES: &[&str] = &[
     "cli-hello",
+    "default-groups",
     "fastapi-service",
     "flask-gunicorn",
+    "flat-layout",
     "native-build",
     "newer-python",
     "path-dependency",
     "private-deps",
     "workspace",
+    "workspace-virtual",
 ];
 
 #[test]

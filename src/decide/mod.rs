@@ -143,7 +143,14 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     };
     let (python, needs) = python::prefer_wheels(files, base.value, python, needs_for);
     let needs = needs?;
-    let outputs = layout::decide_outputs(settings)?;
+    let mut needed: Vec<String> = files
+        .members
+        .iter()
+        .flat_map(|member| [member.path.clone(), member.source.import_root.clone()])
+        .chain(needs.local_sources.iter().cloned())
+        .collect();
+    needed.push(files.source.import_root.clone());
+    let outputs = layout::decide_outputs(settings, &needed)?;
     let base_value = base.value;
     Ok(Plan {
         schema_version: SCHEMA_VERSION,
