@@ -260,6 +260,11 @@ pub struct Layout {
     /// app itself is virtual (uv installs a virtual member's workspace dependencies, not the
     /// member).
     pub installs_members: bool,
+    /// The version handed to build backends that read it from git (`ARG APP_VERSION`'s
+    /// default); empty when no project does.
+    pub scm_version: String,
+    /// The backends' override variables that take `APP_VERSION` in the build stage.
+    pub scm_version_env: Vec<String>,
     /// Whether the source tree goes to the final stage (virtual projects).
     pub copies_source: bool,
     /// Working directory of the final stage.

@@ -51,6 +51,8 @@ pub fn decide_layout(
         build_dir: BUILD_DIR.into(),
         installs_project,
         installs_members,
+        scm_version: String::new(),
+        scm_version_env: Vec::new(),
         copies_source: !installs_project,
         workdir: if installs_project {
             VENV.into()

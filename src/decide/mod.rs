@@ -13,6 +13,7 @@ pub mod platform;
 pub mod project;
 pub mod python;
 pub mod select;
+pub mod version;
 
 use crate::error::UserError;
 use crate::model::{App, AppKind, Decision, Plan, Source, ToolInfo};
@@ -119,9 +120,25 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
 
     let user = layout::decide_user(settings)?;
     let uv_version = image::decide_uv_version(files)?;
-    let info = project::project_info(project)?;
+    let scm = version::decide(files, settings)?;
+    let mut info = project::project_info(project)?;
+    let app_reads_git = files
+        .vcs_versioned
+        .iter()
+        .any(|v| PackageName::new(&project.name).is(&v.name));
+    if let (Some((version, _)), true) = (&scm, app_reads_git) {
+        info.version = version.clone();
+    }
+    // Another dynamic version (read from a file by the backend): the user's `version` tags it.
+    if let (true, Some(setting)) = (info.version.is_empty(), &settings.version) {
+        info.version = names::one_line(&setting.value);
+    }
     let image = image::decide_image(settings, &info)?;
-    let layout = layout::decide_layout(files, &app_project, project, settings)?;
+    let mut layout = layout::decide_layout(files, &app_project, project, settings)?;
+    if let Some((version, env)) = scm {
+        layout.scm_version = version;
+        layout.scm_version_env = env;
+    }
 
     let app_name = if app_project.member.is_empty() {
         PackageName::new(&project.name).into_string()
