@@ -328,6 +328,15 @@ pub struct Layout {
     /// Whether uv installs the project (or workspace member) into the venv. When it does
     /// not (a virtual project), the source itself is copied to the final stage.
     pub installs_project: bool,
+    /// Whether the second `uv sync` installs workspace members the app depends on although the
+    /// app itself is virtual (uv installs a virtual member's workspace dependencies, not the
+    /// member).
+    pub installs_members: bool,
+    /// The version handed to build backends that read it from git (`ARG APP_VERSION`'s
+    /// default); empty when no project does.
+    pub scm_version: String,
+    /// The backends' override variables that take `APP_VERSION` in the build stage.
+    pub scm_version_env: Vec<String>,
     /// Whether the source tree goes to the final stage (virtual projects).
     pub copies_source: bool,
     /// Working directory of the final stage.
@@ -340,6 +349,17 @@ pub struct Layout {
     pub member_manifests: Vec<String>,
     /// `uv sync` options beyond the fixed ones: `--extra`, `--group`, `--package`.
     pub sync_options: Vec<String>,
+}
+
+impl Layout {
+    /// The values of one `uv sync` option, e.g. the groups of `--group`.
+    pub fn chosen(&self, option: &str) -> Vec<String> {
+        self.sync_options
+            .windows(2)
+            .filter(|pair| pair[0] == option)
+            .map(|pair| pair[1].clone())
+            .collect()
+    }
 }
 
 /// Output paths, relative to the project root, and the paths the files use to refer to each other.
@@ -355,6 +375,10 @@ pub struct Outputs {
     pub kustomization_resource: String,
     /// The build context as seen from the compose file's directory.
     pub compose_context: String,
+    /// `.dockerignore` entries for the generated files: each output, and the directory of an
+    /// output in a subdirectory that holds no source the build needs (`k8s`), so setuptools'
+    /// flat-layout discovery never sees it as a package.
+    pub context_excludes: Vec<String>,
 }
 
 /// The base image families uv-rootless can build on.

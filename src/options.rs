@@ -166,6 +166,11 @@ macro_rules! for_each_option {
                 doc: "Image name and tag for compose and Kubernetes.",
                 merge: pick,
             }
+            version: String {
+                key: "version",
+                doc: "The project's version where its build backend reads it from git (hatch-vcs, setuptools-scm, ...).",
+                merge: pick,
+            }
             dockerfile: String {
                 key: "dockerfile",
                 doc: "Where to write the Dockerfile, relative to the project.",
@@ -573,6 +578,7 @@ mod tests {
                 "groups",
                 "digests",
                 "image",
+                "version",
                 "dockerfile",
                 "compose",
                 "kubernetes"

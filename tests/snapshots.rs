@@ -11,14 +11,17 @@ use uv_rootless::options::Flags;
 const EXAMPLES: &[&str] = &[
     "bot-logs",
     "cli-hello",
+    "default-groups",
     "fastapi-service",
     "flask-gunicorn",
+    "flat-layout",
     "native-build",
     "needs-secret",
     "newer-python",
     "path-dependency",
     "private-deps",
     "workspace",
+    "workspace-virtual",
 ];
 
 #[test]

@@ -135,16 +135,16 @@ pub fn decide_image(
             setting.source,
             "set with `image` in `[tool.uv-rootless]`",
         ),
+        None if info.version.is_empty() => {
+            return Err(UserError::new(format!(
+                "`pyproject.toml` of `{}` makes `[project] version` dynamic, so the image has no version to be tagged with",
+                info.name
+            ))
+            .detail("a silent `:latest` would make every build look the same")
+            .hint("set `version = \"1.0.0\"` in `[tool.uv-rootless]`, or the whole `image = \"name:tag\"`"))
+        }
         None => Decision::new(
-            format!(
-                "{}:{}",
-                info.normalized_name,
-                if info.version.is_empty() {
-                    "latest"
-                } else {
-                    names::tag_safe(&info.version)
-                }
-            ),
+            format!("{}:{}", info.normalized_name, names::tag_safe(&info.version)),
             Source::Pyproject,
             "the project's name and version",
         ),

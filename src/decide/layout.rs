@@ -6,6 +6,7 @@ use super::select::AppProject;
 use crate::error::UserError;
 use crate::model::{Decision, Layout, Outputs, Source, User};
 use crate::options::Settings;
+use crate::read::graph::runtime_closure;
 use crate::read::names::PackageName;
 use crate::read::pyproject::PyProject;
 use crate::read::ProjectFiles;
@@ -30,15 +31,37 @@ pub fn decide_layout(
 ) -> Result<Layout, UserError> {
     let installs_project = app.pyproject.is_packaged();
     let sync_options = sync_options(app.pyproject, project, settings, &app.member)?;
+    // A virtual app still needs the workspace members it imports: the second sync installs
+    // them (non-editable), once their source is in the build stage.
+    let app_name = if app.member.is_empty() {
+        PackageName::new(&project.name).into_string()
+    } else {
+        app.member.clone()
+    };
+    let closure = runtime_closure(&files.lock, &app_name);
+    let installs_members = !installs_project
+        && files.lock.manifest.members.iter().any(|member| {
+            let member = PackageName::new(member);
+            !member.is(&app_name) && closure.contains(&member)
+        });
+    // A virtual app runs from its source: module paths (`python -m api`, `api.main:app`) start
+    // at its import root, as they do on the developer's machine.
+    let source_dir = match app.import_root() {
+        "" => BUILD_DIR.to_string(),
+        root => format!("{BUILD_DIR}/{root}"),
+    };
     Ok(Layout {
         venv: VENV.into(),
         build_dir: BUILD_DIR.into(),
         installs_project,
+        installs_members,
+        scm_version: String::new(),
+        scm_version_env: Vec::new(),
         copies_source: !installs_project,
         workdir: if installs_project {
             VENV.into()
         } else {
-            BUILD_DIR.into()
+            source_dir
         },
         package: app.member.clone(),
         workspace: !files.members.is_empty(),
@@ -90,7 +113,10 @@ pub fn decide_user(settings: &Settings) -> Result<Decision<User>, UserError> {
     Ok(Decision::new(User { uid, gid }, source, reason))
 }
 
-pub fn decide_outputs(settings: &Settings) -> Result<Outputs, UserError> {
+/// The output paths. `needed` are the directories the build reads (workspace members, local
+/// path sources, source roots): a generated file's directory is kept out of the build context
+/// only when it is none of them and holds none of them.
+pub fn decide_outputs(settings: &Settings, needed: &[String]) -> Result<Outputs, UserError> {
     let path =
         |setting: &Option<crate::options::Setting<String>>, key: &str, default: &str| match setting
         {
@@ -126,6 +152,7 @@ pub fn decide_outputs(settings: &Settings) -> Result<Outputs, UserError> {
             .hint("give `dockerfile`, `compose` and `kubernetes` different paths"));
         }
     }
+    let context_excludes = context_excludes(&[&dockerfile, &compose, &kubernetes], needed);
     Ok(Outputs {
         dockerfile,
         compose,
@@ -134,7 +161,38 @@ pub fn decide_outputs(settings: &Settings) -> Result<Outputs, UserError> {
         kustomization,
         kustomization_resource,
         compose_context,
+        context_excludes,
     })
+}
+
+/// What `.dockerignore` lists for the generated files: each file, and the directory of each one
+/// that lives in a subdirectory, unless the build needs that directory. A directory such as
+/// `k8s/` left in the context (even empty, once its file is ignored) is a second top-level
+/// package to setuptools' flat-layout discovery, which then refuses to build.
+fn context_excludes(outputs: &[&String], needed: &[String]) -> Vec<String> {
+    let inside = |path: &str, dir: &str| {
+        path == dir
+            || path
+                .strip_prefix(dir)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    let mut excludes: Vec<String> = Vec::new();
+    for output in outputs {
+        let mut entry = output.to_string();
+        if let Some((dir, _)) = output.rsplit_once('/') {
+            let needed_here = needed
+                .iter()
+                .filter(|path| !path.is_empty())
+                .any(|path| inside(path, dir) || inside(dir, path));
+            if !needed_here {
+                entry = dir.to_string();
+            }
+        }
+        if !excludes.contains(&entry) {
+            excludes.push(entry);
+        }
+    }
+    excludes
 }
 
 /// `--extra`, `--group` and `--package` for both `uv sync` steps. Extras must exist in
@@ -227,4 +285,57 @@ pub fn check_port(port: u16, source: &str) -> Result<(), UserError> {
     .hint(format!(
         "listen on a port of {FIRST_UNPRIVILEGED_PORT} or above, e.g. `port = 8000` in `[tool.uv-rootless]` or `--port 8000`; publish it as port {port} outside the container (compose `ports`, a Kubernetes Service `port`)"
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::context_excludes;
+
+    #[test]
+    fn a_generated_directory_leaves_the_context_unless_the_build_needs_it() {
+        let (dockerfile, compose) = ("Dockerfile".to_string(), "compose.yaml".to_string());
+        let k8s = "k8s/manifest.yaml".to_string();
+        assert_eq!(
+            context_excludes(&[&dockerfile, &compose, &k8s], &[String::new()]),
+            ["Dockerfile", "compose.yaml", "k8s"]
+        );
+        // The manifest next to the source, or above a member: only the file itself.
+        let in_source = "src/k8s.yaml".to_string();
+        let above_member = "packages/deploy.yaml".to_string();
+        assert_eq!(
+            context_excludes(
+                &[&in_source, &above_member],
+                &["src".to_string(), "packages/api".to_string()]
+            ),
+            ["src/k8s.yaml", "packages/deploy.yaml"]
+        );
+        // Two outputs in one directory: one line.
+        let (a, b) = ("deploy/a.yaml".to_string(), "deploy/b.yaml".to_string());
+        assert_eq!(context_excludes(&[&a, &b], &[]), ["deploy"]);
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    fn layout(name: &str) -> crate::model::Layout {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        crate::app::load(&root, Default::default())
+            .unwrap()
+            .plan
+            .layout
+    }
+
+    #[test]
+    fn a_virtual_member_gets_the_workspace_members_it_imports() {
+        let virtual_member = layout("workspace-virtual");
+        assert!(!virtual_member.installs_project);
+        assert!(virtual_member.installs_members);
+        assert_eq!(virtual_member.workdir, "/src/apps/api/src");
+        // A virtual project outside a workspace has no member to install.
+        let single = layout("fastapi-service");
+        assert!(!single.installs_members);
+        assert_eq!(single.workdir, "/src");
+    }
 }

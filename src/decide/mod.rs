@@ -16,6 +16,7 @@ pub mod python;
 pub mod runtime;
 pub mod script_server;
 pub mod select;
+pub mod version;
 
 use crate::error::UserError;
 use crate::model::{App, AppKind, Decision, HealthProbe, Plan, Source, ToolInfo};
@@ -89,7 +90,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         )),
         None => None,
     };
-    let layout = layout::decide_layout(files, &app_project, project, settings)?;
+    let mut layout = layout::decide_layout(files, &app_project, project, settings)?;
     let app_name = if app_project.member.is_empty() {
         PackageName::new(&project.name).into_string()
     } else {
@@ -170,8 +171,24 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     }
     let user = layout::decide_user(settings)?;
     let uv_version = image::decide_uv_version(files)?;
-    let info = project::project_info(project)?;
+    let scm = version::decide(files, settings)?;
+    let mut info = project::project_info(project)?;
+    let app_reads_git = files
+        .vcs_versioned
+        .iter()
+        .any(|v| PackageName::new(&project.name).is(&v.name));
+    if let (Some((version, _)), true) = (&scm, app_reads_git) {
+        info.version = version.clone();
+    }
+    // Another dynamic version (read from a file by the backend): the user's `version` tags it.
+    if let (true, Some(setting)) = (info.version.is_empty(), &settings.version) {
+        info.version = names::one_line(&setting.value);
+    }
     let image = image::decide_image(settings, &info)?;
+    if let Some((version, env)) = scm {
+        layout.scm_version = version;
+        layout.scm_version_env = env;
+    }
     let platforms = image::decide_platforms(settings)?;
     let needs_for = |python: &crate::model::Python| {
         needs::decide(&needs::Input {
@@ -187,7 +204,14 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     };
     let (python, needs) = python::prefer_wheels(files, base.value, python, needs_for);
     let needs = needs?;
-    let outputs = layout::decide_outputs(settings)?;
+    let mut needed: Vec<String> = files
+        .members
+        .iter()
+        .flat_map(|member| [member.path.clone(), member.source.import_root.clone()])
+        .chain(needs.local_sources.iter().cloned())
+        .collect();
+    needed.push(files.source.import_root.clone());
+    let outputs = layout::decide_outputs(settings, &needed)?;
     let base_value = base.value;
     Ok(Plan {
         schema_version: SCHEMA_VERSION,

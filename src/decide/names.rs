@@ -42,17 +42,24 @@ pub fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-/// A Docker tag allows `[A-Za-z0-9_.-]`, at most 128 characters: `1.0+local` -> `1.0-local`.
-pub fn tag_safe(version: &str) -> &str {
-    let valid = version.len() <= 128
-        && version
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
-    if valid {
-        version
-    } else {
-        "latest"
+/// A Docker tag allows `[A-Za-z0-9_.-]`, at most 128 characters, not starting with `.` or `-`:
+/// `1.0+local` -> `1.0-local`. Every other character becomes `-`.
+pub fn tag_safe(version: &str) -> String {
+    let mut tag: String = version
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || matches!(ch, '_' | '.' | '-') {
+                ch
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if tag.starts_with(['.', '-']) {
+        tag.insert(0, '_');
     }
+    tag.truncate(128);
+    tag
 }
 
 /// An image reference: registry, path, tag and digest characters only.

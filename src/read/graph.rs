@@ -4,6 +4,7 @@
 
 use super::lock::Lock;
 use super::names::{requirement_name, PackageName};
+use super::pyproject::GroupEntry;
 use super::ProjectFiles;
 use std::collections::BTreeSet;
 
@@ -30,10 +31,50 @@ pub fn runtime_closure(lock: &Lock, start: &str) -> BTreeSet<PackageName> {
     closure
 }
 
-/// Packages only the `dev` group or `[tool.uv] dev-dependencies` ask for: those dev
-/// requirements that the app's runtime closure in `uv.lock` does not reach. `app` is the
-/// package the image runs (the root project or a workspace member).
-pub fn dev_only_packages(files: &ProjectFiles, app: &str) -> BTreeSet<PackageName> {
+/// Every package the app installs with its chosen dependency groups and extras: the
+/// [`runtime_closure`] of the app, plus of what those groups and extras of the app add.
+pub fn closure_with(
+    lock: &Lock,
+    app: &str,
+    groups: &[String],
+    extras: &[String],
+) -> BTreeSet<PackageName> {
+    let mut closure = runtime_closure(lock, app);
+    let app_name = PackageName::new(app);
+    let groups: BTreeSet<PackageName> = groups.iter().map(|g| PackageName::new(g)).collect();
+    let extras: BTreeSet<PackageName> = extras.iter().map(|e| PackageName::new(e)).collect();
+    let by_name = lock.by_name();
+    let mut starts = Vec::new();
+    for package in by_name.get(&app_name).into_iter().flatten() {
+        for (group, dependencies) in &package.dev_dependencies {
+            if groups.contains(&PackageName::new(group)) {
+                starts.extend(dependencies.iter().map(|d| d.name.clone()));
+            }
+        }
+        for (extra, dependencies) in &package.optional_dependencies {
+            if extras.contains(&PackageName::new(extra)) {
+                starts.extend(dependencies.iter().map(|d| d.name.clone()));
+            }
+        }
+    }
+    for start in starts {
+        closure.extend(runtime_closure(lock, &start));
+    }
+    closure
+}
+
+/// Packages that only dependency groups the image does not install ask for: the requirements of
+/// every group (`[dependency-groups]` and `[tool.uv] dev-dependencies` of the root and every
+/// member, and the lock's `requires-dev` of every package), minus what the app installs with its
+/// chosen `groups` and `extras`. `app` is the package the image runs (the root project or a
+/// workspace member). A group's `[tool.uv] default-groups` membership does not matter: the
+/// image syncs with `--no-default-groups`.
+pub fn dev_only_packages(
+    files: &ProjectFiles,
+    app: &str,
+    groups: &[String],
+    extras: &[String],
+) -> BTreeSet<PackageName> {
     let mut dev = BTreeSet::new();
     let mut manifests = vec![&files.pyproject];
     manifests.extend(files.members.iter().map(|member| &member.pyproject));
@@ -48,17 +89,23 @@ pub fn dev_only_packages(files: &ProjectFiles, app: &str) -> BTreeSet<PackageNam
                     .filter_map(|r| requirement_name(r, "").ok()),
             );
         }
+        for entries in pyproject.dependency_groups.values() {
+            dev.extend(
+                entries
+                    .iter()
+                    .filter_map(GroupEntry::requirement)
+                    .filter_map(|r| requirement_name(r, "").ok()),
+            );
+        }
     }
     for package in &files.lock.package {
         if let Some(metadata) = &package.metadata {
-            for (group, requirements) in &metadata.requires_dev {
-                if group == "dev" {
-                    dev.extend(requirements.iter().map(|r| PackageName::new(&r.name)));
-                }
+            for requirements in metadata.requires_dev.values() {
+                dev.extend(requirements.iter().map(|r| PackageName::new(&r.name)));
             }
         }
     }
-    let closure = runtime_closure(&files.lock, app);
+    let closure = closure_with(&files.lock, app, groups, extras);
     dev.retain(|name| !closure.contains(name));
     dev
 }

@@ -13,6 +13,7 @@ pub mod pyproject;
 pub mod python;
 pub mod python_version;
 pub mod source;
+pub mod vcs;
 pub mod workspace;
 
 pub use project::{read_project, ProjectFiles};

@@ -6,7 +6,7 @@ use super::pyproject::PyProject;
 use super::python_version::{self, PinnedPython};
 use super::source::{self, SourceScan};
 use super::workspace::{self, Member};
-use super::{lock_check, parse_toml, read_text};
+use super::{lock_check, parse_toml, read_text, vcs};
 use crate::error::UserError;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +24,21 @@ pub struct ProjectFiles {
     pub members: Vec<Member>,
     /// The root project's source, scanned once.
     pub source: SourceScan,
+    /// Projects (the root and members) whose build backend reads the version from git.
+    pub vcs_versioned: Vec<VcsVersioned>,
+    /// The nearest git tag of the project directory, or why there is none; asked only when a
+    /// project reads its version from git.
+    pub git_tag: Option<Result<String, String>>,
+}
+
+/// A project whose version its build backend reads from version control.
+#[derive(Debug, Clone)]
+pub struct VcsVersioned {
+    /// PEP 503 normalised name.
+    pub name: String,
+    /// Its manifest, relative to the root.
+    pub manifest: String,
+    pub backend: vcs::Backend,
 }
 
 /// Reads the project at `root`.
@@ -63,6 +78,31 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
     };
 
     let members = workspace::read_members(root, &pyproject)?;
+    let mut vcs_versioned = Vec::new();
+    let mut manifests = vec![("pyproject.toml".to_string(), &pyproject)];
+    manifests.extend(
+        members
+            .iter()
+            .map(|m| (format!("{}/pyproject.toml", m.path), &m.pyproject)),
+    );
+    for (manifest, manifest_pyproject) in manifests {
+        let Some(project) = &manifest_pyproject.project else {
+            continue;
+        };
+        let text = if manifest == "pyproject.toml" {
+            pyproject_text.clone()
+        } else {
+            std::fs::read_to_string(root.join(&manifest)).unwrap_or_default()
+        };
+        if let Some(backend) = vcs::backend(manifest_pyproject, &text) {
+            vcs_versioned.push(VcsVersioned {
+                name: super::names::PackageName::new(&project.name).into_string(),
+                manifest,
+                backend,
+            });
+        }
+    }
+    let git_tag = (!vcs_versioned.is_empty()).then(|| vcs::git_tag(root));
     let files = ProjectFiles {
         root: root.to_path_buf(),
         pyproject_text,
@@ -71,6 +111,8 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         python_version,
         members,
         source: source::scan(root, ""),
+        vcs_versioned,
+        git_tag,
     };
     lock_check::check(&files)?;
     Ok(files)

@@ -387,7 +387,12 @@ pub fn dev_only_packages(files: &ProjectFiles, plan: &Plan) -> BTreeSet<PackageN
     } else {
         &plan.layout.package
     };
-    graph::dev_only_packages(files, app)
+    graph::dev_only_packages(
+        files,
+        app,
+        &plan.layout.chosen("--group"),
+        &plan.layout.chosen("--extra"),
+    )
 }
 
 /// What `docker compose` showed of the service.
@@ -849,6 +854,22 @@ mod tests {
         assert_eq!(
             dev_only_packages(&files, &plan),
             BTreeSet::from([PackageName::new("pytest")])
+        );
+    }
+
+    #[test]
+    fn every_group_not_chosen_is_dev_only_whatever_default_groups_say() {
+        let (files, mut plan) = example("default-groups");
+        let names = |names: &[&str]| names.iter().map(|n| PackageName::new(n)).collect();
+        assert_eq!(
+            dev_only_packages(&files, &plan),
+            names(&["coverage", "pytest", "ruff"])
+        );
+        // A group chosen in `[tool.uv-rootless]` goes into the image: its packages may be there.
+        plan.layout.sync_options = vec!["--group".into(), "lint".into()];
+        assert_eq!(
+            dev_only_packages(&files, &plan),
+            names(&["coverage", "pytest"])
         );
     }
 
