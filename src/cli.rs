@@ -92,6 +92,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print a shell completion script to stdout.
+    #[command(
+        after_help = "Examples:\n  uv-rootless completions bash > ~/.local/share/bash-completion/completions/uv-rootless\n  uv-rootless completions zsh > \"${fpath[1]}/_uv-rootless\"\n  uv-rootless completions fish > ~/.config/fish/completions/uv-rootless.fish"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// The flags of `verify`.

@@ -54,7 +54,15 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             check: true,
             ..
         } => check(&project.path, CheckFormat::Diff),
-        Command::Check { project, format } => check(&project.path, format),
+        Command::Check { project, format } => {
+            check(&project.path, format).inspect_err(|error| {
+                // An annotation for the run's error too, on the file it is about.
+                if format == CheckFormat::Github {
+                    let _ = std::io::stdout()
+                        .write_all(output::github_error(&project.path, error).as_bytes());
+                }
+            })
+        }
         Command::Generate {
             project,
             force,
@@ -63,6 +71,11 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
         } => {
             let (loaded, report) = app::generate(&project.path, force, pin_digests)?;
             summarise("generate", &loaded.plan, &report);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "uv-rootless", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { project, verify } => run_verify(&project.path, &verify_options(verify)),

@@ -487,17 +487,7 @@ pub fn github_annotation(root: &Path, path: &str, status: &Status, diff: &str) -
         }
         _ => "stale: run `uv-rootless generate` and commit the result",
     };
-    // Workflow command values escape `%`, CR and LF; properties also `:` and `,`.
-    let escape = |text: &str, property: bool| {
-        let mut out = text
-            .replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A");
-        if property {
-            out = out.replace(':', "%3A").replace(',', "%2C");
-        }
-        out
-    };
+    let escape = workflow_escape;
     format!(
         "::error file={},line={line},title={}::{}\n",
         escape(&shown, true),
@@ -506,9 +496,70 @@ pub fn github_annotation(root: &Path, path: &str, status: &Status, diff: &str) -
     )
 }
 
+/// Workflow command values escape `%`, CR and LF; properties also `:` and `,`.
+fn workflow_escape(text: &str, property: bool) -> String {
+    let mut out = text
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+/// A GitHub Actions `::error` workflow command for an error that stopped the run (exit 2): on
+/// the file it is about, at its line when known, with the hints in the message.
+pub fn github_error(root: &Path, error: &UserError) -> String {
+    let mut properties = Vec::new();
+    if let Some(file) = error.located_file() {
+        let shown = if root == Path::new(".") {
+            file
+        } else {
+            root.join(file).to_string_lossy().into_owned()
+        };
+        properties.push(format!("file={}", workflow_escape(&shown, true)));
+        if let Some(line) = error.line {
+            properties.push(format!("line={line}"));
+        }
+    }
+    properties.push(format!("title={}", workflow_escape("uv-rootless", true)));
+    let mut message = crate::error::printable(&error.message);
+    for hint in &error.hints {
+        message.push_str(&format!("\nhint: {}", crate::error::printable(hint)));
+    }
+    format!(
+        "::error {}::{}\n",
+        properties.join(","),
+        workflow_escape(&message, false)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn github_error_points_at_the_file_and_line_of_the_error() {
+        let error = UserError::new("failed to parse `pyproject.toml`")
+            .at("pyproject.toml", Some(3))
+            .hint("fix the TOML");
+        assert_eq!(
+            github_error(Path::new("."), &error),
+            "::error file=pyproject.toml,line=3,title=uv-rootless::failed to parse `pyproject.toml`%0Ahint: fix the TOML\n"
+        );
+        // Without a location set, the first project file the message names.
+        let error = UserError::new("`uv.lock` is out of date: it has no entry for `x`");
+        assert_eq!(
+            github_error(Path::new("proj"), &error),
+            "::error file=proj/uv.lock,title=uv-rootless::`uv.lock` is out of date: it has no entry for `x`\n"
+        );
+        let error = UserError::new("no file named here");
+        assert_eq!(
+            github_error(Path::new("."), &error),
+            "::error title=uv-rootless::no file named here\n"
+        );
+    }
 
     /// A fresh directory under the system temp dir, removed at the end of the test.
     struct TempDir(PathBuf);

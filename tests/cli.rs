@@ -79,6 +79,42 @@ fn help_verify() {
 }
 
 #[test]
+fn help_completions() {
+    assert_run_snapshot!(help(&["completions", "--help"]));
+}
+
+#[test]
+fn completions_load_in_bash_and_name_every_subcommand() {
+    let bash = common::run_in(&std::env::temp_dir(), &["completions", "bash"]);
+    assert_success(&bash, "completions bash");
+    // bash itself must accept the script and register the completion function.
+    let script =
+        std::env::temp_dir().join(format!("uv-rootless-completion-{}", std::process::id()));
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let registered = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source '{}' && complete -p uv-rootless",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&script);
+    assert!(registered.status.success(), "{registered:?}");
+    assert!(
+        String::from_utf8_lossy(&registered.stdout).contains("uv-rootless"),
+        "{registered:?}"
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let output = common::run_in(&std::env::temp_dir(), &["completions", shell]);
+        assert_success(&output, shell);
+        for subcommand in ["init", "generate", "check", "verify", "explain"] {
+            assert!(output.stdout.contains(subcommand), "{shell}: {subcommand}");
+        }
+    }
+}
+
+#[test]
 fn help_of_every_subcommand_is_snapshotted() {
     // The subcommands `--help` lists; each needs its `help_NAME` test above.
     let output = help(&["--help"]);
@@ -94,7 +130,15 @@ fn help_of_every_subcommand_is_snapshotted() {
         .collect();
     assert_eq!(
         listed,
-        ["init", "generate", "check", "verify", "explain", "help"],
+        [
+            "init",
+            "generate",
+            "check",
+            "verify",
+            "explain",
+            "completions",
+            "help"
+        ],
         "add a help snapshot test for a new subcommand"
     );
 }
@@ -493,6 +537,21 @@ fn error_missing_lock() {
     let project = Project::fresh_example("cli-hello");
     project.remove("uv.lock");
     assert_run_snapshot!(project.run_rejected(&["init"]));
+}
+
+#[test]
+fn check_format_github_annotates_an_input_error_at_its_file_and_line() {
+    let project = Project::example("cli-hello");
+    project.replace("pyproject.toml", "version = \"0.1.0\"", "version = \"0.1.0");
+    let output = project.run(&["check", "--format", "github"]);
+    assert_eq!(output.code, 2, "{}", output.report());
+    assert!(
+        output
+            .stdout
+            .starts_with("::error file=pyproject.toml,line=3,title=uv-rootless::failed to parse `pyproject.toml`"),
+        "{}",
+        output.stdout
+    );
 }
 
 #[test]

@@ -28,7 +28,12 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     file: &str,
 ) -> Result<T, UserError> {
     toml::from_str(text).map_err(|error| {
+        let line = error.span().map(|span| {
+            let before = text.get(..span.start).unwrap_or(text);
+            u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX)
+        });
         UserError::new(format!("failed to parse `{file}`"))
+            .at(file, line)
             .detail(error.to_string().trim_end().to_string())
             .hint(format!(
                 "fix the TOML at the line and column shown in `{file}`"
