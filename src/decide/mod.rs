@@ -102,7 +102,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         web: choice.web,
         installed: &installed,
         workdir: &layout.workdir,
-        written_paths: &[],
+        written_paths: &app_project.source.written_paths(),
     })?;
     let kind = runtime.kind.value;
     // `kind` in the config can say what the command does not show: a server it does not

@@ -83,20 +83,42 @@ pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
         Some(setting) => setting.value,
         None => DEFAULT_SMOKE_SECONDS,
     };
+    let mut suggested: Vec<String> = Vec::new();
     let hints = input
         .written_paths
         .iter()
         .filter(|(path, _)| {
+            let path = path.trim_end_matches('/');
             !writable
                 .value
                 .iter()
                 .any(|w| path == w || path.starts_with(&format!("{w}/")))
         })
-        .map(|(path, at)| {
-            let top = path.split('/').next().unwrap_or(path);
-            format!(
-                "`{at}` writes `{path}` beside the code, which is read-only in the container: add `writable = [\"{top}\"]` to `[tool.uv-rootless]`"
-            )
+        // One hint per directory to make writable, at the first place that writes it.
+        .filter(|(path, _)| {
+            let top = path.split('/').next().unwrap_or(path).to_string();
+            let new = !suggested.contains(&top);
+            suggested.push(top);
+            new
+        })
+        .map(|(path, at)| match path.rsplit_once('/') {
+            Some((dir, "")) => {
+                let top = dir.split('/').next().unwrap_or(dir);
+                format!(
+                    "`{at}` creates the directory `{dir}` beside the code, which is read-only in the container: add `writable = [\"{top}\"]` to `[tool.uv-rootless]`"
+                )
+            }
+            Some((dir, _)) => {
+                let top = dir.split('/').next().unwrap_or(dir);
+                format!(
+                    "`{at}` writes `{path}` beside the code, which is read-only in the container: add `writable = [\"{top}\"]` to `[tool.uv-rootless]`"
+                )
+            }
+            // A bare file name: it may be the directory itself (`os.makedirs("logs")`), or a
+            // file in the working directory, which cannot be a mount of its own.
+            None => format!(
+                "`{at}` writes `{path}` in the working directory, which is read-only in the container: if it is a directory, add `writable = [\"{path}\"]` to `[tool.uv-rootless]`; if it is a file, write it under a directory made writable that way, or under `/tmp`"
+            ),
         })
         .collect();
     Ok(Runtime {

@@ -104,6 +104,50 @@ impl SourceScan {
         self.modules.iter().find(|module| module.module == name)
     }
 
+    /// Relative paths the source plainly writes (`os.makedirs("logs")`, a `FileHandler`, a
+    /// relative SQLite URL), each with the `file:line` it was seen at, in scan order. Absolute
+    /// paths, `/tmp` and paths that leave the working directory are left out. A directory the
+    /// code creates ends in `/`.
+    pub fn written_paths(&self) -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = Vec::new();
+        let mut add = |path: &str, file: &str, line: u32, directory: bool| {
+            let path = path.trim().trim_start_matches("./").trim_end_matches('/');
+            let relative = !path.is_empty()
+                && !path.starts_with('/')
+                && !path.starts_with('~')
+                && !path.contains('\\')
+                && path.split('/').all(|part| !matches!(part, "" | "." | ".."));
+            let path = if directory {
+                format!("{path}/")
+            } else {
+                path.to_string()
+            };
+            if relative && !found.iter().any(|(seen, _)| *seen == path) {
+                found.push((path, format!("{file}:{line}")));
+            }
+        };
+        for module in &self.modules {
+            for write in &module.facts.fs_writes {
+                let directory = matches!(
+                    write.kind,
+                    crate::read::python::FsWriteKind::Makedirs
+                        | crate::read::python::FsWriteKind::PathMkdir
+                );
+                add(&write.path, &module.file, write.line, directory);
+            }
+            for url in &module.facts.sqlite_urls {
+                // `sqlite:///relative.db` is relative, `sqlite:////abs.db` absolute.
+                if let Some(path) = url.value.split_once(":///").map(|(_, path)| path) {
+                    let path = path.split('?').next().unwrap_or(path);
+                    if path != ":memory:" {
+                        add(path, &module.file, url.line, false);
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// One line for `explain` when the scan did not read everything; `None` when it did.
     pub fn cut_note(&self) -> Option<String> {
         let root = if self.import_root.is_empty() {
@@ -219,6 +263,29 @@ fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_paths_are_relative_writes_and_sqlite_files_once_each() {
+        let text = "import os, logging, pathlib\nos.makedirs('logs', exist_ok=True)\nh = logging.FileHandler('logs/app.log')\nos.makedirs('/var/data')\nopen('/tmp/x', 'w')\nopen('../up.txt', 'w')\nDB = 'sqlite:///./db.sqlite3'\nMEM = 'sqlite:///:memory:'\nos.makedirs('logs')\n";
+        let facts = crate::read::python::read_facts(text, None).unwrap();
+        let scan = SourceScan {
+            modules: vec![Module {
+                file: "app.py".into(),
+                module: "app".into(),
+                is_package: false,
+                facts,
+            }],
+            ..SourceScan::default()
+        };
+        assert_eq!(
+            scan.written_paths(),
+            [
+                ("logs/".to_string(), "app.py:2".to_string()),
+                ("logs/app.log".to_string(), "app.py:3".to_string()),
+                ("db.sqlite3".to_string(), "app.py:7".to_string()),
+            ]
+        );
+    }
 
     /// A fresh directory holding `files`; each test names its own.
     struct Dir(std::path::PathBuf);
