@@ -1399,3 +1399,57 @@ fn rejects_a_web_port_below_1024_with_capabilities_dropped() {
     let output = project.run(&["init", "--port", "1024"]);
     assert_eq!(output.code, 0, "{}", output.report());
 }
+
+// ---------------------------------------------------------------------------------------------
+// `[tool.uv] required-version` becomes the tag of uv's image: a release, or an error.
+
+fn with_required_version(value: &str) -> Project {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        format!(
+            "{text}\n[tool.uv]\nrequired-version = {}\n",
+            toml_string(value)
+        )
+    });
+    project
+}
+
+#[test]
+fn a_required_version_with_two_parts_pins_the_full_release_not_a_moving_tag() {
+    for (value, tag) in [
+        ("==0.13", "0.13.0"),
+        ("0.14", "0.14.0"),
+        ("==0.13.10.0", "0.13.10"),
+    ] {
+        let project = with_required_version(value);
+        let output = project.run(&["init"]);
+        assert_eq!(output.code, 0, "{value}: {}", output.report());
+        let dockerfile = project.read("Dockerfile");
+        assert!(
+            dockerfile.contains(&format!("FROM ghcr.io/astral-sh/uv:{tag} AS uv\n")),
+            "{value}:\n{dockerfile}"
+        );
+    }
+}
+
+#[test]
+fn a_required_version_that_names_no_release_is_refused() {
+    for value in [
+        "==0.13.9+local",
+        "==1!0.13.9",
+        "==0.13.9rc1",
+        "==0.13.9.post1",
+        "==0.13.9.dev0",
+        "==0.13.9.1",
+    ] {
+        let project = with_required_version(value);
+        let output = project.run_rejected(&["init"]);
+        assert!(
+            output
+                .stderr
+                .contains("which is not a uv release with an image"),
+            "{value}: {}",
+            output.report()
+        );
+    }
+}
