@@ -1453,3 +1453,68 @@ fn a_required_version_that_names_no_release_is_refused() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Resources: inputs have a size bound, and nothing is quadratic in the lock.
+
+#[test]
+fn a_lock_larger_than_64_mib_is_refused_before_it_is_parsed() {
+    let project = Project::fresh_example("cli-hello");
+    // Valid TOML (a comment of spaces at the end), so only the bound can refuse it.
+    let mut text = project.read("uv.lock");
+    text.push('#');
+    text.push_str(&" ".repeat(64 << 20));
+    text.push('\n');
+    project.write("uv.lock", &text);
+    let started = std::time::Instant::now();
+    let output = project.run_rejected(&["check"]);
+    assert!(
+        output.stderr.contains("`uv.lock` is larger than 64 MiB"),
+        "{}",
+        output.report()
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn a_pyproject_larger_than_4_mib_is_refused() {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        format!("{text}#{}\n", " ".repeat(4 << 20))
+    });
+    let output = project.run_rejected(&["check"]);
+    assert!(
+        output
+            .stderr
+            .contains("`pyproject.toml` is larger than 4 MiB"),
+        "{}",
+        output.report()
+    );
+}
+
+/// Many path sources: each was searched for in the list of those seen before it.
+#[test]
+fn many_path_sources_take_linear_time() {
+    let project = Project::fresh_example("cli-hello");
+    let time = |count: usize| {
+        let mut lock =
+            std::fs::read_to_string(common::examples_dir().join("cli-hello/uv.lock")).unwrap();
+        for i in 0..count {
+            lock.push_str(&format!(
+                "\n[[package]]\nname = \"p{i}\"\nversion = \"0.1.0\"\nsource = {{ directory = \"libs/p{i}\" }}\n"
+            ));
+        }
+        project.write("uv.lock", &lock);
+        let started = std::time::Instant::now();
+        let output = project.run(&["explain"]);
+        assert_eq!(output.code, 0, "{}", output.report());
+        started.elapsed()
+    };
+    let small = time(5_000);
+    let large = time(40_000);
+    // Linear: eight times the sources, about eight times the time; quadratic, sixty-four.
+    assert!(
+        large < small * 24,
+        "5000 path sources: {small:?}, 40000: {large:?}"
+    );
+}

@@ -6,7 +6,10 @@ use super::pyproject::PyProject;
 use super::python_version::{self, PinnedPython};
 use super::source::{self, SourceScan};
 use super::workspace::{self, Member};
-use super::{lock_check, parse_toml, read_text};
+use super::{
+    lock_check, parse_toml, read_text, MAX_LOCK_BYTES, MAX_PYPROJECT_BYTES,
+    MAX_PYTHON_VERSION_BYTES,
+};
 use crate::error::UserError;
 use std::path::{Path, PathBuf};
 
@@ -36,7 +39,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         ))
         .hint("run uv-rootless in the project's root directory, or pass its path, e.g. `uv-rootless init path/to/project`"));
     }
-    let pyproject_text = read_text(&pyproject_path, "pyproject.toml")?;
+    let pyproject_text = read_text(&pyproject_path, "pyproject.toml", MAX_PYPROJECT_BYTES)?;
     let pyproject: PyProject = parse_toml(&pyproject_text, "pyproject.toml")?;
     // Before the lock, whose entry for the project carries the same name: the error about
     // `pyproject.toml` is the one to fix first.
@@ -50,13 +53,14 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
             .hint("run `uv lock` to create it, and commit it: the image installs exactly what it locks")
             .hint("if this project is a member of a uv workspace, run uv-rootless at the workspace root with `--package NAME`"));
     }
-    let lock = lock::parse(&read_text(&lock_path, "uv.lock")?)?;
+    let lock = lock::parse(&read_text(&lock_path, "uv.lock", MAX_LOCK_BYTES)?)?;
 
     let python_version_path = root.join(".python-version");
     let python_version = if python_version_path.is_file() {
         Some(python_version::parse(&read_text(
             &python_version_path,
             ".python-version",
+            MAX_PYTHON_VERSION_BYTES,
         )?)?)
     } else {
         None
