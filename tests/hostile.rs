@@ -1518,3 +1518,69 @@ fn many_path_sources_take_linear_time() {
         "5000 path sources: {small:?}, 40000: {large:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Smaller cases.
+
+#[test]
+fn a_pyproject_that_is_a_directory_is_named_as_one() {
+    let project = Project::fresh_example("cli-hello");
+    project.remove("pyproject.toml");
+    project.write("pyproject.toml/keep", "");
+    let output = project.run_rejected(&["check"]);
+    assert!(
+        output
+            .stderr
+            .starts_with("error: `pyproject.toml` is a directory, not a file\n"),
+        "{}",
+        output.report()
+    );
+}
+
+#[test]
+fn a_byte_order_mark_in_python_version_is_accepted() {
+    let project = Project::fresh_example("cli-hello");
+    project.write(".python-version", "\u{feff}3.13\r\n");
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    assert!(project.read("Dockerfile").contains("3.13"));
+}
+
+#[test]
+fn init_edits_an_inline_uv_rootless_table_in_place() {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        format!("{text}\n[tool]\nuv-rootless = {{ base = 'azurelinux' }}\n")
+    });
+    let before = project.read("pyproject.toml");
+    let output = project.run(&["init", "--uid", "1000"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    let after = project.read("pyproject.toml");
+    assert_eq!(
+        after,
+        before.replace(
+            "uv-rootless = { base = 'azurelinux' }",
+            "uv-rootless = { base = 'azurelinux', uid = 1000 }"
+        )
+    );
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.report());
+    assert!(project.read("Dockerfile").contains("USER 1000:1000"));
+}
+
+#[test]
+fn a_project_named_like_a_system_namespace_gets_a_namespace_of_its_own() {
+    for name in ["calico-system", "istio-system", "tigera-operator"] {
+        let project = project(Kind::Cli, &texts(false));
+        rename_project(&project, name);
+        let output = project.run(&["init"]);
+        assert_eq!(output.code, 0, "{}", output.report());
+        let manifest = project.read("k8s/manifest.yaml");
+        assert!(
+            manifest.contains(&format!(
+                "kind: Namespace\nmetadata:\n  name: \"app-{name}\"\n"
+            )),
+            "{name}:\n{manifest}"
+        );
+    }
+}

@@ -29,9 +29,31 @@ pub struct ProjectFiles {
     pub source: SourceScan,
 }
 
+/// An error when `path` exists but is no file (through links): a directory named
+/// `pyproject.toml` is not a missing `pyproject.toml`, and the message says which it is.
+fn not_a_file(path: &Path, display: &str) -> Result<(), UserError> {
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if metadata.is_file() {
+        return Ok(());
+    }
+    let what = if metadata.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    };
+    Err(
+        UserError::new(format!("`{display}` is {what}, not a file")).hint(format!(
+            "move it away: uv-rootless reads `{display}` as a file"
+        )),
+    )
+}
+
 /// Reads the project at `root`.
 pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
     let pyproject_path = root.join("pyproject.toml");
+    not_a_file(&pyproject_path, "pyproject.toml")?;
     if !pyproject_path.is_file() {
         return Err(UserError::new(format!(
             "`pyproject.toml` not found in `{}`",
@@ -48,6 +70,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
     }
 
     let lock_path = root.join("uv.lock");
+    not_a_file(&lock_path, "uv.lock")?;
     if !lock_path.is_file() {
         return Err(UserError::new("`uv.lock` not found")
             .hint("run `uv lock` to create it, and commit it: the image installs exactly what it locks")
@@ -56,6 +79,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
     let lock = lock::parse(&read_text(&lock_path, "uv.lock", MAX_LOCK_BYTES)?)?;
 
     let python_version_path = root.join(".python-version");
+    not_a_file(&python_version_path, ".python-version")?;
     let python_version = if python_version_path.is_file() {
         Some(python_version::parse(&read_text(
             &python_version_path,
