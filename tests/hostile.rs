@@ -1584,3 +1584,69 @@ fn a_project_named_like_a_system_namespace_gets_a_namespace_of_its_own() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Concurrent runs on one project: each reads, decides and writes alone.
+
+#[test]
+fn concurrent_inits_leave_files_from_one_run() {
+    let project = Project::fresh_example("cli-hello");
+    for round in 0..12 {
+        let children: Vec<_> = (1..=8)
+            .map(|uid| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_uv-rootless"))
+                    .args([
+                        "init",
+                        "--force",
+                        "--uid",
+                        &(1000 * round + uid).to_string(),
+                    ])
+                    .current_dir(project.root())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let check = project.run(&["check"]);
+        assert_eq!(
+            check.code,
+            0,
+            "round {round}: files of different runs:\n{}",
+            check.report()
+        );
+    }
+}
+
+/// While another holds the lock on pyproject.toml, `init` reads nothing and writes nothing;
+/// it goes on once the lock is released.
+#[test]
+fn init_waits_for_the_lock_on_pyproject() {
+    let project = Project::fresh_example("cli-hello");
+    let held = std::fs::File::open(project.path("pyproject.toml")).unwrap();
+    held.lock().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_uv-rootless"))
+        .arg("init")
+        .current_dir(project.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let early = child.try_wait().unwrap();
+    let written_early = project.exists("Dockerfile");
+    held.unlock().unwrap();
+    let status = child.wait().unwrap();
+    assert!(early.is_none(), "init finished while the lock was held");
+    assert!(!written_early, "init wrote while the lock was held");
+    assert!(status.success());
+    assert!(project.exists("Dockerfile"));
+}
