@@ -159,6 +159,9 @@ pub fn check_output_path(path: &str, key: &str) -> Result<String, UserError> {
     if normalized.chars().any(|ch| {
         ch.is_control()
             || ch.is_whitespace()
+            // Invisible format characters: a byte-order mark, zero-width and bidirectional
+            // marks, which YAML refuses raw and which make a path look like another.
+            || matches!(ch, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}')
             || matches!(
                 ch,
                 '"' | '\'' | '$' | '`' | '*' | '?' | '[' | ']' | '{' | '}' | '#' | '!'
@@ -231,6 +234,8 @@ mod tests {
             "packages/api/pyproject.toml",
             "Uv.Lock",
             "Dockerfile.dockerignore",
+            "\u{feff}Dockerfile",
+            "deploy/\u{202e}elifrekcoD",
         ] {
             assert!(check_output_path(bad, "dockerfile").is_err(), "{bad:?}");
         }
