@@ -245,11 +245,14 @@ pub fn check_kubernetes(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// compose.yaml: also, `services` is its only top-level key.
+/// compose.yaml: also, its top-level keys are those of the template.
 pub fn check_compose(text: &str) -> Result<(), String> {
     check_yaml("compose.yaml", text)?;
     for line in text.lines() {
-        if !line.starts_with([' ', '#']) && !line.is_empty() && line != "services:" {
+        if !line.starts_with([' ', '#'])
+            && !line.is_empty()
+            && !matches!(line, "services:" | "secrets:")
+        {
             return Err(format!("compose.yaml has the top-level line {line:?}"));
         }
     }
