@@ -63,6 +63,7 @@ pub fn init(
     force: bool,
     pin_digests: bool,
 ) -> Result<(Loaded, WriteReport), UserError> {
+    let _lock = output::lock_project(root)?;
     let mut loaded = if pin_digests {
         load_unpinned(root, flags.clone())?
     } else {
@@ -91,6 +92,7 @@ pub fn generate(
     force: bool,
     pin_digests: bool,
 ) -> Result<(Loaded, WriteReport), UserError> {
+    let _lock = output::lock_project(root)?;
     if !pin_digests {
         let loaded = load(root, Flags::default())?;
         let report = write(root, &loaded, force, None)?;

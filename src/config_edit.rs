@@ -4,7 +4,7 @@
 //! what it is.
 
 use crate::error::UserError;
-use toml_edit::{DocumentMut, Item, Table, Value};
+use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 /// One key to set in `[tool.uv-rootless]`.
 #[derive(Debug, Clone)]
@@ -107,25 +107,46 @@ fn edit(document: &mut DocumentMut, choices: &[Choice], remove: &[&str]) -> Resu
         tool.set_implicit(true);
         root.insert("tool", Item::Table(tool));
     }
+    // `tool` and `tool.uv-rootless` may be inline tables (`uv-rootless = { ... }`): they are
+    // edited in place, as the reader reads them, with no comments (an inline table has no room
+    // for one).
+    let inline_tool = root.get("tool").is_some_and(Item::is_inline_table);
     let tool = root
         .get_mut("tool")
-        .and_then(Item::as_table_mut)
+        .and_then(Item::as_table_like_mut)
         .ok_or_else(|| {
             UserError::new("`tool` in `pyproject.toml` is not a table")
                 .hint("make it a table: `[tool]` or `[tool.NAME]` sections")
         })?;
-    if !tool.contains_key("uv-rootless") {
-        let mut table = Table::new();
-        table.decor_mut().set_prefix("\n");
-        tool.insert("uv-rootless", Item::Table(table));
+    let created = !tool.contains_key("uv-rootless");
+    if created {
+        if inline_tool {
+            let closing = closing_space(tool, None);
+            let mut table = Value::InlineTable(InlineTable::new());
+            table.decor_mut().set_prefix(" ");
+            tool.insert("uv-rootless", Item::Value(table));
+            closing_space(tool, Some(closing));
+        } else {
+            let mut table = Table::new();
+            table.decor_mut().set_prefix("\n");
+            tool.insert("uv-rootless", Item::Table(table));
+        }
     }
+    let inline = tool.get("uv-rootless").is_some_and(Item::is_inline_table);
     let table = tool
         .get_mut("uv-rootless")
-        .and_then(Item::as_table_mut)
+        .and_then(Item::as_table_like_mut)
         .ok_or_else(|| {
             UserError::new("`tool.uv-rootless` in `pyproject.toml` is not a table")
                 .hint("write it as a `[tool.uv-rootless]` section")
         })?;
+    // In an inline table, the space before `}` is the last value's: it is taken off here and
+    // put on whichever value is last at the end, or a comma would follow it (`'a' , b = 1`).
+    let closing = match (inline, created) {
+        (true, true) => " ".to_string(),
+        (true, false) => closing_space(table, None),
+        (false, _) => String::new(),
+    };
     for key in remove {
         table.remove(key);
     }
@@ -140,15 +161,48 @@ fn edit(document: &mut DocumentMut, choices: &[Choice], remove: &[&str]) -> Resu
                 }
             }
             _ => {
-                table.insert(choice.key, Item::Value(choice.value.clone()));
-                if let Some(mut key) = table.key_mut(choice.key) {
-                    key.leaf_decor_mut()
-                        .set_prefix(format!("# {}\n", choice.comment));
+                let mut value = choice.value.clone();
+                if inline {
+                    value.decor_mut().set_prefix(" ");
+                }
+                table.insert(choice.key, Item::Value(value));
+                if !inline {
+                    if let Some(mut key) = table.key_mut(choice.key) {
+                        key.leaf_decor_mut()
+                            .set_prefix(format!("# {}\n", choice.comment));
+                    }
                 }
             }
         }
     }
+    if inline {
+        closing_space(table, Some(closing));
+    }
     Ok(())
+}
+
+/// Takes the whitespace after the last value of an inline table off it and returns it, or
+/// (with `put`) puts it there.
+fn closing_space(table: &mut dyn toml_edit::TableLike, put: Option<String>) -> String {
+    let Some((_, Item::Value(last))) = table.iter_mut().last() else {
+        return String::new();
+    };
+    if let Some(space) = put {
+        last.decor_mut().set_suffix(space);
+        return String::new();
+    }
+    let suffix = last
+        .decor()
+        .suffix()
+        .and_then(|suffix| suffix.as_str())
+        .unwrap_or("")
+        .to_string();
+    if suffix.chars().all(char::is_whitespace) {
+        last.decor_mut().set_suffix("");
+        suffix
+    } else {
+        String::new()
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +236,30 @@ mod tests {
             out,
             "[project]\r\nd = \"\"\"\na\r\nb\n\"\"\"\r\n[tool.uv-rootless]\r\nbase = \"azurelinux\"\r\n"
         );
+    }
+
+    #[test]
+    fn an_inline_table_is_edited_in_place() {
+        let port = Choice {
+            key: "port",
+            value: Value::from(8000i64),
+            comment: "Port.",
+        };
+        for (text, expected) in [
+            (
+                "[tool]\nuv-rootless = { base = 'python-slim', script = \"x\" }\n",
+                "[tool]\nuv-rootless = { base = 'python-slim', port = 8000 }\n",
+            ),
+            (
+                "tool = { ruff = {} }\n",
+                "tool = { ruff = {}, uv-rootless = { base = \"python-slim\", port = 8000 } }\n",
+            ),
+        ] {
+            let out = record(text, &[base("python-slim"), port.clone()], &["script"]).unwrap();
+            assert_eq!(out, expected);
+            let again = record(&out, &[base("python-slim"), port.clone()], &["script"]).unwrap();
+            assert_eq!(again, out);
+        }
     }
 
     #[test]

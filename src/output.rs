@@ -345,8 +345,15 @@ impl Prepared<'_> {
                     if created_dirs.contains(dir) {
                         continue;
                     }
-                    std::fs::create_dir(dir)?;
-                    created_dirs.push(dir.clone());
+                    match std::fs::create_dir(dir) {
+                        Ok(()) => created_dirs.push(dir.clone()),
+                        // Made since it was resolved (by hand, or a run without the lock):
+                        // fine if it is a directory, and not ours to remove.
+                        Err(error)
+                            if error.kind() == ErrorKind::AlreadyExists
+                                && std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) => {}
+                        Err(error) => return Err(error),
+                    }
                 }
                 let name = target
                     .file
@@ -450,6 +457,78 @@ fn backup(dir: &Path, name: &str, file: &Path) -> std::io::Result<PathBuf> {
         return Err(error);
     }
     Ok(path)
+}
+
+/// An advisory lock on the project's `pyproject.toml`, held while one run reads, decides and
+/// writes: two runs at once would otherwise each replace some of the files, and leave a
+/// Dockerfile of one beside a `pyproject.toml` of the other. Released when dropped.
+#[derive(Debug)]
+pub struct ProjectLock {
+    _file: Option<File>,
+}
+
+/// How long a run waits for another to finish before it gives up.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Locks `root`'s `pyproject.toml` (an exclusive `flock`/`LockFileEx`). The file itself, not a
+/// lock file beside it, so that a run leaves nothing behind. Writing replaces
+/// `pyproject.toml` by a rename, so a lock taken on the file that was there before is taken
+/// again on the new one. No `pyproject.toml`, or a file system without locks: no lock, and
+/// reading says what is wrong.
+pub fn lock_project(root: &Path) -> Result<ProjectLock, UserError> {
+    let path = root.join(PYPROJECT);
+    let started = std::time::Instant::now();
+    loop {
+        let Ok(file) = File::open(&path) else {
+            return Ok(ProjectLock { _file: None });
+        };
+        match file.try_lock() {
+            Ok(()) => {
+                if same_file(&file, &path) {
+                    return Ok(ProjectLock { _file: Some(file) });
+                }
+                // Replaced while we waited: lock the new one.
+                continue;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if started.elapsed() > LOCK_WAIT {
+                    return Err(UserError::new(format!(
+                        "another uv-rootless run has held `{PYPROJECT}` for {} seconds",
+                        LOCK_WAIT.as_secs()
+                    ))
+                    .hint("wait for it to finish, then run again: two runs at once would mix their files"));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::Error(error)) if error.kind() == ErrorKind::Unsupported => {
+                return Ok(ProjectLock { _file: None });
+            }
+            Err(std::fs::TryLockError::Error(error)) => {
+                return Err(
+                    UserError::new(format!("failed to lock `{PYPROJECT}`: {error}"))
+                        .hint("nothing was changed; check the file's permissions"),
+                );
+            }
+        }
+    }
+}
+
+/// Whether `file` is still what `path` names (through links).
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        // Elsewhere an open file cannot be replaced by a rename: it is the same.
+        let _ = (file, path);
+        true
+    }
 }
 
 /// A unified diff from what is on disk to what should be, with file names as git shows them.

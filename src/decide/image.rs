@@ -5,10 +5,9 @@ use super::{names, platform};
 use crate::error::UserError;
 use crate::model::{Decision, ProjectInfo, Source};
 use crate::options::Settings;
+use crate::read::names::{parse_specifiers, parse_version};
 use crate::read::ProjectFiles;
-use pep440_rs::{Version, VersionSpecifiers};
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 /// uv used in the build stage unless `[tool.uv] required-version` pins another.
 pub const DEFAULT_UV_VERSION: &str = "0.13.9";
@@ -81,7 +80,9 @@ pub fn decide_platforms(settings: &Settings) -> Result<Decision<Vec<String>>, Us
 }
 
 /// `[tool.uv] required-version` pins uv when it allows exactly one version, and must at least
-/// accept the default otherwise.
+/// accept the default otherwise. The pin becomes the tag of uv's image, which exists for
+/// releases only, as `X.Y.Z`: `==0.13` is PEP 440's 0.13.0 (not the moving tag `0.13`), and an
+/// epoch, a pre-, post- or dev-release or a local part names no image.
 pub fn decide_uv_version(files: &ProjectFiles) -> Result<Decision<String>, UserError> {
     let Some(required) = files
         .pyproject
@@ -95,30 +96,60 @@ pub fn decide_uv_version(files: &ProjectFiles) -> Result<Decision<String>, UserE
         ));
     };
     let trimmed = required.trim();
+    let shown = serde_json::to_string(required).unwrap_or_default();
     let exact = trimmed.strip_prefix("==").unwrap_or(trimmed).trim();
-    if Version::from_str(exact).is_ok() && !exact.contains('*') {
+    let pinned = if exact.contains('*') || exact.starts_with('=') {
+        None
+    } else {
+        parse_version(exact)
+    };
+    if let Some(version) = pinned {
+        let not_a_release = || {
+            UserError::new(format!(
+                "`tool.uv.required-version` in `pyproject.toml` pins uv to {shown}, which is not a uv release with an image"
+            ))
+            .detail("uv's image is tagged with releases only, `X.Y.Z`: no epoch, pre-, post- or dev-release, or local part")
+            .hint(format!(
+                "pin a release exactly, e.g. `required-version = \"=={DEFAULT_UV_VERSION}\"`"
+            ))
+        };
+        let release = version.release();
+        if version.epoch() != 0
+            || version.any_prerelease()
+            || version.is_post()
+            || version.is_local()
+            || release.iter().skip(3).any(|part| *part != 0)
+        {
+            return Err(not_a_release());
+        }
+        let part = |index: usize| release.get(index).copied().unwrap_or(0);
+        let tag = format!("{}.{}.{}", part(0), part(1), part(2));
         return Ok(Decision::new(
-            exact.to_string(),
+            tag,
             Source::Pyproject,
-            format!("pinned by `[tool.uv] required-version = \"{required}\"`"),
+            format!("pinned by `[tool.uv] required-version = {shown}`"),
         ));
     }
-    let specifiers = VersionSpecifiers::from_str(trimmed).map_err(|error| {
+    let specifiers = parse_specifiers(trimmed).map_err(|error| {
         UserError::new(format!(
-            "`tool.uv.required-version` in `pyproject.toml` is not a valid version specifier: `{required}`"
+            "`tool.uv.required-version` in `pyproject.toml` is not a valid version specifier: {shown}"
         ))
-        .detail(error.to_string())
+        .detail(error)
+        .hint(format!(
+            "write a range such as `>=0.13`, or pin a release: `required-version = \"=={DEFAULT_UV_VERSION}\"`"
+        ))
     })?;
-    let default = Version::from_str(DEFAULT_UV_VERSION).map_err(crate::error::internal)?;
+    let default = parse_version(DEFAULT_UV_VERSION)
+        .ok_or_else(|| crate::error::internal("the default uv version does not parse"))?;
     if specifiers.contains(&default) {
         Ok(Decision::new(
             DEFAULT_UV_VERSION.to_string(),
             Source::Pyproject,
-            format!("the tested uv release, which `[tool.uv] required-version = \"{required}\"` accepts"),
+            format!("the tested uv release, which `[tool.uv] required-version = {shown}` accepts"),
         ))
     } else {
         Err(UserError::new(format!(
-            "`tool.uv.required-version` in `pyproject.toml` is `{required}`, which excludes uv {DEFAULT_UV_VERSION}, the release uv-rootless uses"
+            "`tool.uv.required-version` in `pyproject.toml` is {shown}, which excludes uv {DEFAULT_UV_VERSION}, the release uv-rootless uses"
         ))
         .hint("pin the uv you want exactly, e.g. `required-version = \"==0.13.9\"`: the image then uses that release"))
     }

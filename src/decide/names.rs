@@ -7,7 +7,7 @@ pub use crate::read::names::check_project_name;
 
 /// A DNS-1035 label (a DNS-1123 label that starts with a letter, as Services require), at most
 /// 63 characters, from a normalised project name. The manifest creates a namespace of this name
-/// and labels it, so it is never one that Kubernetes itself owns (`default`, `kube-*`).
+/// and labels it, so it is never one that Kubernetes or a cluster component owns.
 pub fn dns_label(normalized: &str) -> String {
     let mut label: String = normalized
         .chars()
@@ -19,10 +19,7 @@ pub fn dns_label(normalized: &str) -> String {
             }
         })
         .collect();
-    if !label.starts_with(|ch: char| ch.is_ascii_lowercase())
-        || label == "default"
-        || label.starts_with("kube-")
-    {
+    if !label.starts_with(|ch: char| ch.is_ascii_lowercase()) || is_system_namespace(&label) {
         label.insert_str(0, "app-");
     }
     label.truncate(63);
@@ -32,6 +29,31 @@ pub fn dns_label(normalized: &str) -> String {
     } else {
         label
     }
+}
+
+/// Namespaces that Kubernetes or a cluster's own components own: the manifest's Namespace
+/// labels it to enforce the "restricted" profile, which would evict their privileged Pods
+/// (`calico-system`'s node agents, `istio-system`'s CNI). `*-system` is the convention of such
+/// components; the rest are the well-known ones that do not follow it.
+fn is_system_namespace(label: &str) -> bool {
+    label == "default"
+        || label.starts_with("kube-")
+        || label.starts_with("openshift")
+        || label.ends_with("-system")
+        || matches!(
+            label,
+            "calico-apiserver"
+                | "tigera-operator"
+                | "cert-manager"
+                | "ingress-nginx"
+                | "linkerd"
+                | "linkerd-cni"
+                | "linkerd-viz"
+                | "istio-cni"
+                | "kyverno"
+                | "argocd"
+                | "local-path-storage"
+        )
 }
 
 /// Collapses whitespace, drops control characters: label and description values stay on one line.
@@ -144,6 +166,9 @@ pub fn check_output_path(path: &str, key: &str) -> Result<String, UserError> {
     if normalized.chars().any(|ch| {
         ch.is_control()
             || ch.is_whitespace()
+            // Invisible format characters: a byte-order mark, zero-width and bidirectional
+            // marks, which YAML refuses raw and which make a path look like another.
+            || matches!(ch, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}')
             || matches!(
                 ch,
                 '"' | '\'' | '$' | '`' | '*' | '?' | '[' | ']' | '{' | '}' | '#' | '!'
@@ -182,6 +207,15 @@ mod tests {
         assert_eq!(dns_label("default"), "app-default");
         assert_eq!(dns_label("kube-system"), "app-kube-system");
         assert_eq!(dns_label("kubernetes"), "kubernetes");
+        for system in [
+            "calico-system",
+            "istio-system",
+            "kube-public",
+            "tigera-operator",
+        ] {
+            assert_eq!(dns_label(system), format!("app-{system}"));
+        }
+        assert_eq!(dns_label("systematic"), "systematic");
         assert_eq!(dns_label(&"a".repeat(80)).len(), 63);
         assert_eq!(dns_label(&format!("{}-b", "a".repeat(62))), "a".repeat(62));
     }
@@ -207,6 +241,8 @@ mod tests {
             "packages/api/pyproject.toml",
             "Uv.Lock",
             "Dockerfile.dockerignore",
+            "\u{feff}Dockerfile",
+            "deploy/\u{202e}elifrekcoD",
         ] {
             assert!(check_output_path(bad, "dockerfile").is_err(), "{bad:?}");
         }

@@ -38,7 +38,9 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
         .iter()
         .map(|m| PackageName::new(m))
         .collect();
-    let mut local_sources: Vec<String> = Vec::new();
+    // A set: a lock may hold many path sources, and a list searched for each would be
+    // quadratic in them.
+    let mut local_sources: BTreeSet<String> = BTreeSet::new();
     for package in &lock.package {
         let source = &package.source;
         let local = source
@@ -74,13 +76,11 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
                     ))
                     .hint("rename it with ASCII letters, digits, `.`, `_` and `-`, then run `uv lock`"));
                 }
-                if !local_sources.iter().any(|p| p == path) {
-                    local_sources.push(path.to_string());
-                }
+                local_sources.insert(path.to_string());
             }
         }
     }
-    local_sources.sort();
+    let local_sources: Vec<String> = local_sources.into_iter().collect();
     let closure = runtime_closure(lock, app);
     let mut git_packages = BTreeSet::new();
     let mut ssh = false;

@@ -6,7 +6,10 @@ use super::pyproject::PyProject;
 use super::python_version::{self, PinnedPython};
 use super::source::{self, SourceScan};
 use super::workspace::{self, Member};
-use super::{lock_check, parse_toml, read_text, vcs};
+use super::{
+    lock_check, parse_toml, read_text, vcs, MAX_LOCK_BYTES, MAX_PYPROJECT_BYTES,
+    MAX_PYTHON_VERSION_BYTES,
+};
 use crate::error::UserError;
 use std::path::{Path, PathBuf};
 
@@ -41,9 +44,31 @@ pub struct VcsVersioned {
     pub backend: vcs::Backend,
 }
 
+/// An error when `path` exists but is no file (through links): a directory named
+/// `pyproject.toml` is not a missing `pyproject.toml`, and the message says which it is.
+fn not_a_file(path: &Path, display: &str) -> Result<(), UserError> {
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if metadata.is_file() {
+        return Ok(());
+    }
+    let what = if metadata.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    };
+    Err(
+        UserError::new(format!("`{display}` is {what}, not a file")).hint(format!(
+            "move it away: uv-rootless reads `{display}` as a file"
+        )),
+    )
+}
+
 /// Reads the project at `root`.
 pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
     let pyproject_path = root.join("pyproject.toml");
+    not_a_file(&pyproject_path, "pyproject.toml")?;
     if !pyproject_path.is_file() {
         return Err(UserError::new(format!(
             "`pyproject.toml` not found in `{}`",
@@ -51,7 +76,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         ))
         .hint("run uv-rootless in the project's root directory, or pass its path, e.g. `uv-rootless init path/to/project`"));
     }
-    let pyproject_text = read_text(&pyproject_path, "pyproject.toml")?;
+    let pyproject_text = read_text(&pyproject_path, "pyproject.toml", MAX_PYPROJECT_BYTES)?;
     let pyproject: PyProject = parse_toml(&pyproject_text, "pyproject.toml")?;
     // Before the lock, whose entry for the project carries the same name: the error about
     // `pyproject.toml` is the one to fix first.
@@ -60,18 +85,21 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
     }
 
     let lock_path = root.join("uv.lock");
+    not_a_file(&lock_path, "uv.lock")?;
     if !lock_path.is_file() {
         return Err(UserError::new("`uv.lock` not found")
             .hint("run `uv lock` to create it, and commit it: the image installs exactly what it locks")
             .hint("if this project is a member of a uv workspace, run uv-rootless at the workspace root with `--package NAME`"));
     }
-    let lock = lock::parse(&read_text(&lock_path, "uv.lock")?)?;
+    let lock = lock::parse(&read_text(&lock_path, "uv.lock", MAX_LOCK_BYTES)?)?;
 
     let python_version_path = root.join(".python-version");
+    not_a_file(&python_version_path, ".python-version")?;
     let python_version = if python_version_path.is_file() {
         Some(python_version::parse(&read_text(
             &python_version_path,
             ".python-version",
+            MAX_PYTHON_VERSION_BYTES,
         )?)?)
     } else {
         None

@@ -54,7 +54,11 @@ pub fn read_members(root: &Path, pyproject: &PyProject) -> Result<Vec<Member>, U
         .into_iter()
         .map(|path| {
             let display = format!("{path}/pyproject.toml");
-            let text = read_text(&root.join(&path).join("pyproject.toml"), &display)?;
+            let text = read_text(
+                &root.join(&path).join("pyproject.toml"),
+                &display,
+                super::MAX_PYPROJECT_BYTES,
+            )?;
             let pyproject = parse_toml(&text, &display)?;
             let source = source::scan(root, &path);
             Ok(Member {
