@@ -39,6 +39,7 @@ pub struct View<'a> {
     pub writable: Vec<WritableView>,
     /// The env file as the compose file's directory sees it; empty for none.
     pub compose_env_file: String,
+    pub layers: LayersView,
 }
 
 /// One writable path, as each output mounts it.
@@ -52,6 +53,21 @@ pub struct WritableView {
     pub volume: String,
     pub size_mib: u32,
 }
+
+/// Build-stage paths of the layered final stage: the dependencies' environment as the project
+/// step sees it, and where that step stages what it added. Neither reaches the image.
+#[derive(Debug, Serialize)]
+pub struct LayersView {
+    /// Where the dependencies' stage's environment is mounted in the project step.
+    pub deps_venv: String,
+    /// The root of what the project step adds, copied onto `/` in the final stage.
+    pub staging: &'static str,
+    /// The environment's path under [`LayersView::staging`].
+    pub staged_venv: String,
+}
+
+/// Holds the project's installed files, at their paths, in the project stage only.
+const STAGING: &str = "/staging";
 
 /// The base: its images and every fact the templates branch on or print.
 #[derive(Debug, Serialize)]
@@ -149,6 +165,11 @@ pub fn view(plan: &Plan) -> View<'_> {
             ("", _) => String::new(),
             (file, "." | "") => file.to_string(),
             (file, context) => format!("{}/{file}", context.trim_end_matches('/')),
+        },
+        layers: LayersView {
+            deps_venv: format!("/deps{}", plan.layout.venv),
+            staging: STAGING,
+            staged_venv: format!("{STAGING}{}", plan.layout.venv),
         },
     }
 }
