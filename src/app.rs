@@ -5,12 +5,12 @@ use crate::config_edit::{self, Choice};
 use crate::decide;
 use crate::error::UserError;
 use crate::model::Plan;
+use crate::options::{Flags, Settings, ToolConfig};
 use crate::output::{self, Status};
 use crate::read::{self, ProjectFiles};
 use crate::render::{self, Rendered};
-use crate::settings::{Flags, Settings};
+use crate::verify::{self, Check};
 use std::path::Path;
-use toml_edit::{Array, Value};
 
 /// A project read and decided.
 #[derive(Debug, Clone)]
@@ -63,28 +63,22 @@ pub fn init(
     force: bool,
     pin_digests: bool,
 ) -> Result<(Loaded, WriteReport), UserError> {
-    let (choices, remove) = choices_to_record(&flags);
+    let _lock = output::lock_project(root)?;
     let mut loaded = if pin_digests {
         load_unpinned(root, flags.clone())?
     } else {
         load(root, flags.clone())?
     };
     // The base is always recorded, so a later default cannot change a project's image.
-    let mut choices = choices;
-    if !choices.iter().any(|choice| choice.key == "base") {
-        choices.insert(
-            0,
-            Choice {
-                key: "base",
-                value: Value::from(loaded.plan.base.value.id.as_str()),
-                comment: BASE_COMMENT,
-            },
-        );
-    }
+    let recorded = Flags {
+        base: Some(flags.base.unwrap_or(loaded.plan.base.value.id)),
+        ..flags.clone()
+    };
+    let (mut choices, remove) = recorded.choices();
     if pin_digests {
-        let (pinned, choice) = with_digests(loaded, flags)?;
+        let (pinned, digests) = with_digests(loaded, flags)?;
         loaded = pinned;
-        choices.push(choice);
+        choices.extend(digests);
     }
     let pyproject = config_edit::record(&loaded.files.pyproject_text, &choices, &remove)?;
     let report = write(root, &loaded, force, Some(pyproject))?;
@@ -98,23 +92,27 @@ pub fn generate(
     force: bool,
     pin_digests: bool,
 ) -> Result<(Loaded, WriteReport), UserError> {
+    let _lock = output::lock_project(root)?;
     if !pin_digests {
         let loaded = load(root, Flags::default())?;
         let report = write(root, &loaded, force, None)?;
         return Ok((loaded, report));
     }
-    let (loaded, choice) = with_digests(load_unpinned(root, Flags::default())?, Flags::default())?;
-    let pyproject = config_edit::record(&loaded.files.pyproject_text, &[choice], &[])?;
+    let (loaded, choices) = with_digests(load_unpinned(root, Flags::default())?, Flags::default())?;
+    let pyproject = config_edit::record(&loaded.files.pyproject_text, &choices, &[])?;
     let report = write(root, &loaded, force, Some(pyproject))?;
     Ok((loaded, report))
 }
 
 /// The project decided again with the digests of its images as the engine has them now
 /// (replacing any recorded before). Nothing is written yet: an image without a digest is an
-/// error before any file changes.
-fn with_digests(loaded: Loaded, flags: Flags) -> Result<(Loaded, Choice), UserError> {
+/// error before any file changes. Also returns the `digests` key to record.
+fn with_digests(loaded: Loaded, flags: Flags) -> Result<(Loaded, Vec<Choice>), UserError> {
     let digests = crate::digests::resolve(&crate::digests::images(&loaded.plan))?;
-    let choice = digests_choice(&digests);
+    let recorded = ToolConfig {
+        digests: Some(digests.clone()),
+        ..ToolConfig::default()
+    };
     let mut files = loaded.files;
     files
         .pyproject
@@ -122,19 +120,7 @@ fn with_digests(loaded: Loaded, flags: Flags) -> Result<(Loaded, Choice), UserEr
         .uv_rootless
         .get_or_insert_with(Default::default)
         .digests = Some(digests);
-    Ok((load_files(files, flags)?, choice))
-}
-
-fn digests_choice(digests: &std::collections::BTreeMap<String, String>) -> Choice {
-    let mut table = toml_edit::InlineTable::new();
-    for (image, digest) in digests {
-        table.insert(image, Value::from(digest.as_str()));
-    }
-    Choice {
-        key: "digests",
-        value: Value::InlineTable(table),
-        comment: "Registry digests of the base images, from `--pin-digests`.",
-    }
+    Ok((load_files(files, flags)?, recorded.choices()))
 }
 
 fn write(
@@ -143,7 +129,6 @@ fn write(
     force: bool,
     pyproject: Option<String>,
 ) -> Result<WriteReport, UserError> {
-    output::check_ownership(root, &loaded.rendered, force)?;
     let mut files: Vec<(String, String)> = loaded
         .rendered
         .iter()
@@ -152,7 +137,20 @@ fn write(
     if let Some(pyproject) = pyproject {
         files.push(("pyproject.toml".into(), pyproject));
     }
-    let written = output::write_all(root, &files)?;
+    let mut inputs: Vec<String> = ["pyproject.toml", "uv.lock", ".python-version"]
+        .map(String::from)
+        .to_vec();
+    inputs.extend(
+        loaded
+            .files
+            .members
+            .iter()
+            .map(|member| format!("{}/pyproject.toml", member.path)),
+    );
+    // Paths first: a link out of the project is refused before any content is compared.
+    let prepared = output::prepare(root, &files, &inputs)?;
+    output::check_ownership(root, &loaded.rendered, force)?;
+    let written = prepared.write()?;
     let unchanged = files
         .iter()
         .map(|(path, _)| path.clone())
@@ -188,89 +186,30 @@ pub fn check(root: &Path) -> Result<(Loaded, Vec<Stale>), UserError> {
     Ok((loaded, stale))
 }
 
-const BASE_COMMENT: &str = "Base image family: \"python-slim\" or \"azurelinux\".";
+/// What `verify` tells as it goes, before its report.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// An output on disk differs from what `generate` writes; the file on disk is verified.
+    Stale(&'a Stale),
+    /// The build of this image tag starts.
+    Building(&'a str),
+    /// A check completed.
+    Check(&'a Check),
+}
 
-/// The flags given to `init`, as keys of `[tool.uv-rootless]`; and the keys they replace.
-fn choices_to_record(flags: &Flags) -> (Vec<Choice>, Vec<&'static str>) {
-    let Flags {
-        base,
-        python,
-        script,
-        command,
-        port,
-        package,
-        uid,
-        gid,
-        platforms,
-    } = flags;
-    let mut choices = Vec::new();
-    let mut remove = Vec::new();
-    if let Some(base) = base {
-        choices.push(Choice {
-            key: "base",
-            value: Value::from(base.as_str()),
-            comment: BASE_COMMENT,
-        });
+/// `verify`: builds the image from the outputs on disk and checks it on the Docker engine.
+/// Stale outputs are not an error here: they are reported and verified as they are.
+pub fn verify(
+    root: &Path,
+    options: &verify::Options,
+    on_progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<verify::Report, UserError> {
+    let (loaded, stale) = check(root)?;
+    for file in &stale {
+        on_progress(Progress::Stale(file));
     }
-    if let Some(python) = python {
-        choices.push(Choice {
-            key: "python",
-            value: Value::from(python.as_str()),
-            comment: "Python version of the image; wins over .python-version.",
-        });
-    }
-    if let Some(script) = script {
-        choices.push(Choice {
-            key: "script",
-            value: Value::from(script.as_str()),
-            comment: "Console script from [project.scripts] that the image runs.",
-        });
-        remove.push("command");
-    }
-    if let Some(command) = command {
-        let array: Array = command.iter().map(String::as_str).collect();
-        choices.push(Choice {
-            key: "command",
-            value: Value::Array(array),
-            comment: "Command the image runs, exec form.",
-        });
-        remove.push("script");
-    }
-    if let Some(port) = port {
-        choices.push(Choice {
-            key: "port",
-            value: Value::from(i64::from(*port)),
-            comment: "Port the web server listens on.",
-        });
-    }
-    if let Some(package) = package {
-        choices.push(Choice {
-            key: "package",
-            value: Value::from(package.as_str()),
-            comment: "Workspace member to build.",
-        });
-    }
-    if let Some(uid) = uid {
-        choices.push(Choice {
-            key: "uid",
-            value: Value::from(i64::from(*uid)),
-            comment: "Numeric user id the container runs as.",
-        });
-    }
-    if let Some(gid) = gid {
-        choices.push(Choice {
-            key: "gid",
-            value: Value::from(i64::from(*gid)),
-            comment: "Numeric group id the container runs as.",
-        });
-    }
-    if let Some(platforms) = platforms {
-        let array: Array = platforms.iter().map(String::as_str).collect();
-        choices.push(Choice {
-            key: "platforms",
-            value: Value::Array(array),
-            comment: "Docker platforms whose wheels are checked.",
-        });
-    }
-    (choices, remove)
+    on_progress(Progress::Building(verify::image_tag(&loaded.plan, options)));
+    verify::verify(&loaded.files, &loaded.plan, options, &mut |check| {
+        on_progress(Progress::Check(check))
+    })
 }

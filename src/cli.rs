@@ -2,8 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use uv_rootless::read::config::BaseId;
-use uv_rootless::settings::Flags;
+use uv_rootless::model::BaseId;
+use uv_rootless::options::Flags;
 
 /// Generate a non-root, read-only Dockerfile, compose.yaml and Kubernetes manifest for a uv project.
 #[derive(Debug, Parser)]
@@ -71,7 +71,7 @@ pub enum Command {
     /// capabilities; does its job; writes nothing; stops on SIGTERM; ships no uv, compiler,
     /// `.git`, dev dependency or missing bytecode. Needs a Docker engine.
     #[command(
-        after_help = "Exit status: 0 when every check passes, 1 when one fails, 2 when it cannot run\n(no engine, a failed build, a time-out).\n\nExamples:\n  uv-rootless verify\n  uv-rootless verify --compose\n  uv-rootless verify --secret id=ca-certificates,src=/etc/ssl/certs/ca-certificates.crt\n  uv-rootless verify --keep --tag myapp:test"
+        after_help = "Exit status: 0 when every check passes, 1 when one fails, 2 when it cannot run\n(no engine, a failed build, a time-out).\n\nExamples:\n  uv-rootless verify\n  uv-rootless verify --compose\n  uv-rootless verify --secret id=ca-certificates,src=/etc/ssl/certs/ca-certificates.crt\n  uv-rootless verify --keep --tag myapp:test\n  uv-rootless verify --env SECRET_KEY=test --env-file .env.test"
     )]
     Verify {
         #[command(flatten)]
@@ -91,6 +91,15 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Print a shell completion script to stdout.
+    #[command(
+        after_help = "Examples:\n  uv-rootless completions bash > ~/.local/share/bash-completion/completions/uv-rootless\n  uv-rootless completions zsh > \"${fpath[1]}/_uv-rootless\"\n  uv-rootless completions fish > ~/.config/fish/completions/uv-rootless.fish"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -119,6 +128,13 @@ pub struct VerifyArgs {
     /// Build this Dockerfile instead of the generated one.
     #[arg(long, value_name = "PATH")]
     pub dockerfile: Option<PathBuf>,
+    /// A run-time setting for every container verify runs (and compose), e.g.
+    /// `SECRET_KEY=test`; repeatable. Never part of the image.
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
+    pub env: Vec<String>,
+    /// A file of `KEY=VALUE` lines passed to every container verify runs (and compose).
+    #[arg(long, value_name = "PATH")]
+    pub env_file: Vec<PathBuf>,
     /// Seconds the build may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
     pub build_timeout: u64,
@@ -154,66 +170,67 @@ pub enum BaseArg {
     Azurelinux,
 }
 
-/// Choices that override `[tool.uv-rootless]`; `init` records them there.
-#[derive(Debug, Args)]
-pub struct ChoiceArgs {
-    /// Base image family.
-    #[arg(long, value_enum)]
-    pub base: Option<BaseArg>,
-    /// Python version, `X.Y` or `X.Y.Z` (default: `.python-version`, else the newest the base offers
-    /// that `requires-python` accepts).
-    #[arg(long, value_name = "X.Y")]
-    pub python: Option<String>,
-    /// Console script from `[project.scripts]` to run.
-    #[arg(long, value_name = "NAME", conflicts_with = "command")]
-    pub script: Option<String>,
-    /// Command to run, with its arguments; put it last, it takes the rest of the line.
-    #[arg(long, value_name = "PROGRAM ARGS", num_args = 1.., allow_hyphen_values = true)]
-    pub command: Option<Vec<String>>,
-    /// Port the web server listens on (default 8000).
-    #[arg(long, value_name = "N")]
-    pub port: Option<u16>,
-    /// Workspace member to build.
-    #[arg(long, value_name = "NAME")]
-    pub package: Option<String>,
-    /// Numeric user id to run as (default 65532).
-    #[arg(long, value_name = "UID")]
-    pub uid: Option<u32>,
-    /// Numeric group id to run as (default: the uid).
-    #[arg(long, value_name = "GID")]
-    pub gid: Option<u32>,
-    /// Target platform whose wheels are checked: linux/amd64 (default), linux/arm64, or both,
-    /// comma-separated; a package with no wheel for it is built from its sdist.
-    #[arg(long = "platform", value_name = "OS/ARCH", value_delimiter = ',')]
-    pub platforms: Option<Vec<String>>,
+impl From<BaseArg> for BaseId {
+    fn from(base: BaseArg) -> Self {
+        match base {
+            BaseArg::PythonSlim => BaseId::PythonSlim,
+            BaseArg::Azurelinux => BaseId::Azurelinux,
+        }
+    }
 }
 
-impl From<ChoiceArgs> for Flags {
-    fn from(args: ChoiceArgs) -> Self {
-        let ChoiceArgs {
-            base,
-            python,
-            script,
-            command,
-            port,
-            package,
-            uid,
-            gid,
-            platforms,
-        } = args;
-        Flags {
-            base: base.map(|base| match base {
-                BaseArg::PythonSlim => BaseId::PythonSlim,
-                BaseArg::Azurelinux => BaseId::Azurelinux,
-            }),
-            python,
-            script,
-            command,
-            port,
-            package,
-            uid,
-            gid,
-            platforms,
+/// The clap struct of the options that have a flag, expanded from the table in
+/// `uv_rootless::options`. `display_order` is the flag's place in the table, so `--help` lists
+/// the flags in that order, which is not the order of the config keys.
+macro_rules! define_choice_args {
+    ($(
+        $name:ident: $type:ty {
+            key: $key:tt,
+            doc: $doc:tt,
+            merge: $merge:ident,
+            $(flag: $order:tt $arg:ty {
+                $(#[doc = $help:tt])*
+                #[arg($($clap:tt)*)]
+            } $(replaces [$($replaced:tt),*])?,)?
         }
+    )*) => {
+        /// Choices that override `[tool.uv-rootless]`; `init` records them there.
+        #[derive(Debug, Args)]
+        pub struct ChoiceArgs {
+            $($(
+                $(#[doc = $help])*
+                #[arg($($clap)*, display_order = $order)]
+                pub $name: Option<$arg>,
+            )?)*
+        }
+
+        impl From<ChoiceArgs> for Flags {
+            fn from(args: ChoiceArgs) -> Self {
+                Flags {
+                    $($($name: args.$name.map(<$arg as Into<$type>>::into),)?)*
+                }
+            }
+        }
+    };
+}
+
+uv_rootless::for_each_option!(define_choice_args);
+
+/// `KEY=VALUE` with a key a shell could export: the value passes to docker as it is.
+fn parse_env(text: &str) -> Result<String, String> {
+    let (key, _) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not KEY=VALUE"))?;
+    let valid = key
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "`{key}` is not a variable name: letters, digits and `_`, not starting with a digit"
+        ))
     }
 }

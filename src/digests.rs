@@ -2,9 +2,9 @@
 //! the local engine (`docker image inspect`), to record in `[tool.uv-rootless] digests`.
 //! `generate` and `check` then read the digests from the config and never need an engine.
 
+use crate::engine::Docker;
 use crate::error::UserError;
 use crate::model::Plan;
-use crate::verify::docker::Docker;
 use std::collections::BTreeMap;
 use std::time::Duration;
 

@@ -15,6 +15,10 @@ pub struct UserError {
     pub details: Vec<String>,
     /// What to do about it.
     pub hints: Vec<String>,
+    /// The project file at fault, relative to the project, when one is known.
+    pub file: Option<String>,
+    /// Its 1-based line, when known.
+    pub line: Option<u32>,
 }
 
 impl UserError {
@@ -23,7 +27,36 @@ impl UserError {
             message: message.into(),
             details: Vec::new(),
             hints: Vec::new(),
+            file: None,
+            line: None,
         }
+    }
+
+    /// The file (and line) the error is about, for editors and CI annotations.
+    #[must_use]
+    pub fn at(mut self, file: impl Into<String>, line: Option<u32>) -> Self {
+        self.file = Some(file.into());
+        self.line = line;
+        self
+    }
+
+    /// The file the error is about: the one set with [`UserError::at`], else the first project
+    /// file the message names in backticks (`pyproject.toml`, `uv.lock`, `.python-version`, a
+    /// member's `pyproject.toml`).
+    pub fn located_file(&self) -> Option<String> {
+        if let Some(file) = &self.file {
+            return Some(file.clone());
+        }
+        self.message
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .find(|quoted| {
+                ["pyproject.toml", "uv.lock", ".python-version"]
+                    .iter()
+                    .any(|name| *quoted == *name || quoted.ends_with(&format!("/{name}")))
+            })
+            .map(str::to_string)
     }
 
     #[must_use]
@@ -95,9 +128,6 @@ pub fn printable(text: &str) -> String {
     }
     out
 }
-
-/// Shorthand used by every stage.
-pub type Result<T, E = UserError> = std::result::Result<T, E>;
 
 /// A message for a bug of ours, not of the user's input.
 pub fn internal(what: impl fmt::Display) -> UserError {

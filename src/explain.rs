@@ -50,15 +50,53 @@ pub fn text(plan: &Plan) -> String {
     let command = serde_json::to_string(&plan.command.value).unwrap_or_default();
     line(&mut out, "command", &command, &plan.command);
     if plan.app.web {
+        let probe = if plan.app.health_probe == crate::model::HealthProbe::Tcp {
+            "TCP connect".to_string()
+        } else {
+            format!("`{}`", plan.app.health_path)
+        };
         out.push_str(&format!(
-            "{:<9} web: port {}, health check `{}`\n",
-            "serves", plan.app.port, plan.app.health_path
+            "{:<9} web: port {}, health check {probe}\n",
+            "serves", plan.app.port
         ));
     } else {
         out.push_str(&format!(
-            "{:<9} command-line app; smoke test arguments {}\n",
-            "kind",
-            serde_json::to_string(&plan.app.smoke_args).unwrap_or_default()
+            "{:<9} verify's smoke test arguments {}{}\n",
+            "smoke",
+            serde_json::to_string(&plan.app.smoke_args).unwrap_or_default(),
+            if plan.app.kind == crate::model::AppKind::Worker {
+                format!(", up for {} s", plan.runtime.smoke_seconds)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    let runtime = &plan.runtime;
+    line(&mut out, "kind", runtime.kind.value.as_str(), &runtime.kind);
+    if !runtime.writable.value.is_empty() {
+        line(
+            &mut out,
+            "writable",
+            &runtime.writable_mounts.join(", "),
+            &runtime.writable,
+        );
+    }
+    if !runtime.env_file.is_empty() {
+        out.push_str(&format!(
+            "{:<9} compose reads `{}`\n",
+            "env file", runtime.env_file
+        ));
+    }
+    for hint in &runtime.hints {
+        out.push_str(&format!("{:<9} {hint}\n", "hint"));
+    }
+    for finding in &plan.app.findings {
+        out.push_str(&format!("{:<9} {finding}\n", "source"));
+    }
+    for var in &plan.app.env {
+        out.push_str(&format!(
+            "{:<9} `{}={}` in the final stage, for the address the code reads\n",
+            "env", var.name, var.value
         ));
     }
     let user = &plan.user.value;

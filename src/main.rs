@@ -1,5 +1,6 @@
-//! The binary: parse the command line, run, report, and map the outcome to an exit code:
-//! 0 done (or current), 1 `check` found stale files, 2 bad input or failure.
+//! The binary: parse the command line, call [`app`], print what it returns, and map the
+//! outcome to an exit code: 0 done (or current), 1 `check` found stale files or a `verify`
+//! check failed, 2 bad input or failure.
 
 mod cli;
 
@@ -7,9 +8,10 @@ use clap::Parser;
 use cli::{CheckFormat, Cli, Command, Format};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 use uv_rootless::error::{printable, UserError};
-use uv_rootless::output::Status;
-use uv_rootless::{app, explain};
+use uv_rootless::output::{self, Status};
+use uv_rootless::{app, explain, verify};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -52,7 +54,15 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             check: true,
             ..
         } => check(&project.path, CheckFormat::Diff),
-        Command::Check { project, format } => check(&project.path, format),
+        Command::Check { project, format } => {
+            check(&project.path, format).inspect_err(|error| {
+                // An annotation for the run's error too, on the file it is about.
+                if format == CheckFormat::Github {
+                    let _ = std::io::stdout()
+                        .write_all(output::github_error(&project.path, error).as_bytes());
+                }
+            })
+        }
         Command::Generate {
             project,
             force,
@@ -63,7 +73,12 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             summarise("generate", &loaded.plan, &report);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { project, verify } => run_verify(&project.path, verify),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "uv-rootless", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { project, verify } => run_verify(&project.path, &verify_options(verify)),
         Command::Explain {
             project,
             choices,
@@ -80,44 +95,35 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
     }
 }
 
-fn run_verify(path: &std::path::Path, args: cli::VerifyArgs) -> Result<ExitCode, UserError> {
-    use std::time::Duration;
-    let (loaded, stale) = app::check(path)?;
-    for file in &stale {
-        note(&format!(
-            "warning: `{}` differs from what `uv-rootless generate` writes; verifying the file on disk",
-            file.path
-        ));
-    }
-    let options = uv_rootless::verify::Options {
+/// The library's options from the flags of `verify`.
+fn verify_options(args: cli::VerifyArgs) -> verify::Options {
+    verify::Options {
         compose: args.compose,
         keep: args.keep,
         tag: args.tag,
         secrets: args.secret,
+        env: args.env,
+        env_files: args.env_file,
         network: args.network,
         no_cache: args.no_cache,
         dockerfile: args.dockerfile,
         build_timeout: Duration::from_secs(args.build_timeout),
         run_timeout: Duration::from_secs(args.timeout),
-    };
-    note(&format!(
-        "verify: building `{}` with docker",
-        options.tag.as_deref().unwrap_or(&loaded.plan.image.value)
-    ));
+    }
+}
+
+fn run_verify(path: &std::path::Path, options: &verify::Options) -> Result<ExitCode, UserError> {
     let colour = colour(std::io::stdout().is_terminal());
-    let mut print = |check: &uv_rootless::verify::Check| {
-        let mark = match (check.passed, colour) {
-            (true, true) => "\x1b[32mok  \x1b[0m",
-            (true, false) => "ok  ",
-            (false, true) => "\x1b[1;31mFAIL\x1b[0m",
-            (false, false) => "FAIL",
-        };
-        let mut out = std::io::stdout();
-        let _ = writeln!(out, "{mark} {:<20} {}", check.name, check.detail);
-        let _ = out.flush();
-    };
-    let report = uv_rootless::verify::verify(&loaded.files, &loaded.plan, &options, &mut print)?;
-    let failed = report.checks.iter().filter(|check| !check.passed).count();
+    let report = app::verify(path, options, &mut |progress| match progress {
+        app::Progress::Stale(file) => note(&format!(
+            "warning: `{}` differs from what `uv-rootless generate` writes; \
+             verifying the file on disk",
+            file.path
+        )),
+        app::Progress::Building(tag) => note(&format!("verify: building `{tag}` with docker")),
+        app::Progress::Check(check) => print_check(check, colour),
+    })?;
+    let failed = report.failed();
     if failed == 0 {
         note(&format!(
             "verify: all {} checks passed",
@@ -131,6 +137,19 @@ fn run_verify(path: &std::path::Path, args: cli::VerifyArgs) -> Result<ExitCode,
         ));
         Ok(ExitCode::from(1))
     }
+}
+
+/// One line of the verify report on stdout, flushed so each shows as its check completes.
+fn print_check(check: &verify::Check, colour: bool) {
+    let mark = match (check.passed, colour) {
+        (true, true) => "\x1b[32mok  \x1b[0m",
+        (true, false) => "ok  ",
+        (false, true) => "\x1b[1;31mFAIL\x1b[0m",
+        (false, false) => "FAIL",
+    };
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "{mark} {:<20} {}", check.name, check.detail);
+    let _ = out.flush();
 }
 
 fn summarise(command: &str, plan: &uv_rootless::model::Plan, report: &app::WriteReport) {
@@ -161,7 +180,12 @@ fn check(path: &std::path::Path, format: CheckFormat) -> Result<ExitCode, UserEr
     let mut out = String::new();
     if format == CheckFormat::Github {
         for file in &stale {
-            out.push_str(&github_annotation(path, file));
+            out.push_str(&output::github_annotation(
+                path,
+                &file.path,
+                &file.status,
+                &file.diff,
+            ));
         }
     }
     for file in &stale {
@@ -187,52 +211,6 @@ fn check(path: &std::path::Path, format: CheckFormat) -> Result<ExitCode, UserEr
         note("hint: run `uv-rootless generate` and commit the result");
     }
     Ok(ExitCode::from(1))
-}
-
-/// A GitHub Actions `::error` workflow command on the stale file, its first changed line.
-fn github_annotation(root: &std::path::Path, file: &app::Stale) -> String {
-    let path = if root == std::path::Path::new(".") {
-        file.path.clone()
-    } else {
-        root.join(&file.path).to_string_lossy().into_owned()
-    };
-    // The hunk's start in the file on disk, plus the context lines before the first change.
-    let mut lines = file
-        .diff
-        .lines()
-        .skip_while(|line| !line.starts_with("@@ -"));
-    let start = lines
-        .next()
-        .and_then(|hunk| hunk.strip_prefix("@@ -"))
-        .and_then(|rest| rest.split([',', ' ']).next())
-        .and_then(|start| start.parse::<u64>().ok())
-        .unwrap_or(1);
-    let context = lines.take_while(|line| line.starts_with(' ')).count() as u64;
-    let line = (start + context).max(1);
-    let message = match file.status {
-        Status::Missing => "missing: run `uv-rootless generate` and commit the result",
-        Status::Foreign => {
-            "not generated by uv-rootless: run `uv-rootless generate --force` to replace it"
-        }
-        _ => "stale: run `uv-rootless generate` and commit the result",
-    };
-    // Workflow command values escape `%`, CR and LF; properties also `:` and `,`.
-    let escape = |text: &str, property: bool| {
-        let mut out = text
-            .replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A");
-        if property {
-            out = out.replace(':', "%3A").replace(',', "%2C");
-        }
-        out
-    };
-    format!(
-        "::error file={},line={line},title={}::{}\n",
-        escape(&path, true),
-        escape("uv-rootless check", true),
-        escape(&format!("`{}` is {message}", file.path), false)
-    )
 }
 
 fn paint(diff: &str) -> String {

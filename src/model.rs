@@ -1,8 +1,7 @@
 //! The plan: what to build and why. Plain data, the only thing templates see, and what
 //! `explain` prints.
 
-use crate::read::config::BaseId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a decision's value came from, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -75,7 +74,28 @@ pub struct Plan {
     pub platforms: Decision<Vec<String>>,
     /// What the build stage needs beyond uv.
     pub needs: Needs,
+    /// How the app runs: its kind, the paths it writes, its settings.
+    pub runtime: Runtime,
     pub outputs: Outputs,
+}
+
+/// How the app runs once built: what kind of program it is, where it may write beside its
+/// code, and how its run-time settings reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Runtime {
+    /// The kind, and why (the same value as `app.kind`).
+    pub kind: Decision<AppKind>,
+    /// Writable paths relative to the working directory: a tmpfs in compose and `verify`, an
+    /// `emptyDir` in Kubernetes. Everything else stays read-only.
+    pub writable: Decision<Vec<String>>,
+    /// The same paths, absolute in the image.
+    pub writable_mounts: Vec<String>,
+    /// An env file compose passes to the container, relative to the project; empty for none.
+    pub env_file: String,
+    /// How long `verify` watches a worker stay up, in seconds.
+    pub smoke_seconds: u32,
+    /// Hints from reading the source: paths it writes that are not writable, one line each.
+    pub hints: Vec<String>,
 }
 
 /// Build-stage needs read from `uv.lock`; the final stage never gets them.
@@ -173,6 +193,33 @@ pub struct Base {
     pub runtime_has_shell: bool,
     /// `SSL_CERT_FILE` for the final stage; empty when Python finds the CA bundle itself.
     pub ca_bundle: String,
+    // The facts below are the base's, not decisions: the templates read them, `explain` has
+    // nothing to say about them, and leaving them out keeps its JSON schema as it is.
+    /// Installs the build stage's system packages.
+    #[serde(skip)]
+    pub package_manager: PackageManager,
+    /// Installs the final stage's shared libraries; `None` when the final image has none.
+    #[serde(skip)]
+    pub runtime_package_manager: Option<PackageManager>,
+    /// The image's own Python as a command, e.g. `python3.13`; empty when Python is uv-managed
+    /// (its path is known only once uv installed it).
+    #[serde(skip)]
+    pub python_command: String,
+}
+
+/// A package manager as a `RUN` uses it: `[update &&] install PACKAGES && clean`. Static text
+/// from the base table, never from the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PackageManager {
+    /// Refreshes the package index first; empty when `install` does that itself.
+    pub update: &'static str,
+    /// The install command, to which the package names are appended.
+    pub install: &'static str,
+    /// Removes what the install leaves behind (index, cache), so the layer holds only packages.
+    pub clean: &'static str,
+    /// The hadolint rule the step breaks on purpose (unpinned versions: the lock pins Python
+    /// packages, the base tag pins the system's); empty when none applies.
+    pub lint_ignore: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -186,14 +233,16 @@ pub struct Python {
 /// What kind of program the image runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct App {
-    /// `web` or `cli`.
+    /// `web`, `worker`, `job` or `cli`.
     pub kind: AppKind,
     /// Whether it serves HTTP: a port, a healthcheck, probes and a Service.
     pub web: bool,
     /// Port the server listens on; 0 for a command-line app.
     pub port: u16,
-    /// Health URL path for web apps; empty otherwise.
+    /// Health URL path for web apps probed over HTTP; empty otherwise.
     pub health_path: String,
+    /// How health is checked: a GET of `health_path`, a TCP connect to `port`, or not at all.
+    pub health_probe: HealthProbe,
     /// The image's health check, exec form, run inside the container; empty for a
     /// command-line app. Python's `urllib`, so the image needs no curl.
     pub health_check: Vec<String>,
@@ -204,13 +253,63 @@ pub struct App {
     /// Whether the process handles SIGTERM itself as PID 1 (servers do); otherwise the
     /// outputs give it an init.
     pub handles_sigterm: bool,
+    /// Environment the final stage sets because the app's code reads it (`PORT`, `HOST`).
+    pub env: Vec<EnvVar>,
+    /// What was read from the source and where, one line each, for `explain`.
+    pub findings: Vec<String>,
 }
 
+/// How the outputs check that a web app is up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+pub enum HealthProbe {
+    /// GET `health_path`.
+    Http,
+    /// Connect to the port: no GET route without parameters is known.
+    Tcp,
+    /// A command-line app has no health check.
+    None,
+}
+
+/// One variable the image sets. The name is checked to be a plain identifier and the value is
+/// generated (a port number, an address), but both still reach files through their escaping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
+}
+
+/// What kind of program the image runs, which decides what runs it: a Deployment with a
+/// Service and probes (`web`), a Deployment alone (`worker`), a Job (`job`, `cli`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum AppKind {
+    /// Serves HTTP.
     Web,
+    /// Runs until stopped and serves no HTTP: a bot, a queue consumer.
+    Worker,
+    /// Runs once to completion.
+    Job,
+    /// A command-line program: run with arguments, it exits.
     Cli,
+}
+
+impl AppKind {
+    pub const ALL: [AppKind; 4] = [AppKind::Web, AppKind::Worker, AppKind::Job, AppKind::Cli];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppKind::Web => "web",
+            AppKind::Worker => "worker",
+            AppKind::Job => "job",
+            AppKind::Cli => "cli",
+        }
+    }
+
+    /// Whether it runs until stopped (a Deployment) rather than to completion (a Job).
+    pub fn long_running(self) -> bool {
+        matches!(self, AppKind::Web | AppKind::Worker)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -229,6 +328,15 @@ pub struct Layout {
     /// Whether uv installs the project (or workspace member) into the venv. When it does
     /// not (a virtual project), the source itself is copied to the final stage.
     pub installs_project: bool,
+    /// Whether the second `uv sync` installs workspace members the app depends on although the
+    /// app itself is virtual (uv installs a virtual member's workspace dependencies, not the
+    /// member).
+    pub installs_members: bool,
+    /// The version handed to build backends that read it from git (`ARG APP_VERSION`'s
+    /// default); empty when no project does.
+    pub scm_version: String,
+    /// The backends' override variables that take `APP_VERSION` in the build stage.
+    pub scm_version_env: Vec<String>,
     /// Whether the source tree goes to the final stage (virtual projects).
     pub copies_source: bool,
     /// Working directory of the final stage.
@@ -243,6 +351,17 @@ pub struct Layout {
     pub sync_options: Vec<String>,
 }
 
+impl Layout {
+    /// The values of one `uv sync` option, e.g. the groups of `--group`.
+    pub fn chosen(&self, option: &str) -> Vec<String> {
+        self.sync_options
+            .windows(2)
+            .filter(|pair| pair[0] == option)
+            .map(|pair| pair[1].clone())
+            .collect()
+    }
+}
+
 /// Output paths, relative to the project root, and the paths the files use to refer to each other.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outputs {
@@ -250,6 +369,54 @@ pub struct Outputs {
     pub compose: String,
     pub dockerignore: String,
     pub kubernetes: String,
+    /// `kustomization.yaml` beside the Kubernetes manifest, for `kubectl apply -k`.
+    pub kustomization: String,
+    /// The manifest as the kustomization names it: its file name in the same directory.
+    pub kustomization_resource: String,
     /// The build context as seen from the compose file's directory.
     pub compose_context: String,
+    /// `.dockerignore` entries for the generated files: each output, and the directory of an
+    /// output in a subdirectory that holds no source the build needs (`k8s`), so setuptools'
+    /// flat-layout discovery never sees it as a package.
+    pub context_excludes: Vec<String>,
+}
+
+/// The base image families uv-rootless can build on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaseId {
+    /// The official `python:X.Y-slim-<codename>` images: Debian with CPython in `/usr/local`.
+    PythonSlim,
+    /// Azure Linux 3.0, with a uv-managed CPython under `/opt/python`.
+    Azurelinux,
+}
+
+impl BaseId {
+    pub const ALL: [BaseId; 2] = [BaseId::PythonSlim, BaseId::Azurelinux];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaseId::PythonSlim => "python-slim",
+            BaseId::Azurelinux => "azurelinux",
+        }
+    }
+}
+
+impl std::fmt::Display for BaseId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BaseId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        BaseId::ALL
+            .into_iter()
+            .find(|base| base.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown base `{s}`; expected one of `python-slim`, `azurelinux`")
+            })
+    }
 }

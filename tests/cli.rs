@@ -79,6 +79,42 @@ fn help_verify() {
 }
 
 #[test]
+fn help_completions() {
+    assert_run_snapshot!(help(&["completions", "--help"]));
+}
+
+#[test]
+fn completions_load_in_bash_and_name_every_subcommand() {
+    let bash = common::run_in(&std::env::temp_dir(), &["completions", "bash"]);
+    assert_success(&bash, "completions bash");
+    // bash itself must accept the script and register the completion function.
+    let script =
+        std::env::temp_dir().join(format!("uv-rootless-completion-{}", std::process::id()));
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let registered = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source '{}' && complete -p uv-rootless",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&script);
+    assert!(registered.status.success(), "{registered:?}");
+    assert!(
+        String::from_utf8_lossy(&registered.stdout).contains("uv-rootless"),
+        "{registered:?}"
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let output = common::run_in(&std::env::temp_dir(), &["completions", shell]);
+        assert_success(&output, shell);
+        for subcommand in ["init", "generate", "check", "verify", "explain"] {
+            assert!(output.stdout.contains(subcommand), "{shell}: {subcommand}");
+        }
+    }
+}
+
+#[test]
 fn help_of_every_subcommand_is_snapshotted() {
     // The subcommands `--help` lists; each needs its `help_NAME` test above.
     let output = help(&["--help"]);
@@ -94,7 +130,15 @@ fn help_of_every_subcommand_is_snapshotted() {
         .collect();
     assert_eq!(
         listed,
-        ["init", "generate", "check", "verify", "explain", "help"],
+        [
+            "init",
+            "generate",
+            "check",
+            "verify",
+            "explain",
+            "completions",
+            "help"
+        ],
         "add a help snapshot test for a new subcommand"
     );
 }
@@ -116,8 +160,20 @@ fn init_on_every_fresh_example_writes_the_committed_files_and_is_idempotent() {
         assert_success(&output, &format!("{name}: init"));
         assert_run_snapshot!(format!("init_fresh_{name}"), output);
 
-        // The four outputs, exactly as committed in the example (generated the same way).
-        for file in OUTPUTS {
+        // The four outputs, exactly as committed in the example (generated the same way),
+        // unless its config sets a key only a user writes (no flag records it, e.g.
+        // `writable`): a fresh `init` cannot know it.
+        let config: toml::Table = toml::from_str(&committed.read("pyproject.toml")).unwrap();
+        let user_only = config
+            .get("tool")
+            .and_then(|tool| tool.get("uv-rootless"))
+            .and_then(|table| table.as_table())
+            .is_some_and(|table| {
+                uv_rootless::options::OPTIONS
+                    .iter()
+                    .any(|option| !option.has_flag && table.contains_key(option.key))
+            });
+        for file in OUTPUTS.iter().filter(|_| !user_only) {
             assert_eq!(
                 project.read(file),
                 committed.read(file),
@@ -135,7 +191,9 @@ fn init_on_every_fresh_example_writes_the_committed_files_and_is_idempotent() {
             "\n[tool.uv-rootless]\n# Base image family: \"python-slim\" or \"azurelinux\".\nbase = \"python-slim\"\n",
             "{name}"
         );
-        assert_eq!(pyproject, committed.read("pyproject.toml"), "{name}");
+        if !user_only {
+            assert_eq!(pyproject, committed.read("pyproject.toml"), "{name}");
+        }
 
         let check = project.run(&["check"]);
         assert_success(&check, &format!("{name}: check after init"));
@@ -305,100 +363,128 @@ fn check_is_current_on_every_committed_example() {
     }
 }
 
-#[test]
-fn check_after_a_dependency_change() {
-    // As `uv remove uvicorn && uv add hypercorn` would leave it: the server changes.
-    let project = Project::example("fastapi-service");
-    project.replace("pyproject.toml", "\"uvicorn>=0.30\"", "\"hypercorn>=0.17\"");
-    project.edit("uv.lock", |lock| {
-        lock.replace("\"uvicorn\"", "\"hypercorn\"").replace(
-            "{ name = \"hypercorn\", specifier = \">=0.30\" }",
-            "{ name = \"hypercorn\", specifier = \">=0.17\" }",
-        )
-    });
-    // Only the Dockerfile runs the server; compose and the manifest use the image's ENTRYPOINT.
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert!(output.stdout.contains(
-        "+ENTRYPOINT [\"/app/bin/hypercorn\",\"--bind\",\"0.0.0.0:8000\",\"app.main:app\"]\n"
-    ));
-    assert_run_snapshot!(output);
+/// One change to a committed example, the outputs it makes stale, and lines the diff must show.
+struct StaleCase {
+    /// The snapshot is `check_after_<name>`.
+    name: &'static str,
+    example: &'static str,
+    change: fn(&Project),
+    stale: &'static [&'static str],
+    /// Text the diff (stdout) or the report (stderr) must contain.
+    shows: &'static [&'static str],
 }
 
-#[test]
-fn check_after_a_port_change_in_the_config() {
-    let project = Project::example("fastapi-service");
-    project.replace(
-        "pyproject.toml",
-        "base = \"python-slim\"\n",
-        "base = \"python-slim\"\nport = 8080\n",
-    );
-    let output = assert_stale(
-        &project,
-        &["Dockerfile", "compose.yaml", "k8s/manifest.yaml"],
-    );
-    assert_run_snapshot!(output);
-}
+const STALE_CASES: &[StaleCase] = &[
+    StaleCase {
+        // As `uv remove uvicorn && uv add hypercorn` would leave it: the server changes. Only
+        // the Dockerfile runs the server; compose and the manifest use the image's ENTRYPOINT.
+        name: "a_dependency_change",
+        example: "fastapi-service",
+        change: |project| {
+            project.replace("pyproject.toml", "\"uvicorn>=0.30\"", "\"hypercorn>=0.17\"");
+            project.edit("uv.lock", |lock| {
+                lock.replace("\"uvicorn\"", "\"hypercorn\"").replace(
+                    "{ name = \"hypercorn\", specifier = \">=0.30\" }",
+                    "{ name = \"hypercorn\", specifier = \">=0.17\" }",
+                )
+            });
+        },
+        stale: &["Dockerfile"],
+        shows: &[
+            "+ENTRYPOINT [\"/app/bin/hypercorn\",\"--bind\",\"0.0.0.0:8000\",\"app.main:app\"]\n",
+        ],
+    },
+    StaleCase {
+        name: "a_port_change_in_the_config",
+        example: "fastapi-service",
+        change: |project| {
+            project.replace(
+                "pyproject.toml",
+                "base = \"python-slim\"\n",
+                "base = \"python-slim\"\nport = 8080\n",
+            )
+        },
+        stale: &["Dockerfile", "compose.yaml", "k8s/manifest.yaml"],
+        shows: &[],
+    },
+    StaleCase {
+        name: "a_base_change_in_the_config",
+        example: "cli-hello",
+        change: |project| {
+            project.replace(
+                "pyproject.toml",
+                "base = \"python-slim\"",
+                "base = \"azurelinux\"",
+            )
+        },
+        stale: &["Dockerfile"],
+        shows: &[],
+    },
+    StaleCase {
+        name: "a_description_change",
+        example: "cli-hello",
+        change: |project| {
+            project.replace(
+                "pyproject.toml",
+                "description = \"A tiny click-based command-line greeter installed as a console script.\"",
+                "description = \"Greets people.\"",
+            )
+        },
+        stale: &["Dockerfile"],
+        shows: &[],
+    },
+    StaleCase {
+        // The lock does not record scripts, so it stays consistent.
+        name: "a_console_script_rename",
+        example: "cli-hello",
+        change: |project| {
+            project.replace(
+                "pyproject.toml",
+                "cli-hello = \"cli_hello.cli:main\"",
+                "hello = \"cli_hello.cli:main\"",
+            )
+        },
+        stale: &["Dockerfile"],
+        shows: &["-ENTRYPOINT [\"/app/bin/cli-hello\"]\n+ENTRYPOINT [\"/app/bin/hello\"]\n"],
+    },
+    StaleCase {
+        name: "a_hand_edit_of_the_dockerfile",
+        example: "cli-hello",
+        change: |project| {
+            project.replace(
+                "Dockerfile",
+                "USER 65532:65532\n",
+                "USER 65532:65532\nRUN echo hand-made\n",
+            )
+        },
+        stale: &["Dockerfile"],
+        shows: &["\n-RUN echo hand-made\n"],
+    },
+    StaleCase {
+        name: "a_deleted_output",
+        example: "cli-hello",
+        change: |project| project.remove("k8s/manifest.yaml"),
+        stale: &["k8s/manifest.yaml"],
+        shows: &["`k8s/manifest.yaml` is missing"],
+    },
+];
 
 #[test]
-fn check_after_a_base_change_in_the_config() {
-    let project = Project::example("cli-hello");
-    project.replace(
-        "pyproject.toml",
-        "base = \"python-slim\"",
-        "base = \"azurelinux\"",
-    );
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert_run_snapshot!(output);
-}
-
-#[test]
-fn check_after_a_description_change() {
-    let project = Project::example("cli-hello");
-    project.replace(
-        "pyproject.toml",
-        "description = \"A tiny click-based command-line greeter installed as a console script.\"",
-        "description = \"Greets people.\"",
-    );
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert_run_snapshot!(output);
-}
-
-#[test]
-fn check_after_a_console_script_rename() {
-    // The lock does not record scripts, so it stays consistent.
-    let project = Project::example("cli-hello");
-    project.replace(
-        "pyproject.toml",
-        "cli-hello = \"cli_hello.cli:main\"",
-        "hello = \"cli_hello.cli:main\"",
-    );
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert!(output
-        .stdout
-        .contains("-ENTRYPOINT [\"/app/bin/cli-hello\"]\n+ENTRYPOINT [\"/app/bin/hello\"]\n"));
-    assert_run_snapshot!(output);
-}
-
-#[test]
-fn check_after_a_hand_edit_of_the_dockerfile() {
-    let project = Project::example("cli-hello");
-    project.replace(
-        "Dockerfile",
-        "USER 65532:65532\n",
-        "USER 65532:65532\nRUN echo hand-made\n",
-    );
-    let output = assert_stale(&project, &["Dockerfile"]);
-    assert!(output.stdout.contains("\n-RUN echo hand-made\n"));
-    assert_run_snapshot!(output);
-}
-
-#[test]
-fn check_after_a_deleted_output() {
-    let project = Project::example("cli-hello");
-    project.remove("k8s/manifest.yaml");
-    let output = assert_stale(&project, &["k8s/manifest.yaml"]);
-    assert!(output.stderr.contains("`k8s/manifest.yaml` is missing"));
-    assert_run_snapshot!(output);
+fn check_after_each_change_names_exactly_the_stale_files() {
+    for case in STALE_CASES {
+        let project = Project::example(case.example);
+        (case.change)(&project);
+        let output = assert_stale(&project, case.stale);
+        for text in case.shows {
+            assert!(
+                output.stdout.contains(text) || output.stderr.contains(text),
+                "{}: {text:?} not in\n{}",
+                case.name,
+                output.report()
+            );
+        }
+        assert_run_snapshot!(format!("check_after_{}", case.name), output);
+    }
 }
 
 #[test]
@@ -451,6 +537,21 @@ fn error_missing_lock() {
     let project = Project::fresh_example("cli-hello");
     project.remove("uv.lock");
     assert_run_snapshot!(project.run_rejected(&["init"]));
+}
+
+#[test]
+fn check_format_github_annotates_an_input_error_at_its_file_and_line() {
+    let project = Project::example("cli-hello");
+    project.replace("pyproject.toml", "version = \"0.1.0\"", "version = \"0.1.0");
+    let output = project.run(&["check", "--format", "github"]);
+    assert_eq!(output.code, 2, "{}", output.report());
+    assert!(
+        output
+            .stdout
+            .starts_with("::error file=pyproject.toml,line=3,title=uv-rootless::failed to parse `pyproject.toml`"),
+        "{}",
+        output.stdout
+    );
 }
 
 #[test]

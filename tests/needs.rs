@@ -2,7 +2,7 @@
 //! build context. Each error names the file, the field and the fix.
 
 use std::path::{Path, PathBuf};
-use uv_rootless::settings::Flags;
+use uv_rootless::options::Flags;
 
 fn fixture_copy(tag: &str) -> PathBuf {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/build-needs");

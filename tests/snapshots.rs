@@ -5,18 +5,23 @@ mod common;
 
 use std::path::Path;
 use uv_rootless::app;
-use uv_rootless::read::config::BaseId;
-use uv_rootless::settings::Flags;
+use uv_rootless::model::BaseId;
+use uv_rootless::options::Flags;
 
 const EXAMPLES: &[&str] = &[
+    "bot-logs",
     "cli-hello",
+    "default-groups",
     "fastapi-service",
     "flask-gunicorn",
+    "flat-layout",
     "native-build",
+    "needs-secret",
     "newer-python",
     "path-dependency",
     "private-deps",
     "workspace",
+    "workspace-virtual",
 ];
 
 #[test]

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use uv_rootless::decide::names;
-use uv_rootless::read::project::{normalize, parse_requires_python, requirement_name};
+use uv_rootless::read::names::{parse_requires_python, requirement_name, PackageName};
 use uv_rootless::read::pyproject;
 
 fuzz_target!(|data: &[u8]| {
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = (workspace.members.len(), workspace.exclude.len());
     }
     if let Some(project) = &parsed.project {
-        let normalized = normalize(&project.name);
+        let normalized = PackageName::new(&project.name).into_string();
         if names::check_project_name(&project.name, "pyproject.toml").is_ok() {
             let label = names::dns_label(&normalized);
             assert!(label.len() <= 63 && !label.is_empty(), "{label:?}");
@@ -32,7 +32,16 @@ fuzz_target!(|data: &[u8]| {
             .iter()
             .chain(project.optional_dependencies.values().flatten())
         {
-            let _ = requirement_name(requirement, "project.dependencies");
+            if let Err(error) = requirement_name(requirement, "project.dependencies") {
+                // A panic of pep508_rs, caught: the screen before it missed an input.
+                assert!(
+                    !error
+                        .details
+                        .iter()
+                        .any(|detail| detail.starts_with("the requirement parser failed")),
+                    "pep508_rs panicked on {requirement:?}: {error:?}"
+                );
+            }
         }
         if let Some(version) = &project.version {
             let _ = names::tag_safe(version);

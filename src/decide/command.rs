@@ -1,13 +1,14 @@
 //! The command the image runs: flag/config > the single `[project.scripts]` entry > the entry
 //! named like the project > a recognised web stack whose app is found unambiguously.
 
-use super::AppProject;
+use super::script_server;
+use super::select::AppProject;
 use crate::error::UserError;
-use crate::model::{Decision, Source};
-use crate::read::project::{normalize, requirement_name};
-use crate::read::source::{find_app_objects, AppObject, Framework};
+use crate::model::{Decision, EnvVar, Source};
+use crate::options::{Setting, Settings};
+use crate::read::names::{requirement_name, PackageName};
+use crate::read::source::{AppObject, Framework};
 use crate::read::ProjectFiles;
-use crate::settings::{Setting, Settings};
 use std::collections::BTreeSet;
 
 /// What to run, and what kind of program it is.
@@ -20,6 +21,13 @@ pub struct CommandChoice {
     pub handles_sigterm: bool,
     /// The detected framework, if any.
     pub framework: Option<Framework>,
+    /// The port the command listens on when it is fixed by the code; `None` to take the
+    /// requested or default port.
+    pub port: Option<u16>,
+    /// Variables the image sets for the command (the port and host its code reads).
+    pub env: Vec<EnvVar>,
+    /// What was read from the source and where, for `explain`.
+    pub findings: Vec<String>,
 }
 
 /// Servers, by distribution name, that uv-rootless can start, and whether they handle SIGTERM.
@@ -56,6 +64,9 @@ pub fn decide(
             web,
             handles_sigterm: SERVERS.contains(&program),
             framework: None,
+            port: None,
+            env: Vec::new(),
+            findings: Vec::new(),
         });
     }
 
@@ -80,18 +91,22 @@ pub fn decide(
             return Err(not_installed(app, value));
         }
         check_script_name(value, app)?;
-        return Ok(script_choice(
+        return script_choice(
+            app,
+            settings,
             venv_bin,
             value,
             *source,
             format!("given with {}", origin(*source, "--script", "script")),
-        ));
+        );
     }
 
     if scripts.len() == 1 {
         let script = scripts[0];
         check_script_name(script, app)?;
-        return Ok(script_choice(
+        return script_choice(
+            app,
+            settings,
             venv_bin,
             script,
             Source::Pyproject,
@@ -99,13 +114,15 @@ pub fn decide(
                 "the only entry of `[project.scripts]` in `{}`",
                 app.manifest
             ),
-        ));
+        );
     }
     if let Some(project) = project.filter(|_| scripts.len() > 1) {
-        let own = normalize(&project.name);
-        if let Some(script) = scripts.iter().find(|script| normalize(script) == own) {
+        let own = PackageName::new(&project.name);
+        if let Some(script) = scripts.iter().find(|script| own.is(script)) {
             check_script_name(script, app)?;
-            return Ok(script_choice(
+            return script_choice(
+                app,
+                settings,
                 venv_bin,
                 script,
                 Source::Pyproject,
@@ -113,7 +130,7 @@ pub fn decide(
                     "the entry of `[project.scripts]` named like the project, among {}",
                     quoted(&scripts)
                 ),
-            ));
+            );
         }
     }
 
@@ -127,13 +144,52 @@ fn origin(source: Source, flag: &str, key: &str) -> String {
     }
 }
 
-fn script_choice(venv_bin: &str, script: &str, source: Source, reason: String) -> CommandChoice {
-    CommandChoice {
-        command: Decision::new(vec![format!("{venv_bin}/{script}")], source, reason),
-        web: false,
-        handles_sigterm: false,
-        framework: None,
-    }
+/// Runs a console script: a web app when its entry function starts a server (read from the
+/// source), a command-line app otherwise.
+fn script_choice(
+    app: &AppProject<'_>,
+    settings: &Settings,
+    venv_bin: &str,
+    script: &str,
+    source: Source,
+    reason: String,
+) -> Result<CommandChoice, UserError> {
+    let entry = app
+        .pyproject
+        .project
+        .as_ref()
+        .and_then(|project| project.scripts.get(script))
+        .map(String::as_str)
+        .unwrap_or_default();
+    let requested = settings.port.as_ref().map(|setting| setting.value);
+    let server = script_server::find(app.source, script, entry, requested)?;
+    let command = Decision::new(vec![format!("{venv_bin}/{script}")], source, reason);
+    Ok(match server {
+        Some(server) => {
+            let framework = match app.source.app_objects.as_slice() {
+                [one] => Some(one.framework),
+                _ => None,
+            };
+            CommandChoice {
+                command,
+                web: true,
+                handles_sigterm: server.handles_sigterm,
+                framework,
+                port: Some(server.port),
+                env: server.env,
+                findings: server.findings,
+            }
+        }
+        None => CommandChoice {
+            command,
+            web: false,
+            handles_sigterm: false,
+            framework: None,
+            port: None,
+            env: Vec::new(),
+            findings: Vec::new(),
+        },
+    })
 }
 
 /// Script names become file names under the venv's `bin`: keep them to what is safe there.
@@ -233,9 +289,12 @@ fn detect_web(
         return Err(no_command());
     }
 
-    let objects: Vec<AppObject> = find_app_objects(&files.root, &app.import_root)
-        .into_iter()
+    let objects: Vec<AppObject> = app
+        .source
+        .app_objects
+        .iter()
         .filter(|object| frameworks.contains(&object.framework))
+        .cloned()
         .collect();
     let object = match objects.as_slice() {
         [one] => one.clone(),
@@ -245,7 +304,7 @@ fn detect_web(
                 "`{}` depends on {}, but no application object was found in `{}`",
                 app.manifest,
                 names.join(" and "),
-                if app.import_root.is_empty() { "." } else { &app.import_root }
+                if app.import_root().is_empty() { "." } else { app.import_root() }
             ))
             .detail("uv-rootless looks for a top-level assignment such as `app = FastAPI()` or `app = Flask(__name__)`, or Django's `wsgi.py`")
             .hint(command_hint(&frameworks)));
@@ -257,10 +316,10 @@ fn detect_web(
                 .collect();
             return Err(UserError::new(format!(
                 "several web applications were found in `{}`",
-                if app.import_root.is_empty() {
+                if app.import_root().is_empty() {
                     "."
                 } else {
-                    &app.import_root
+                    app.import_root()
                 }
             ))
             .detail(format!("candidates: {}", targets.join(", ")))
@@ -298,7 +357,7 @@ fn detect_web(
             return Err(missing_server(
                 app,
                 object.framework,
-                "an ASGI server",
+                "ASGI server",
                 "uvicorn",
             ));
         }
@@ -316,7 +375,7 @@ fn detect_web(
         return Err(missing_server(
             app,
             object.framework,
-            "a WSGI server",
+            "WSGI server",
             "gunicorn",
         ));
     };
@@ -333,6 +392,9 @@ fn detect_web(
         web: true,
         handles_sigterm: true,
         framework: Some(object.framework),
+        port: None,
+        env: Vec::new(),
+        findings: Vec::new(),
     })
 }
 
@@ -355,7 +417,7 @@ fn missing_server(
     suggestion: &str,
 ) -> UserError {
     UserError::new(format!(
-        "`{}` uses {} but `uv.lock` has no {kind} to serve it",
+        "`{}` uses {}, but `uv.lock` installs no {kind} to serve it",
         app.manifest,
         framework.distribution()
     ))

@@ -3,29 +3,11 @@
 
 use crate::error::UserError;
 
-/// `[project] name` must be a valid PEP 508 name: it becomes image, compose and k8s names.
-pub fn check_project_name(name: &str, manifest: &str) -> Result<(), UserError> {
-    let bytes = name.as_bytes();
-    let valid = !bytes.is_empty()
-        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    if valid {
-        Ok(())
-    } else {
-        Err(UserError::new(format!(
-            "`project.name` in `{manifest}` is not a valid package name: {}",
-            serde_json::to_string(name).unwrap_or_default()
-        ))
-        .hint("use ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 508)"))
-    }
-}
+pub use crate::read::names::check_project_name;
 
 /// A DNS-1035 label (a DNS-1123 label that starts with a letter, as Services require), at most
 /// 63 characters, from a normalised project name. The manifest creates a namespace of this name
-/// and labels it, so it is never one that Kubernetes itself owns (`default`, `kube-*`).
+/// and labels it, so it is never one that Kubernetes or a cluster component owns.
 pub fn dns_label(normalized: &str) -> String {
     let mut label: String = normalized
         .chars()
@@ -37,10 +19,7 @@ pub fn dns_label(normalized: &str) -> String {
             }
         })
         .collect();
-    if !label.starts_with(|ch: char| ch.is_ascii_lowercase())
-        || label == "default"
-        || label.starts_with("kube-")
-    {
+    if !label.starts_with(|ch: char| ch.is_ascii_lowercase()) || is_system_namespace(&label) {
         label.insert_str(0, "app-");
     }
     label.truncate(63);
@@ -52,6 +31,31 @@ pub fn dns_label(normalized: &str) -> String {
     }
 }
 
+/// Namespaces that Kubernetes or a cluster's own components own: the manifest's Namespace
+/// labels it to enforce the "restricted" profile, which would evict their privileged Pods
+/// (`calico-system`'s node agents, `istio-system`'s CNI). `*-system` is the convention of such
+/// components; the rest are the well-known ones that do not follow it.
+fn is_system_namespace(label: &str) -> bool {
+    label == "default"
+        || label.starts_with("kube-")
+        || label.starts_with("openshift")
+        || label.ends_with("-system")
+        || matches!(
+            label,
+            "calico-apiserver"
+                | "tigera-operator"
+                | "cert-manager"
+                | "ingress-nginx"
+                | "linkerd"
+                | "linkerd-cni"
+                | "linkerd-viz"
+                | "istio-cni"
+                | "kyverno"
+                | "argocd"
+                | "local-path-storage"
+        )
+}
+
 /// Collapses whitespace, drops control characters: label and description values stay on one line.
 pub fn one_line(text: &str) -> String {
     text.split(|ch: char| ch.is_whitespace() || ch.is_control())
@@ -60,17 +64,24 @@ pub fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-/// A Docker tag allows `[A-Za-z0-9_.-]`, at most 128 characters: `1.0+local` -> `1.0-local`.
-pub fn tag_safe(version: &str) -> &str {
-    let valid = version.len() <= 128
-        && version
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
-    if valid {
-        version
-    } else {
-        "latest"
+/// A Docker tag allows `[A-Za-z0-9_.-]`, at most 128 characters, not starting with `.` or `-`:
+/// `1.0+local` -> `1.0-local`. Every other character becomes `-`.
+pub fn tag_safe(version: &str) -> String {
+    let mut tag: String = version
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || matches!(ch, '_' | '.' | '-') {
+                ch
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if tag.starts_with(['.', '-']) {
+        tag.insert(0, '_');
     }
+    tag.truncate(128);
+    tag
 }
 
 /// An image reference: registry, path, tag and digest characters only.
@@ -126,7 +137,8 @@ pub fn check_health_path(path: &str) -> Result<String, UserError> {
     }
 }
 
-/// An output path: relative, inside the project, not one of the project's own inputs.
+/// An output path: relative, inside the project, not one of the project's own inputs, and
+/// meaning only itself as a line of `.dockerignore`.
 pub fn check_output_path(path: &str, key: &str) -> Result<String, UserError> {
     let error = |problem: &str| {
         UserError::new(format!(
@@ -148,21 +160,37 @@ pub fn check_output_path(path: &str, key: &str) -> Result<String, UserError> {
     {
         return Err(error("must stay inside the project"));
     }
+    // `.dockerignore` lists the outputs: there `!` negates an exclusion (`!.env` would let
+    // `.env` into the build context), `#` starts a comment, `*?[]` are globs, and whitespace
+    // at either end is dropped. None of them can stand for itself there.
     if normalized.chars().any(|ch| {
         ch.is_control()
+            || ch.is_whitespace()
+            // Invisible format characters: a byte-order mark, zero-width and bidirectional
+            // marks, which YAML refuses raw and which make a path look like another.
+            || matches!(ch, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}')
             || matches!(
                 ch,
-                '"' | '\'' | '$' | '`' | '*' | '?' | '[' | ']' | '{' | '}' | '#' | ' '
+                '"' | '\'' | '$' | '`' | '*' | '?' | '[' | ']' | '{' | '}' | '#' | '!'
             )
     }) {
         return Err(error(
             "contains characters that the generated files cannot quote safely",
         ));
     }
+    // The project's inputs, in any directory (a workspace member's `pyproject.toml`) and in any
+    // case (a case-insensitive file system), and the ignore file Docker reads beside a
+    // Dockerfile (`NAME.dockerignore`): never an output, whatever `--force` says.
+    let file_name = normalized
+        .rsplit('/')
+        .next()
+        .unwrap_or(normalized)
+        .to_ascii_lowercase();
     if matches!(
-        normalized,
-        "pyproject.toml" | "uv.lock" | ".python-version" | ".dockerignore"
-    ) {
+        file_name.as_str(),
+        "pyproject.toml" | "uv.lock" | ".python-version"
+    ) || file_name.ends_with(".dockerignore")
+    {
         return Err(error("would overwrite one of the project's own files"));
     }
     Ok(normalized.to_string())
@@ -179,6 +207,15 @@ mod tests {
         assert_eq!(dns_label("default"), "app-default");
         assert_eq!(dns_label("kube-system"), "app-kube-system");
         assert_eq!(dns_label("kubernetes"), "kubernetes");
+        for system in [
+            "calico-system",
+            "istio-system",
+            "kube-public",
+            "tigera-operator",
+        ] {
+            assert_eq!(dns_label(system), format!("app-{system}"));
+        }
+        assert_eq!(dns_label("systematic"), "systematic");
         assert_eq!(dns_label(&"a".repeat(80)).len(), 63);
         assert_eq!(dns_label(&format!("{}-b", "a".repeat(62))), "a".repeat(62));
     }
@@ -197,6 +234,15 @@ mod tests {
             "a b",
             "x\ny",
             "",
+            "!.env",
+            "deploy/ Dockerfile",
+            "Dockerfile\u{a0}",
+            "k8s/*.yaml",
+            "packages/api/pyproject.toml",
+            "Uv.Lock",
+            "Dockerfile.dockerignore",
+            "\u{feff}Dockerfile",
+            "deploy/\u{202e}elifrekcoD",
         ] {
             assert!(check_output_path(bad, "dockerfile").is_err(), "{bad:?}");
         }

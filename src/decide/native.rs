@@ -3,7 +3,7 @@
 //! A new entry is a row here; names are the base's own package names (checked against Debian
 //! trixie's and Azure Linux 3.0's package lists).
 
-use crate::read::config::BaseId;
+use crate::model::BaseId;
 
 /// One system library that some Python packages build against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +107,7 @@ mod tests {
         for need in NATIVE_NEEDS {
             assert!(!need.build.is_empty(), "{}", need.library);
             for name in need.packages {
-                assert_eq!(crate::read::project::normalize(name), *name);
+                assert_eq!(crate::read::names::PackageName::new(name).as_str(), *name);
                 assert!(seen.insert(*name), "{name} twice");
             }
         }

@@ -6,27 +6,10 @@ use super::base::BaseEntry;
 use super::{native, platform};
 use crate::error::UserError;
 use crate::model::{IndexSecret, Needs};
+use crate::read::graph::runtime_closure;
 use crate::read::lock::Lock;
-use crate::read::project::{is_mountable_path, normalize};
+use crate::read::names::{is_mountable_path, PackageName};
 use std::collections::BTreeSet;
-
-/// Every package the app installs, following the lock's dependency edges from `start`
-/// (markers ignored: a superset, which is what build needs want).
-pub fn runtime_closure(lock: &Lock, start: &str) -> BTreeSet<String> {
-    let by_name = lock.by_name();
-    let mut closure = BTreeSet::new();
-    let mut queue = vec![normalize(start)];
-    while let Some(name) = queue.pop() {
-        if closure.contains(&name) {
-            continue;
-        }
-        for package in by_name.get(&name).into_iter().flatten() {
-            queue.extend(package.dependencies.iter().map(|d| normalize(&d.name)));
-        }
-        closure.insert(name);
-    }
-    closure
-}
 
 /// What `decide` reads.
 pub struct Input<'a> {
@@ -49,8 +32,15 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
         base,
         ..
     } = *input;
-    let members: BTreeSet<String> = lock.manifest.members.iter().map(|m| normalize(m)).collect();
-    let mut local_sources: Vec<String> = Vec::new();
+    let members: BTreeSet<PackageName> = lock
+        .manifest
+        .members
+        .iter()
+        .map(|m| PackageName::new(m))
+        .collect();
+    // A set: a lock may hold many path sources, and a list searched for each would be
+    // quadratic in them.
+    let mut local_sources: BTreeSet<String> = BTreeSet::new();
     for package in &lock.package {
         let source = &package.source;
         let local = source
@@ -76,7 +66,7 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
             // are mounted anyway): uv builds it in the dependency layer, so its files are
             // mounted there.
             let path = path.trim_start_matches("./").trim_end_matches('/');
-            let member = members.contains(&normalize(&package.name));
+            let member = members.contains(&PackageName::new(&package.name));
             if !path.is_empty() && path != "." && !member {
                 if !is_mountable_path(path) {
                     return Err(UserError::new(format!(
@@ -86,20 +76,18 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
                     ))
                     .hint("rename it with ASCII letters, digits, `.`, `_` and `-`, then run `uv lock`"));
                 }
-                if !local_sources.iter().any(|p| p == path) {
-                    local_sources.push(path.to_string());
-                }
+                local_sources.insert(path.to_string());
             }
         }
     }
-    local_sources.sort();
+    let local_sources: Vec<String> = local_sources.into_iter().collect();
     let closure = runtime_closure(lock, app);
     let mut git_packages = BTreeSet::new();
     let mut ssh = false;
     for package in &lock.package {
         if let Some(url) = &package.source.git {
-            if closure.contains(&normalize(&package.name)) {
-                git_packages.insert(normalize(&package.name));
+            if closure.contains(&PackageName::new(&package.name)) {
+                git_packages.insert(PackageName::new(&package.name));
                 ssh |= url.starts_with("ssh://")
                     || url.starts_with("git+ssh://")
                     || url.contains("git@");
@@ -164,7 +152,7 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
         let list = |git: bool| {
             source_builds_out
                 .iter()
-                .filter(|b| git_packages.contains(&b.package) == git)
+                .filter(|b| git_packages.contains(b.package.as_str()) == git)
                 .map(|b| format!("`{}`", b.package))
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -189,7 +177,7 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
     let indexes = index_secrets(pyproject)?;
     Ok(Needs {
         system_packages,
-        git_packages: git_packages.into_iter().collect(),
+        git_packages: git_packages.into_iter().map(String::from).collect(),
         ssh,
         reasons,
         indexes,

@@ -6,8 +6,8 @@
 use crate::error::UserError;
 use crate::model::SourceBuild;
 use crate::read::lock::{Dependency, Lock, Package};
-use crate::read::project::normalize;
-use pep508_rs::{ExtraName, MarkerEnvironment, MarkerEnvironmentBuilder, MarkerTree};
+use crate::read::names::{guarded, parse_marker, PackageName};
+use pep508_rs::{ExtraName, MarkerEnvironment, MarkerEnvironmentBuilder};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 
@@ -153,19 +153,19 @@ pub struct Input<'a> {
 
 pub fn source_builds(input: &Input<'_>, targets: &[Target]) -> Result<Vec<SourceBuild>, UserError> {
     let mut by_key: BTreeMap<(String, String), SourceBuild> = BTreeMap::new();
-    let no_binary: HashSet<String> = input
+    let no_binary: HashSet<PackageName> = input
         .no_binary_packages
         .iter()
-        .map(|n| normalize(n))
+        .map(|n| PackageName::new(n))
         .collect();
-    let no_build: HashSet<String> = input
+    let no_build: HashSet<PackageName> = input
         .no_build_packages
         .iter()
-        .map(|n| normalize(n))
+        .map(|n| PackageName::new(n))
         .collect();
     for target in targets {
-        for (package, certain) in installed(input, target) {
-            let name = normalize(&package.name);
+        for (package, certain) in installed(input, target)? {
+            let name = PackageName::new(&package.name).into_string();
             let version = package.version.clone().unwrap_or_default();
             // Both reach the Dockerfile's comments: only what uv itself would write.
             let valid_name = !name.is_empty()
@@ -192,7 +192,7 @@ pub fn source_builds(input: &Input<'_>, targets: &[Target]) -> Result<Vec<Source
                 Err(_) if !certain => continue,
                 Err(error) => return Err(error),
             };
-            if package.sdist.is_some() && (input.no_build || no_build.contains(&name)) {
+            if package.sdist.is_some() && (input.no_build || no_build.contains(name.as_str())) {
                 return Err(UserError::new(format!(
                     "`{name}` {version} must be built from its sdist for {}, but `[tool.uv]` in `pyproject.toml` forbids building it (`no-build`)",
                     target.describe()
@@ -222,7 +222,7 @@ fn build_reason(
     package: &Package,
     name: &str,
     input: &Input<'_>,
-    no_binary: &HashSet<String>,
+    no_binary: &HashSet<PackageName>,
     target: &Target,
 ) -> Option<Result<String, UserError>> {
     let source = &package.source;
@@ -292,33 +292,52 @@ fn no_install(package: &Package, target: &Target, why: &str) -> UserError {
 
 /// The packages `uv sync` installs for the app on `target`, each with whether every edge that
 /// reached it had a marker this reader understood.
-fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)> {
+fn installed<'a>(
+    input: &Input<'a>,
+    target: &Target,
+) -> Result<Vec<(&'a Package, bool)>, UserError> {
     let by_name = input.lock.by_name();
     let environment = target.marker_environment();
-    let app = normalize(input.app);
+    let app = PackageName::new(input.app);
     // Extras as markers name them: plain, and in the encoded form uv writes for conflicting
     // extras (`extra-<len>-<package>-<extra>`) and groups.
     let mut marker_extras: Vec<ExtraName> = Vec::new();
     for extra in input.extras {
-        let extra = normalize(extra);
-        marker_extras.extend(ExtraName::from_str(&extra).ok());
-        marker_extras
-            .extend(ExtraName::from_str(&format!("extra-{}-{app}-{extra}", app.len())).ok());
+        let extra = PackageName::new(extra);
+        marker_extras.extend(ExtraName::from_str(extra.as_str()).ok());
+        marker_extras.extend(
+            ExtraName::from_str(&format!("extra-{}-{app}-{extra}", app.as_str().len())).ok(),
+        );
     }
     for group in input.groups {
-        let group = normalize(group);
-        marker_extras
-            .extend(ExtraName::from_str(&format!("group-{}-{app}-{group}", app.len())).ok());
+        let group = PackageName::new(group);
+        marker_extras.extend(
+            ExtraName::from_str(&format!("group-{}-{app}-{group}", app.as_str().len())).ok(),
+        );
     }
     let mut verdicts: HashMap<&str, Option<bool>> = HashMap::new();
+    // A marker pep508_rs panics on: the run fails after the walk, naming it.
+    let mut failed: Option<String> = None;
     let mut holds = |marker: Option<&'a str>| -> Option<bool> {
         let Some(marker) = marker else {
             return Some(true);
         };
         *verdicts.entry(marker).or_insert_with(|| {
             let environment = environment.as_ref()?;
-            let tree = MarkerTree::from_str(marker).ok()?;
-            Some(tree.evaluate(environment, &marker_extras))
+            let evaluated = parse_marker(marker).and_then(|tree| {
+                tree.map(|tree| guarded(|| tree.evaluate(environment, &marker_extras)))
+                    .transpose()
+            });
+            match evaluated {
+                Ok(verdict) => verdict,
+                Err(panic) => {
+                    failed.get_or_insert(format!(
+                        "{}: {panic}",
+                        serde_json::to_string(marker).unwrap_or_default()
+                    ));
+                    None
+                }
+            }
         })
     };
 
@@ -332,13 +351,13 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
             if let Some((key, _)) = package
                 .optional_dependencies
                 .iter()
-                .find(|(key, _)| normalize(key) == normalize(extra))
+                .find(|(key, _)| PackageName::new(key).is(extra))
             {
                 queue.push((package, key.as_str(), true));
             }
         }
     }
-    let groups: HashSet<String> = input.groups.iter().map(|g| normalize(g)).collect();
+    let groups: HashSet<PackageName> = input.groups.iter().map(|g| PackageName::new(g)).collect();
     while let Some((package, extra, certain)) = queue.pop() {
         let key = (package as *const Package, extra);
         match seen.get(&key) {
@@ -353,9 +372,9 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
         let mut edges: Vec<&'a Dependency> = Vec::new();
         if extra.is_empty() {
             edges.extend(&package.dependencies);
-            if normalize(&package.name) == app {
+            if PackageName::new(&package.name) == app {
                 for (group, deps) in &package.dev_dependencies {
-                    if groups.contains(&normalize(group)) {
+                    if groups.contains(&PackageName::new(group)) {
                         edges.extend(deps);
                     }
                 }
@@ -369,7 +388,11 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
                 continue;
             }
             let certain = certain && verdict.is_some();
-            for dep in by_name.get(&normalize(&edge.name)).into_iter().flatten() {
+            for dep in by_name
+                .get(&PackageName::new(&edge.name))
+                .into_iter()
+                .flatten()
+            {
                 if edge.version.is_some() && edge.version != dep.version {
                     continue;
                 }
@@ -383,7 +406,13 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
             }
         }
     }
-    order
+    if let Some(marker) = failed {
+        return Err(UserError::new(format!(
+            "`uv.lock` has a marker that cannot be evaluated: {marker}"
+        ))
+        .hint("fix the marker in `pyproject.toml` and run `uv lock`"));
+    }
+    Ok(order
         .into_iter()
         .map(|package| {
             let certain = seen
@@ -392,7 +421,7 @@ fn installed<'a>(input: &Input<'a>, target: &Target) -> Vec<(&'a Package, bool)>
                 .unwrap_or(false);
             (package, certain)
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

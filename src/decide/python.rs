@@ -3,11 +3,11 @@
 
 use super::base::BaseEntry;
 use crate::error::UserError;
-use crate::model::{Decision, Python, Source};
-use crate::read::project::parse_requires_python;
+use crate::model::{Decision, Needs, Python, Source};
+use crate::options::Setting;
+use crate::read::names::parse_requires_python;
 use crate::read::python_version::is_version;
 use crate::read::ProjectFiles;
-use crate::settings::Setting;
 use pep440_rs::{Version, VersionSpecifiers};
 use std::str::FromStr;
 
@@ -164,6 +164,71 @@ pub fn older_minors(files: &ProjectFiles, base: &BaseEntry, chosen: &Python) -> 
             minor: minor.to_string(),
         })
         .collect()
+}
+
+/// A Python chosen as "the newest accepted" may meet a lock whose wheels do not cover it: an
+/// older accepted minor that builds fewer packages from source is then the better image.
+/// `needs_for` decides the build needs for a Python; a pinned Python (flag, config,
+/// `.python-version`) is kept whatever it builds.
+pub fn prefer_wheels(
+    files: &ProjectFiles,
+    base: &BaseEntry,
+    python: Decision<Python>,
+    needs_for: impl Fn(&Python) -> Result<Needs, UserError>,
+) -> (Decision<Python>, Result<Needs, UserError>) {
+    let mut python = python;
+    let mut needs = needs_for(&python.value);
+    let pinned = matches!(
+        python.source,
+        Source::Flag | Source::Config | Source::PythonVersionFile
+    );
+    let builds = |needs: &Result<Needs, UserError>| {
+        needs.as_ref().map_or(usize::MAX, |n| n.source_builds.len())
+    };
+    if pinned || builds(&needs) == 0 {
+        return (python, needs);
+    }
+    let newest = python.value.clone();
+    let first_reason = python.reason.clone();
+    let names = |needs: &Result<Needs, UserError>| -> Vec<String> {
+        needs.as_ref().map_or_else(
+            |_| Vec::new(),
+            |n| n.source_builds.iter().map(|b| b.package.clone()).collect(),
+        )
+    };
+    let newest_builds = names(&needs);
+    for older in older_minors(files, base, &newest) {
+        let candidate = needs_for(&older);
+        if builds(&candidate) < builds(&needs) {
+            let kept = names(&candidate);
+            let avoided: Vec<String> = newest_builds
+                .iter()
+                .filter(|name| !kept.contains(name))
+                .map(|name| format!("`{name}`"))
+                .collect();
+            python = Decision::new(
+                older.clone(),
+                python.source,
+                format!(
+                    "{first_reason}, but not {}: {}; {} installs {} from wheels",
+                    newest.minor,
+                    if avoided.is_empty() {
+                        format!("the lock cannot install everything on {}", newest.minor)
+                    } else {
+                        format!(
+                            "the lock has no {} wheel for {}",
+                            newest.minor,
+                            avoided.join(", ")
+                        )
+                    },
+                    older.minor,
+                    if avoided.len() == 1 { "it" } else { "them" },
+                ),
+            );
+            needs = candidate;
+        }
+    }
+    (python, needs)
 }
 
 /// The lock's `requires-python` (what uv resolved for), else the root `pyproject.toml`'s.

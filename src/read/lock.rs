@@ -3,6 +3,7 @@
 //! Format `version = 1`, with or without `revision`. Only the fields uv-rootless uses are
 //! read; everything else is ignored so newer revisions keep parsing.
 
+use super::names::{is_valid_name, marker_would_panic, PackageName};
 use super::parse_toml;
 use crate::error::UserError;
 use serde::Deserialize;
@@ -154,11 +155,134 @@ pub fn parse(text: &str) -> Result<Lock, UserError> {
                         package.sdist = lifted.sdist;
                     }
                 }
+                validate(&lock)?;
                 return Ok(lock);
             }
         }
     }
-    parse_full(text)
+    let lock = parse_full(text)?;
+    validate(&lock)?;
+    Ok(lock)
+}
+
+/// Every name and version in the lock, checked: they reach generated files (comments, the
+/// reasons `explain` gives), so a lock edited by hand must not carry text that is not one.
+/// uv writes only valid ones, so the fix is always to lock again.
+fn validate(lock: &Lock) -> Result<(), UserError> {
+    // `field` is where the value is, `owner` the package whose table holds it (its name is
+    // checked first, so it is safe to show).
+    let invalid = |what: &str, field: &str, owner: Option<&str>, value: &str| {
+        let place = match owner {
+            Some(owner) => format!("`{field}` of package `{owner}`"),
+            None => format!("`{field}`"),
+        };
+        UserError::new(format!(
+            "`uv.lock` has an invalid {what} in {place}: {}",
+            serde_json::to_string(value).unwrap_or_default()
+        ))
+        .hint(if what == "version" {
+            "a version is a PEP 440 version such as `1.2.3`"
+        } else {
+            "a name is ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 508)"
+        })
+        .hint("uv writes only valid ones: run `uv lock` to write the lock again")
+    };
+    let name = |value: &str, field: &str, owner: Option<&str>| {
+        if is_valid_name(value) {
+            Ok(())
+        } else {
+            Err(invalid("name", field, owner, value))
+        }
+    };
+    let version = |value: &str, field: &str, owner: &str| {
+        if is_valid_version(value) {
+            Ok(())
+        } else {
+            Err(invalid("version", field, Some(owner), value))
+        }
+    };
+    // A marker pep508_rs would panic on; one it cannot read is left to the install check.
+    let marker = |value: &Option<String>, field: &str, owner: &str| match value {
+        Some(text) if marker_would_panic(text) => Err(UserError::new(format!(
+            "`uv.lock` has an invalid marker in `{field}` of package `{owner}`: {}",
+            serde_json::to_string(text).unwrap_or_default()
+        ))
+        .detail("it compares a string with `~=`, which only versions can use")
+        .hint("uv writes only valid ones: fix the marker in `pyproject.toml` and run `uv lock`")),
+        _ => Ok(()),
+    };
+    let edges = |deps: &[Dependency], field: &str, owner: &str| -> Result<(), UserError> {
+        for dep in deps {
+            name(&dep.name, &format!("{field}[].name"), Some(owner))?;
+            marker(&dep.marker, &format!("{field}[].marker"), owner)?;
+            if let Some(value) = &dep.version {
+                version(value, &format!("{field}[].version"), owner)?;
+            }
+            for extra in dep.extra.iter().flatten() {
+                name(extra, &format!("{field}[].extra"), Some(owner))?;
+            }
+        }
+        Ok(())
+    };
+    for member in &lock.manifest.members {
+        name(member, "manifest.members", None)?;
+    }
+    for (index, package) in lock.package.iter().enumerate() {
+        name(
+            &package.name,
+            &format!("name` of `[[package]]` number `{}", index + 1),
+            None,
+        )?;
+        let owner = package.name.as_str();
+        if let Some(value) = &package.version {
+            version(value, "version", owner)?;
+        }
+        edges(&package.dependencies, "dependencies", owner)?;
+        for (extra, deps) in &package.optional_dependencies {
+            name(extra, "optional-dependencies", Some(owner))?;
+            edges(deps, &format!("optional-dependencies.{extra}"), owner)?;
+        }
+        for (group, deps) in &package.dev_dependencies {
+            name(group, "dev-dependencies", Some(owner))?;
+            edges(deps, &format!("dev-dependencies.{group}"), owner)?;
+        }
+        if let Some(metadata) = &package.metadata {
+            for require in &metadata.requires_dist {
+                name(&require.name, "metadata.requires-dist[].name", Some(owner))?;
+                marker(&require.marker, "metadata.requires-dist[].marker", owner)?;
+            }
+            for (group, requires) in &metadata.requires_dev {
+                name(group, "metadata.requires-dev", Some(owner))?;
+                for require in requires {
+                    name(
+                        &require.name,
+                        &format!("metadata.requires-dev.{group}[].name"),
+                        Some(owner),
+                    )?;
+                    marker(
+                        &require.marker,
+                        &format!("metadata.requires-dev.{group}[].marker"),
+                        owner,
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A PEP 440 version as uv writes it in a lock (normalised): digits and dots, with an epoch
+/// (`N!`), pre-, post- and dev-release parts and a local part (`+...`), in ASCII letters,
+/// digits, `.`, `!`, `+`, `-` and `_`. Checked by its characters: what matters here is that
+/// no structure can ride in on it; the lock check parses versions as PEP 440 where it needs
+/// their meaning.
+pub fn is_valid_version(version: &str) -> bool {
+    let bytes = version.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_digit)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'!' | b'+' | b'-' | b'_'))
 }
 
 /// What the line scanner took out of one `[[package]]`.
@@ -340,17 +464,17 @@ impl Lock {
     pub fn package(&self, name: &str) -> Option<&Package> {
         self.package
             .iter()
-            .find(|package| super::project::normalize(&package.name) == name)
+            .find(|package| PackageName::new(&package.name).as_str() == name)
     }
 
     /// Every `[[package]]` by normalised name. A lock may hold one name several times (forks
     /// by marker), so each name maps to all its entries.
-    pub fn by_name(&self) -> HashMap<String, Vec<&Package>> {
-        let mut by_name: HashMap<String, Vec<&Package>> =
+    pub fn by_name(&self) -> HashMap<PackageName, Vec<&Package>> {
+        let mut by_name: HashMap<PackageName, Vec<&Package>> =
             HashMap::with_capacity(self.package.len());
         for package in &self.package {
             by_name
-                .entry(super::project::normalize(&package.name))
+                .entry(PackageName::new(&package.name))
                 .or_default()
                 .push(package);
         }
@@ -465,6 +589,48 @@ wheels = [{ url = "https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl",
                 }
             }
         }
+    }
+
+    #[test]
+    fn versions_as_uv_writes_them() {
+        for good in [
+            "1",
+            "1.0",
+            "2!1.0.post1",
+            "1.0rc1",
+            "2.1.0+cu121",
+            "1.0.dev0",
+            "0_1",
+        ] {
+            assert!(is_valid_version(good), "{good:?}");
+        }
+        for bad in [
+            "",
+            "v1",
+            "1.0 ",
+            "1.0\nRUN x",
+            "1.0`id`",
+            "1.0+",
+            "1.*",
+            "1;2",
+        ] {
+            assert!(!is_valid_version(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn every_name_is_checked_installed_or_not() {
+        let error = parse(&MINIMAL.replace(
+            "requires-dist = [{ name = \"click\"",
+            "requires-dist = [{ name = \"click\\nRUN x\"",
+        ))
+        .unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("`metadata.requires-dist[].name` of package `demo`"),
+            "{error:?}"
+        );
     }
 
     #[test]

@@ -4,12 +4,17 @@
 //! serde types and reports problems as [`UserError`](crate::error::UserError)s
 //! that name the file and the field.
 
-pub mod config;
+pub mod graph;
 pub mod lock;
+pub mod lock_check;
+pub mod names;
 pub mod project;
 pub mod pyproject;
+pub mod python;
 pub mod python_version;
 pub mod source;
+pub mod vcs;
+pub mod workspace;
 
 pub use project::{read_project, ProjectFiles};
 
@@ -23,7 +28,12 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     file: &str,
 ) -> Result<T, UserError> {
     toml::from_str(text).map_err(|error| {
+        let line = error.span().map(|span| {
+            let before = text.get(..span.start).unwrap_or(text);
+            u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX)
+        });
         UserError::new(format!("failed to parse `{file}`"))
+            .at(file, line)
             .detail(error.to_string().trim_end().to_string())
             .hint(format!(
                 "fix the TOML at the line and column shown in `{file}`"
@@ -31,8 +41,49 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Reads a file as UTF-8 text, or says which file could not be read and why.
-pub(crate) fn read_text(path: &Path, display: &str) -> Result<String, UserError> {
-    std::fs::read_to_string(path)
-        .map_err(|error| UserError::new(format!("failed to read `{display}`: {error}")))
+/// The largest `pyproject.toml` read: the largest of the corpus is tens of KiB.
+pub const MAX_PYPROJECT_BYTES: u64 = 4 << 20;
+/// The largest `uv.lock` read: a large workspace's is a few MiB. Reading costs several times
+/// the file's size in memory, so a bound keeps a planted file from taking the machine.
+pub const MAX_LOCK_BYTES: u64 = 64 << 20;
+/// The largest `.python-version` read: one version, maybe comments.
+pub const MAX_PYTHON_VERSION_BYTES: u64 = 64 << 10;
+
+/// Reads a file as UTF-8 text of at most `limit` bytes, or says which file could not be read
+/// and why. The bound holds for files that grow while read, and for ones that are no regular
+/// file (a FIFO, `/dev/zero` behind a link), whose size says nothing.
+pub(crate) fn read_text(path: &Path, display: &str, limit: u64) -> Result<String, UserError> {
+    use std::io::Read;
+    let failed =
+        |error: std::io::Error| UserError::new(format!("failed to read `{display}`: {error}"));
+    let too_large = || {
+        let size = if limit >= 1 << 20 {
+            format!("{} MiB", limit >> 20)
+        } else {
+            format!("{} KiB", limit >> 10)
+        };
+        UserError::new(format!(
+            "`{display}` is larger than {size}, more than uv-rootless reads"
+        ))
+        .hint(format!(
+            "make sure `{display}` is the file uv and you wrote: even a large project's is far smaller"
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(failed)?;
+    if file.metadata().map_err(failed)?.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        failed(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })
 }

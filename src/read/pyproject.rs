@@ -1,6 +1,6 @@
 //! `pyproject.toml`: the `[project]` table, `[tool.uv]` and `[tool.uv-rootless]`.
 
-use super::config::ToolConfig;
+use crate::options::ToolConfig;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -11,9 +11,27 @@ pub struct PyProject {
     pub project: Option<Project>,
     pub build_system: Option<serde::de::IgnoredAny>,
     #[serde(default)]
-    pub dependency_groups: BTreeMap<String, serde::de::IgnoredAny>,
+    pub dependency_groups: BTreeMap<String, Vec<GroupEntry>>,
     #[serde(default)]
     pub tool: Tool,
+}
+
+/// One entry of a PEP 735 dependency group: a requirement, or `{ include-group = "…" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum GroupEntry {
+    Requirement(String),
+    Table(serde::de::IgnoredAny),
+}
+
+impl GroupEntry {
+    /// The requirement, when the entry is one (an included group's are read under its own name).
+    pub fn requirement(&self) -> Option<&str> {
+        match self {
+            GroupEntry::Requirement(requirement) => Some(requirement),
+            GroupEntry::Table(_) => None,
+        }
+    }
 }
 
 /// PEP 621 `[project]`.

@@ -12,6 +12,8 @@ pub struct PinnedPython {
 /// Parses the content of `.python-version` the way uv does: the first line that is neither
 /// blank nor a comment; `3.12`, `3.12.4`, `cpython@3.12`, `cpython-3.12`, `cp312`.
 pub fn parse(text: &str) -> Result<PinnedPython, UserError> {
+    // Editors on Windows may start the file with a byte-order mark; uv reads past it too.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let line = text
         .lines()
         .map(str::trim)
@@ -70,6 +72,7 @@ mod tests {
             ("cpython-3.11", "3.11"),
             ("cp312", "3.12"),
             ("# comment\n\n3.13\n", "3.13"),
+            ("\u{feff}3.13\r\n", "3.13"),
         ] {
             assert_eq!(parse(text).unwrap().version, expected, "{text:?}");
         }

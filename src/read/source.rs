@@ -1,6 +1,9 @@
-//! Finds web application objects in a project's Python source: `app = FastAPI()` and the like,
-//! and Django's `wsgi.py`. Only top-level assignments count; the scan is bounded.
+//! What a project's Python source says, read once per project with the Python parser
+//! ([`crate::read::python`]): the facts of every module below the import root, the web
+//! application objects among them (`app = FastAPI()` and the like, Django's `wsgi.py`), and
+//! whether the bounded scan was cut short.
 
+use super::python::{self, FileFacts, FileOutcome, ScanCut, ScanLimits};
 use serde::Serialize;
 use std::path::Path;
 
@@ -56,6 +59,8 @@ pub struct AppObject {
     /// Variable name: `app`.
     pub variable: String,
     pub framework: Framework,
+    /// Line of the assignment.
+    pub line: u32,
 }
 
 impl AppObject {
@@ -65,164 +70,194 @@ impl AppObject {
     }
 }
 
-const SKIP_DIRS: &[&str] = &[
-    "node_modules",
-    "venv",
-    "env",
-    "tests",
-    "test",
-    "docs",
-    "build",
-    "dist",
-    "__pycache__",
-    "migrations",
-    "site-packages",
-    "examples",
-];
-const MAX_DEPTH: usize = 6;
-const MAX_FILES: usize = 5_000;
-const MAX_FILE_SIZE: u64 = 1 << 20;
+/// One parsed module below the import root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    /// File relative to the project root, `/`-separated.
+    pub file: String,
+    /// Import path: `pkg.cli`.
+    pub module: String,
+    /// Whether it is a package's `__init__.py`.
+    pub is_package: bool,
+    pub facts: FileFacts,
+}
 
-/// Scans `import_root` (relative to `project_root`, `""` for the root itself) for application
-/// objects. Module paths are relative to `import_root`.
-pub fn find_app_objects(project_root: &Path, import_root: &str) -> Vec<AppObject> {
-    let mut found = Vec::new();
-    let mut budget = MAX_FILES;
+/// What the source of one project (the root or a workspace member) says, scanned once when
+/// the project is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceScan {
+    /// Where module paths start, relative to the root: `""`, `src`, `packages/api/src`.
+    pub import_root: String,
+    /// Web application objects found below `import_root`.
+    pub app_objects: Vec<AppObject>,
+    /// Every module parsed, in walk order.
+    pub modules: Vec<Module>,
+    /// Set when a bound stopped the scan: what follows was not read.
+    pub cut: Option<ScanCut>,
+    /// `.py` files found but not parsed (too large, not UTF-8, unreadable).
+    pub skipped_files: usize,
+}
+
+impl SourceScan {
+    /// The module with this import path.
+    pub fn module(&self, name: &str) -> Option<&Module> {
+        self.modules.iter().find(|module| module.module == name)
+    }
+
+    /// Relative paths the source plainly writes (`os.makedirs("logs")`, a `FileHandler`, a
+    /// relative SQLite URL), each with the `file:line` it was seen at, in scan order. Absolute
+    /// paths, `/tmp` and paths that leave the working directory are left out. A directory the
+    /// code creates ends in `/`.
+    pub fn written_paths(&self) -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = Vec::new();
+        let mut add = |path: &str, file: &str, line: u32, directory: bool| {
+            let path = path.trim().trim_start_matches("./").trim_end_matches('/');
+            let relative = !path.is_empty()
+                && !path.starts_with('/')
+                && !path.starts_with('~')
+                && !path.contains('\\')
+                && path.split('/').all(|part| !matches!(part, "" | "." | ".."));
+            let path = if directory {
+                format!("{path}/")
+            } else {
+                path.to_string()
+            };
+            if relative && !found.iter().any(|(seen, _)| *seen == path) {
+                found.push((path, format!("{file}:{line}")));
+            }
+        };
+        for module in &self.modules {
+            for write in &module.facts.fs_writes {
+                let directory = matches!(
+                    write.kind,
+                    crate::read::python::FsWriteKind::Makedirs
+                        | crate::read::python::FsWriteKind::PathMkdir
+                );
+                add(&write.path, &module.file, write.line, directory);
+            }
+            for url in &module.facts.sqlite_urls {
+                // `sqlite:///relative.db` is relative, `sqlite:////abs.db` absolute.
+                if let Some(path) = url.value.split_once(":///").map(|(_, path)| path) {
+                    let path = path.split('?').next().unwrap_or(path);
+                    if path != ":memory:" {
+                        add(path, &module.file, url.line, false);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// One line for `explain` when the scan did not read everything; `None` when it did.
+    pub fn cut_note(&self) -> Option<String> {
+        let root = if self.import_root.is_empty() {
+            "."
+        } else {
+            &self.import_root
+        };
+        match self.cut {
+            Some(ScanCut::Files(files)) => Some(format!(
+                "the source scan of `{root}` stopped after {files} files: later files were not read"
+            )),
+            Some(ScanCut::TotalBytes(bytes)) => Some(format!(
+                "the source scan of `{root}` stopped at {bytes} bytes: later files were not read"
+            )),
+            None => None,
+        }
+    }
+}
+
+/// Directories below a flat import root that hold no application code: left out of the scan
+/// on top of the parser's own list, so an example or a docs snippet is never taken for the app.
+const EXTRA_SKIP_DIRS: &[&str] = &["env", "test", "docs", "examples"];
+
+/// Scans the project in `dir` (relative to `project_root`, `""` for the root): its import root
+/// (`src` layout or flat) and what is below it.
+pub fn scan(project_root: &Path, dir: &str) -> SourceScan {
+    scan_with(project_root, dir, &ScanLimits::default())
+}
+
+/// [`scan`] within the given bounds.
+pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceScan {
+    let src = if dir.is_empty() {
+        "src".to_string()
+    } else {
+        format!("{dir}/src")
+    };
+    let import_root = if project_root.join(&src).is_dir() {
+        src
+    } else {
+        dir.to_string()
+    };
     let base = if import_root.is_empty() {
         project_root.to_path_buf()
     } else {
-        project_root.join(import_root)
+        project_root.join(&import_root)
     };
-    walk(
-        &base,
-        &mut Vec::new(),
-        0,
-        &mut budget,
-        &mut |parts, text| {
-            let file_in_root = parts.join("/");
-            let file = if import_root.is_empty() {
-                file_in_root.clone()
+    let package = python::scan_package(&base, limits);
+    let mut scan = SourceScan {
+        cut: package.cut,
+        ..SourceScan::default()
+    };
+    for file in package.files {
+        if file
+            .path
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|dir| EXTRA_SKIP_DIRS.contains(&dir))
+        {
+            continue;
+        }
+        let FileOutcome::Parsed(facts) = file.outcome else {
+            scan.skipped_files += 1;
+            continue;
+        };
+        let Some(module) = file.module else {
+            continue;
+        };
+        let path = if import_root.is_empty() {
+            file.path
+        } else {
+            format!("{import_root}/{}", file.path)
+        };
+        scan.app_objects.extend(app_objects(&path, &module, &facts));
+        scan.modules.push(Module {
+            file: path,
+            module,
+            is_package: file.is_package,
+            facts: *facts,
+        });
+    }
+    scan.app_objects.sort();
+    scan.import_root = import_root;
+    scan
+}
+
+/// Module-level `name = Framework(...)` assignments, and Django's
+/// `application = get_wsgi_application()` in a `wsgi.py`.
+fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
+    let is_wsgi = file.rsplit('/').next() == Some("wsgi.py");
+    facts
+        .assignments
+        .iter()
+        .filter_map(|assignment| {
+            let callee = assignment.call.callee.as_deref()?;
+            let last = callee.rsplit('.').next().unwrap_or_default();
+            let framework = if is_wsgi && last == "get_wsgi_application" {
+                Framework::Django
             } else {
-                format!("{import_root}/{file_in_root}")
+                Framework::from_constructor(last)?
             };
-            let Some(module) = module_path(parts) else {
-                return;
-            };
-            if parts.last().map(String::as_str) == Some("wsgi.py")
-                && text.contains("get_wsgi_application")
-            {
-                found.push(AppObject {
-                    file: file.clone(),
-                    module: module.clone(),
-                    variable: "application".into(),
-                    framework: Framework::Django,
-                });
-            }
-            for (variable, framework) in assignments(text) {
-                found.push(AppObject {
-                    file: file.clone(),
-                    module: module.clone(),
-                    variable,
-                    framework,
-                });
-            }
-        },
-    );
-    found.sort();
-    found
-}
-
-fn walk(
-    dir: &Path,
-    parts: &mut Vec<String>,
-    depth: usize,
-    budget: &mut usize,
-    visit: &mut dyn FnMut(&[String], &str),
-) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(|entry| entry.ok()).collect();
-    entries.sort_by_key(|entry| entry.file_name());
-    for entry in entries {
-        let Ok(name) = entry.file_name().into_string() else {
-            continue;
-        };
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        if name.starts_with('.') || file_type.is_symlink() {
-            continue;
-        }
-        if file_type.is_dir() {
-            if depth < MAX_DEPTH && !SKIP_DIRS.contains(&name.as_str()) {
-                parts.push(name);
-                walk(&entry.path(), parts, depth + 1, budget, visit);
-                parts.pop();
-            }
-        } else if name.ends_with(".py") {
-            if *budget == 0 {
-                return;
-            }
-            *budget -= 1;
-            let small = entry
-                .metadata()
-                .map(|meta| meta.len() <= MAX_FILE_SIZE)
-                .unwrap_or(false);
-            if let (true, Ok(text)) = (small, std::fs::read_to_string(entry.path())) {
-                parts.push(name);
-                visit(parts, &text);
-                parts.pop();
-            }
-        }
-    }
-}
-
-/// `a/b/c.py` -> `a.b.c`; `a/__init__.py` -> `a`. None when a part is not an identifier.
-fn module_path(parts: &[String]) -> Option<String> {
-    let (file, dirs) = parts.split_last()?;
-    let stem = file.strip_suffix(".py")?;
-    let mut names: Vec<&str> = dirs.iter().map(String::as_str).collect();
-    if stem != "__init__" {
-        names.push(stem);
-    }
-    (!names.is_empty() && names.iter().all(|name| is_identifier(name))).then(|| names.join("."))
-}
-
-fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|first| first == '_' || first.is_alphabetic())
-        && chars.all(|ch| ch == '_' || ch.is_alphanumeric())
-}
-
-/// Top-level `name = Framework(...)` or `name: T = module.Framework(...)` assignments.
-fn assignments(text: &str) -> Vec<(String, Framework)> {
-    let mut found = Vec::new();
-    for line in text.lines() {
-        if line.starts_with([' ', '\t']) {
-            continue;
-        }
-        let Some((target, value)) = line.split_once('=') else {
-            continue;
-        };
-        if value.starts_with('=') {
-            continue;
-        }
-        let target = target.split(':').next().unwrap_or_default().trim();
-        if !is_identifier(target) {
-            continue;
-        }
-        let Some((callee, _)) = value.trim_start().split_once('(') else {
-            continue;
-        };
-        let constructor = callee.trim().rsplit('.').next().unwrap_or_default();
-        if let Some(framework) = Framework::from_constructor(constructor) {
-            found.push((target.to_string(), framework));
-        }
-    }
-    found
+            Some(AppObject {
+                file: file.to_string(),
+                module: module.to_string(),
+                variable: assignment.target.clone(),
+                framework,
+                line: assignment.line,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -230,28 +265,111 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_top_level_assignments_only() {
-        let text = "from fastapi import FastAPI\napp = FastAPI(title='x')\n\ndef f():\n    inner = FastAPI()\napi: FastAPI = fastapi.FastAPI()\nif app == Flask(x): pass\n";
+    fn written_paths_are_relative_writes_and_sqlite_files_once_each() {
+        let text = "import os, logging, pathlib\nos.makedirs('logs', exist_ok=True)\nh = logging.FileHandler('logs/app.log')\nos.makedirs('/var/data')\nopen('/tmp/x', 'w')\nopen('../up.txt', 'w')\nDB = 'sqlite:///./db.sqlite3'\nMEM = 'sqlite:///:memory:'\nos.makedirs('logs')\n";
+        let facts = crate::read::python::read_facts(text, None).unwrap();
+        let scan = SourceScan {
+            modules: vec![Module {
+                file: "app.py".into(),
+                module: "app".into(),
+                is_package: false,
+                facts,
+            }],
+            ..SourceScan::default()
+        };
         assert_eq!(
-            assignments(text),
+            scan.written_paths(),
+            [
+                ("logs/".to_string(), "app.py:2".to_string()),
+                ("logs/app.log".to_string(), "app.py:3".to_string()),
+                ("db.sqlite3".to_string(), "app.py:7".to_string()),
+            ]
+        );
+    }
+
+    /// A fresh directory holding `files`; each test names its own.
+    struct Dir(std::path::PathBuf);
+    impl Dir {
+        fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn project(name: &str, files: &[(&str, &str)]) -> Dir {
+        let dir =
+            Dir(std::env::temp_dir()
+                .join(format!("uv-rootless-source-{name}-{}", std::process::id())));
+        let _ = std::fs::remove_dir_all(dir.path());
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn finds_module_level_assignments_only() {
+        let dir = project("assignments", &[(
+            "app/main.py",
+            "from fastapi import FastAPI\napp = FastAPI(title='x')\n\ndef f():\n    inner = FastAPI()\napi: FastAPI = fastapi.FastAPI()\nif app == Flask(x): pass\n",
+        )]);
+        let scan = scan(dir.path(), "");
+        let found: Vec<(&str, &str, Framework)> = scan
+            .app_objects
+            .iter()
+            .map(|o| (o.module.as_str(), o.variable.as_str(), o.framework))
+            .collect();
+        assert_eq!(
+            found,
             vec![
-                ("app".to_string(), Framework::Fastapi),
-                ("api".to_string(), Framework::Fastapi)
+                ("app.main", "api", Framework::Fastapi),
+                ("app.main", "app", Framework::Fastapi)
             ]
         );
     }
 
     #[test]
-    fn module_paths() {
-        let parts = |p: &str| p.split('/').map(String::from).collect::<Vec<_>>();
-        assert_eq!(
-            module_path(&parts("app/main.py")).as_deref(),
-            Some("app.main")
+    fn src_layout_and_django_wsgi() {
+        let dir = project("django", &[
+            (
+                "src/site/wsgi.py",
+                "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+            ),
+            ("src/site/other.py", "x = get_wsgi_application()\n"),
+            ("src/docs/app.py", "from flask import Flask\napp = Flask(__name__)\n"),
+        ]);
+        let scan = scan(dir.path(), "");
+        assert_eq!(scan.import_root, "src");
+        assert_eq!(scan.app_objects.len(), 1, "{:?}", scan.app_objects);
+        assert_eq!(scan.app_objects[0].target(), "site.wsgi:application");
+        assert_eq!(scan.app_objects[0].file, "src/site/wsgi.py");
+        assert!(scan.module("site.other").is_some());
+        assert_eq!(scan.cut_note(), None);
+    }
+
+    #[test]
+    fn a_cut_scan_says_so() {
+        let dir = project(
+            "cut",
+            &[
+                ("a.py", "x = 1\n"),
+                ("b.py", "y = 2\n"),
+                ("c.py", "z = 3\n"),
+            ],
         );
-        assert_eq!(
-            module_path(&parts("pkg/__init__.py")).as_deref(),
-            Some("pkg")
-        );
-        assert_eq!(module_path(&parts("my-dir/main.py")), None);
+        let limits = ScanLimits {
+            max_files: 2,
+            ..ScanLimits::default()
+        };
+        let scan = scan_with(dir.path(), "", &limits);
+        assert_eq!(scan.modules.len(), 2);
+        let note = scan.cut_note().expect("cut");
+        assert!(note.contains("stopped after 2 files"), "{note}");
     }
 }

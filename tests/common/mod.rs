@@ -13,11 +13,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 /// The four files uv-rootless generates, at their default paths.
-pub const OUTPUTS: [&str; 4] = [
+pub const OUTPUTS: [&str; 5] = [
     "Dockerfile",
     "compose.yaml",
     ".dockerignore",
     "k8s/manifest.yaml",
+    "k8s/kustomization.yaml",
 ];
 
 const TEMP_PREFIX: &str = "uv-rootless-test";

@@ -1,6 +1,9 @@
-//! Running docker with a bound on every wait, and cleaning up every container a run started.
+//! The Docker client of `verify` and `--pin-digests`: every command runs with a bound on its
+//! wait, and every container a verify run starts is labelled so that it can be removed, also
+//! on Ctrl-C.
 
 use crate::error::UserError;
+use anyhow::Context;
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -19,7 +22,7 @@ pub struct Output {
     pub elapsed: Duration,
 }
 
-/// The docker client of one verify run.
+/// The docker client of one run; `run_id` labels the containers of a verify run.
 #[derive(Debug, Clone)]
 pub struct Docker {
     pub program: String,
@@ -56,10 +59,8 @@ impl Docker {
                 timeout.as_secs()
             ))
             .hint("raise the limit with `--timeout`, or look at the engine with `docker ps`"),
-            RunError::Io(error) => {
-                UserError::new(format!("failed to run `{}`: {error}", self.program))
-                    .hint("install Docker, or point `UV_ROOTLESS_DOCKER` at the docker client")
-            }
+            RunError::Io(error) => UserError::new(format!("{error:#}"))
+                .hint("install Docker, or point `UV_ROOTLESS_DOCKER` at the docker client"),
         })
     }
 
@@ -122,22 +123,29 @@ pub fn cleanup_on_interrupt(docker: &Docker) {
 #[derive(Debug)]
 pub enum RunError {
     Timeout,
-    Io(std::io::Error),
+    /// The program could not be started or waited for, with the program named.
+    Io(anyhow::Error),
 }
 
 /// Runs `command` with its output captured, killing it after `timeout`.
 pub fn run_bounded(mut command: Command, timeout: Duration) -> Result<Output, RunError> {
     let start = Instant::now();
+    let program = command.get_program().to_string_lossy().into_owned();
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
+        .with_context(|| format!("failed to run `{program}`"))
         .map_err(RunError::Io)?;
     let mut stdout = child.stdout.take().map(reader);
     let mut stderr = child.stderr.take().map(reader);
     let status = loop {
-        match child.try_wait().map_err(RunError::Io)? {
+        let state = child
+            .try_wait()
+            .with_context(|| format!("failed to wait for `{program}`"))
+            .map_err(RunError::Io)?;
+        match state {
             Some(status) => break status,
             None if start.elapsed() > timeout => {
                 let _ = child.kill();
@@ -214,6 +222,19 @@ mod tests {
         assert_eq!(output.stdout, "out\n");
         assert_eq!(output.stderr, "err\n");
         assert_eq!(output.code, Some(3));
+    }
+
+    #[test]
+    fn a_program_that_cannot_start_is_named() {
+        let command = Command::new("/nonexistent/docker");
+        let Err(RunError::Io(error)) = run_bounded(command, Duration::from_secs(5)) else {
+            panic!("a missing program must fail to start");
+        };
+        let message = format!("{error:#}");
+        assert!(
+            message.starts_with("failed to run `/nonexistent/docker`: "),
+            "{message}"
+        );
     }
 
     #[test]

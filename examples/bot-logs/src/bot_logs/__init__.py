@@ -1,0 +1,1 @@
+"""A worker that logs a heartbeat to logs/bot.log until it is stopped."""

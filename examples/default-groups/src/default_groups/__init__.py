@@ -1,0 +1,1 @@
+"""A tool whose development groups must stay out of the image."""

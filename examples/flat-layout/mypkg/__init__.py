@@ -1,0 +1,1 @@
+"""A package found by setuptools' flat-layout discovery."""

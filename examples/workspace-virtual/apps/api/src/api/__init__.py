@@ -1,0 +1,1 @@
+"""The app: a virtual member, run from its source by gunicorn (`api.wsgi:app`)."""

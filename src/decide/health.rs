@@ -1,0 +1,292 @@
+//! Which URL proves a web app is up: `health-path` from config, else a GET route read from the
+//! source (a health-like one first, then `/`, then another route without parameters), else a
+//! TCP connect to the port. Kubernetes restarts a pod whose liveness probe gets a 404, so a
+//! path the app does not serve is worse than no path at all.
+
+use crate::read::python;
+use crate::read::source::SourceScan;
+
+/// A GET route found in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The full path, router prefix included: `/api/healthz`.
+    pub path: String,
+    /// File relative to the project root.
+    pub file: String,
+    pub line: u32,
+}
+
+/// How the health of a web app is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// GET this path; `reason` says where it came from.
+    Http { path: String, reason: String },
+    /// Connect to the port; `reason` says why no path was chosen.
+    Tcp { reason: String },
+}
+
+/// Last path segments that name a health endpoint, preferred in this order.
+const HEALTH_NAMES: &[&str] = &["healthz", "health", "livez", "readyz", "ping", "status"];
+
+/// Decorator names that declare a GET route when their first argument is a path.
+const GET_DECORATORS: &[&str] = &["get"];
+/// Decorator names that declare a route for the `methods=` given, GET when none are.
+const ROUTE_DECORATORS: &[&str] = &["route", "api_route"];
+/// Keyword arguments that give a router or blueprint its path prefix.
+const PREFIX_KWARGS: &[&str] = &["prefix", "url_prefix", "path"];
+
+/// Every GET route read from decorators and route lists, in source order.
+pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
+    let mut routes = Vec::new();
+    for module in &scan.modules {
+        let facts = &module.facts;
+        for function in &facts.functions {
+            for decorator in &function.decorators {
+                let (Some(callee), Some(path)) = (&decorator.callee, &decorator.first_str) else {
+                    continue;
+                };
+                let (object, name) = match callee.rsplit_once('.') {
+                    Some((object, name)) => (Some(object), name),
+                    None => (None, callee.as_str()),
+                };
+                let is_get = GET_DECORATORS.contains(&name)
+                    || (ROUTE_DECORATORS.contains(&name)
+                        && (decorator.methods.is_empty()
+                            || decorator
+                                .methods
+                                .iter()
+                                .any(|method| method.eq_ignore_ascii_case("GET"))));
+                if !is_get {
+                    continue;
+                }
+                // A router's literal prefix, from its assignment in the same module.
+                let prefix = object
+                    .and_then(|object| {
+                        facts
+                            .assignments
+                            .iter()
+                            .find(|assignment| assignment.target == object)
+                    })
+                    .and_then(|assignment| {
+                        PREFIX_KWARGS
+                            .iter()
+                            .find_map(|name| assignment.call.kwarg(name)?.as_str())
+                    })
+                    .unwrap_or_default();
+                routes.push(Route {
+                    path: join(prefix, path),
+                    file: module.file.clone(),
+                    line: decorator.line,
+                });
+            }
+        }
+        for entry in &facts.routes {
+            let owned_by_mount = matches!(
+                &entry.owner,
+                python::RouteOwner::Call(Some(callee)) if callee.rsplit('.').next() == Some("Mount")
+            );
+            let is_route = entry
+                .callee
+                .as_deref()
+                .is_some_and(|callee| callee.rsplit('.').next() == Some("Route"));
+            // A route inside a `Mount` sits below the mount's path, which is not read here.
+            if owned_by_mount || !is_route {
+                continue;
+            }
+            if let Some(path) = &entry.path {
+                routes.push(Route {
+                    path: join("", path),
+                    file: module.file.clone(),
+                    line: entry.line,
+                });
+            }
+        }
+    }
+    routes
+}
+
+/// `prefix` + `path`, with one `/` between them and one in front.
+fn join(prefix: &str, path: &str) -> String {
+    let prefix = prefix.trim_end_matches('/');
+    let path = path.trim_start_matches('/');
+    let joined = format!("{prefix}/{path}");
+    if joined.starts_with('/') {
+        joined
+    } else {
+        format!("/{joined}")
+    }
+}
+
+/// Whether a path takes no parameters and is safe to put in a probe.
+fn is_plain(path: &str) -> bool {
+    path.starts_with('/')
+        && path.len() <= 200
+        && path
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '/' | '-' | '_' | '.' | '~'))
+}
+
+/// The health probe for a web app whose source is `scan`; `configured` is `health-path`
+/// from config or flag, already checked.
+pub fn decide(scan: &SourceScan, configured: Option<(&str, &str)>) -> Probe {
+    if let Some((path, origin)) = configured {
+        return Probe::Http {
+            path: path.to_string(),
+            reason: format!("given with {origin}"),
+        };
+    }
+    let routes: Vec<Route> = get_routes(scan)
+        .into_iter()
+        .filter(|route| is_plain(&route.path))
+        .collect();
+    let found = |route: &Route, what: &str| Probe::Http {
+        path: route.path.clone(),
+        reason: format!("{what} GET route in `{}:{}`", route.file, route.line),
+    };
+    for name in HEALTH_NAMES {
+        let mut matching: Vec<&Route> = routes
+            .iter()
+            .filter(|route| route.path.trim_end_matches('/').rsplit('/').next() == Some(name))
+            .collect();
+        matching.sort_by_key(|route| route.path.len());
+        if let Some(route) = matching.first() {
+            return found(route, "health");
+        }
+    }
+    if let Some(route) = routes.iter().find(|route| route.path == "/") {
+        return found(route, "the root");
+    }
+    let mut others: Vec<&Route> = routes.iter().collect();
+    others.sort_by(|a, b| a.path.len().cmp(&b.path.len()).then(a.path.cmp(&b.path)));
+    if let Some(route) = others.first() {
+        return found(route, "a parameterless");
+    }
+    let mut reason =
+        "no GET route without parameters was found in the source, so the probe connects to the port"
+            .to_string();
+    if let Some(note) = scan.cut_note() {
+        reason.push_str(&format!(" ({note})"));
+    }
+    Probe::Tcp { reason }
+}
+
+/// The image's health check, exec form, run inside the container with the venv's Python:
+/// `urllib` for a path, a socket connect for TCP, so the image needs no curl.
+pub fn check_command(python: &str, port: u16, probe: &Probe) -> Vec<String> {
+    let code = match probe {
+        Probe::Http { path, .. } => format!(
+            "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}{path}', timeout=3)"
+        ),
+        Probe::Tcp { .. } => {
+            format!("import socket; socket.create_connection(('127.0.0.1', {port}), 3).close()")
+        }
+    };
+    vec![python.to_string(), "-c".into(), code]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::source::Module;
+
+    fn scan_of(files: &[(&str, &str)]) -> SourceScan {
+        let modules = files
+            .iter()
+            .map(|(file, text)| Module {
+                file: file.to_string(),
+                module: file.trim_end_matches(".py").replace('/', "."),
+                is_package: false,
+                facts: python::read_facts(text, None).expect("parses"),
+            })
+            .collect();
+        SourceScan {
+            modules,
+            ..SourceScan::default()
+        }
+    }
+
+    fn path_of(probe: Probe) -> String {
+        match probe {
+            Probe::Http { path, .. } => path,
+            Probe::Tcp { .. } => "tcp".into(),
+        }
+    }
+
+    #[test]
+    fn prefers_a_health_route_then_root_then_another() {
+        let scan = scan_of(&[(
+            "app/main.py",
+            "app = FastAPI()\n@app.get('/')\ndef root(): pass\n@app.get('/items')\ndef items(): pass\n@app.get('/healthz')\ndef h(): pass\n",
+        )]);
+        let probe = decide(&scan, None);
+        assert_eq!(
+            probe,
+            Probe::Http {
+                path: "/healthz".into(),
+                reason: "health GET route in `app/main.py:6`".into()
+            }
+        );
+        let scan = scan_of(&[(
+            "m.py",
+            "@app.get('/items')\ndef items(): pass\n@app.get('/')\ndef root(): pass\n",
+        )]);
+        assert_eq!(path_of(decide(&scan, None)), "/");
+        let scan = scan_of(&[(
+            "m.py",
+            "@app.get('/items/{id}')\ndef item(): pass\n@app.get('/items')\ndef items(): pass\n",
+        )]);
+        assert_eq!(path_of(decide(&scan, None)), "/items");
+    }
+
+    #[test]
+    fn a_route_with_parameters_is_never_chosen() {
+        let scan = scan_of(&[("m.py", "@app.get('/healthz/{id}')\ndef h(id): pass\n")]);
+        assert_eq!(path_of(decide(&scan, None)), "tcp");
+        let scan = scan_of(&[("m.py", "@bp.route('/health/<name>')\ndef h(name): pass\n")]);
+        assert_eq!(path_of(decide(&scan, None)), "tcp");
+    }
+
+    #[test]
+    fn methods_prefixes_and_route_lists() {
+        // A POST-only route is not a probe target; a Flask route without methods is GET.
+        let scan = scan_of(&[(
+            "m.py",
+            "@app.route('/health', methods=['POST'])\ndef a(): pass\n@app.route('/ping')\ndef b(): pass\n",
+        )]);
+        assert_eq!(path_of(decide(&scan, None)), "/ping");
+        let scan = scan_of(&[(
+            "m.py",
+            "router = APIRouter(prefix='/api/')\n@router.get('/status')\ndef s(): pass\n",
+        )]);
+        assert_eq!(path_of(decide(&scan, None)), "/api/status");
+        let scan = scan_of(&[(
+            "m.py",
+            "from starlette.routing import Route, Mount\napp = Starlette(routes=[Route('/healthz', h), Mount('/x', routes=[Route('/ping', p)])])\n",
+        )]);
+        assert_eq!(path_of(decide(&scan, None)), "/healthz");
+        let scan = scan_of(&[(
+            "m.py",
+            "from litestar import get\n@get('/readyz')\nasync def r() -> str: ...\n",
+        )]);
+        assert_eq!(path_of(decide(&scan, None)), "/readyz");
+    }
+
+    #[test]
+    fn configuration_wins_and_nothing_known_means_tcp() {
+        let scan = scan_of(&[("m.py", "@app.get('/healthz')\ndef h(): pass\n")]);
+        assert_eq!(
+            path_of(decide(&scan, Some(("/ready", "`--health-path`")))),
+            "/ready"
+        );
+        assert_eq!(path_of(decide(&SourceScan::default(), None)), "tcp");
+        let tcp = check_command(
+            "/venv/bin/python",
+            8080,
+            &decide(&SourceScan::default(), None),
+        );
+        assert!(
+            tcp[2].contains("create_connection(('127.0.0.1', 8080), 3)"),
+            "{tcp:?}"
+        );
+    }
+}

@@ -1,0 +1,341 @@
+//! Where things live in the image and who runs it: the venv and source paths, the `uv sync`
+//! options, the runtime user, and the paths of the generated files.
+
+use super::names;
+use super::select::AppProject;
+use crate::error::UserError;
+use crate::model::{Decision, Layout, Outputs, Source, User};
+use crate::options::Settings;
+use crate::read::graph::runtime_closure;
+use crate::read::names::PackageName;
+use crate::read::pyproject::PyProject;
+use crate::read::ProjectFiles;
+
+/// Runtime user: the `nonroot` convention of distroless images.
+pub const DEFAULT_UID: u32 = 65532;
+/// The largest user or group id: Kubernetes validates `runAsUser` and `runAsGroup` as int32.
+pub const MAX_ID: u32 = 2_147_483_647;
+/// Ports below this need `CAP_NET_BIND_SERVICE`, which the container never has.
+pub const FIRST_UNPRIVILEGED_PORT: u16 = 1024;
+/// The virtual environment in both stages.
+pub const VENV: &str = "/app";
+/// Where the build context goes in the build stage.
+pub const BUILD_DIR: &str = "/src";
+
+/// The layout of the image for the chosen project.
+pub fn decide_layout(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    project: &crate::read::pyproject::Project,
+    settings: &Settings,
+) -> Result<Layout, UserError> {
+    let installs_project = app.pyproject.is_packaged();
+    let sync_options = sync_options(app.pyproject, project, settings, &app.member)?;
+    // A virtual app still needs the workspace members it imports: the second sync installs
+    // them (non-editable), once their source is in the build stage.
+    let app_name = if app.member.is_empty() {
+        PackageName::new(&project.name).into_string()
+    } else {
+        app.member.clone()
+    };
+    let closure = runtime_closure(&files.lock, &app_name);
+    let installs_members = !installs_project
+        && files.lock.manifest.members.iter().any(|member| {
+            let member = PackageName::new(member);
+            !member.is(&app_name) && closure.contains(&member)
+        });
+    // A virtual app runs from its source: module paths (`python -m api`, `api.main:app`) start
+    // at its import root, as they do on the developer's machine.
+    let source_dir = match app.import_root() {
+        "" => BUILD_DIR.to_string(),
+        root => format!("{BUILD_DIR}/{root}"),
+    };
+    Ok(Layout {
+        venv: VENV.into(),
+        build_dir: BUILD_DIR.into(),
+        installs_project,
+        installs_members,
+        scm_version: String::new(),
+        scm_version_env: Vec::new(),
+        copies_source: !installs_project,
+        workdir: if installs_project {
+            VENV.into()
+        } else {
+            source_dir
+        },
+        package: app.member.clone(),
+        workspace: !files.members.is_empty(),
+        member_manifests: files
+            .members
+            .iter()
+            .map(|member| format!("{}/pyproject.toml", member.path))
+            .collect(),
+        sync_options,
+    })
+}
+
+pub fn decide_user(settings: &Settings) -> Result<Decision<User>, UserError> {
+    let uid = settings.uid.as_ref().map_or(DEFAULT_UID, |s| s.value);
+    let gid = settings.gid.as_ref().map_or(uid, |s| s.value);
+    // Kubernetes takes ids from 0 to 2147483647 (`runAsUser` is an int64 it checks against
+    // int32), and 4294967295 is `(uid_t)-1`, "no change" to setuid: above that, the manifest
+    // would be refused or mean something else.
+    if let Some((key, id)) = [("uid", uid), ("gid", gid)]
+        .into_iter()
+        .find(|(_, id)| *id > MAX_ID)
+    {
+        return Err(UserError::new(format!(
+            "`{key}` is {id}, above {MAX_ID}, the largest id Kubernetes accepts"
+        ))
+        .hint(format!(
+            "use an id from 1 to {MAX_ID}, such as {DEFAULT_UID}, or leave it unset"
+        )));
+    }
+    if uid == 0 || gid == 0 {
+        return Err(UserError::new(format!(
+            "the container must not run as root, but `{}` is 0",
+            if uid == 0 { "uid" } else { "gid" }
+        ))
+        .hint(format!(
+            "use a non-zero id such as {DEFAULT_UID}, or leave it unset"
+        )));
+    }
+    let source = settings
+        .uid
+        .as_ref()
+        .or(settings.gid.as_ref())
+        .map_or(Source::Default, |s| s.source);
+    let reason = if source == Source::Default {
+        "65532, the `nonroot` user of distroless images: numeric, so Kubernetes can verify `runAsNonRoot`".to_string()
+    } else {
+        "chosen by the user".to_string()
+    };
+    Ok(Decision::new(User { uid, gid }, source, reason))
+}
+
+/// The output paths. `needed` are the directories the build reads (workspace members, local
+/// path sources, source roots): a generated file's directory is kept out of the build context
+/// only when it is none of them and holds none of them.
+pub fn decide_outputs(settings: &Settings, needed: &[String]) -> Result<Outputs, UserError> {
+    let path =
+        |setting: &Option<crate::options::Setting<String>>, key: &str, default: &str| match setting
+        {
+            Some(setting) => names::check_output_path(&setting.value, key),
+            None => Ok(default.to_string()),
+        };
+    let dockerfile = path(&settings.dockerfile, "dockerfile", "Dockerfile")?;
+    let compose = path(&settings.compose, "compose", "compose.yaml")?;
+    let kubernetes = path(&settings.kubernetes, "kubernetes", "k8s/manifest.yaml")?;
+    let depth = compose.matches('/').count();
+    let compose_context = if depth == 0 {
+        ".".to_string()
+    } else {
+        vec![".."; depth].join("/")
+    };
+    let (kubernetes_dir, kustomization_resource) = match kubernetes.rsplit_once('/') {
+        Some((dir, file)) => (format!("{dir}/"), file.to_string()),
+        None => (String::new(), kubernetes.clone()),
+    };
+    let kustomization = format!("{kubernetes_dir}kustomization.yaml");
+    if kubernetes == kustomization {
+        return Err(UserError::new(format!(
+            "`kubernetes` in `[tool.uv-rootless]` is `{kubernetes}`, the path of the kustomization written beside the manifest"
+        ))
+        .hint("name the manifest otherwise, e.g. `k8s/manifest.yaml`"));
+    }
+    let all = [&dockerfile, &compose, &kubernetes, &kustomization];
+    for (index, a) in all.iter().enumerate() {
+        if all[index + 1..].contains(a) {
+            return Err(UserError::new(format!(
+                "two outputs in `[tool.uv-rootless]` are both written to `{a}`"
+            ))
+            .hint("give `dockerfile`, `compose` and `kubernetes` different paths"));
+        }
+    }
+    let context_excludes = context_excludes(&[&dockerfile, &compose, &kubernetes], needed);
+    Ok(Outputs {
+        dockerfile,
+        compose,
+        dockerignore: ".dockerignore".into(),
+        kubernetes,
+        kustomization,
+        kustomization_resource,
+        compose_context,
+        context_excludes,
+    })
+}
+
+/// What `.dockerignore` lists for the generated files: each file, and the directory of each one
+/// that lives in a subdirectory, unless the build needs that directory. A directory such as
+/// `k8s/` left in the context (even empty, once its file is ignored) is a second top-level
+/// package to setuptools' flat-layout discovery, which then refuses to build.
+fn context_excludes(outputs: &[&String], needed: &[String]) -> Vec<String> {
+    let inside = |path: &str, dir: &str| {
+        path == dir
+            || path
+                .strip_prefix(dir)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    let mut excludes: Vec<String> = Vec::new();
+    for output in outputs {
+        let mut entry = output.to_string();
+        if let Some((dir, _)) = output.rsplit_once('/') {
+            let needed_here = needed
+                .iter()
+                .filter(|path| !path.is_empty())
+                .any(|path| inside(path, dir) || inside(dir, path));
+            if !needed_here {
+                entry = dir.to_string();
+            }
+        }
+        if !excludes.contains(&entry) {
+            excludes.push(entry);
+        }
+    }
+    excludes
+}
+
+/// `--extra`, `--group` and `--package` for both `uv sync` steps. Extras must exist in
+/// `[project.optional-dependencies]`; `dev` never goes in.
+fn sync_options(
+    pyproject: &PyProject,
+    project: &crate::read::pyproject::Project,
+    settings: &Settings,
+    package: &str,
+) -> Result<Vec<String>, UserError> {
+    let mut options = Vec::new();
+    for extra in settings.extras.iter().flat_map(|s| s.value.iter()) {
+        // The name goes into `RUN uv sync --extra NAME`: a PEP 685 name or nothing, even when
+        // `[project.optional-dependencies]` defines a key of that spelling.
+        if !crate::read::names::is_valid_name(extra) {
+            return Err(UserError::new(format!(
+                "`extras` in `[tool.uv-rootless]` has {}, which is not an extra name",
+                serde_json::to_string(extra).unwrap_or_default()
+            ))
+            .hint("an extra's name is ASCII letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (PEP 685)")
+            .hint("use the names of `[project.optional-dependencies]`"));
+        }
+        let known = project
+            .optional_dependencies
+            .keys()
+            .any(|name| PackageName::new(name).is(extra));
+        if !known {
+            let names: Vec<String> = project
+                .optional_dependencies
+                .keys()
+                .map(|n| format!("`{n}`"))
+                .collect();
+            return Err(UserError::new(format!(
+                "`extras` in `[tool.uv-rootless]` names `{extra}`, which `[project.optional-dependencies]` does not define"
+            ))
+            .hint(if names.is_empty() {
+                "the project defines no extras; remove `extras`".to_string()
+            } else {
+                format!("choose from {}", names.join(", "))
+            }));
+        }
+        options.extend(["--extra".to_string(), PackageName::new(extra).into_string()]);
+    }
+    for group in settings.groups.iter().flat_map(|s| s.value.iter()) {
+        let name = PackageName::new(group).into_string();
+        let valid =
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !valid {
+            return Err(UserError::new(format!(
+                "`groups` in `[tool.uv-rootless]` has {}, which is not a dependency group name",
+                serde_json::to_string(group).unwrap_or_default()
+            ))
+            .hint("use the names of `[dependency-groups]`"));
+        }
+        let defined = pyproject
+            .dependency_groups
+            .keys()
+            .any(|key| PackageName::new(key).as_str() == name);
+        if !defined {
+            return Err(UserError::new(format!(
+                "`groups` in `[tool.uv-rootless]` names `{group}`, which `[dependency-groups]` does not define"
+            ))
+            .hint("add the group with `uv add --group NAME ...`, or remove it from `groups`"));
+        }
+        if name == "dev" {
+            return Err(UserError::new("`groups` in `[tool.uv-rootless]` names `dev`, which never goes into the image")
+                .hint("move what production needs out of the dev group into `dependencies` or another group"));
+        }
+        options.extend(["--group".to_string(), name]);
+    }
+    if !package.is_empty() {
+        options.extend(["--package".to_string(), package.to_string()]);
+    }
+    Ok(options)
+}
+
+/// The web server's port: compose.yaml and the manifest drop every capability and run as a
+/// non-root user, so a port below 1024 cannot be bound (`CAP_NET_BIND_SERVICE` is gone, and
+/// adding it back in the manifest would not reach a non-root process without file
+/// capabilities). An error, not a warning: the image builds, and only the running container
+/// fails, in a crash loop, far from this run; the fix is a one-line change.
+pub fn check_port(port: u16, source: &str) -> Result<(), UserError> {
+    if port == 0 || port >= FIRST_UNPRIVILEGED_PORT {
+        return Ok(());
+    }
+    Err(UserError::new(format!(
+        "the web server would listen on port {port} ({source}), which a non-root process with no capabilities cannot bind"
+    ))
+    .detail("compose.yaml and the Kubernetes manifest drop all capabilities, `NET_BIND_SERVICE` with them, and run as a non-root user")
+    .hint(format!(
+        "listen on a port of {FIRST_UNPRIVILEGED_PORT} or above, e.g. `port = 8000` in `[tool.uv-rootless]` or `--port 8000`; publish it as port {port} outside the container (compose `ports`, a Kubernetes Service `port`)"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::context_excludes;
+
+    #[test]
+    fn a_generated_directory_leaves_the_context_unless_the_build_needs_it() {
+        let (dockerfile, compose) = ("Dockerfile".to_string(), "compose.yaml".to_string());
+        let k8s = "k8s/manifest.yaml".to_string();
+        assert_eq!(
+            context_excludes(&[&dockerfile, &compose, &k8s], &[String::new()]),
+            ["Dockerfile", "compose.yaml", "k8s"]
+        );
+        // The manifest next to the source, or above a member: only the file itself.
+        let in_source = "src/k8s.yaml".to_string();
+        let above_member = "packages/deploy.yaml".to_string();
+        assert_eq!(
+            context_excludes(
+                &[&in_source, &above_member],
+                &["src".to_string(), "packages/api".to_string()]
+            ),
+            ["src/k8s.yaml", "packages/deploy.yaml"]
+        );
+        // Two outputs in one directory: one line.
+        let (a, b) = ("deploy/a.yaml".to_string(), "deploy/b.yaml".to_string());
+        assert_eq!(context_excludes(&[&a, &b], &[]), ["deploy"]);
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    fn layout(name: &str) -> crate::model::Layout {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        crate::app::load(&root, Default::default())
+            .unwrap()
+            .plan
+            .layout
+    }
+
+    #[test]
+    fn a_virtual_member_gets_the_workspace_members_it_imports() {
+        let virtual_member = layout("workspace-virtual");
+        assert!(!virtual_member.installs_project);
+        assert!(virtual_member.installs_members);
+        assert_eq!(virtual_member.workdir, "/src/apps/api/src");
+        // A virtual project outside a workspace has no member to install.
+        let single = layout("fastapi-service");
+        assert!(!single.installs_members);
+        assert_eq!(single.workdir, "/src");
+    }
+}

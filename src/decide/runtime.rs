@@ -1,0 +1,321 @@
+//! How the app runs: its kind (`web`, `worker`, `job`, `cli`), the paths beside its code it
+//! may write, and how its run-time settings reach it. Pure: the kind follows the config, then
+//! whether the command serves HTTP, then the frameworks the lock installs.
+
+use crate::error::UserError;
+use crate::model::{AppKind, Decision, Runtime, Source};
+use crate::options::Settings;
+use crate::read::names::PackageName;
+use std::collections::BTreeSet;
+
+/// How long `verify` watches a worker stay up by default, in seconds.
+pub const DEFAULT_SMOKE_SECONDS: u32 = 5;
+
+/// Distributions whose presence means the process runs until stopped: chat bots and queue
+/// consumers. A web command wins over them (a web app that enqueues Celery tasks is web).
+const WORKER_FRAMEWORKS: &[&str] = &[
+    "aiogram",
+    "arq",
+    "celery",
+    "discord-py",
+    "dramatiq",
+    "faststream",
+    "huey",
+    "python-telegram-bot",
+    "rq",
+    "slack-bolt",
+    "telethon",
+];
+
+/// What the decision reads.
+pub struct Input<'a> {
+    pub settings: &'a Settings,
+    /// Whether the command serves HTTP, as the command decision found it.
+    pub web: bool,
+    /// Every package the app installs (its runtime closure in `uv.lock`).
+    pub installed: &'a BTreeSet<PackageName>,
+    /// The final stage's working directory, which writable paths are relative to.
+    pub workdir: &'a str,
+    /// Relative paths the source plainly writes, with where, e.g. (`logs`, `bot.py:7`).
+    pub written_paths: &'a [(String, String)],
+}
+
+pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
+    let settings = input.settings;
+    let kind = decide_kind(input);
+    let writable = match &settings.writable {
+        Some(setting) => {
+            let mut paths = Vec::new();
+            for path in &setting.value {
+                let path = check_writable(path)?;
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
+            }
+            Decision::new(paths, setting.source, "`writable` in `[tool.uv-rootless]`")
+        }
+        None => Decision::new(
+            Vec::new(),
+            Source::Default,
+            "none: the root filesystem is read-only, /tmp aside",
+        ),
+    };
+    let workdir = input.workdir.trim_end_matches('/');
+    let writable_mounts = writable
+        .value
+        .iter()
+        .map(|path| format!("{workdir}/{path}"))
+        .collect();
+    let env_file = match &settings.env_file {
+        Some(setting) => check_relative(&setting.value, "env-file")?,
+        None => String::new(),
+    };
+    let smoke_seconds = match &settings.smoke_seconds {
+        Some(setting) if setting.value == 0 || setting.value > 600 => return Err(UserError::new(
+            format!(
+                "`smoke-seconds` must be between 1 and 600, not `{}`",
+                setting.value
+            ),
+        )
+        .hint(
+            "set `smoke-seconds` in `[tool.uv-rootless]` to how long a worker must stay up, e.g. 5",
+        )),
+        Some(setting) => setting.value,
+        None => DEFAULT_SMOKE_SECONDS,
+    };
+    let mut suggested: Vec<String> = Vec::new();
+    let hints = input
+        .written_paths
+        .iter()
+        .filter(|(path, _)| {
+            let path = path.trim_end_matches('/');
+            !writable
+                .value
+                .iter()
+                .any(|w| path == w || path.starts_with(&format!("{w}/")))
+        })
+        // One hint per directory to make writable, at the first place that writes it.
+        .filter(|(path, _)| {
+            let top = path.split('/').next().unwrap_or(path).to_string();
+            let new = !suggested.contains(&top);
+            suggested.push(top);
+            new
+        })
+        .map(|(path, at)| match path.rsplit_once('/') {
+            Some((dir, "")) => {
+                let top = dir.split('/').next().unwrap_or(dir);
+                format!(
+                    "`{at}` creates the directory `{dir}` beside the code, which is read-only in the container: add `writable = [\"{top}\"]` to `[tool.uv-rootless]`"
+                )
+            }
+            Some((dir, _)) => {
+                let top = dir.split('/').next().unwrap_or(dir);
+                format!(
+                    "`{at}` writes `{path}` beside the code, which is read-only in the container: add `writable = [\"{top}\"]` to `[tool.uv-rootless]`"
+                )
+            }
+            // A bare file name: it may be the directory itself (`os.makedirs("logs")`), or a
+            // file in the working directory, which cannot be a mount of its own.
+            None => format!(
+                "`{at}` writes `{path}` in the working directory, which is read-only in the container: if it is a directory, add `writable = [\"{path}\"]` to `[tool.uv-rootless]`; if it is a file, write it under a directory made writable that way, or under `/tmp`"
+            ),
+        })
+        .collect();
+    Ok(Runtime {
+        kind,
+        writable,
+        writable_mounts,
+        env_file,
+        smoke_seconds,
+        hints,
+    })
+}
+
+fn decide_kind(input: &Input<'_>) -> Decision<AppKind> {
+    if let Some(setting) = &input.settings.kind {
+        return Decision::new(
+            setting.value,
+            setting.source,
+            "`kind` in `[tool.uv-rootless]`",
+        );
+    }
+    if input.web {
+        return Decision::new(AppKind::Web, Source::Detected, "the command serves HTTP");
+    }
+    let workers: Vec<&str> = WORKER_FRAMEWORKS
+        .iter()
+        .copied()
+        .filter(|name| input.installed.contains(&PackageName::new(name)))
+        .collect();
+    if !workers.is_empty() {
+        return Decision::new(
+            AppKind::Worker,
+            Source::Lock,
+            format!(
+                "`uv.lock` installs {}, which runs until stopped; a Deployment without a Service",
+                workers.join(", ")
+            ),
+        );
+    }
+    Decision::new(
+        AppKind::Cli,
+        Source::Default,
+        "a command-line program that runs and exits: a Kubernetes Job, so it does not restart in a loop",
+    )
+}
+
+/// A writable path: relative to the working directory, no `..`, characters a mount accepts.
+fn check_writable(path: &str) -> Result<String, UserError> {
+    let path = check_relative(path, "writable")?;
+    if path == "." {
+        return Err(
+            UserError::new("`writable` cannot be the working directory itself").hint(
+                "name the directories the app writes, e.g. `writable = [\"logs\", \"data\"]`",
+            ),
+        );
+    }
+    Ok(path)
+}
+
+/// A path relative to the project or the working directory, normalised (no `./`, no trailing
+/// `/`); only `A-Z a-z 0-9 . _ - /`, which every output prints as it is.
+fn check_relative(path: &str, key: &str) -> Result<String, UserError> {
+    let trimmed = path.trim_end_matches('/');
+    let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
+    let fix = || {
+        format!("set `{key}` in `[tool.uv-rootless]` to a relative path such as \"logs\" or \"data/uploads\"")
+    };
+    if trimmed.is_empty() || path.starts_with('/') {
+        return Err(
+            UserError::new(format!("`{key}` must be a relative path, not `{path}`")).hint(fix()),
+        );
+    }
+    if !trimmed
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/'))
+    {
+        return Err(UserError::new(format!(
+            "`{key}` has `{}`: only letters, digits, `.`, `_`, `-` and `/` can be mounted",
+            path.escape_debug()
+        ))
+        .hint(fix()));
+    }
+    if trimmed
+        .split('/')
+        .any(|part| part.is_empty() || part == ".." || part == ".")
+    {
+        return Err(
+            UserError::new(format!("`{key}` has `{path}`: no `..`, `.` or empty parts"))
+                .hint(fix()),
+        );
+    }
+    Ok(trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Setting;
+
+    fn input<'a>(
+        settings: &'a Settings,
+        web: bool,
+        installed: &'a BTreeSet<PackageName>,
+    ) -> Input<'a> {
+        Input {
+            settings,
+            web,
+            installed,
+            workdir: "/src",
+            written_paths: &[],
+        }
+    }
+
+    fn config<T>(value: T) -> Option<Setting<T>> {
+        Some(Setting {
+            value,
+            source: Source::Config,
+        })
+    }
+
+    #[test]
+    fn kind_follows_config_then_web_then_the_lock() {
+        let settings = Settings::default();
+        let none = BTreeSet::new();
+        let bot = BTreeSet::from([PackageName::new("discord.py")]);
+        let kind = |web, installed| decide(&input(&settings, web, installed)).unwrap().kind;
+        assert_eq!(kind(true, &bot).value, AppKind::Web);
+        let worker = kind(false, &bot);
+        assert_eq!(worker.value, AppKind::Worker);
+        assert!(worker.reason.contains("discord-py"), "{}", worker.reason);
+        assert_eq!(kind(false, &none).value, AppKind::Cli);
+        let settings = Settings {
+            kind: config(AppKind::Job),
+            ..Settings::default()
+        };
+        let job = decide(&input(&settings, false, &bot)).unwrap().kind;
+        assert_eq!((job.value, job.source), (AppKind::Job, Source::Config));
+    }
+
+    #[test]
+    fn writable_paths_are_relative_and_mount_under_the_workdir() {
+        let settings = Settings {
+            writable: config(vec!["logs/".into(), "./data/db".into(), "logs".into()]),
+            ..Settings::default()
+        };
+        let none = BTreeSet::new();
+        let runtime = decide(&input(&settings, false, &none)).unwrap();
+        assert_eq!(runtime.writable.value, ["logs", "data/db"]);
+        assert_eq!(runtime.writable_mounts, ["/src/logs", "/src/data/db"]);
+        for bad in [
+            "/var/log", "../logs", "a/../b", "", ".", "logs dir", "a\nb", "a:b", "a//b",
+        ] {
+            let settings = Settings {
+                writable: config(vec![bad.into()]),
+                ..Settings::default()
+            };
+            let error = decide(&input(&settings, false, &none)).unwrap_err();
+            assert!(error.to_string().contains("writable"), "{bad:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_written_path_that_is_not_writable_gets_a_hint() {
+        let settings = Settings {
+            writable: config(vec!["data".into()]),
+            ..Settings::default()
+        };
+        let none = BTreeSet::new();
+        let written = [
+            ("logs/bot.log".to_string(), "bot.py:7".to_string()),
+            ("data/app.db".to_string(), "db.py:2".to_string()),
+        ];
+        let runtime = decide(&Input {
+            written_paths: &written,
+            ..input(&settings, false, &none)
+        })
+        .unwrap();
+        assert_eq!(runtime.hints.len(), 1);
+        assert!(runtime.hints[0].contains("`bot.py:7` writes `logs/bot.log`"));
+        assert!(runtime.hints[0].contains("writable = [\"logs\"]"));
+    }
+
+    #[test]
+    fn smoke_seconds_is_bounded() {
+        let none = BTreeSet::new();
+        for bad in [0, 601] {
+            let settings = Settings {
+                smoke_seconds: config(bad),
+                ..Settings::default()
+            };
+            assert!(decide(&input(&settings, false, &none)).is_err());
+        }
+        let settings = Settings::default();
+        assert_eq!(
+            decide(&input(&settings, false, &none))
+                .unwrap()
+                .smoke_seconds,
+            DEFAULT_SMOKE_SECONDS
+        );
+    }
+}

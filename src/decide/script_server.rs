@@ -1,0 +1,534 @@
+//! Whether a console script starts a server: `[project.scripts] serve = "pkg.cli:main"` whose
+//! `main()` calls `uvicorn.run(...)`, `waitress.serve(...)`, Flask's `app.run(...)` and the
+//! like. Reads the function's calls (and those of same-module functions it calls, one level
+//! deep), then the address the server listens on: a literal, or an environment variable with
+//! its default, which the image then sets.
+
+use super::DEFAULT_PORT;
+use crate::error::UserError;
+use crate::model::EnvVar;
+use crate::read::python::{Call, Value};
+use crate::read::source::{Framework, Module, SourceScan};
+
+/// What the script's server listens on, and what the image sets for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptServer {
+    /// What serves: `uvicorn`, `waitress`, `flask`.
+    pub server: &'static str,
+    pub port: u16,
+    pub handles_sigterm: bool,
+    /// Variables the code reads for its address, set to what the container needs.
+    pub env: Vec<EnvVar>,
+    /// What was read and where, for `explain`.
+    pub findings: Vec<String>,
+}
+
+/// A server-starting call: how to match it and what it does when an argument is left out.
+struct Server {
+    name: &'static str,
+    /// Matches the resolved callee.
+    matches: fn(&str, &SourceScan) -> bool,
+    host: Arg,
+    port: Arg,
+    /// A `host:port` keyword (`bind=`, `listen=`), read before `host`/`port`.
+    bind: Option<&'static str>,
+    default_host: Option<&'static str>,
+    /// `None` when the default cannot be read from the call (a config object holds it).
+    default_port: Option<u16>,
+    handles_sigterm: bool,
+}
+
+/// Where an argument is: a positional index and a keyword name.
+#[derive(Clone, Copy)]
+struct Arg(Option<usize>, &'static str);
+
+fn last(callee: &str) -> &str {
+    callee.rsplit('.').next().unwrap_or_default()
+}
+
+const SERVERS: &[Server] = &[
+    Server {
+        name: "uvicorn",
+        matches: |callee, _| callee == "uvicorn.run" || callee == "uvicorn.main.run",
+        host: Arg(None, "host"),
+        port: Arg(None, "port"),
+        bind: None,
+        default_host: Some("127.0.0.1"),
+        default_port: Some(8000),
+        handles_sigterm: true,
+    },
+    Server {
+        name: "waitress",
+        matches: |callee, _| callee == "waitress.serve",
+        host: Arg(None, "host"),
+        port: Arg(None, "port"),
+        bind: Some("listen"),
+        default_host: Some("0.0.0.0"),
+        default_port: Some(8080),
+        handles_sigterm: false,
+    },
+    Server {
+        name: "aiohttp",
+        matches: |callee, _| callee == "aiohttp.web.run_app",
+        host: Arg(None, "host"),
+        port: Arg(None, "port"),
+        bind: None,
+        default_host: Some("0.0.0.0"),
+        default_port: Some(8080),
+        handles_sigterm: true,
+    },
+    Server {
+        name: "granian",
+        matches: |callee, _| callee.starts_with("granian") && last(callee) == "Granian",
+        host: Arg(Some(1), "address"),
+        port: Arg(Some(2), "port"),
+        bind: None,
+        default_host: Some("127.0.0.1"),
+        default_port: Some(8000),
+        handles_sigterm: true,
+    },
+    Server {
+        name: "hypercorn",
+        matches: |callee, _| {
+            callee == "hypercorn.asyncio.serve" || callee == "hypercorn.trio.serve"
+        },
+        host: Arg(None, ""),
+        port: Arg(None, ""),
+        bind: None,
+        default_host: None,
+        default_port: None,
+        handles_sigterm: true,
+    },
+    Server {
+        name: "flask",
+        // `app.run(...)` on a Flask application object of the project.
+        matches: |callee, scan| {
+            callee.rsplit_once('.').is_some_and(|(object, method)| {
+                method == "run"
+                    && scan.app_objects.iter().any(|app| {
+                        app.framework == Framework::Flask && app.variable == last(object)
+                    })
+            })
+        },
+        host: Arg(Some(0), "host"),
+        port: Arg(Some(1), "port"),
+        bind: None,
+        default_host: Some("127.0.0.1"),
+        default_port: Some(5000),
+        handles_sigterm: false,
+    },
+    Server {
+        name: "http.server",
+        matches: |callee, _| last(callee) == "serve_forever",
+        host: Arg(None, ""),
+        port: Arg(None, ""),
+        bind: None,
+        default_host: None,
+        default_port: None,
+        handles_sigterm: false,
+    },
+];
+
+/// An argument as far as it can be read without running anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Read {
+    Absent,
+    Literal(String),
+    /// Read from this variable, with this default.
+    Env(String, Option<String>),
+    Unknown,
+}
+
+fn literal(value: &Value) -> Option<String> {
+    match value {
+        Value::Str(text) => Some(text.clone()),
+        Value::Int(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= 100
+        && chars
+            .next()
+            .is_some_and(|first| first == '_' || first.is_ascii_alphabetic())
+        && chars.all(|ch| ch == '_' || ch.is_ascii_alphanumeric())
+}
+
+/// Reads `value`: literals, `int(...)`/`str(...)` around another value, `os.environ.get`,
+/// `os.getenv`, `os.environ[...]`, and a module-level name assigned one of those.
+fn read(value: &Value, module: &Module, depth: usize) -> Read {
+    if let Some(text) = literal(value) {
+        return Read::Literal(text);
+    }
+    let env = |name: Option<&Value>, default: Option<&Value>| match name.and_then(Value::as_str) {
+        Some(name) if is_env_name(name) => Read::Env(name.to_string(), default.and_then(literal)),
+        _ => Read::Unknown,
+    };
+    match value {
+        Value::Call(call) => match call.callee.as_deref() {
+            Some("int" | "str") if depth < 4 => call
+                .args
+                .first()
+                .map_or(Read::Unknown, |inner| read(inner, module, depth + 1)),
+            Some("os.environ.get" | "os.getenv") => env(call.args.first(), call.arg(1, "default")),
+            _ => Read::Unknown,
+        },
+        Value::Subscript { value, index } if value == "os.environ" => env(Some(index), None),
+        Value::Name(name) if depth < 4 => module
+            .facts
+            .assignments
+            .iter()
+            .rev()
+            .find(|assignment| &assignment.target == name)
+            .map_or(Read::Unknown, |assignment| {
+                read(
+                    &Value::Call(Box::new(assignment.call.clone())),
+                    module,
+                    depth + 1,
+                )
+            }),
+        _ => Read::Unknown,
+    }
+}
+
+fn argument(call: &Call, arg: Arg) -> Option<&Value> {
+    if arg.1.is_empty() {
+        return None;
+    }
+    match arg.0 {
+        Some(index) => call.arg(index, arg.1),
+        None => call.kwarg(arg.1),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    matches!(host, "127.0.0.1" | "localhost" | "::1") || host.starts_with("127.")
+}
+
+/// The calls `function` makes in `module`, and those of the module's own top-level functions
+/// it calls by name (one level: a `main()` that calls `serve()`).
+fn calls_of<'a>(module: &'a Module, function: &str) -> Vec<&'a Call> {
+    let top = |name: &str| {
+        module
+            .facts
+            .functions
+            .iter()
+            .find(|candidate| candidate.qualname == name)
+    };
+    let Some(entry) = top(function) else {
+        return Vec::new();
+    };
+    let mut calls: Vec<&Call> = entry.calls.iter().collect();
+    for call in &entry.calls {
+        if let Some(helper) = call
+            .callee
+            .as_deref()
+            .filter(|name| *name != function)
+            .and_then(top)
+        {
+            calls.extend(helper.calls.iter());
+        }
+    }
+    calls
+}
+
+/// Reads the script entry `module:function` (as in `[project.scripts]`); `Ok(None)` when it
+/// starts no server uv-rootless knows. `requested` is a port from flag or config.
+pub fn find(
+    scan: &SourceScan,
+    script: &str,
+    entry: &str,
+    requested: Option<u16>,
+) -> Result<Option<ScriptServer>, UserError> {
+    let entry = entry.split('[').next().unwrap_or_default().trim();
+    let Some((module_name, function)) = entry.split_once(':') else {
+        return Ok(None);
+    };
+    let Some(module) = scan.module(module_name.trim()) else {
+        return Ok(None);
+    };
+    let function = function.trim();
+    for call in calls_of(module, function) {
+        let Some(callee) = call.callee.as_deref() else {
+            continue;
+        };
+        let Some(server) = SERVERS.iter().find(|server| (server.matches)(callee, scan)) else {
+            continue;
+        };
+        return decide(scan, module, script, entry, server, call, requested).map(Some);
+    }
+    Ok(None)
+}
+
+fn decide(
+    scan: &SourceScan,
+    module: &Module,
+    script: &str,
+    entry: &str,
+    server: &Server,
+    call: &Call,
+    requested: Option<u16>,
+) -> Result<ScriptServer, UserError> {
+    let at = format!("`{}:{}`", module.file, call.line);
+    let callee = call.callee.clone().unwrap_or_default();
+    let mut findings = vec![format!(
+        "the script `{script}` (`{entry}`) starts a {} server: `{callee}(...)` at {at}",
+        server.name
+    )];
+    let mut env = Vec::new();
+    let (mut host, mut port) = (Read::Absent, Read::Absent);
+    if let Some(bind) = server.bind.and_then(|name| call.kwarg(name)) {
+        match read(bind, module, 0) {
+            Read::Literal(text) => {
+                if let Some((h, p)) = text.rsplit_once(':') {
+                    host = Read::Literal(h.trim_matches(['[', ']']).to_string());
+                    port = Read::Literal(p.to_string());
+                }
+            }
+            Read::Env(name, default) => {
+                let default_port = default
+                    .as_deref()
+                    .and_then(|d| d.rsplit_once(':'))
+                    .map(|(_, p)| p.to_string());
+                host = Read::Env(name.clone(), None);
+                port = Read::Env(name, default_port);
+            }
+            other => {
+                host = other.clone();
+                port = other;
+            }
+        }
+    }
+    if host == Read::Absent {
+        host = argument(call, server.host).map_or(Read::Absent, |v| read(v, module, 0));
+    }
+    if port == Read::Absent {
+        port = argument(call, server.port).map_or(Read::Absent, |v| read(v, module, 0));
+    }
+    let unreachable = |host: &str, how: &str| {
+        UserError::new(format!(
+            "the script `{script}` starts {} on {host} ({how}) at {at}: nothing outside the container can reach it",
+            server.name
+        ))
+        .detail("in a container, 127.0.0.1 is the container's own loopback; the port must be served on 0.0.0.0")
+        .hint("listen on all interfaces, read from the environment: `host=os.environ.get(\"HOST\", \"0.0.0.0\")`, then uv-rootless again")
+        .hint("or run the app with a server command instead, e.g. `--command uvicorn package.module:app --host 0.0.0.0 --port 8000`")
+    };
+    let bind_name = server.bind.and_then(|name| call.kwarg(name)).is_some();
+    match &host {
+        Read::Literal(text) if is_loopback(text) => return Err(unreachable(text, "hard-coded")),
+        Read::Absent => match server.default_host {
+            Some(default) if is_loopback(default) => {
+                return Err(unreachable(default, "its default when no host is given"))
+            }
+            Some(_) => {}
+            None => findings.push(format!(
+                "the address {} listens on could not be read at {at}; it must be 0.0.0.0",
+                server.name
+            )),
+        },
+        Read::Env(name, _) if !bind_name => {
+            findings.push(format!(
+                "the host is read from `{name}` at {at}: the image sets `{name}=0.0.0.0`"
+            ));
+            env.push(EnvVar {
+                name: name.clone(),
+                value: "0.0.0.0".into(),
+            });
+        }
+        Read::Unknown => findings.push(format!(
+            "the host could not be read at {at}; it must be 0.0.0.0 for the port to be reachable"
+        )),
+        _ => {}
+    }
+    let hard_coded = |port: u16, how: &str| -> Result<u16, UserError> {
+        match requested {
+            Some(wanted) if wanted != port => Err(UserError::new(format!(
+                "the port is {port} ({how}) at {at}, but port {wanted} was asked for"
+            ))
+            .hint(format!(
+                "read the port from the environment (`port=int(os.environ.get(\"PORT\", \"{wanted}\"))`), or drop `--port`/`port`"
+            ))),
+            _ => Ok(port),
+        }
+    };
+    let parse = |text: &str| text.trim().parse::<u16>().ok().filter(|port| *port != 0);
+    let chosen = match &port {
+        Read::Literal(text) => match parse(text) {
+            Some(port) => hard_coded(port, "hard-coded")?,
+            None => requested.unwrap_or(DEFAULT_PORT),
+        },
+        Read::Env(name, default) => {
+            let port = requested
+                .or_else(|| default.as_deref().and_then(parse))
+                .unwrap_or(DEFAULT_PORT);
+            let value = if bind_name {
+                format!("0.0.0.0:{port}")
+            } else {
+                port.to_string()
+            };
+            findings.push(format!(
+                "the {} is read from `{name}` at {at}: the image sets `{name}={value}`",
+                if bind_name { "address" } else { "port" }
+            ));
+            env.push(EnvVar {
+                name: name.clone(),
+                value,
+            });
+            port
+        }
+        Read::Absent => match server.default_port {
+            Some(port) => hard_coded(port, "the server's default")?,
+            None => {
+                let port = requested.unwrap_or(DEFAULT_PORT);
+                findings.push(format!(
+                    "the port could not be read at {at}: assuming {port} (set it with `--port`)"
+                ));
+                port
+            }
+        },
+        Read::Unknown => {
+            let port = requested.unwrap_or(DEFAULT_PORT);
+            findings.push(format!(
+                "the port could not be read at {at}: assuming {port} (set it with `--port`)"
+            ));
+            port
+        }
+    };
+    if let Some(note) = scan.cut_note() {
+        findings.push(note);
+    }
+    Ok(ScriptServer {
+        server: server.name,
+        port: chosen,
+        handles_sigterm: server.handles_sigterm,
+        env,
+        findings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::python;
+
+    fn scan_of(files: &[(&str, &str)]) -> SourceScan {
+        let modules: Vec<Module> = files
+            .iter()
+            .map(|(module, text)| Module {
+                file: format!("src/{}.py", module.replace('.', "/")),
+                module: module.to_string(),
+                is_package: false,
+                facts: python::read_facts(text, None).expect("parses"),
+            })
+            .collect();
+        SourceScan {
+            modules,
+            ..SourceScan::default()
+        }
+    }
+
+    fn found(text: &str, requested: Option<u16>) -> Result<Option<ScriptServer>, UserError> {
+        find(
+            &scan_of(&[("pkg.cli", text)]),
+            "serve",
+            "pkg.cli:main",
+            requested,
+        )
+    }
+
+    #[test]
+    fn uvicorn_run_with_port_and_host_from_the_environment() {
+        let server = found(
+            "import os\nimport uvicorn\n\ndef main():\n    uvicorn.run(\"pkg.app:app\", host=os.environ.get(\"HOST\", \"127.0.0.1\"), port=int(os.environ.get(\"PORT\", \"8080\")))\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.server, "uvicorn");
+        assert_eq!(server.port, 8080);
+        let env: Vec<(&str, &str)> = server
+            .env
+            .iter()
+            .map(|var| (var.name.as_str(), var.value.as_str()))
+            .collect();
+        assert_eq!(env, vec![("HOST", "0.0.0.0"), ("PORT", "8080")]);
+        assert!(
+            server.findings[0].contains("`src/pkg/cli.py:5`"),
+            "{:?}",
+            server.findings
+        );
+        // A requested port wins over the code's default and is what the image sets.
+        let server = found(
+            "import os, uvicorn\ndef main():\n    uvicorn.run(app, host='0.0.0.0', port=int(os.getenv('PORT', 8080)))\n",
+            Some(9000),
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 9000);
+        assert_eq!(server.env[0].value, "9000");
+    }
+
+    #[test]
+    fn a_helper_a_module_constant_and_a_bind_string() {
+        let server = found(
+            "import os\nfrom waitress import serve\nPORT = int(os.environ['APP_PORT'])\ndef run():\n    serve(app, listen='0.0.0.0:7000')\ndef main():\n    run()\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.server, server.port), ("waitress", 7000));
+        let server = found(
+            "import os\nimport uvicorn as u\nPORT = int(os.environ.get('APP_PORT', '7001'))\ndef main():\n    u.run(app, host='0.0.0.0', port=PORT)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 7001);
+        assert_eq!(server.env[0].name, "APP_PORT");
+    }
+
+    #[test]
+    fn loopback_is_refused() {
+        let error = found(
+            "import uvicorn\ndef main():\n    uvicorn.run(app, host='127.0.0.1', port=8000)\n",
+            None,
+        )
+        .expect_err("hard-coded loopback");
+        assert!(
+            error.to_string().contains("127.0.0.1 (hard-coded)"),
+            "{error}"
+        );
+        // uvicorn's own default is loopback too.
+        assert!(found("import uvicorn\ndef main():\n    uvicorn.run(app)\n", None).is_err());
+        // A hard-coded port that differs from the requested one is refused.
+        assert!(found(
+            "import uvicorn\ndef main():\n    uvicorn.run(app, host='0.0.0.0', port=8000)\n",
+            Some(9000)
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn a_plain_cli_is_not_a_server() {
+        assert_eq!(
+            found(
+                "import sys\ndef main():\n    print(sys.argv)\n    run()\n",
+                None
+            )
+            .expect("ok"),
+            None
+        );
+        // The server call must be in the entry function, not elsewhere in the module.
+        assert_eq!(
+            found(
+                "import uvicorn\ndef other():\n    uvicorn.run(app)\ndef main():\n    pass\n",
+                None
+            )
+            .expect("ok"),
+            None
+        );
+    }
+}

@@ -1,0 +1,1031 @@
+//! Walks a tree-sitter syntax tree of one Python file and collects [`FileFacts`].
+//!
+//! Walks over statements and expressions use an explicit stack, and recursion is only
+//! through nested `def`/`class` scopes and argument values, each capped, so deeply nested input
+//! cannot exhaust the stack. Regions the parser marked as errors are skipped, not guessed at.
+
+use super::facts::*;
+use std::collections::HashMap;
+use std::time::Instant;
+use tree_sitter::{Node, Parser, Tree};
+
+/// Deepest argument value read before it becomes [`Value::Other`].
+const MAX_VALUE_DEPTH: usize = 16;
+/// Deepest `def`/`class` nesting read; deeper scopes are left out.
+const MAX_SCOPE_DEPTH: usize = 48;
+/// Most calls kept per file across functions and the main block; the rest set `truncated`.
+const MAX_CALLS: usize = 20_000;
+/// Most facts of any other kind kept per file.
+const MAX_OTHER: usize = 5_000;
+
+/// Callees [`Reader::call_anywhere`] reads in full: environment reads and file writes.
+const ENV_AND_FILE_CALLEES: &[&str] = &[
+    "os.environ.get",
+    "os.getenv",
+    "os.environ.setdefault",
+    "os.makedirs",
+    "os.mkdir",
+    "logging.FileHandler",
+    "logging.handlers.RotatingFileHandler",
+    "logging.handlers.TimedRotatingFileHandler",
+    "logging.handlers.WatchedFileHandler",
+    "logging.basicConfig",
+    "open",
+    "io.open",
+    "builtins.open",
+];
+
+/// Why a file could not be read into facts at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParseFailure {
+    /// The parser ran past its time budget.
+    TimedOut,
+    /// The Python grammar did not load: a build problem, not the file's.
+    GrammarUnavailable,
+}
+
+impl std::fmt::Display for ParseFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParseFailure::TimedOut => f.write_str("the parser ran out of time"),
+            ParseFailure::GrammarUnavailable => f.write_str("the Python grammar did not load"),
+        }
+    }
+}
+
+/// Parses `text` and reads its facts; gives up with [`ParseFailure::TimedOut`] at `deadline`.
+pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, ParseFailure> {
+    let tree = parse(text, deadline)?;
+    let mut reader = Reader {
+        src: text,
+        bindings: HashMap::new(),
+        facts: FileFacts::default(),
+        calls_kept: 0,
+    };
+    let root = tree.root_node();
+    reader.read_imports(root);
+    reader.read_anywhere(root);
+    reader.read_module_block(root);
+    reader.read_scopes(root, &mut Vec::new(), 0);
+    Ok(reader.facts)
+}
+
+fn parse(text: &str, deadline: Option<Instant>) -> Result<Tree, ParseFailure> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .map_err(|_| ParseFailure::GrammarUnavailable)?;
+    let bytes = text.as_bytes();
+    let mut input = |offset: usize, _| bytes.get(offset..).unwrap_or(&[]);
+    let mut progress = |_: &tree_sitter::ParseState| match deadline {
+        Some(deadline) if Instant::now() >= deadline => std::ops::ControlFlow::Break(()),
+        _ => std::ops::ControlFlow::Continue(()),
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    parser
+        .parse_with_options(&mut input, None, Some(options))
+        .ok_or(ParseFailure::TimedOut)
+}
+
+struct Reader<'a> {
+    src: &'a str,
+    /// Local name -> dotted target, from every import in the file (the last one wins).
+    bindings: HashMap<String, String>,
+    facts: FileFacts,
+    calls_kept: usize,
+}
+
+fn line(node: Node) -> u32 {
+    u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX)
+}
+
+/// Named children without comments, which tree-sitter places anywhere as extras.
+fn children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|child| child.kind() != "comment")
+        .collect()
+}
+
+fn field_children<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.children_by_field_name(field, &mut cursor).collect()
+}
+
+/// Pushes `item` unless `list` is at `cap`, in which case the facts are marked truncated.
+fn push_capped<T>(list: &mut Vec<T>, item: T, cap: usize, truncated: &mut bool) {
+    if list.len() < cap {
+        list.push(item);
+    } else {
+        *truncated = true;
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn text(&self, node: Node) -> &'a str {
+        // Byte ranges inside error regions need not fall on character boundaries.
+        self.src.get(node.byte_range()).unwrap_or("")
+    }
+
+    // ----- imports -------------------------------------------------------------------------
+
+    fn read_imports(&mut self, root: Node) {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "import_statement" => self.import_statement(node),
+                "import_from_statement" => self.import_from_statement(node),
+                "ERROR" => {}
+                _ => stack.extend(children(node).into_iter().rev()),
+            }
+        }
+    }
+
+    fn bind(&mut self, node: Node, local: String, target: String) {
+        if local != "*" {
+            self.bindings.insert(local.clone(), target.clone());
+        }
+        let import = Import {
+            line: line(node),
+            local,
+            target,
+        };
+        push_capped(
+            &mut self.facts.imports,
+            import,
+            MAX_OTHER,
+            &mut self.facts.truncated,
+        );
+    }
+
+    fn import_statement(&mut self, node: Node) {
+        for name in field_children(node, "name") {
+            match name.kind() {
+                "dotted_name" => {
+                    // `import os.path` binds `os`, and `os.path.join` then reads as written.
+                    let full = self.squeeze(name);
+                    let head = full.split('.').next().unwrap_or_default().to_string();
+                    self.bind(node, head.clone(), head);
+                }
+                "aliased_import" => {
+                    let (Some(target), Some(alias)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) else {
+                        continue;
+                    };
+                    let (target, alias) = (self.squeeze(target), self.text(alias).to_string());
+                    self.bind(node, alias, target);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn import_from_statement(&mut self, node: Node) {
+        let Some(module) = node.child_by_field_name("module_name") else {
+            return;
+        };
+        let module = self.squeeze(module);
+        let join = |name: &str| {
+            if module.ends_with('.') {
+                format!("{module}{name}")
+            } else {
+                format!("{module}.{name}")
+            }
+        };
+        for child in children(node) {
+            if child.kind() == "wildcard_import" {
+                self.bind(node, "*".to_string(), join("*"));
+            }
+        }
+        for name in field_children(node, "name") {
+            match name.kind() {
+                "dotted_name" => {
+                    let name = self.squeeze(name);
+                    self.bind(node, name.clone(), join(&name));
+                }
+                "aliased_import" => {
+                    let (Some(target), Some(alias)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) else {
+                        continue;
+                    };
+                    let target = join(&self.squeeze(target));
+                    self.bind(node, self.text(alias).to_string(), target);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A dotted name's text without the spaces or line continuations Python allows inside it.
+    fn squeeze(&self, node: Node) -> String {
+        self.text(node)
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\\')
+            .collect()
+    }
+
+    // ----- names and values ----------------------------------------------------------------
+
+    /// The dotted name an expression spells, before resolution: `u.run`, `Path().mkdir`.
+    fn raw_dotted(&self, node: Node, depth: usize) -> Option<String> {
+        if depth > MAX_VALUE_DEPTH {
+            return None;
+        }
+        match node.kind() {
+            "identifier" => Some(self.text(node).to_string()),
+            "attribute" => {
+                let object = self.raw_dotted(node.child_by_field_name("object")?, depth + 1)?;
+                let attribute = self.text(node.child_by_field_name("attribute")?);
+                Some(format!("{object}.{attribute}"))
+            }
+            "call" => {
+                let function = self.raw_dotted(node.child_by_field_name("function")?, depth + 1)?;
+                Some(format!("{function}()"))
+            }
+            _ => None,
+        }
+    }
+
+    /// Replaces the head of a dotted name with what the imports bind it to.
+    fn resolve(&self, raw: &str) -> String {
+        let (head, rest) = match raw.find(['.', '(']) {
+            Some(at) => raw.split_at(at),
+            None => (raw, ""),
+        };
+        match self.bindings.get(head) {
+            Some(target) => format!("{target}{rest}"),
+            None => raw.to_string(),
+        }
+    }
+
+    fn dotted(&self, node: Node) -> Option<String> {
+        self.raw_dotted(node, 0).map(|raw| self.resolve(&raw))
+    }
+
+    fn value(&self, node: Node, depth: usize) -> Value {
+        if depth > MAX_VALUE_DEPTH {
+            return Value::Other;
+        }
+        match node.kind() {
+            "string" | "concatenated_string" => match self.string(node) {
+                Some(text) => Value::Str(text),
+                None => Value::Other,
+            },
+            "integer" => parse_int(self.text(node)).map_or(Value::Other, Value::Int),
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "none" => Value::NoneLiteral,
+            "identifier" => Value::Name(self.text(node).to_string()),
+            "attribute" => self.dotted(node).map_or(Value::Other, Value::Attribute),
+            "call" => Value::Call(Box::new(self.call(node, depth + 1))),
+            "subscript" => {
+                let value = node
+                    .child_by_field_name("value")
+                    .and_then(|v| self.dotted(v));
+                let index = field_children(node, "subscript");
+                match (value, index.as_slice()) {
+                    (Some(value), [index]) => Value::Subscript {
+                        value,
+                        index: Box::new(self.value(*index, depth + 1)),
+                    },
+                    _ => Value::Other,
+                }
+            }
+            "list" | "tuple" => {
+                let items: Option<Vec<String>> =
+                    children(node).into_iter().map(|i| self.string(i)).collect();
+                items.map_or(Value::Other, Value::StrList)
+            }
+            "parenthesized_expression" => match children(node).as_slice() {
+                [inner] => self.value(*inner, depth + 1),
+                _ => Value::Other,
+            },
+            _ => Value::Other,
+        }
+    }
+
+    /// The text of a plain or raw string literal, or of adjacent ones joined; `None` for
+    /// f-strings, t-strings, bytes and anything that is not a string.
+    fn string(&self, node: Node) -> Option<String> {
+        match node.kind() {
+            "concatenated_string" => children(node).into_iter().map(|s| self.string(s)).collect(),
+            "string" => {
+                let parts = children(node);
+                let start = parts.first().filter(|p| p.kind() == "string_start")?;
+                let end = parts.last().filter(|p| p.kind() == "string_end")?;
+                let prefix = self.text(*start).to_ascii_lowercase();
+                if prefix.contains(['f', 'b', 't']) {
+                    return None;
+                }
+                let body = self.src.get(start.end_byte()..end.start_byte())?;
+                if prefix.contains('r') {
+                    Some(body.to_string())
+                } else {
+                    Some(unescape(body))
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn call(&self, node: Node, depth: usize) -> Call {
+        let callee = node
+            .child_by_field_name("function")
+            .and_then(|f| self.dotted(f));
+        let mut call = Call {
+            line: line(node),
+            callee,
+            args: Vec::new(),
+            kwargs: Vec::new(),
+        };
+        let Some(arguments) = node.child_by_field_name("arguments") else {
+            return call;
+        };
+        if arguments.kind() != "argument_list" {
+            // `f(x for x in y)`: one generator argument.
+            call.args.push(Value::Other);
+            return call;
+        }
+        for argument in children(arguments) {
+            match argument.kind() {
+                "keyword_argument" => {
+                    let (Some(name), Some(value)) = (
+                        argument.child_by_field_name("name"),
+                        argument.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    call.kwargs.push(Keyword {
+                        name: self.text(name).to_string(),
+                        value: self.value(value, depth + 1),
+                    });
+                }
+                "dictionary_splat" => {}
+                _ => call.args.push(self.value(argument, depth + 1)),
+            }
+        }
+        call
+    }
+
+    // ----- facts found anywhere ------------------------------------------------------------
+
+    fn read_anywhere(&mut self, root: Node) {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if node.is_error() || node.is_missing() {
+                let at = line(node);
+                let errors = &mut self.facts.syntax_errors;
+                if errors.len() < MAX_ERROR_LINES && !errors.contains(&at) {
+                    errors.push(at);
+                }
+                continue;
+            }
+            match node.kind() {
+                "call" => self.call_anywhere(node),
+                "subscript" => self.environ_subscript(node),
+                "string" => self.sqlite_url(node),
+                "pair" => self.filename_pair(node),
+                _ => {}
+            }
+            // All children, not only named ones: a missing `:` is an anonymous node.
+            let mut cursor = node.walk();
+            let kids: Vec<Node> = node.children(&mut cursor).collect();
+            stack.extend(kids.into_iter().rev());
+        }
+        self.facts.syntax_errors.sort_unstable();
+    }
+
+    fn call_anywhere(&mut self, node: Node) {
+        let callee = node
+            .child_by_field_name("function")
+            .and_then(|f| self.dotted(f));
+        self.routes_keyword(node, &callee);
+        // Reading every argument of every call would double the cost of a scan; only calls
+        // that may read the environment or write a file are read in full here.
+        let Some(callee) = callee else {
+            return;
+        };
+        if !ENV_AND_FILE_CALLEES.contains(&callee.as_str())
+            && !callee.starts_with("pathlib.Path().")
+        {
+            return;
+        }
+        let call = self.call(node, 0);
+        let callee = callee.as_str();
+        let env_kind = match callee {
+            "os.environ.get" => Some(EnvReadKind::EnvironGet),
+            "os.getenv" => Some(EnvReadKind::Getenv),
+            "os.environ.setdefault" => Some(EnvReadKind::EnvironSetdefault),
+            _ => None,
+        };
+        if let Some(kind) = env_kind {
+            let read = EnvRead {
+                line: call.line,
+                kind,
+                name: call
+                    .arg(0, "key")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                default: call.arg(1, "default").cloned(),
+            };
+            self.push_env(read);
+        }
+        if let Some(write) = self.fs_write(node, &call, callee) {
+            push_capped(
+                &mut self.facts.fs_writes,
+                write,
+                MAX_OTHER,
+                &mut self.facts.truncated,
+            );
+        }
+    }
+
+    /// Reads the `routes=[...]` keyword of a call, whatever the callee.
+    fn routes_keyword(&mut self, node: Node, callee: &Option<String>) {
+        if let Some(arguments) = node.child_by_field_name("arguments") {
+            for keyword in children(arguments) {
+                let is_routes = keyword.kind() == "keyword_argument"
+                    && keyword
+                        .child_by_field_name("name")
+                        .is_some_and(|n| self.text(n) == "routes");
+                if let (true, Some(list)) = (is_routes, keyword.child_by_field_name("value")) {
+                    self.route_list(list, RouteOwner::Call(callee.clone()));
+                }
+            }
+        }
+    }
+
+    fn push_env(&mut self, read: EnvRead) {
+        push_capped(
+            &mut self.facts.env_reads,
+            read,
+            MAX_OTHER,
+            &mut self.facts.truncated,
+        );
+    }
+
+    fn fs_write(&self, node: Node, call: &Call, callee: &str) -> Option<FsWrite> {
+        let literal = |index: usize, name: &str| {
+            call.arg(index, name)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let (kind, path) = match callee {
+            "os.makedirs" | "os.mkdir" => (FsWriteKind::Makedirs, literal(0, "name")?),
+            "logging.FileHandler"
+            | "logging.handlers.RotatingFileHandler"
+            | "logging.handlers.TimedRotatingFileHandler"
+            | "logging.handlers.WatchedFileHandler" => {
+                (FsWriteKind::LogFile, literal(0, "filename")?)
+            }
+            "logging.basicConfig" => (
+                FsWriteKind::LogFile,
+                call.kwarg("filename")?.as_str()?.to_string(),
+            ),
+            "open" | "io.open" | "builtins.open" => {
+                let mode = literal(1, "mode")?;
+                if !writes(&mode) {
+                    return None;
+                }
+                (FsWriteKind::Open(mode), literal(0, "file")?)
+            }
+            _ => {
+                let (receiver, method) = callee.rsplit_once("().")?;
+                if receiver != "pathlib.Path" {
+                    return None;
+                }
+                let kind = match method {
+                    "mkdir" => FsWriteKind::PathMkdir,
+                    "touch" | "write_text" | "write_bytes" => FsWriteKind::PathWrite,
+                    "open" if literal(0, "mode").is_some_and(|mode| writes(&mode)) => {
+                        FsWriteKind::PathWrite
+                    }
+                    _ => return None,
+                };
+                let function = node.child_by_field_name("function")?;
+                let inner = function.child_by_field_name("object")?;
+                let inner = self.call(inner, 0);
+                let parts: Option<Vec<&str>> = inner.args.iter().map(Value::as_str).collect();
+                let parts = parts.filter(|parts| !parts.is_empty())?;
+                (kind, parts.join("/"))
+            }
+        };
+        Some(FsWrite {
+            line: call.line,
+            kind,
+            path,
+        })
+    }
+
+    fn environ_subscript(&mut self, node: Node) {
+        let Value::Subscript { value, index } = self.value(node, 0) else {
+            return;
+        };
+        if value != "os.environ" {
+            return;
+        }
+        // `os.environ["X"] = ...` sets the variable; only reads count. Asked last because
+        // `parent` walks down from the root.
+        if let Some(parent) = node.parent() {
+            let is_target = ["assignment", "augmented_assignment"].contains(&parent.kind())
+                && parent.child_by_field_name("left") == Some(node);
+            if is_target || parent.kind() == "delete_statement" {
+                return;
+            }
+        }
+        let read = EnvRead {
+            line: line(node),
+            kind: EnvReadKind::EnvironSubscript,
+            name: index.as_str().map(str::to_string),
+            default: None,
+        };
+        self.push_env(read);
+    }
+
+    fn sqlite_url(&mut self, node: Node) {
+        // Most strings are not URLs; decoding every docstring would cost more than the check.
+        if !self.text(node).contains("sqlite") {
+            return;
+        }
+        if let Some(text) = self.string(node) {
+            if text.starts_with("sqlite") && text.contains("://") {
+                let url = Located {
+                    line: line(node),
+                    value: text,
+                };
+                push_capped(
+                    &mut self.facts.sqlite_urls,
+                    url,
+                    MAX_OTHER,
+                    &mut self.facts.truncated,
+                );
+            }
+        }
+    }
+
+    /// `"filename": "logs/app.log"` in a dict: how `logging.config.dictConfig` names a log file.
+    fn filename_pair(&mut self, node: Node) {
+        let key = node.child_by_field_name("key").and_then(|k| self.string(k));
+        let value = node
+            .child_by_field_name("value")
+            .and_then(|v| self.string(v));
+        if let (Some("filename"), Some(path)) = (key.as_deref(), value) {
+            let write = FsWrite {
+                line: line(node),
+                kind: FsWriteKind::LogFile,
+                path,
+            };
+            push_capped(
+                &mut self.facts.fs_writes,
+                write,
+                MAX_OTHER,
+                &mut self.facts.truncated,
+            );
+        }
+    }
+
+    fn route_list(&mut self, list: Node, owner: RouteOwner) {
+        for item in list_items(list) {
+            if item.kind() != "call" {
+                continue;
+            }
+            let call = self.call(item, 0);
+            let entry = RouteEntry {
+                line: call.line,
+                owner: owner.clone(),
+                path: call
+                    .arg(0, "path")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                callee: call.callee,
+            };
+            push_capped(
+                &mut self.facts.routes,
+                entry,
+                MAX_OTHER,
+                &mut self.facts.truncated,
+            );
+        }
+    }
+
+    // ----- module-level statements ---------------------------------------------------------
+
+    /// Statements that run at import time: the module body and the blocks of module-level
+    /// `if`/`try`/`with`/`for`/`while`, but not `def` or `class` bodies.
+    fn read_module_block(&mut self, root: Node) {
+        // Statements still to read, next one last, so facts come out in source order.
+        let mut stack: Vec<Node> = children(root).into_iter().rev().collect();
+        while let Some(statement) = stack.pop() {
+            let blocks = match statement.kind() {
+                "expression_statement" => {
+                    for expression in children(statement) {
+                        self.module_expression(expression);
+                    }
+                    continue;
+                }
+                "if_statement" if self.is_main_guard(statement) => {
+                    if let Some(body) = statement.child_by_field_name("consequence") {
+                        self.main_calls(body);
+                    }
+                    alternatives(statement)
+                }
+                _ => blocks_of(statement),
+            };
+            for block in blocks.into_iter().rev() {
+                stack.extend(children(block).into_iter().rev());
+            }
+        }
+    }
+
+    fn module_expression(&mut self, expression: Node) {
+        match expression.kind() {
+            "assignment" => {
+                // `a = b = App()` nests assignments on the right.
+                let mut targets = Vec::new();
+                let mut node = expression;
+                while node.kind() == "assignment" {
+                    if let Some(left) = node.child_by_field_name("left") {
+                        targets.push(left);
+                    }
+                    match node.child_by_field_name("right") {
+                        Some(right) => node = right,
+                        None => return,
+                    }
+                }
+                for target in targets {
+                    if target.kind() == "identifier" {
+                        self.module_assignment(self.text(target), node);
+                    }
+                }
+            }
+            "augmented_assignment" => {
+                let left = expression.child_by_field_name("left");
+                let right = expression.child_by_field_name("right");
+                if let (Some(left), Some(right)) = (left, right) {
+                    if self.text(left) == "urlpatterns" {
+                        self.url_patterns(right);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn module_assignment(&mut self, target: &str, value: Node) {
+        match (target, value.kind()) {
+            (_, "call") => {
+                let assignment = Assignment {
+                    line: line(value),
+                    target: target.to_string(),
+                    call: self.call(value, 0),
+                };
+                push_capped(
+                    &mut self.facts.assignments,
+                    assignment,
+                    MAX_OTHER,
+                    &mut self.facts.truncated,
+                );
+            }
+            ("urlpatterns", _) => self.url_patterns(value),
+            ("routes", _) => self.route_list(value, RouteOwner::Variable(target.to_string())),
+            _ => {}
+        }
+    }
+
+    fn url_patterns(&mut self, value: Node) {
+        for item in list_items(value) {
+            if item.kind() != "call" {
+                continue;
+            }
+            let call = self.call(item, 0);
+            let pattern = UrlPattern {
+                line: call.line,
+                route: call
+                    .args
+                    .first()
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                function: call.callee,
+            };
+            push_capped(
+                &mut self.facts.url_patterns,
+                pattern,
+                MAX_OTHER,
+                &mut self.facts.truncated,
+            );
+        }
+    }
+
+    /// `if __name__ == "__main__":`, either way round.
+    fn is_main_guard(&self, statement: Node) -> bool {
+        let Some(condition) = statement.child_by_field_name("condition") else {
+            return false;
+        };
+        if condition.kind() != "comparison_operator" {
+            return false;
+        }
+        let operands = children(condition);
+        let [left, right] = operands.as_slice() else {
+            return false;
+        };
+        let operator = field_children(condition, "operators");
+        if operator.len() != 1 || operator[0].kind() != "==" {
+            return false;
+        }
+        let is_name = |node: &Node| node.kind() == "identifier" && self.text(*node) == "__name__";
+        let is_main = |node: &Node| self.string(*node).as_deref() == Some("__main__");
+        (is_name(left) && is_main(right)) || (is_main(left) && is_name(right))
+    }
+
+    fn main_calls(&mut self, body: Node) {
+        let calls = self.calls_in(body);
+        self.facts.main_calls = calls;
+    }
+
+    /// Every call under `node`, in source order, not entering `def` or `class` bodies.
+    fn calls_in(&mut self, node: Node) -> Vec<Call> {
+        let mut calls = Vec::new();
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "function_definition" | "class_definition" | "ERROR" => continue,
+                "call" => {
+                    if self.calls_kept < MAX_CALLS {
+                        self.calls_kept += 1;
+                        calls.push(self.call(node, 0));
+                    } else {
+                        self.facts.truncated = true;
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(children(node).into_iter().rev());
+        }
+        calls
+    }
+
+    // ----- definitions ---------------------------------------------------------------------
+
+    /// Finds every `def` under `node`; `scopes` holds the enclosing names and whether each is
+    /// a class.
+    fn read_scopes(&mut self, node: Node, scopes: &mut Vec<(String, bool)>, depth: usize) {
+        if depth > MAX_SCOPE_DEPTH {
+            self.facts.truncated = true;
+            return;
+        }
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "ERROR" => {}
+                "function_definition" => {
+                    self.function(node, scopes, depth);
+                }
+                "class_definition" => {
+                    let Some(body) = node.child_by_field_name("body") else {
+                        continue;
+                    };
+                    let name = node
+                        .child_by_field_name("name")
+                        .map_or("", |n| self.text(n));
+                    scopes.push((name.to_string(), true));
+                    self.read_scopes(body, scopes, depth + 1);
+                    scopes.pop();
+                }
+                _ => stack.extend(children(node).into_iter().rev()),
+            }
+        }
+    }
+
+    fn function(&mut self, node: Node, scopes: &mut Vec<(String, bool)>, depth: usize) {
+        let Some(name) = node.child_by_field_name("name").map(|n| self.text(n)) else {
+            return;
+        };
+        let decorators = match node.parent() {
+            Some(parent) if parent.kind() == "decorated_definition" => children(parent)
+                .into_iter()
+                .filter(|child| child.kind() == "decorator")
+                .filter_map(|decorator| self.decorator(decorator))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut qualname: Vec<&str> = scopes.iter().map(|(scope, _)| scope.as_str()).collect();
+        qualname.push(name);
+        let qualname = qualname.join(".");
+        let class = scopes
+            .last()
+            .filter(|(_, is_class)| *is_class)
+            .map(|(class, _)| class.clone());
+        let is_async = node.child(0).is_some_and(|first| first.kind() == "async");
+        let body = node.child_by_field_name("body");
+        let calls = body.map(|body| self.calls_in(body)).unwrap_or_default();
+        let function = Function {
+            line: line(node),
+            name: name.to_string(),
+            qualname,
+            class,
+            is_async,
+            decorators,
+            calls,
+        };
+        push_capped(
+            &mut self.facts.functions,
+            function,
+            MAX_OTHER,
+            &mut self.facts.truncated,
+        );
+        if let Some(body) = body {
+            scopes.push((name.to_string(), false));
+            self.read_scopes(body, scopes, depth + 1);
+            scopes.pop();
+        }
+    }
+
+    fn decorator(&self, decorator: Node) -> Option<Decorator> {
+        let expression = children(decorator).into_iter().next()?;
+        let at = line(decorator);
+        if expression.kind() != "call" {
+            return Some(Decorator {
+                line: at,
+                callee: self.dotted(expression),
+                first_str: None,
+                methods: Vec::new(),
+            });
+        }
+        let call = self.call(expression, 0);
+        let methods = match call.kwarg("methods") {
+            Some(Value::StrList(methods)) => methods.clone(),
+            _ => Vec::new(),
+        };
+        Some(Decorator {
+            line: at,
+            first_str: call
+                .args
+                .first()
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            callee: call.callee,
+            methods,
+        })
+    }
+}
+
+/// The blocks a compound statement runs at its own level: every branch of `if`, `try`, `with`,
+/// `for` and `while`; nothing for `def`, `class` or simple statements.
+fn blocks_of(statement: Node) -> Vec<Node> {
+    match statement.kind() {
+        "if_statement" => {
+            let mut blocks: Vec<Node> = statement
+                .child_by_field_name("consequence")
+                .into_iter()
+                .collect();
+            blocks.extend(alternatives(statement));
+            blocks
+        }
+        "with_statement" | "for_statement" | "while_statement" => {
+            let mut blocks: Vec<Node> = statement.child_by_field_name("body").into_iter().collect();
+            blocks.extend(alternatives(statement));
+            blocks
+        }
+        "try_statement" => {
+            let mut blocks: Vec<Node> = statement.child_by_field_name("body").into_iter().collect();
+            for clause in children(statement) {
+                match clause.kind() {
+                    "except_clause" | "finally_clause" => {
+                        blocks.extend(children(clause).into_iter().filter(|c| c.kind() == "block"))
+                    }
+                    "else_clause" => blocks.extend(clause.child_by_field_name("body")),
+                    _ => {}
+                }
+            }
+            blocks
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The `elif`/`else` blocks of an `if`, or the `else` block of a loop.
+fn alternatives(statement: Node) -> Vec<Node> {
+    field_children(statement, "alternative")
+        .into_iter()
+        .filter_map(|clause| match clause.kind() {
+            "elif_clause" => clause.child_by_field_name("consequence"),
+            "else_clause" => clause.child_by_field_name("body"),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The items of a list literal, or of lists joined with `+` (`[...] + static(...)`).
+fn list_items(node: Node) -> Vec<Node> {
+    let mut items = Vec::new();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "list" | "tuple" => items.extend(children(node)),
+            "binary_operator" => {
+                let is_plus = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| op.kind() == "+");
+                if is_plus {
+                    // Right first so that the left operand's items come out first.
+                    stack.extend(node.child_by_field_name("right"));
+                    stack.extend(node.child_by_field_name("left"));
+                }
+            }
+            "parenthesized_expression" => stack.extend(children(node)),
+            _ => {}
+        }
+    }
+    items
+}
+
+/// Whether an `open()` mode writes, appends, creates or updates.
+fn writes(mode: &str) -> bool {
+    mode.contains(['w', 'a', 'x', '+'])
+}
+
+fn parse_int(text: &str) -> Option<i64> {
+    let digits: String = text.chars().filter(|c| *c != '_').collect();
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body) = match lower.get(..2) {
+        Some("0x") => (16, &lower[2..]),
+        Some("0o") => (8, &lower[2..]),
+        Some("0b") => (2, &lower[2..]),
+        _ => (10, lower.as_str()),
+    };
+    i64::from_str_radix(body, radix).ok()
+}
+
+/// Decodes the escapes of a non-raw Python string literal. An unknown escape keeps its
+/// backslash, as Python does.
+fn unescape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(next) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        let simple = match next {
+            '\n' => Some(None),
+            '\\' => Some(Some('\\')),
+            '\'' => Some(Some('\'')),
+            '"' => Some(Some('"')),
+            'n' => Some(Some('\n')),
+            't' => Some(Some('\t')),
+            'r' => Some(Some('\r')),
+            'a' => Some(Some('\x07')),
+            'b' => Some(Some('\x08')),
+            'f' => Some(Some('\x0c')),
+            'v' => Some(Some('\x0b')),
+            _ => None,
+        };
+        if let Some(decoded) = simple {
+            out.extend(decoded);
+            continue;
+        }
+        let width = match next {
+            'x' => 2,
+            'u' => 4,
+            'U' => 8,
+            '0'..='7' => {
+                let mut value = next.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.peek().and_then(|d| d.to_digit(8)) {
+                        Some(digit) => {
+                            value = value * 8 + digit;
+                            chars.next();
+                        }
+                        None => break,
+                    }
+                }
+                out.extend(char::from_u32(value));
+                continue;
+            }
+            _ => {
+                out.push('\\');
+                out.push(next);
+                continue;
+            }
+        };
+        let hex: String = (0..width).filter_map(|_| chars.next()).collect();
+        match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+            Some(decoded) if hex.len() == width => out.push(decoded),
+            _ => {
+                out.push('\\');
+                out.push(next);
+                out.push_str(&hex);
+            }
+        }
+    }
+    out
+}

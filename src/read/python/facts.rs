@@ -1,0 +1,285 @@
+//! The plain facts read from one Python file: what is imported, assigned, defined, called and
+//! read from the environment, each with its 1-based line. Nothing here judges what they mean.
+//!
+//! Dotted names are resolved through the file's own imports only: after `import uvicorn as u`,
+//! `u.run` reads `uvicorn.run`; after `from flask import Flask as F`, `F` reads `flask.Flask`.
+//! A name the file does not import stays as written (`open`, `app.run`). A call made on the
+//! result of another call gets a `()` segment: `Path("out").mkdir` reads `pathlib.Path().mkdir`.
+//! Relative imports keep their dots (`.main.app`) until [`Import::absolute`] anchors them.
+
+use serde::Serialize;
+
+/// Everything read from one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileFacts {
+    pub imports: Vec<Import>,
+    /// Module-level `name = call(...)`, including inside module-level `if`/`try`/`with`.
+    pub assignments: Vec<Assignment>,
+    /// Every `def`, top-level, method or nested, in source order.
+    pub functions: Vec<Function>,
+    /// Every call under a module-level `if __name__ == "__main__":`, nested calls too.
+    pub main_calls: Vec<Call>,
+    /// Entries of a module-level `urlpatterns = [...]` or `urlpatterns += [...]`.
+    pub url_patterns: Vec<UrlPattern>,
+    /// Entries of `routes=[...]` keyword lists and of module-level `routes = [...]`.
+    pub routes: Vec<RouteEntry>,
+    pub env_reads: Vec<EnvRead>,
+    pub fs_writes: Vec<FsWrite>,
+    /// String literals that start with `sqlite` and contain `://`, anywhere in the file.
+    pub sqlite_urls: Vec<Located<String>>,
+    /// Lines where the parser found a syntax error or had to invent a missing token; facts
+    /// inside the broken region are not read. At most [`MAX_ERROR_LINES`] are kept.
+    pub syntax_errors: Vec<u32>,
+    /// Set when a per-file bound on facts was reached and later facts were dropped.
+    pub truncated: bool,
+}
+
+/// Most syntax-error lines kept per file: enough to point at the problem, bounded on garbage.
+pub const MAX_ERROR_LINES: usize = 20;
+
+/// A value with the line it was found on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Located<T> {
+    pub line: u32,
+    pub value: T,
+}
+
+/// One name bound by an import statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Import {
+    pub line: u32,
+    /// The name bound in this file: `u` for `import uvicorn as u`, `os` for `import os.path`,
+    /// `*` for a wildcard import (which binds nothing known).
+    pub local: String,
+    /// What it stands for: `uvicorn`, `flask.Flask`, or `.main.app` for `from .main import app`
+    /// (leading dots = relative level).
+    pub target: String,
+}
+
+impl Import {
+    /// Leading dots of a relative import: 0 for an absolute one.
+    pub fn level(&self) -> usize {
+        self.target.bytes().take_while(|b| *b == b'.').count()
+    }
+
+    /// The target as an absolute dotted name, given the importing file's module path and
+    /// whether it is a package's `__init__.py`. `None` when the dots climb above the top.
+    pub fn absolute(&self, module: &str, is_package: bool) -> Option<String> {
+        let level = self.level();
+        if level == 0 {
+            return Some(self.target.clone());
+        }
+        let mut parts: Vec<&str> = module.split('.').filter(|p| !p.is_empty()).collect();
+        // One dot is the package the module sits in: `.x` inside `a/b.py` means `a.x`.
+        if !is_package {
+            parts.pop();
+        }
+        let up = level - 1;
+        if up >= parts.len() {
+            return None;
+        }
+        parts.truncate(parts.len() - up);
+        let rest = &self.target[level..];
+        if !rest.is_empty() {
+            parts.push(rest);
+        }
+        Some(parts.join("."))
+    }
+}
+
+/// A module-level `target = callee(...)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assignment {
+    pub line: u32,
+    pub target: String,
+    pub call: Call,
+}
+
+/// A call with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Call {
+    pub line: u32,
+    /// Resolved dotted callee; `None` when the callee is not a dotted name (`f[0]()`).
+    pub callee: Option<String>,
+    /// Positional arguments; `*args` appears as [`Value::Other`].
+    pub args: Vec<Value>,
+    /// Keyword arguments in order; `**kwargs` is left out.
+    pub kwargs: Vec<Keyword>,
+}
+
+impl Call {
+    /// The value of keyword argument `name`, if given.
+    pub fn kwarg(&self, name: &str) -> Option<&Value> {
+        self.kwargs
+            .iter()
+            .find(|keyword| keyword.name == name)
+            .map(|keyword| &keyword.value)
+    }
+
+    /// The positional argument at `index`, or else the keyword `name`.
+    pub fn arg(&self, index: usize, name: &str) -> Option<&Value> {
+        self.args.get(index).or_else(|| self.kwarg(name))
+    }
+}
+
+/// One `name=value` argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Keyword {
+    pub name: String,
+    pub value: Value,
+}
+
+/// An argument or assigned value, as far as it can be read without running anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum Value {
+    /// A string literal with escapes decoded; adjacent literals joined. Not f-strings or bytes.
+    Str(String),
+    /// An integer literal (decimal, hex, octal, binary, `_` separators) that fits in `i64`.
+    Int(i64),
+    /// `True` or `False`.
+    Bool(bool),
+    /// `None`.
+    NoneLiteral,
+    /// A bare identifier as written, not resolved: look it up among the file's assignments.
+    Name(String),
+    /// A dotted attribute, resolved through the imports: `os.environ`, `settings.PORT`.
+    Attribute(String),
+    Call(Box<Call>),
+    /// `value[index]`: `os.environ["PORT"]` is `Subscript { value: "os.environ", index: Str }`.
+    Subscript {
+        value: String,
+        index: Box<Value>,
+    },
+    /// A list or tuple whose items are all string literals.
+    StrList(Vec<String>),
+    /// Anything else: f-strings, arithmetic, lambdas, other lists, `*args`.
+    Other,
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_call(&self) -> Option<&Call> {
+        match self {
+            Value::Call(call) => Some(call),
+            _ => None,
+        }
+    }
+}
+
+/// A `def`, with where it sits, how it is decorated and what it calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Function {
+    pub line: u32,
+    pub name: String,
+    /// Enclosing classes and functions joined by `.`: `Api.health`, `create_app.healthz`.
+    pub qualname: String,
+    /// The class the function is directly defined in, when it is a method.
+    pub class: Option<String>,
+    pub is_async: bool,
+    pub decorators: Vec<Decorator>,
+    /// Every call in the body, nested calls and calls inside `if`/`with`/`try`/`for`/`while`/
+    /// `match` included, in source order; calls inside nested `def`s and classes belong to those.
+    pub calls: Vec<Call>,
+}
+
+/// One `@decorator` line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decorator {
+    pub line: u32,
+    /// Resolved dotted name: `app.get`, `litestar.get`, `functools.cache`.
+    pub callee: Option<String>,
+    /// The first positional argument when it is a string: the route of `@app.get("/health")`.
+    pub first_str: Option<String>,
+    /// The `methods=[...]` string list, when given.
+    pub methods: Vec<String>,
+}
+
+/// One entry of Django's `urlpatterns`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UrlPattern {
+    pub line: u32,
+    /// Resolved callee: `django.urls.path`, `django.urls.re_path`, `django.urls.include`.
+    pub function: Option<String>,
+    /// The first positional argument when it is a string: `healthz/`, `^ping$`.
+    pub route: Option<String>,
+}
+
+/// What holds a route list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "kebab-case")]
+pub enum RouteOwner {
+    /// The `routes=` keyword of a call to this callee (`starlette.applications.Starlette`,
+    /// `starlette.routing.Mount`); `None` when the callee is not a dotted name.
+    Call(Option<String>),
+    /// A module-level `name = [...]` list named `routes`.
+    Variable(String),
+}
+
+/// One call inside a route list: `Route("/health", health)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteEntry {
+    pub line: u32,
+    pub owner: RouteOwner,
+    /// Resolved callee of the entry: `starlette.routing.Route`, `starlette.routing.Mount`.
+    pub callee: Option<String>,
+    /// The first positional argument (or `path=`) when it is a string.
+    pub path: Option<String>,
+}
+
+/// How the environment is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvReadKind {
+    /// `os.environ.get(name, default)`.
+    EnvironGet,
+    /// `os.getenv(name, default)`.
+    Getenv,
+    /// `os.environ[name]`.
+    EnvironSubscript,
+    /// `os.environ.setdefault(name, default)`: Django's `DJANGO_SETTINGS_MODULE`.
+    EnvironSetdefault,
+}
+
+/// One read of an environment variable. Pydantic-settings fields and `environ`-style
+/// declarations are not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvRead {
+    pub line: u32,
+    pub kind: EnvReadKind,
+    /// The variable's name when it is a string literal.
+    pub name: Option<String>,
+    /// The default argument, when given.
+    pub default: Option<Value>,
+}
+
+/// How a path is written to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "mode", rename_all = "kebab-case")]
+pub enum FsWriteKind {
+    /// `os.makedirs(path)`, `os.mkdir(path)`.
+    Makedirs,
+    /// `pathlib.Path(path).mkdir(...)`.
+    PathMkdir,
+    /// `Path(path).touch()`, `.write_text(...)`, `.write_bytes(...)`, `.open("w")`.
+    PathWrite,
+    /// `logging.FileHandler(path)` and the rotating handlers, `logging.basicConfig(filename=)`.
+    LogFile,
+    /// `open(path, mode)` with a mode that writes; holds the mode.
+    Open(String),
+}
+
+/// A write to a path given as a string literal. Absolute paths are kept too: the reader of
+/// these facts decides which ones matter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FsWrite {
+    pub line: u32,
+    pub kind: FsWriteKind,
+    pub path: String,
+}

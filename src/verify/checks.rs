@@ -1,0 +1,887 @@
+//! The rules of `verify`: each turns what the engine showed (the probe's JSON, `docker diff`,
+//! `docker inspect`, a job's outcome, a timing) and what the plan promises into a [`Check`].
+//! Pure functions of plain values, so every rule is tested here without an engine.
+
+use super::{tail, Check};
+use crate::model::{Plan, User};
+use crate::read::graph;
+use crate::read::names::PackageName;
+use crate::read::ProjectFiles;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// How long `docker stop` may take: a process that handles SIGTERM exits at once, one that
+/// ignores it is killed only after the stop timeout.
+pub const STOP_LIMIT: Duration = Duration::from_secs(3);
+
+/// How the app's job went in one container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// A web app answered `GET path` with `status`, `elapsed` after its container started;
+    /// the tail of its logs when the status is not a success.
+    Answered {
+        path: String,
+        status: u16,
+        elapsed: Duration,
+        logs: String,
+    },
+    /// A worker was still running `seconds` after it started.
+    StayedUp { seconds: u32 },
+    /// A worker exited before `seconds`; its exit code and the tail of its logs.
+    ExitedEarly {
+        seconds: u32,
+        code: Option<i32>,
+        logs: String,
+    },
+    /// A web app probed over TCP answered on its port with an HTTP status line (any status:
+    /// the plan knows no path, and an answer proves the server listens).
+    Listening { status: u16, elapsed: Duration },
+    /// `docker run` itself failed.
+    DidNotStart { stderr: String },
+    /// The container published no host port for the app's port.
+    NoPublishedPort,
+    /// The container stopped before answering; the tail of its logs.
+    ExitedBeforeAnswering { logs: String },
+    /// Nothing answered `GET path` within the limit.
+    NoAnswer { path: String, timeout: Duration },
+    /// A command-line app's smoke test (`smoke`, as one line) finished.
+    Exited {
+        smoke: String,
+        code: Option<i32>,
+        stdout: String,
+        stderr: String,
+        elapsed: Duration,
+    },
+}
+
+impl Job {
+    /// Whether the job did what it should, and what to say about it.
+    pub fn outcome(&self) -> (bool, String) {
+        match self {
+            Job::Answered {
+                path,
+                status,
+                elapsed,
+                logs,
+            } => {
+                let passed = (200..400).contains(status);
+                (
+                    passed,
+                    format!(
+                        "`GET {path}` answered {status} after {:.2} s{}",
+                        elapsed.as_secs_f64(),
+                        if passed || logs.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; its log:\n{}", tail(logs, 20))
+                        }
+                    ),
+                )
+            }
+            Job::StayedUp { seconds } => (true, format!("still running after {seconds} s")),
+            Job::ExitedEarly {
+                seconds,
+                code,
+                logs,
+            } => (
+                false,
+                format!(
+                    "exited {} within {seconds} s; a worker must run until stopped:\n{}",
+                    code.map_or("by a signal".into(), |c| c.to_string()),
+                    tail(logs, 20)
+                ),
+            ),
+            Job::Listening { status, elapsed } => (
+                true,
+                format!(
+                    "the port answered (HTTP {status}) after {:.2} s",
+                    elapsed.as_secs_f64()
+                ),
+            ),
+            Job::DidNotStart { stderr } => (false, format!("did not start: {}", stderr.trim())),
+            Job::NoPublishedPort => (false, "no published port".into()),
+            Job::ExitedBeforeAnswering { logs } => {
+                (false, format!("exited before answering:\n{logs}"))
+            }
+            Job::NoAnswer { path, timeout } => (
+                false,
+                format!("`GET {path}` got no answer within {} s", timeout.as_secs()),
+            ),
+            Job::Exited {
+                smoke,
+                code: Some(0),
+                elapsed,
+                ..
+            } => (
+                true,
+                format!("`{smoke}` exited 0 in {:.2} s", elapsed.as_secs_f64()),
+            ),
+            Job::Exited {
+                smoke,
+                code,
+                stdout,
+                stderr,
+                ..
+            } => (
+                false,
+                format!(
+                    "`{smoke}` exited {}:\n{}{}",
+                    code.map_or("by a signal".into(), |c| c.to_string()),
+                    tail(stdout, 10),
+                    tail(stderr, 10)
+                ),
+            ),
+        }
+    }
+}
+
+/// The image's `USER` (from `docker image inspect`) is the plan's numeric, non-root uid:gid.
+pub fn image_user(user: &str, expected: User) -> Check {
+    let expected = format!("{}:{}", expected.uid, expected.gid);
+    let numeric = !user.is_empty()
+        && user
+            .split(':')
+            .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    let root = user.is_empty() || user.split(':').next() == Some("0") || user.starts_with("root");
+    Check {
+        name: "image user",
+        passed: numeric && !root && user == expected,
+        detail: if user.is_empty() {
+            "the image sets no USER: it runs as root".into()
+        } else {
+            format!("USER {user} (expected {expected})")
+        },
+    }
+}
+
+/// The job ran with a read-only root filesystem, no capabilities and no new privileges.
+pub fn read_only_run(job: &Job) -> Check {
+    let (passed, detail) = job.outcome();
+    Check {
+        name: "read-only run",
+        passed,
+        detail: format!(
+            "--read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges: {detail}"
+        ),
+    }
+}
+
+/// The container was running, and `docker stop` stopped it within [`STOP_LIMIT`]. One that
+/// had already exited proves nothing about SIGTERM: that fails too.
+pub fn stops_on_sigterm(was_running: bool, stopped: bool, elapsed: Duration) -> Check {
+    Check {
+        name: "stops on SIGTERM",
+        passed: was_running && stopped && elapsed < STOP_LIMIT,
+        detail: if was_running {
+            format!(
+                "`docker stop` returned in {:.2} s (limit {} s)",
+                elapsed.as_secs_f64(),
+                STOP_LIMIT.as_secs()
+            )
+        } else {
+            "not checked: the container had already exited, so there was nothing to stop".into()
+        },
+    }
+}
+
+/// With a writable root filesystem, the job succeeded and `docker diff` (`diff`, one change a
+/// line) shows nothing but the mount points in `mounts` (the `writable` paths, the init): the
+/// engine creates those, and their parents change with them, before the app runs.
+pub fn writes_nothing(job: &Job, diff_succeeded: bool, diff: &str, mounts: &[String]) -> Check {
+    let (job_passed, job_detail) = job.outcome();
+    let engine_made = |line: &str| {
+        let Some((change, path)) = line.split_once(' ') else {
+            return false;
+        };
+        mounts.iter().any(|mount| {
+            (change == "A" && path == mount)
+                || (matches!(change, "A" | "C") && mount.starts_with(&format!("{path}/")))
+        })
+    };
+    let changes: Vec<&str> = diff.lines().filter(|line| !engine_made(line)).collect();
+    Check {
+        name: "writes nothing",
+        passed: job_passed && diff_succeeded && changes.is_empty(),
+        detail: if !job_passed {
+            format!("the job failed without --read-only: {job_detail}")
+        } else if changes.is_empty() {
+            "`docker diff` is empty after the job".into()
+        } else {
+            format!(
+                "`docker diff` shows {} change(s): {}",
+                changes.len(),
+                changes
+                    .iter()
+                    .take(10)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+    }
+}
+
+/// Where the probe looks: the directories the runtime user must not be able to write, and the
+/// source directories whose modules must have bytecode (besides the stdlib and the venv).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeRoots {
+    pub writable: Vec<String>,
+    pub bytecode: Vec<String>,
+}
+
+impl ProbeRoots {
+    pub fn of(plan: &Plan) -> Self {
+        let mut writable = vec![plan.layout.venv.clone(), plan.layout.workdir.clone()];
+        let mut bytecode = Vec::new();
+        if plan.base.value.managed_python {
+            writable.push(plan.base.value.python_install_dir.clone());
+        }
+        if plan.layout.copies_source {
+            writable.push(plan.layout.build_dir.clone());
+            bytecode.push(plan.layout.build_dir.clone());
+        }
+        writable.sort();
+        writable.dedup();
+        ProbeRoots { writable, bytecode }
+    }
+
+    /// The probe's argument.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({ "writable_roots": self.writable, "bytecode_roots": self.bytecode })
+            .to_string()
+    }
+}
+
+/// What the probe inside the image reports (`probe.py`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Probe {
+    pub uid: u32,
+    pub gid: u32,
+    pub writable: Vec<String>,
+    pub forbidden: Vec<String>,
+    pub git: Vec<String>,
+    pub missing_bytecode: Vec<String>,
+    pub missing_bytecode_count: usize,
+    pub distributions: Vec<String>,
+}
+
+/// The probe's report, or the failed check when it did not run or printed something else.
+pub fn probe(succeeded: bool, stdout: &str, stderr: &str) -> Result<Probe, Check> {
+    match serde_json::from_str(stdout.trim()) {
+        Ok(probe) if succeeded => Ok(probe),
+        _ => Err(Check {
+            name: "inside the image",
+            passed: false,
+            detail: format!(
+                "the probe failed:\n{}{}",
+                tail(stdout, 10),
+                tail(stderr, 10)
+            ),
+        }),
+    }
+}
+
+/// The process runs as the plan's uid:gid, and that is not root.
+pub fn runs_as(probe: &Probe, user: User) -> Check {
+    Check {
+        name: "runs as",
+        passed: probe.uid == user.uid && probe.gid == user.gid && probe.uid != 0,
+        detail: format!(
+            "uid {} gid {} (expected {}:{})",
+            probe.uid, probe.gid, user.uid, user.gid
+        ),
+    }
+}
+
+/// The runtime user can write nothing under `roots` (the app, the venv, the Python).
+pub fn app_not_writable(probe: &Probe, roots: &[String]) -> Check {
+    Check {
+        name: "app not writable",
+        passed: probe.writable.is_empty(),
+        detail: if probe.writable.is_empty() {
+            format!(
+                "the runtime user can write nothing under {}",
+                roots.join(", ")
+            )
+        } else {
+            format!(
+                "writable by the runtime user: {}",
+                probe.writable.join(", ")
+            )
+        },
+    }
+}
+
+/// No uv and no compiler or linker anywhere in the image.
+pub fn no_uv_no_compiler(probe: &Probe) -> Check {
+    Check {
+        name: "no uv, no compiler",
+        passed: probe.forbidden.is_empty(),
+        detail: if probe.forbidden.is_empty() {
+            "no uv, uvx, gcc, cc, clang or ld anywhere".into()
+        } else {
+            format!("found: {}", probe.forbidden.join(", "))
+        },
+    }
+}
+
+/// No `.git` directory anywhere in the image.
+pub fn no_git(probe: &Probe) -> Check {
+    Check {
+        name: "no .git",
+        passed: probe.git.is_empty(),
+        detail: if probe.git.is_empty() {
+            "no `.git` directory".into()
+        } else {
+            format!("found: {}", probe.git.join(", "))
+        },
+    }
+}
+
+/// None of `dev_only` (normalized names) is installed in the image's venv.
+pub fn no_dev_dependencies(probe: &Probe, dev_only: &BTreeSet<PackageName>) -> Check {
+    let installed: BTreeSet<PackageName> = probe
+        .distributions
+        .iter()
+        .map(|name| PackageName::new(name))
+        .collect();
+    let shipped: Vec<&str> = dev_only
+        .iter()
+        .filter(|name| installed.contains(*name))
+        .map(PackageName::as_str)
+        .collect();
+    Check {
+        name: "no dev dependencies",
+        passed: shipped.is_empty(),
+        detail: if shipped.is_empty() {
+            format!("none of {} dev-only package(s) installed", dev_only.len())
+        } else {
+            format!("installed: {}", shipped.join(", "))
+        },
+    }
+}
+
+/// Every importable module has its `.pyc`, so a read-only image never compiles at start.
+pub fn bytecode_compiled(probe: &Probe) -> Check {
+    Check {
+        name: "bytecode compiled",
+        passed: probe.missing_bytecode_count == 0,
+        detail: if probe.missing_bytecode_count == 0 {
+            "every importable module of the stdlib, the venv and the source has its .pyc".into()
+        } else {
+            format!(
+                "{} module(s) without .pyc, e.g. {}",
+                probe.missing_bytecode_count,
+                probe.missing_bytecode.join(", ")
+            )
+        },
+    }
+}
+
+/// The dev-only packages of the plan's app (a workspace member, or the root), as
+/// [`graph::dev_only_packages`] finds them in the lock.
+pub fn dev_only_packages(files: &ProjectFiles, plan: &Plan) -> BTreeSet<PackageName> {
+    let app = if plan.layout.package.is_empty() {
+        &plan.project.normalized_name
+    } else {
+        &plan.layout.package
+    };
+    graph::dev_only_packages(
+        files,
+        app,
+        &plan.layout.chosen("--group"),
+        &plan.layout.chosen("--extra"),
+    )
+}
+
+/// What `docker compose` showed of the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Compose {
+    /// `up` failed; its stderr.
+    UpFailed { stderr: String },
+    /// `up` succeeded but `ps` listed no container within the limit.
+    NoContainer,
+    /// A web service's `{{.State.Health.Status}} {{.HostConfig.ReadonlyRootfs}}
+    /// {{.Config.User}}`, once healthy or unhealthy (or the last seen at the limit).
+    Service { status: String },
+    /// A command-line app's `compose run` of the smoke test.
+    Smoke { succeeded: bool, stderr: String },
+    /// A worker's `{{.State.Status}} {{.HostConfig.ReadonlyRootfs}} {{.Config.User}}` after
+    /// it ran `seconds`, and the tail of its logs.
+    Worker {
+        status: String,
+        seconds: u32,
+        logs: String,
+    },
+}
+
+/// The compose file brings the service up healthy, read-only, as the plan's user (a web app)
+/// or runs the smoke test (a command-line app), and takes it down again.
+pub fn compose(outcome: &Compose, down_succeeded: bool, user: User) -> Check {
+    let (passed, detail) = match outcome {
+        Compose::UpFailed { stderr } => (false, format!("`up` failed:\n{}", tail(stderr, 15))),
+        Compose::NoContainer => (false, "no container came up".into()),
+        Compose::Service { status } => {
+            let expected = format!("healthy true {}:{}", user.uid, user.gid);
+            (
+                *status == expected,
+                format!("health, read-only, user: `{status}` (expected `{expected}`)"),
+            )
+        }
+        Compose::Smoke {
+            succeeded: true, ..
+        } => (true, "`compose run` of the smoke test exited 0".into()),
+        Compose::Smoke { stderr, .. } => (
+            false,
+            format!("`compose run` failed:\n{}", tail(stderr, 15)),
+        ),
+        Compose::Worker {
+            status,
+            seconds,
+            logs,
+        } => {
+            let expected = format!("running true {}:{}", user.uid, user.gid);
+            let passed = *status == expected;
+            (
+                passed,
+                format!(
+                    "state, read-only, user after {seconds} s: `{status}` (expected `{expected}`){}",
+                    if passed {
+                        String::new()
+                    } else {
+                        format!("; its log:\n{}", tail(logs, 15))
+                    }
+                ),
+            )
+        }
+    };
+    Check {
+        name: "compose",
+        passed: passed && down_succeeded,
+        detail: format!(
+            "{detail}{}",
+            if down_succeeded {
+                "; taken down"
+            } else {
+                "; `down` failed"
+            }
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const USER: User = User {
+        uid: 65532,
+        gid: 65532,
+    };
+
+    fn clean_probe() -> Probe {
+        Probe {
+            uid: 65532,
+            gid: 65532,
+            distributions: vec!["fastapi".into(), "Typing_Extensions".into()],
+            ..Probe::default()
+        }
+    }
+
+    fn answered(status: u16) -> Job {
+        Job::Answered {
+            path: "/health".into(),
+            status,
+            elapsed: Duration::from_millis(890),
+            logs: "KeyError: 'SECRET_KEY'\n".into(),
+        }
+    }
+
+    fn exited(code: Option<i32>) -> Job {
+        Job::Exited {
+            smoke: "hello --help".into(),
+            code,
+            stdout: "out\n".into(),
+            stderr: "Traceback\nPermissionError: [Errno 30] Read-only file system\n".into(),
+            elapsed: Duration::from_millis(120),
+        }
+    }
+
+    #[test]
+    fn image_user_must_be_the_plans_numeric_non_root_user() {
+        let check = image_user("65532:65532", USER);
+        assert!(check.passed, "{check:?}");
+        assert_eq!(check.detail, "USER 65532:65532 (expected 65532:65532)");
+        let root = User { uid: 0, gid: 0 };
+        for (user, expected) in [
+            ("", USER),
+            ("0:0", root),
+            ("root", USER),
+            ("app:app", USER),
+            ("65532", USER),
+            ("1000:1000", USER),
+        ] {
+            assert!(!image_user(user, expected).passed, "{user:?}");
+        }
+        assert_eq!(
+            image_user("", USER).detail,
+            "the image sets no USER: it runs as root"
+        );
+    }
+
+    #[test]
+    fn a_web_job_passes_on_a_2xx_or_3xx_answer_only() {
+        let check = read_only_run(&answered(200));
+        assert!(check.passed);
+        assert!(check
+            .detail
+            .ends_with(": `GET /health` answered 200 after 0.89 s"));
+        assert!(read_only_run(&answered(302)).passed);
+        for job in [
+            answered(500),
+            answered(404),
+            Job::DidNotStart {
+                stderr: "no such image\n".into(),
+            },
+            Job::NoPublishedPort,
+            Job::ExitedBeforeAnswering {
+                logs: "PermissionError\n".into(),
+            },
+            Job::NoAnswer {
+                path: "/health".into(),
+                timeout: Duration::from_secs(60),
+            },
+        ] {
+            assert!(!read_only_run(&job).passed, "{job:?}");
+        }
+    }
+
+    #[test]
+    fn a_cli_job_passes_on_exit_0_only() {
+        let check = read_only_run(&exited(Some(0)));
+        assert!(check.passed);
+        assert!(check
+            .detail
+            .ends_with(": `hello --help` exited 0 in 0.12 s"));
+        let check = read_only_run(&exited(Some(1)));
+        assert!(!check.passed);
+        assert!(
+            check
+                .detail
+                .contains("`hello --help` exited 1:\n  out\n  Traceback\n"),
+            "{}",
+            check.detail
+        );
+        let check = read_only_run(&exited(None));
+        assert!(!check.passed);
+        assert!(check.detail.contains("exited by a signal"));
+    }
+
+    #[test]
+    fn stopping_must_succeed_within_the_limit() {
+        let check = stops_on_sigterm(true, true, Duration::from_millis(370));
+        assert!(check.passed);
+        assert_eq!(check.detail, "`docker stop` returned in 0.37 s (limit 3 s)");
+        assert!(!stops_on_sigterm(true, true, Duration::from_millis(10_200)).passed);
+        assert!(!stops_on_sigterm(true, true, STOP_LIMIT).passed);
+        assert!(!stops_on_sigterm(true, false, Duration::from_millis(370)).passed);
+        // A container that had crashed stops at once: that is no proof.
+        let crashed = stops_on_sigterm(false, true, Duration::from_millis(20));
+        assert!(!crashed.passed);
+        assert!(
+            crashed.detail.starts_with("not checked"),
+            "{}",
+            crashed.detail
+        );
+    }
+
+    #[test]
+    fn any_change_in_docker_diff_fails_writes_nothing() {
+        let check = writes_nothing(&answered(200), true, "", &[]);
+        assert!(check.passed);
+        assert_eq!(check.detail, "`docker diff` is empty after the job");
+        let check = writes_nothing(&answered(200), true, "C /app\nA /app/app.db\n", &[]);
+        assert!(!check.passed);
+        assert_eq!(
+            check.detail,
+            "`docker diff` shows 2 change(s): C /app, A /app/app.db"
+        );
+        assert!(!writes_nothing(&answered(200), false, "", &[]).passed);
+        let check = writes_nothing(&exited(Some(2)), true, "", &[]);
+        assert!(!check.passed);
+        assert!(check
+            .detail
+            .starts_with("the job failed without --read-only: `hello --help` exited 2"));
+    }
+
+    #[test]
+    fn only_the_mount_points_of_writable_paths_are_left_out_of_the_diff() {
+        let mounts = ["/src/data/logs".to_string()];
+        let engine = "C /src\nA /src/data\nA /src/data/logs\n";
+        assert!(writes_nothing(&answered(200), true, engine, &mounts).passed);
+        // Anything else the app writes still fails, beside or inside a mount's parent.
+        for line in [
+            "A /src/app.db",
+            "A /src/data/other",
+            "A /src/data/logsx",
+            "C /etc",
+        ] {
+            let diff = format!("{engine}{line}\n");
+            let check = writes_nothing(&answered(200), true, &diff, &mounts);
+            assert!(!check.passed, "{line}");
+            assert_eq!(
+                check.detail,
+                format!("`docker diff` shows 1 change(s): {line}")
+            );
+        }
+        assert!(!writes_nothing(&answered(200), true, engine, &[]).passed);
+    }
+
+    #[test]
+    fn a_5xx_answer_shows_the_log_and_a_worker_must_stay_up() {
+        let check = read_only_run(&answered(503));
+        assert!(!check.passed);
+        assert!(
+            check
+                .detail
+                .contains("answered 503 after 0.89 s; its log:\n  KeyError: 'SECRET_KEY'\n"),
+            "{}",
+            check.detail
+        );
+        assert!(!read_only_run(&answered(200)).detail.contains("its log"));
+        assert!(read_only_run(&Job::StayedUp { seconds: 5 }).passed);
+        let early = read_only_run(&Job::ExitedEarly {
+            seconds: 5,
+            code: Some(0),
+            logs: "done\n".into(),
+        });
+        assert!(!early.passed);
+        assert!(
+            early.detail.contains("exited 0 within 5 s"),
+            "{}",
+            early.detail
+        );
+    }
+
+    #[test]
+    fn a_compose_worker_must_be_running_read_only_as_the_user() {
+        let worker = |status: &str| Compose::Worker {
+            status: status.into(),
+            seconds: 5,
+            logs: "Traceback\n".into(),
+        };
+        assert!(compose(&worker("running true 65532:65532"), true, USER).passed);
+        for status in [
+            "exited true 65532:65532",
+            "running false 65532:65532",
+            "running true 0:0",
+            "",
+        ] {
+            let check = compose(&worker(status), true, USER);
+            assert!(!check.passed, "{status}");
+            assert!(check.detail.contains("Traceback"));
+        }
+    }
+
+    #[test]
+    fn the_probe_must_run_and_print_its_report() {
+        let json = r#"{"uid": 65532, "gid": 65532, "writable": [], "forbidden": [], "git": [],
+            "missing_bytecode": [], "missing_bytecode_count": 0, "distributions": ["fastapi"]}"#;
+        let probe = probe(true, json, "").unwrap();
+        assert_eq!(probe.uid, 65532);
+        assert_eq!(probe.distributions, ["fastapi"]);
+        let failed = super::probe(true, "Traceback", "SyntaxError\n").unwrap_err();
+        assert!(!failed.passed);
+        assert_eq!(failed.name, "inside the image");
+        assert_eq!(
+            failed.detail,
+            "the probe failed:\n  Traceback\n  SyntaxError\n"
+        );
+        assert!(super::probe(false, json, "").is_err());
+    }
+
+    #[test]
+    fn root_or_another_uid_fails_runs_as() {
+        assert!(runs_as(&clean_probe(), USER).passed);
+        let root = Probe {
+            uid: 0,
+            gid: 0,
+            ..clean_probe()
+        };
+        assert!(!runs_as(&root, USER).passed);
+        assert!(!runs_as(&root, User { uid: 0, gid: 0 }).passed);
+        let other = Probe {
+            gid: 0,
+            ..clean_probe()
+        };
+        assert!(!runs_as(&other, USER).passed);
+    }
+
+    #[test]
+    fn a_writable_app_file_fails_app_not_writable() {
+        let roots = ["/app".to_string(), "/src".to_string()];
+        let check = app_not_writable(&clean_probe(), &roots);
+        assert!(check.passed);
+        assert_eq!(
+            check.detail,
+            "the runtime user can write nothing under /app, /src"
+        );
+        let writable = Probe {
+            writable: vec!["/app/lib/python3.13/site-packages/app.pth".into()],
+            ..clean_probe()
+        };
+        let check = app_not_writable(&writable, &roots);
+        assert!(!check.passed);
+        assert!(check.detail.contains("app.pth"));
+    }
+
+    #[test]
+    fn a_uv_binary_or_compiler_fails_no_uv() {
+        assert!(no_uv_no_compiler(&clean_probe()).passed);
+        let with_uv = Probe {
+            forbidden: vec!["/usr/local/bin/uv".into()],
+            ..clean_probe()
+        };
+        let check = no_uv_no_compiler(&with_uv);
+        assert!(!check.passed);
+        assert_eq!(check.detail, "found: /usr/local/bin/uv");
+    }
+
+    #[test]
+    fn a_git_directory_fails_no_git() {
+        assert!(no_git(&clean_probe()).passed);
+        let with_git = Probe {
+            git: vec!["/src/.git".into()],
+            ..clean_probe()
+        };
+        assert!(!no_git(&with_git).passed);
+    }
+
+    #[test]
+    fn an_installed_dev_package_fails_no_dev_dependencies() {
+        let dev_only: BTreeSet<PackageName> = ["pytest", "typing-extensions"]
+            .into_iter()
+            .map(PackageName::new)
+            .collect();
+        let only_pytest = BTreeSet::from([PackageName::new("pytest")]);
+        let check = no_dev_dependencies(&clean_probe(), &only_pytest);
+        assert!(check.passed);
+        assert_eq!(check.detail, "none of 1 dev-only package(s) installed");
+        // The probe's names are compared normalized: `Typing_Extensions` is `typing-extensions`.
+        let check = no_dev_dependencies(&clean_probe(), &dev_only);
+        assert!(!check.passed);
+        assert_eq!(check.detail, "installed: typing-extensions");
+    }
+
+    #[test]
+    fn a_module_without_bytecode_fails_bytecode_compiled() {
+        assert!(bytecode_compiled(&clean_probe()).passed);
+        let missing = Probe {
+            missing_bytecode: vec!["/src/app/main.py".into()],
+            missing_bytecode_count: 3,
+            ..clean_probe()
+        };
+        let check = bytecode_compiled(&missing);
+        assert!(!check.passed);
+        assert_eq!(
+            check.detail,
+            "3 module(s) without .pyc, e.g. /src/app/main.py"
+        );
+    }
+
+    #[test]
+    fn compose_must_be_healthy_read_only_as_the_user_and_come_down() {
+        let healthy = Compose::Service {
+            status: "healthy true 65532:65532".into(),
+        };
+        let check = compose(&healthy, true, USER);
+        assert!(check.passed);
+        assert_eq!(
+            check.detail,
+            "health, read-only, user: `healthy true 65532:65532` (expected `healthy true 65532:65532`); taken down"
+        );
+        let check = compose(&healthy, false, USER);
+        assert!(!check.passed);
+        assert!(check.detail.ends_with("; `down` failed"));
+        for status in [
+            "unhealthy true 65532:65532",
+            "healthy false 65532:65532",
+            "healthy true 0:0",
+            "starting true 65532:65532",
+        ] {
+            let outcome = Compose::Service {
+                status: status.into(),
+            };
+            assert!(!compose(&outcome, true, USER).passed, "{status}");
+        }
+        assert!(!compose(&Compose::NoContainer, true, USER).passed);
+        let up_failed = Compose::UpFailed {
+            stderr: "port is already allocated\n".into(),
+        };
+        assert!(!compose(&up_failed, true, USER).passed);
+        let smoke = |succeeded| Compose::Smoke {
+            succeeded,
+            stderr: "Error\n".into(),
+        };
+        assert!(compose(&smoke(true), true, USER).passed);
+        assert!(!compose(&smoke(false), true, USER).passed);
+    }
+
+    fn example(name: &str) -> (ProjectFiles, Plan) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        let loaded = crate::app::load(&root, Default::default()).unwrap();
+        (loaded.files, loaded.plan)
+    }
+
+    #[test]
+    fn dev_only_packages_are_the_dev_group_outside_the_runtime_closure() {
+        let (files, plan) = example("fastapi-service");
+        let dev_only = dev_only_packages(&files, &plan);
+        assert_eq!(dev_only, BTreeSet::from([PackageName::new("pytest")]));
+        // A dev requirement the app also needs at run time is not dev-only.
+        let mut files = files;
+        for package in &mut files.lock.package {
+            if let Some(metadata) = &mut package.metadata {
+                for requirements in metadata.requires_dev.values_mut() {
+                    let mut shared = requirements[0].clone();
+                    shared.name = "fastapi".into();
+                    requirements.push(shared);
+                }
+            }
+        }
+        assert_eq!(
+            dev_only_packages(&files, &plan),
+            BTreeSet::from([PackageName::new("pytest")])
+        );
+    }
+
+    #[test]
+    fn every_group_not_chosen_is_dev_only_whatever_default_groups_say() {
+        let (files, mut plan) = example("default-groups");
+        let names = |names: &[&str]| names.iter().map(|n| PackageName::new(n)).collect();
+        assert_eq!(
+            dev_only_packages(&files, &plan),
+            names(&["coverage", "pytest", "ruff"])
+        );
+        // A group chosen in `[tool.uv-rootless]` goes into the image: its packages may be there.
+        plan.layout.sync_options = vec!["--group".into(), "lint".into()];
+        assert_eq!(
+            dev_only_packages(&files, &plan),
+            names(&["coverage", "pytest"])
+        );
+    }
+
+    #[test]
+    fn probe_roots_cover_the_venv_the_workdir_and_copied_source() {
+        let (_, plan) = example("fastapi-service");
+        let roots = ProbeRoots::of(&plan);
+        assert_eq!(roots.writable, ["/app", "/src"]);
+        assert_eq!(roots.bytecode, ["/src"]);
+        assert_eq!(
+            roots.to_json(),
+            r#"{"bytecode_roots":["/src"],"writable_roots":["/app","/src"]}"#
+        );
+    }
+}
