@@ -187,22 +187,17 @@ pub fn check_command(python: &str, port: u16, probe: &Probe) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::source::Module;
 
     fn scan_of(files: &[(&str, &str)]) -> SourceScan {
-        let modules = files
+        let named: Vec<(&str, String, &str)> = files
             .iter()
-            .map(|(file, text)| Module {
-                file: file.to_string(),
-                module: file.trim_end_matches(".py").replace('/', "."),
-                is_package: false,
-                facts: python::read_facts(text, None).expect("parses"),
-            })
+            .map(|(file, text)| (*file, file.trim_end_matches(".py").replace('/', "."), *text))
             .collect();
-        SourceScan {
-            modules,
-            ..SourceScan::default()
-        }
+        let triples: Vec<(&str, &str, &str)> = named
+            .iter()
+            .map(|(file, module, text)| (*file, module.as_str(), *text))
+            .collect();
+        crate::read::source::scan_of_texts(&triples)
     }
 
     fn path_of(probe: Probe) -> String {

@@ -412,22 +412,23 @@ fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::python;
 
     fn scan_of(files: &[(&str, &str)]) -> SourceScan {
-        let modules: Vec<Module> = files
+        let named: Vec<(String, &str, &str)> = files
             .iter()
-            .map(|(module, text)| Module {
-                file: format!("src/{}.py", module.replace('.', "/")),
-                module: module.to_string(),
-                is_package: false,
-                facts: python::read_facts(text, None).expect("parses"),
+            .map(|(module, text)| {
+                (
+                    format!("src/{}.py", module.replace('.', "/")),
+                    *module,
+                    *text,
+                )
             })
             .collect();
-        SourceScan {
-            modules,
-            ..SourceScan::default()
-        }
+        let triples: Vec<(&str, &str, &str)> = named
+            .iter()
+            .map(|(file, module, text)| (file.as_str(), *module, *text))
+            .collect();
+        crate::read::source::scan_of_texts(&triples)
     }
 
     fn found(text: &str, requested: Option<u16>) -> Result<Option<ScriptServer>, UserError> {

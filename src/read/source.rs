@@ -260,6 +260,23 @@ fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
         .collect()
 }
 
+/// A scan of in-memory files, `(file, module, text)`, for the decisions' tests.
+#[cfg(test)]
+pub(crate) fn scan_of_texts(files: &[(&str, &str, &str)]) -> SourceScan {
+    SourceScan {
+        modules: files
+            .iter()
+            .map(|(file, module, text)| Module {
+                file: file.to_string(),
+                module: module.to_string(),
+                is_package: false,
+                facts: crate::read::python::read_facts(text, None).expect("parses"),
+            })
+            .collect(),
+        ..SourceScan::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,16 +284,7 @@ mod tests {
     #[test]
     fn written_paths_are_relative_writes_and_sqlite_files_once_each() {
         let text = "import os, logging, pathlib\nos.makedirs('logs', exist_ok=True)\nh = logging.FileHandler('logs/app.log')\nos.makedirs('/var/data')\nopen('/tmp/x', 'w')\nopen('../up.txt', 'w')\nDB = 'sqlite:///./db.sqlite3'\nMEM = 'sqlite:///:memory:'\nos.makedirs('logs')\n";
-        let facts = crate::read::python::read_facts(text, None).unwrap();
-        let scan = SourceScan {
-            modules: vec![Module {
-                file: "app.py".into(),
-                module: "app".into(),
-                is_package: false,
-                facts,
-            }],
-            ..SourceScan::default()
-        };
+        let scan = scan_of_texts(&[("app.py", "app", text)]);
         assert_eq!(
             scan.written_paths(),
             [
