@@ -987,3 +987,45 @@ fn check_after_a_version_range_or_project_version_change_says_run_uv_lock() {
         output.stderr
     );
 }
+
+#[test]
+fn a_main_block_that_starts_a_server_is_a_web_app_on_the_port_its_code_reads() {
+    // The app object is built in a factory, so only `main.py`'s `__main__` block says how the
+    // app is served.
+    let project = Project::fresh_example("fastapi-service");
+    project.replace(
+        "app/main.py",
+        "app = FastAPI(title=\"fastapi-service\")\n",
+        "def create_app() -> FastAPI:\n    app = FastAPI(title=\"fastapi-service\")\n",
+    );
+    project.edit("app/main.py", |text| {
+        let (head, routes) = text.split_at(text.find("\n\n@app.get").unwrap());
+        let indented: String = routes
+            .lines()
+            .map(|line| {
+                if line.is_empty() {
+                    String::new()
+                } else {
+                    format!("    {line}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        format!("{head}\n{indented}\n    return app\n")
+    });
+    project.write(
+        "main.py",
+        "import os\n\nimport uvicorn\n\nfrom app.main import create_app\n\n\ndef main() -> None:\n    uvicorn.run(create_app(), host=\"0.0.0.0\", port=int(os.environ.get(\"PORT\", \"8080\")))\n\n\nif __name__ == \"__main__\":\n    main()\n",
+    );
+    let output = project.run(&["init"]);
+    assert_success(&output, "init");
+    let dockerfile = project.read("Dockerfile");
+    assert!(
+        dockerfile.contains("ENTRYPOINT [\"/app/bin/python\",\"main.py\"]"),
+        "{dockerfile}"
+    );
+    assert!(dockerfile.contains("    PORT=8080 \\\n"), "{dockerfile}");
+    assert!(dockerfile.contains("EXPOSE 8080"), "{dockerfile}");
+    let manifest = project.read("k8s/manifest.yaml");
+    assert!(manifest.contains("containerPort: 8080"), "{manifest}");
+}

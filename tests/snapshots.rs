@@ -15,6 +15,7 @@ const EXAMPLES: &[&str] = &[
     "fastapi-service",
     "flask-gunicorn",
     "flat-layout",
+    "main-script",
     "native-build",
     "needs-secret",
     "newer-python",

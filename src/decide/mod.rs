@@ -4,6 +4,7 @@
 
 pub mod base;
 pub mod command;
+pub mod entry;
 pub mod health;
 pub mod image;
 pub mod layout;
