@@ -21,6 +21,7 @@ const EXAMPLES: &[&str] = &[
     "newer-python",
     "path-dependency",
     "private-deps",
+    "uv-dependency",
     "workspace",
     "workspace-virtual",
 ];
