@@ -1029,3 +1029,58 @@ fn a_main_block_that_starts_a_server_is_a_web_app_on_the_port_its_code_reads() {
     let manifest = project.read("k8s/manifest.yaml");
     assert!(manifest.contains("containerPort: 8080"), "{manifest}");
 }
+
+#[test]
+fn a_users_own_compose_file_or_containerfile_is_not_shadowed_without_force() {
+    for (theirs, ours, setting) in [
+        (
+            "docker-compose.yml",
+            "compose.yaml",
+            "compose = \"deploy/compose.yaml\"",
+        ),
+        (
+            "compose.yml",
+            "compose.yaml",
+            "compose = \"deploy/compose.yaml\"",
+        ),
+        (
+            "Containerfile",
+            "Dockerfile",
+            "dockerfile = \"deploy/Dockerfile\"",
+        ),
+    ] {
+        let project = Project::fresh_example("cli-hello");
+        project.write(theirs, "services: {}\n");
+        let pyproject = project.read("pyproject.toml");
+        let output = project.run_failing(&["init"]);
+        assert_eq!(output.code, 2, "{theirs}: {}", output.report());
+        assert!(
+            output
+                .stderr
+                .contains(&format!("`{theirs}` is this project's own")),
+            "{theirs}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains(setting),
+            "{theirs}: {}",
+            output.stderr
+        );
+        common::assert_error_shape(&output.stderr);
+        assert!(!project.exists(ours), "{ours} was written beside {theirs}");
+        assert_eq!(project.read("pyproject.toml"), pyproject);
+        // Either fix works, and the user's file is left as it was.
+        let elsewhere = Project::fresh_example("cli-hello");
+        elsewhere.write(theirs, "services: {}\n");
+        elsewhere.replace(
+            "pyproject.toml",
+            "[build-system]",
+            &format!("[tool.uv-rootless]\n{setting}\n\n[build-system]"),
+        );
+        assert_success(&elsewhere.run(&["init"]), theirs);
+        assert!(!elsewhere.exists(ours));
+        assert_success(&project.run(&["init", "--force"]), theirs);
+        assert!(project.exists(ours));
+        assert_eq!(project.read(theirs), "services: {}\n");
+    }
+}
