@@ -184,7 +184,11 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
     } else {
         format!("{dir}/src")
     };
-    let import_root = if project_root.join(&src).is_dir() {
+    // `src/` is the source root of the src layout, unless it is itself a package
+    // (`src/__init__.py`, imported as `src.app`): then the project's directory is the root.
+    let import_root = if project_root.join(&src).is_dir()
+        && !project_root.join(&src).join("__init__.py").is_file()
+    {
         src
     } else {
         dir.to_string()
@@ -359,6 +363,23 @@ mod tests {
         assert_eq!(scan.app_objects[0].file, "src/site/wsgi.py");
         assert!(scan.module("site.other").is_some());
         assert_eq!(scan.cut_note(), None);
+    }
+
+    #[test]
+    fn a_src_directory_that_is_a_package_is_imported_from_the_project_directory() {
+        let dir = project(
+            "src-package",
+            &[
+                ("src/__init__.py", ""),
+                (
+                    "src/app.py",
+                    "from flask import Flask\napp = Flask(__name__)\n",
+                ),
+            ],
+        );
+        let scan = scan(dir.path(), "");
+        assert_eq!(scan.import_root, "");
+        assert_eq!(scan.app_objects[0].target(), "src.app:app");
     }
 
     #[test]
