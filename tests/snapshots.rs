@@ -15,11 +15,13 @@ const EXAMPLES: &[&str] = &[
     "fastapi-service",
     "flask-gunicorn",
     "flat-layout",
+    "healthz-only",
     "native-build",
     "needs-secret",
     "newer-python",
     "path-dependency",
     "private-deps",
+    "script-server",
     "workspace",
     "workspace-virtual",
 ];
