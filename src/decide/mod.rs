@@ -4,6 +4,7 @@
 
 pub mod base;
 pub mod command;
+pub mod django;
 pub mod health;
 pub mod image;
 pub mod layout;
