@@ -395,6 +395,25 @@ const STALE_CASES: &[StaleCase] = &[
         ],
     },
     StaleCase {
+        // Django's `asgi.py` beside its `wsgi.py`: without gunicorn, uvicorn serves the ASGI
+        // entry.
+        name: "a_wsgi_server_swapped_for_an_asgi_one",
+        example: "django-site",
+        change: |project| {
+            project.replace("pyproject.toml", "\"gunicorn>=22\"", "\"uvicorn>=0.30\"");
+            project.edit("uv.lock", |lock| {
+                lock.replace("\"gunicorn\"", "\"uvicorn\"").replace(
+                    "{ name = \"uvicorn\", specifier = \">=22\" }",
+                    "{ name = \"uvicorn\", specifier = \">=0.30\" }",
+                )
+            });
+        },
+        stale: &["Dockerfile"],
+        shows: &[
+            "+ENTRYPOINT [\"/app/bin/uvicorn\",\"mysite.asgi:application\",\"--host\",\"0.0.0.0\",\"--port\",\"8000\"]\n",
+        ],
+    },
+    StaleCase {
         name: "a_port_change_in_the_config",
         example: "fastapi-service",
         change: |project| {

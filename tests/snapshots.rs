@@ -12,6 +12,7 @@ const EXAMPLES: &[&str] = &[
     "bot-logs",
     "cli-hello",
     "default-groups",
+    "django-site",
     "fastapi-service",
     "flask-gunicorn",
     "flat-layout",

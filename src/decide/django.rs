@@ -5,6 +5,7 @@
 //! followed; values computed at run time are not.
 
 use super::health::Route;
+use crate::model::{EnvVar, Layout, StaticFiles};
 use crate::read::python::{Constant, EnvList, EnvReadKind, Value};
 use crate::read::source::{Module, SourceScan};
 
@@ -12,6 +13,14 @@ use crate::read::source::{Module, SourceScan};
 /// to 127.0.0.1 and say so; the Kubernetes probes are given it as a header (without one they
 /// would send the pod's IP, which no `ALLOWED_HOSTS` can list in advance).
 pub const PROBE_HOST: &str = "127.0.0.1";
+
+/// Where `collectstatic`'s files wait for the final stage, at their own absolute path; in the
+/// project stage only.
+pub const STATIC_STAGING: &str = "/staging-static";
+
+/// The value of a setting the settings module cannot be imported without, in the
+/// `collectstatic` step only: never in the final stage.
+pub const BUILD_PLACEHOLDER: &str = "collectstatic-build-only";
 
 /// Deepest chain of `include()`s followed from `ROOT_URLCONF`.
 const MAX_INCLUDE_DEPTH: usize = 8;
@@ -180,15 +189,100 @@ impl<'a> Site<'a> {
                 }
             }
             if depth < MAX_STAR_DEPTH {
-                modules.extend(
-                    star_imports(self.scan, module).map(|imported| (imported, depth + 1)),
-                );
+                modules
+                    .extend(star_imports(self.scan, module).map(|imported| (imported, depth + 1)));
             }
         }
         names.sort();
         names.dedup();
         names
     }
+}
+
+/// The `collectstatic` step of the project stage: when the settings set `STATIC_ROOT`, which
+/// the running container cannot write. It runs where the app runs (the final stage's working
+/// directory) with the settings module the server uses, then moves `STATIC_ROOT` under
+/// [`STATIC_STAGING`] for the final stage to copy, owned by root.
+pub fn static_files(site: Option<&Site<'_>>, layout: &Layout) -> StaticFiles {
+    let skip = |reason: String| StaticFiles {
+        collect: false,
+        reason,
+        workdir: String::new(),
+        env: Vec::new(),
+        command: Vec::new(),
+        stage: Vec::new(),
+        staging: String::new(),
+    };
+    let Some(site) = site else {
+        return skip("nothing to collect: not a Django web app".into());
+    };
+    let Some(at) = site.static_root() else {
+        return skip(format!(
+            "`{}` sets no `STATIC_ROOT`: nothing to collect",
+            site.settings.file
+        ));
+    };
+    let python = format!("{}/bin/python", layout.venv);
+    // `manage.py` sits in the working directory only when the source is (a virtual project);
+    // an installed one runs Django's own entry point with the same settings.
+    let manage = layout.copies_source && site.scan.module("manage").is_some();
+    let mut command = vec![python.clone()];
+    if manage {
+        command.push("manage.py".into());
+    } else {
+        command.extend(["-m".into(), "django".into()]);
+    }
+    command.extend(["collectstatic".into(), "--noinput".into()]);
+    let mut env = vec![EnvVar {
+        name: "DJANGO_SETTINGS_MODULE".into(),
+        value: site.settings.module.clone(),
+    }];
+    let placeholders: Vec<String> = site
+        .required_env()
+        .into_iter()
+        .filter(|name| is_variable_name(name) && name != "DJANGO_SETTINGS_MODULE")
+        .collect();
+    env.extend(placeholders.iter().map(|name| EnvVar {
+        name: name.clone(),
+        value: BUILD_PLACEHOLDER.into(),
+    }));
+    let stage = vec![
+        python,
+        "-c".into(),
+        "import os, shutil, sys; from django.conf import settings; \
+         root = os.path.abspath(settings.STATIC_ROOT); target = sys.argv[1] + root; \
+         os.makedirs(os.path.dirname(target), exist_ok=True); shutil.move(root, target)"
+            .into(),
+        STATIC_STAGING.into(),
+    ];
+    let mut reason = format!(
+        "`STATIC_ROOT` is set at `{at}`, and the root filesystem is read-only at run time: `collectstatic` runs in the build"
+    );
+    if !placeholders.is_empty() {
+        reason.push_str(&format!(
+            ", with a placeholder for {} (read without a default by the settings), set for that step only",
+            placeholders
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    StaticFiles {
+        collect: true,
+        reason,
+        workdir: layout.workdir.clone(),
+        env,
+        command,
+        stage,
+        staging: STATIC_STAGING.into(),
+    }
+}
+
+/// A name a shell can `export`.
+fn is_variable_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn lookup<'a>(
@@ -299,8 +393,7 @@ fn collect_routes(
         };
         match view {
             Value::Call(call)
-                if call.callee.as_deref().and_then(|c| c.rsplit('.').next())
-                    == Some("include") =>
+                if call.callee.as_deref().and_then(|c| c.rsplit('.').next()) == Some("include") =>
             {
                 let included = match call.arg(0, "arg") {
                     Some(Value::Str(name) | Value::Attribute(name)) => name.as_str(),
@@ -491,7 +584,10 @@ mod tests {
             panic!("a literal list without 127.0.0.1 refuses the probe");
         };
         assert!(reason.contains("mysite/settings.py:1"), "{reason}");
-        assert!(reason.contains("[\"example.com\",\"localhost\"]"), "{reason}");
+        assert!(
+            reason.contains("[\"example.com\",\"localhost\"]"),
+            "{reason}"
+        );
         assert!(matches!(hosts("ALLOWED_HOSTS = []\n"), Hosts::Refuse(_)));
         assert!(matches!(hosts("DEBUG = False\n"), Hosts::Refuse(_)));
         assert!(matches!(
@@ -505,7 +601,11 @@ mod tests {
         };
         assert_eq!(
             (list.variable.as_str(), list.default.as_deref(), at.as_str()),
-            ("DJANGO_ALLOWED_HOSTS", Some("localhost"), "mysite/settings.py:2")
+            (
+                "DJANGO_ALLOWED_HOSTS",
+                Some("localhost"),
+                "mysite/settings.py:2"
+            )
         );
         let Hosts::FromEnv { list, .. } = hosts(
             "import environ\nenv = environ.Env()\nALLOWED_HOSTS = env.list('DJANGO_ALLOWED_HOSTS', default=['example.com'])\n",
@@ -513,9 +613,91 @@ mod tests {
             panic!("django-environ's list");
         };
         assert_eq!(
-            (list.default.as_deref(), list.separator.as_deref(), list.required),
+            (
+                list.default.as_deref(),
+                list.separator.as_deref(),
+                list.required
+            ),
             (Some("example.com"), Some(","), false)
         );
+    }
+
+    fn layout(copies_source: bool) -> Layout {
+        Layout {
+            venv: "/app".into(),
+            build_dir: "/src".into(),
+            installs_project: !copies_source,
+            installs_members: false,
+            scm_version: String::new(),
+            scm_version_env: Vec::new(),
+            copies_source,
+            workdir: if copies_source { "/src" } else { "/app" }.into(),
+            package: String::new(),
+            workspace: false,
+            member_manifests: Vec::new(),
+            sync_options: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn static_files_are_collected_when_static_root_is_set() {
+        let settings = "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n";
+        let manage =
+            "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n";
+        let with_manage = scan(&[
+            ("manage.py", manage),
+            ("mysite/wsgi.py", WSGI),
+            ("mysite/settings.py", settings),
+        ]);
+        let site = site(&with_manage).expect("site");
+        let virtual_project = static_files(Some(&site), &layout(true));
+        assert!(virtual_project.collect);
+        assert_eq!(
+            virtual_project.command,
+            ["/app/bin/python", "manage.py", "collectstatic", "--noinput"]
+        );
+        assert_eq!(virtual_project.workdir, "/src");
+        let env: Vec<(&str, &str)> = virtual_project
+            .env
+            .iter()
+            .map(|var| (var.name.as_str(), var.value.as_str()))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                ("DJANGO_SETTINGS_MODULE", "mysite.settings"),
+                ("DJANGO_SECRET_KEY", BUILD_PLACEHOLDER)
+            ]
+        );
+        assert!(
+            virtual_project.reason.contains("mysite/settings.py:3"),
+            "{}",
+            virtual_project.reason
+        );
+        assert_eq!(
+            virtual_project.stage.last().map(String::as_str),
+            Some(STATIC_STAGING)
+        );
+        // An installed project has no `manage.py` where it runs.
+        let installed = static_files(Some(&site), &layout(false));
+        assert_eq!(
+            installed.command,
+            [
+                "/app/bin/python",
+                "-m",
+                "django",
+                "collectstatic",
+                "--noinput"
+            ]
+        );
+        assert_eq!(installed.workdir, "/app");
+        // No `STATIC_ROOT`, or `None`: nothing to collect.
+        for settings in ["DEBUG = False\n", "STATIC_ROOT = None\n"] {
+            let scan = scan(&[("mysite/wsgi.py", WSGI), ("mysite/settings.py", settings)]);
+            let site = super::site(&scan).expect("site");
+            assert!(!static_files(Some(&site), &layout(true)).collect);
+        }
+        assert!(!static_files(None, &layout(true)).collect);
     }
 
     #[test]

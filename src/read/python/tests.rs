@@ -365,7 +365,10 @@ fn django_urlpatterns_keep_the_view_and_includes() {
         [
             Some(include(str_value("pages.urls"))),
             Some(Value::Attribute("django.contrib.admin.site.urls".into())),
-            Some(include(Value::StrList(vec!["api.urls".into(), "api".into()]))),
+            Some(include(Value::StrList(vec![
+                "api.urls".into(),
+                "api".into()
+            ]))),
             Some(Value::Attribute("views.x".into())),
         ]
     );
@@ -420,10 +423,21 @@ fn upper_case_module_constants_and_lists_split_from_the_environment() {
         lists[4],
         (
             "ALLOWED_HOSTS",
-            Some(&list("DJANGO_ALLOWED_HOSTS", Some("localhost,127.0.0.1"), false, Some(",")))
+            Some(&list(
+                "DJANGO_ALLOWED_HOSTS",
+                Some("localhost,127.0.0.1"),
+                false,
+                Some(",")
+            ))
         )
     );
-    assert_eq!(lists[5], ("CSRF_TRUSTED", Some(&list("CSRF", Some(""), false, Some(",")))));
+    assert_eq!(
+        lists[5],
+        (
+            "CSRF_TRUSTED",
+            Some(&list("CSRF", Some(""), false, Some(",")))
+        )
+    );
     assert_eq!(lists[6], ("HOSTS", Some(&list("HOSTS", None, true, None))));
     // A separator that is not a literal: not read.
     assert_eq!(lists[7], ("OTHER", None));
