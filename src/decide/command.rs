@@ -346,6 +346,7 @@ fn detect_web(
         .filter(|object| frameworks.contains(&object.framework))
         .cloned()
         .collect();
+    let objects = one_django_entry(objects, |name| files.lock.package(name).is_some());
     let object = match objects.as_slice() {
         [one] => one.clone(),
         [] => {
@@ -383,6 +384,9 @@ fn detect_web(
     let has = |name: &str| files.lock.package(name).is_some();
     let target = object.target();
     let port_text = port.to_string();
+    if object.framework == Framework::Django && is_asgi_entry(&object) {
+        return django_asgi(files, app, &object, venv_bin, port);
+    }
     let (server, argv): (&str, Vec<String>) = if object.framework.is_asgi() {
         if has("uvicorn") {
             (
@@ -476,4 +480,116 @@ fn missing_server(
     ))
     .hint(format!("run `uv add {suggestion}`, then uv-rootless again"))
     .hint("or give the command with `--command`")
+}
+
+/// ASGI servers that serve Django's `asgi.py`, in order of preference.
+const DJANGO_ASGI_SERVERS: &[&str] = &["uvicorn", "hypercorn", "daphne", "granian"];
+
+/// Django's `application` in an `asgi.py`, rather than a `wsgi.py`.
+fn is_asgi_entry(object: &AppObject) -> bool {
+    object.file.rsplit('/').next() == Some("asgi.py")
+}
+
+/// Django's `wsgi.py` and `asgi.py` side by side are one application: its WSGI entry when
+/// gunicorn is installed, else its ASGI entry when an ASGI server is (else the WSGI one, for
+/// the error that names the missing server).
+fn one_django_entry(objects: Vec<AppObject>, has: impl Fn(&str) -> bool) -> Vec<AppObject> {
+    let package = |object: &AppObject| {
+        object
+            .module
+            .rsplit_once('.')
+            .map_or(String::new(), |(package, _)| package.to_string())
+    };
+    let [first, second] = objects.as_slice() else {
+        return objects;
+    };
+    let pair = first.framework == Framework::Django
+        && second.framework == Framework::Django
+        && package(first) == package(second)
+        && is_asgi_entry(first) != is_asgi_entry(second);
+    if !pair {
+        return objects;
+    }
+    let want_asgi = !has("gunicorn") && DJANGO_ASGI_SERVERS.iter().any(|server| has(server));
+    let chosen = if is_asgi_entry(first) == want_asgi {
+        first
+    } else {
+        second
+    };
+    vec![chosen.clone()]
+}
+
+/// Django's ASGI application, served by the ASGI server `uv.lock` installs.
+fn django_asgi(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    object: &AppObject,
+    venv_bin: &str,
+    port: u16,
+) -> Result<CommandChoice, UserError> {
+    let target = object.target();
+    let port = port.to_string();
+    let Some(server) = DJANGO_ASGI_SERVERS
+        .iter()
+        .copied()
+        .find(|server| files.lock.package(server).is_some())
+    else {
+        return Err(missing_server(
+            app,
+            object.framework,
+            "ASGI server",
+            "uvicorn",
+        ));
+    };
+    let program = format!("{venv_bin}/{server}");
+    let argv: Vec<String> = match server {
+        "uvicorn" => vec![
+            program,
+            target.clone(),
+            "--host".into(),
+            "0.0.0.0".into(),
+            "--port".into(),
+            port,
+        ],
+        "hypercorn" => vec![
+            program,
+            "--bind".into(),
+            format!("0.0.0.0:{port}"),
+            target.clone(),
+        ],
+        "daphne" => vec![
+            program,
+            "-b".into(),
+            "0.0.0.0".into(),
+            "-p".into(),
+            port,
+            target.clone(),
+        ],
+        _ => vec![
+            program,
+            "--interface".into(),
+            "asgi".into(),
+            "--host".into(),
+            "0.0.0.0".into(),
+            "--port".into(),
+            port,
+            target.clone(),
+        ],
+    };
+    Ok(CommandChoice {
+        command: Decision::new(
+            argv,
+            Source::Detected,
+            format!(
+                "django application `{target}` found in `{}`, served by {server} from `uv.lock` (no gunicorn for its WSGI entry)",
+                object.file
+            ),
+        ),
+        web: true,
+        handles_sigterm: true,
+        framework: Some(object.framework),
+        port: None,
+        env: Vec::new(),
+        findings: Vec::new(),
+    })
 }

@@ -239,16 +239,20 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
 }
 
 /// Module-level `name = Framework(...)` assignments, and Django's
-/// `application = get_wsgi_application()` in a `wsgi.py`.
+/// `application = get_wsgi_application()` in a `wsgi.py` (`get_asgi_application()` in an
+/// `asgi.py`).
 fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
     let is_wsgi = file.rsplit('/').next() == Some("wsgi.py");
+    let is_asgi = file.rsplit('/').next() == Some("asgi.py");
     facts
         .assignments
         .iter()
         .filter_map(|assignment| {
             let callee = assignment.call.callee.as_deref()?;
             let last = callee.rsplit('.').next().unwrap_or_default();
-            let framework = if is_wsgi && last == "get_wsgi_application" {
+            let framework = if (is_wsgi && last == "get_wsgi_application")
+                || (is_asgi && last == "get_asgi_application")
+            {
                 Framework::Django
             } else {
                 Framework::from_constructor(last)?
@@ -380,6 +384,31 @@ mod tests {
         let scan = scan(dir.path(), "");
         assert_eq!(scan.import_root, "");
         assert_eq!(scan.app_objects[0].target(), "src.app:app");
+    }
+
+    #[test]
+    fn django_asgi_beside_wsgi() {
+        let dir = project("django-asgi", &[
+            (
+                "site/asgi.py",
+                "from django.core.asgi import get_asgi_application\napplication = get_asgi_application()\n",
+            ),
+            ("site/wsgi.py", "application = get_wsgi_application()\n"),
+            ("site/other.py", "application = get_asgi_application()\n"),
+        ]);
+        let scan = scan(dir.path(), "");
+        let targets: Vec<(String, Framework)> = scan
+            .app_objects
+            .iter()
+            .map(|o| (o.target(), o.framework))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("site.asgi:application".to_string(), Framework::Django),
+                ("site.wsgi:application".to_string(), Framework::Django)
+            ]
+        );
     }
 
     #[test]
