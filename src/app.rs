@@ -191,8 +191,8 @@ pub fn check(root: &Path) -> Result<(Loaded, Vec<Stale>), UserError> {
 pub enum Progress<'a> {
     /// An output on disk differs from what `generate` writes; the file on disk is verified.
     Stale(&'a Stale),
-    /// The build of this image tag starts.
-    Building(&'a str),
+    /// The build starts: of this tag, or (None) of an image known by its id alone.
+    Building(Option<&'a str>),
     /// A check completed.
     Check(&'a Check),
 }
