@@ -38,7 +38,9 @@ fn load_files(files: ProjectFiles, flags: Flags) -> Result<Loaded, UserError> {
     let config = files.pyproject.tool.uv_rootless.clone().unwrap_or_default();
     let settings = Settings::merge(flags, config);
     let plan = decide::plan(&files, &settings)?;
-    let rendered = render::render_all(&plan)?;
+    let mut rendered = render::render_all(&plan)?;
+    // The user's patterns at the end of `.dockerignore` are theirs: kept, and never stale.
+    output::keep_user_lines(&files.root, &mut rendered);
     Ok(Loaded {
         files,
         plan,
