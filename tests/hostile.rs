@@ -2065,6 +2065,15 @@ fn secrets_at_any_depth_are_kept_out_of_the_build_context_of_every_example() {
         let generate = project.run(&["generate"]);
         assert_eq!(generate.code, 0, "{name}: {}", generate.report());
         let dockerignore = project.read(".dockerignore");
+        // Every file of the example stays in the context, as before, but the generated ones.
+        for path in project.files().keys() {
+            let generated = OUTPUTS.contains(&path.as_str());
+            assert_eq!(
+                docker_ignores(&dockerignore, path),
+                generated,
+                "{name}: `{path}` (generated: {generated})"
+            );
+        }
         for pkg in ["src/acme", "app", "packages/core/src/core"] {
             for secret in SECRETS {
                 let path = secret.replace("PKG", pkg);

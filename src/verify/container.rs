@@ -108,7 +108,7 @@ impl<'a> Containers<'a> {
             ],
             self.run_timeout,
         )?;
-        let before = listed.success.then(|| listed.stdout);
+        let before = listed.success.then_some(listed.stdout);
         let iidfile =
             std::env::temp_dir().join(format!("uv-rootless-verify-{}.iid", self.docker.run_id));
         let _ = std::fs::remove_file(&iidfile);
