@@ -96,11 +96,13 @@ impl Docker {
     /// Safe to call more than once.
     pub fn cleanup(&self) {
         self.remove_containers();
-        let undos = self
+        let mut undos = self
             .undos
             .lock()
             .map(|mut undos| std::mem::take(&mut *undos))
             .unwrap_or_default();
+        // Tags first: an image goes only once no tag of the run's names it.
+        undos.sort_by_key(|undo| matches!(undo, Undo::Image { .. }));
         let quick = Duration::from_secs(60);
         for undo in undos {
             match undo {

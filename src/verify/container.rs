@@ -452,7 +452,26 @@ impl<'a> Containers<'a> {
         } else {
             vec!["docker-compose".into()]
         };
-        let override_file = self.override_file()?;
+        // Compose names the image by a tag: some releases of Compose refuse an id there.
+        // A tag of this run's own, removed at the end.
+        let tag = format!("uv-rootless-verify:{}", self.docker.run_id);
+        let tagged = self.docker(
+            &["tag".into(), self.image.clone(), tag.clone()],
+            Duration::from_secs(20),
+        )?;
+        if !tagged.success {
+            return Err(
+                UserError::new(format!("`docker tag` of the image as `{tag}` failed"))
+                    .detail(tail(&tagged.stderr, 5))
+                    .hint("look at the engine with `docker images`"),
+            );
+        }
+        self.docker.undo_at_cleanup(engine::Undo::Tag {
+            tag: tag.clone(),
+            id: self.image.clone(),
+            previous: None,
+        });
+        let override_file = self.override_file(&tag)?;
         let compose = ComposeCommand {
             program,
             files: vec![compose_file.to_path_buf(), override_file.clone()],
@@ -487,10 +506,9 @@ impl<'a> Containers<'a> {
         Ok((outcome, down.success))
     }
 
-    /// An override compose file, in the temporary directory: the image by its id (the
-    /// compose file names the plan's image, which this run does not tag), and `--env` and
-    /// `--env-file`.
-    fn override_file(&self) -> Result<std::path::PathBuf, UserError> {
+    /// An override compose file, in the temporary directory: the image as `image` (the compose
+    /// file names the plan's image, which this run does not tag), and `--env` and `--env-file`.
+    fn override_file(&self, image: &str) -> Result<std::path::PathBuf, UserError> {
         let (env, files) = (&self.options_env, &self.options_env_files);
         let environment: serde_json::Map<String, serde_json::Value> = env
             .iter()
@@ -498,7 +516,7 @@ impl<'a> Containers<'a> {
             .map(|(key, value)| (key.to_string(), serde_json::Value::from(value)))
             .collect();
         let mut service = serde_json::Map::new();
-        service.insert("image".into(), self.image.clone().into());
+        service.insert("image".into(), image.into());
         if !environment.is_empty() {
             service.insert("environment".into(), environment.into());
         }
