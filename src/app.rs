@@ -191,6 +191,8 @@ pub fn check(root: &Path) -> Result<(Loaded, Vec<Stale>), UserError> {
 pub enum Progress<'a> {
     /// An output on disk differs from what `generate` writes; the file on disk is verified.
     Stale(&'a Stale),
+    /// What the user should know although nothing failed (the plan's warnings).
+    Warning(&'a str),
     /// The build of this image tag starts.
     Building(&'a str),
     /// A check completed.
@@ -205,11 +207,16 @@ pub fn verify(
     on_progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<verify::Report, UserError> {
     let (loaded, stale) = check(root)?;
+    for warning in &loaded.plan.warnings {
+        on_progress(Progress::Warning(warning));
+    }
     for file in &stale {
         on_progress(Progress::Stale(file));
     }
-    on_progress(Progress::Building(verify::image_tag(&loaded.plan, options)));
-    verify::verify(&loaded.files, &loaded.plan, options, &mut |check| {
+    // The version of the tree as it is, not only the release the files carry.
+    let plan = decide::for_this_tree(&loaded.plan);
+    on_progress(Progress::Building(verify::image_tag(&plan, options)));
+    verify::verify(&loaded.files, &plan, options, &mut |check| {
         on_progress(Progress::Check(check))
     })
 }

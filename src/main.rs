@@ -120,6 +120,7 @@ fn run_verify(path: &std::path::Path, options: &verify::Options) -> Result<ExitC
              verifying the file on disk",
             file.path
         )),
+        app::Progress::Warning(warning) => note(&format!("warning: {warning}")),
         app::Progress::Building(tag) => note(&format!("verify: building `{tag}` with docker")),
         app::Progress::Check(check) => print_check(check, colour),
     })?;
@@ -153,6 +154,9 @@ fn print_check(check: &verify::Check, colour: bool) {
 }
 
 fn summarise(command: &str, plan: &uv_rootless::model::Plan, report: &app::WriteReport) {
+    for warning in &plan.warnings {
+        note(&format!("warning: {warning}"));
+    }
     for path in &report.written {
         note(&format!("wrote {path}"));
     }

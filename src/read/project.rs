@@ -29,9 +29,9 @@ pub struct ProjectFiles {
     pub source: SourceScan,
     /// Projects (the root and members) whose build backend reads the version from git.
     pub vcs_versioned: Vec<VcsVersioned>,
-    /// The nearest git tag of the project directory, or why there is none; asked only when a
+    /// What git says of the repository around the project directory; asked only when a
     /// project reads its version from git.
-    pub git_tag: Option<Result<String, String>>,
+    pub git: Option<vcs::Git>,
 }
 
 /// A project whose version its build backend reads from version control.
@@ -42,6 +42,11 @@ pub struct VcsVersioned {
     /// Its manifest, relative to the root.
     pub manifest: String,
     pub backend: vcs::Backend,
+    /// What the backend's own table changes in the version it computes.
+    pub config: vcs::BackendConfig,
+    /// How many directories below the root its manifest is: 0 for the root, 2 for
+    /// `packages/api`.
+    pub depth: usize,
 }
 
 /// An error when `path` exists but is no file (through links): a directory named
@@ -123,14 +128,17 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
             std::fs::read_to_string(root.join(&manifest)).unwrap_or_default()
         };
         if let Some(backend) = vcs::backend(manifest_pyproject, &text) {
+            let value: toml::Value = toml::from_str(&text).unwrap_or(toml::Value::Boolean(false));
             vcs_versioned.push(VcsVersioned {
                 name: super::names::PackageName::new(&project.name).into_string(),
+                depth: manifest.matches('/').count(),
                 manifest,
                 backend,
+                config: vcs::BackendConfig::read(backend, &value),
             });
         }
     }
-    let git_tag = (!vcs_versioned.is_empty()).then(|| vcs::git_tag(root));
+    let git = (!vcs_versioned.is_empty()).then(|| vcs::inspect(root));
     let files = ProjectFiles {
         root: root.to_path_buf(),
         pyproject_text,
@@ -140,7 +148,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         members,
         source: source::scan(root, ""),
         vcs_versioned,
-        git_tag,
+        git,
     };
     lock_check::check(&files)?;
     Ok(files)

@@ -99,6 +99,14 @@ impl<'a> Containers<'a> {
         if self.tag != plan.image.value {
             args.extend(["-t".into(), plan.image.value.clone()]);
         }
+        // The version the backend would read from git, as the tree is now (the file's
+        // default is the release it was generated at).
+        if !plan.layout.scm_version_env.is_empty() {
+            args.extend([
+                "--build-arg".into(),
+                format!("APP_VERSION={}", plan.layout.scm_version),
+            ]);
+        }
         for secret in &options.secrets {
             args.extend(["--secret".into(), secret.clone()]);
         }
