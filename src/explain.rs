@@ -152,7 +152,7 @@ pub fn text(plan: &Plan) -> String {
             version.reason
         ));
         out.push_str(&format!(
-            "{:<9} read by {} from git; the build context has no `.git`, so the build stage sets {} from `APP_VERSION`\n",
+            "{:<9} {} reads the version from git, which the build context leaves out: the build stage sets {} from `APP_VERSION`\n",
             "",
             version.backend,
             version

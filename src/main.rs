@@ -154,9 +154,6 @@ fn print_check(check: &verify::Check, colour: bool) {
 }
 
 fn summarise(command: &str, plan: &uv_rootless::model::Plan, report: &app::WriteReport) {
-    for warning in &plan.warnings {
-        note(&format!("warning: {warning}"));
-    }
     for path in &report.written {
         note(&format!("wrote {path}"));
     }
@@ -172,6 +169,10 @@ fn summarise(command: &str, plan: &uv_rootless::model::Plan, report: &app::Write
         plan.user.value.uid,
         plan.user.value.gid
     ));
+    // Last, where they are seen.
+    for warning in &plan.warnings {
+        note(&format!("warning: {warning}"));
+    }
 }
 
 fn check(path: &std::path::Path, format: CheckFormat) -> Result<ExitCode, UserError> {

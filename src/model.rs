@@ -77,7 +77,9 @@ pub struct Plan {
     /// How the app runs: its kind, the paths it writes, its settings.
     pub runtime: Runtime,
     pub outputs: Outputs,
-    /// The version of a project whose build backend reads it from git; `None` when none does.
+    /// The version of a project whose build backend reads it from git; `None` (left out of
+    /// the JSON) when none does.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scm_version: Option<ScmVersion>,
     /// The projects of a workspace that could run, and why the chosen one was; empty for a
     /// single project.

@@ -269,3 +269,91 @@ pub fn select<'a>(
             .map_or("NAME", |m| m.member.as_str())
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Setting;
+    use std::path::Path;
+
+    fn targets(dir: &str, settings: &Settings) -> Vec<Target> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let files = crate::read::read_project(&root).unwrap();
+        select(&files, settings, "/app/bin", 8000).unwrap().targets
+    }
+
+    fn summary(targets: &[Target]) -> Vec<(String, bool, usize)> {
+        targets
+            .iter()
+            .map(|t| (t.name.clone(), t.chosen, t.command.len()))
+            .collect()
+    }
+
+    #[test]
+    fn a_workspace_lists_every_project_that_could_run_and_why_one_was_chosen() {
+        // The root is an app (a Django site) and the member has a script: both can run.
+        let site = targets(
+            "tests/fixtures/projects/workspace-site",
+            &Settings::default(),
+        );
+        assert_eq!(
+            summary(&site),
+            [
+                ("site".to_string(), true, 4),
+                ("site-tools".to_string(), false, 1)
+            ]
+        );
+        assert!(site[0].root && !site[1].root);
+        assert!(
+            site[0].reason.contains("root project runs a command"),
+            "{}",
+            site[0].reason
+        );
+        assert!(site[0]
+            .reason
+            .contains("2 projects of the workspace can run"));
+        assert_eq!(site[1].command, ["/app/bin/site-tools"]);
+        assert!(
+            site[1].reason.contains("`--package site-tools`"),
+            "{}",
+            site[1].reason
+        );
+        // `--package` chooses the member; the root is listed as the other that can run.
+        let chosen = Settings {
+            package: Some(Setting {
+                value: "site-tools".into(),
+                source: Source::Flag,
+            }),
+            ..Settings::default()
+        };
+        let member = targets("tests/fixtures/projects/workspace-site", &chosen);
+        assert_eq!(
+            summary(&member),
+            [
+                ("site".to_string(), false, 4),
+                ("site-tools".to_string(), true, 1)
+            ]
+        );
+        assert_eq!(member[1].reason, "chosen with `--package`");
+        // A root that runs nothing: the one member that does, and why the root does not.
+        let workspace = targets("examples/workspace", &Settings::default());
+        assert_eq!(
+            summary(&workspace),
+            [
+                ("workspace-root".to_string(), false, 0),
+                ("acme-api".to_string(), true, 6),
+                ("acme-core".to_string(), false, 0)
+            ]
+        );
+        assert!(
+            workspace[0].reason.contains("no single console script"),
+            "{}",
+            workspace[0].reason
+        );
+        assert!(workspace[1]
+            .reason
+            .contains("only project of the workspace with a command"));
+        // A single project has no list.
+        assert!(targets("examples/cli-hello", &Settings::default()).is_empty());
+    }
+}

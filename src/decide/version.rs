@@ -114,7 +114,8 @@ fn fallback(
     project: &VcsVersioned,
     why: &str,
 ) -> Result<(String, Source, String, String), UserError> {
-    let fixes = "tag the release (`git tag v1.0.0`) in the project's own repository, or set `version = \"1.0.0\"` in `[tool.uv-rootless]`";
+    let fixes =
+        "tag the release (`git tag v1.0.0`), or set `version = \"1.0.0\"` in `[tool.uv-rootless]`";
     if let Some(configured) = &project.config.fallback {
         let version = pep440(configured).ok_or_else(|| {
             UserError::new(format!(
@@ -128,9 +129,13 @@ fn fallback(
         return Ok((
             version.clone(),
             Source::Pyproject,
-            format!("{why}, so {} takes `{}`", project.backend.name(), project.config.fallback_key),
             format!(
-                "{why}: the version is `{version}`, the fallback `{}` of `{}` (the image tag too); {fixes}",
+                "{why}, so {} takes `{}`",
+                project.backend.name(),
+                project.config.fallback_key
+            ),
+            format!(
+                "{why}: the version and the image tag are `{version}`, the fallback `{}` of `{}`; {fixes}",
                 project.config.fallback_key, project.manifest
             ),
         ));
