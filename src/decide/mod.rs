@@ -182,9 +182,26 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     if let (Some(decided), true) = (&scm, app_reads_git) {
         info.version = decided.version.release.clone();
     }
-    // Another dynamic version (read from a file by the backend): the user's `version` tags it.
+    // Another dynamic version (read from a file by the backend): the user's `version` tags it,
+    // else the version in that file. It only labels the image: the build reads it itself.
     if let (true, Some(setting)) = (info.version.is_empty(), &settings.version) {
         info.version = names::one_line(&setting.value);
+    }
+    if let (true, Some(from_file)) = (
+        info.version.is_empty(),
+        files.file_versioned.iter().find(|f| f.name == app_name),
+    ) {
+        match &from_file.found {
+            Ok((version, _)) => info.version = names::one_line(version),
+            Err(why) => {
+                info.version = version::UNKNOWN.to_string();
+                warnings.push(format!(
+                    "`{}` makes `[project] version` dynamic and {why}: the image is tagged `{}` (the build still gets the real version); set `version = \"1.0.0\"` in `[tool.uv-rootless]`, or the whole `image = \"name:tag\"`",
+                    from_file.manifest,
+                    version::UNKNOWN
+                ));
+            }
+        }
     }
     let image = image::decide_image(settings, &info)?;
     let scm_version = scm.map(|decided| {

@@ -895,6 +895,36 @@ mod tests {
         );
     }
 
+    /// A dynamic version a backend reads from a file tags the image; one that cannot be read
+    /// tags it `0.0.0` with a warning instead of refusing the project.
+    #[test]
+    fn a_version_read_from_a_file_tags_the_image_else_0_0_0_with_a_warning() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cli-hello");
+        let mut files = crate::read::read_project(&root).unwrap();
+        let project = files.pyproject.project.as_mut().unwrap();
+        project.version = None;
+        project.dynamic = vec!["version".into()];
+        let with = |found: Result<(String, String), String>| {
+            let mut files = files.clone();
+            files.file_versioned = vec![crate::read::project::FileVersioned {
+                name: "cli-hello".into(),
+                manifest: "pyproject.toml".into(),
+                found,
+            }];
+            crate::decide::plan(&files, &Settings::default()).unwrap()
+        };
+        let read = with(Ok(("2.5.0".into(), "src/cli_hello/__init__.py".into())));
+        assert_eq!(read.image.value, "cli-hello:2.5.0");
+        assert!(read.warnings.is_empty());
+        let unread = with(Err("`src/cli_hello/__init__.py` is not found".into()));
+        assert_eq!(unread.image.value, "cli-hello:0.0.0");
+        assert!(
+            unread.warnings[0].contains("is not found"),
+            "{:?}",
+            unread.warnings
+        );
+    }
+
     #[test]
     fn a_local_version_keeps_its_meaning_in_the_tag() {
         assert_eq!(crate::decide::names::tag_safe("1.0+local"), "1.0-local");

@@ -29,6 +29,9 @@ pub struct ProjectFiles {
     pub source: SourceScan,
     /// Projects (the root and members) whose build backend reads the version from git.
     pub vcs_versioned: Vec<VcsVersioned>,
+    /// Projects (the root and members) whose dynamic version the build backend reads from a
+    /// file of theirs, or from elsewhere uv-rootless does not read.
+    pub file_versioned: Vec<FileVersioned>,
     /// What git says of the repository around the project directory; asked only when a
     /// project reads its version from git.
     pub git: Option<vcs::Git>,
@@ -47,6 +50,17 @@ pub struct VcsVersioned {
     /// How many directories below the root its manifest is: 0 for the root, 2 for
     /// `packages/api`.
     pub depth: usize,
+}
+
+/// A project whose dynamic version does not come from git: what its version file says.
+#[derive(Debug, Clone)]
+pub struct FileVersioned {
+    /// PEP 503 normalised name.
+    pub name: String,
+    /// Its manifest, relative to the root.
+    pub manifest: String,
+    /// The version and the file it is in, or why it cannot be read here.
+    pub found: Result<(String, String), String>,
 }
 
 /// An error when `path` exists but is no file (through links): a directory named
@@ -112,6 +126,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
 
     let members = workspace::read_members(root, &pyproject)?;
     let mut vcs_versioned = Vec::new();
+    let mut file_versioned = Vec::new();
     let mut manifests = vec![("pyproject.toml".to_string(), &pyproject)];
     manifests.extend(
         members
@@ -127,8 +142,23 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         } else {
             std::fs::read_to_string(root.join(&manifest)).unwrap_or_default()
         };
-        if let Some(backend) = vcs::backend(manifest_pyproject, &text) {
-            let value: toml::Value = toml::from_str(&text).unwrap_or(toml::Value::Boolean(false));
+        let value: toml::Value = toml::from_str(&text).unwrap_or(toml::Value::Boolean(false));
+        let dynamic = project.dynamic.iter().any(|d| d == "version");
+        let backend = vcs::backend(manifest_pyproject, &text);
+        if dynamic && backend.is_none() {
+            let dir = match manifest.strip_suffix("/pyproject.toml") {
+                Some(member) => root.join(member),
+                None => root.to_path_buf(),
+            };
+            file_versioned.push(FileVersioned {
+                name: super::names::PackageName::new(&project.name).into_string(),
+                manifest: manifest.clone(),
+                found: super::version_file::read(&dir, &value).unwrap_or_else(|| {
+                    Err("its build backend computes it in a way uv-rootless does not read".into())
+                }),
+            });
+        }
+        if let Some(backend) = backend {
             vcs_versioned.push(VcsVersioned {
                 name: super::names::PackageName::new(&project.name).into_string(),
                 depth: manifest.matches('/').count(),
@@ -148,6 +178,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         members,
         source: source::scan(root, ""),
         vcs_versioned,
+        file_versioned,
         git,
     };
     lock_check::check(&files)?;
