@@ -472,7 +472,10 @@ impl Dunamai {
             .as_ref()
             .map(|(name, number)| (name.as_str(), *number));
         Some(match (stage, bump) {
-            (Some(("post" | "dev", _)), true) => return None,
+            (Some(("dev", _)), true) => return None,
+            (Some(("post", post)), true) => {
+                self.render(&self.base, None, Some(post + 1), Some(distance), &metadata)
+            }
             (Some(("post", post)), false) => {
                 self.render(&self.base, None, Some(post), Some(distance), &metadata)
             }
@@ -883,6 +886,13 @@ mod tests {
                 .serialize(3, "abc", false)
                 .as_deref(),
             Some("1.0.post2.dev3+abc")
+        );
+        assert_eq!(
+            Dunamai::parse("v3.0.post1")
+                .unwrap()
+                .serialize(1, "abc", true)
+                .as_deref(),
+            Some("3.0.post2.dev1+abc")
         );
         assert_eq!(
             guess_next_dev("1.0.dev0", 2, false, "gabc", "", true).as_deref(),
