@@ -201,6 +201,8 @@ pub enum Progress<'a> {
     Stale(&'a Stale),
     /// The build starts: of this tag, or (None) of an image known by its id alone.
     Building(Option<&'a str>),
+    /// What the user should know although nothing failed (the plan's warnings).
+    Warning(&'a str),
     /// A check completed.
     Check(&'a Check),
 }
@@ -213,11 +215,16 @@ pub fn verify(
     on_progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<verify::Report, UserError> {
     let (loaded, stale) = check(root)?;
+    for warning in &loaded.plan.warnings {
+        on_progress(Progress::Warning(warning));
+    }
     for file in &stale {
         on_progress(Progress::Stale(file));
     }
-    on_progress(Progress::Building(verify::image_tag(&loaded.plan, options)));
-    verify::verify(&loaded.files, &loaded.plan, options, &mut |check| {
+    // The version of the tree as it is, not only the release the files carry.
+    let plan = decide::for_this_tree(&loaded.plan);
+    on_progress(Progress::Building(verify::image_tag(&plan, options)));
+    verify::verify(&loaded.files, &plan, options, &mut |check| {
         on_progress(Progress::Check(check))
     })
 }

@@ -35,6 +35,12 @@ pub fn text(plan: &Plan) -> String {
         plan.tool.name,
         plan.tool.version
     );
+    for warning in &plan.warnings {
+        out.push_str(&format!("{:<9} {warning}\n", "warning"));
+    }
+    if !plan.warnings.is_empty() {
+        out.push('\n');
+    }
     let base = &plan.base.value;
     line(
         &mut out,
@@ -49,6 +55,24 @@ pub fn text(plan: &Plan) -> String {
     line(&mut out, "uv", &plan.uv_version.value, &plan.uv_version);
     let command = serde_json::to_string(&plan.command.value).unwrap_or_default();
     line(&mut out, "command", &command, &plan.command);
+    for target in &plan.targets {
+        out.push_str(&format!(
+            "{:<9} {} `{}` ({}){}: {}\n",
+            "target",
+            if target.chosen { "*" } else { "-" },
+            target.name,
+            target.manifest,
+            if target.command.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " {}",
+                    serde_json::to_string(&target.command).unwrap_or_default()
+                )
+            },
+            target.reason
+        ));
+    }
     if plan.app.web {
         let probe = if plan.app.health_probe == crate::model::HealthProbe::Tcp {
             "TCP connect".to_string()
@@ -116,6 +140,38 @@ pub fn text(plan: &Plan) -> String {
         &plan.user,
     );
     line(&mut out, "image", &plan.image.value, &plan.image);
+    if let Some(version) = &plan.scm_version {
+        out.push_str(&format!(
+            "{:<9} {}{}\n",
+            "version",
+            version.value,
+            if version.value == version.release {
+                String::new()
+            } else {
+                format!(
+                    " (the generated files carry the release `{}`; `verify` builds with `{}`)",
+                    version.release, version.value
+                )
+            }
+        ));
+        out.push_str(&format!(
+            "{:<9} from {}: {}\n",
+            "",
+            version.source.describe(),
+            version.reason
+        ));
+        out.push_str(&format!(
+            "{:<9} {} reads the version from git, which the build context leaves out: the build stage sets {} from `APP_VERSION`\n",
+            "",
+            version.backend,
+            version
+                .env
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let layout = &plan.layout;
     out.push_str(&format!(
         "{:<9} {}{}\n",

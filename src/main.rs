@@ -126,6 +126,7 @@ fn run_verify(path: &std::path::Path, options: &verify::Options) -> Result<ExitC
         app::Progress::Building(None) => {
             note("verify: building with docker, untagged (removed afterwards; `--keep` tags it)")
         }
+        app::Progress::Warning(warning) => note(&format!("warning: {warning}")),
         app::Progress::Check(check) => print_check(check, colour),
     })?;
     let failed = report.failed();
@@ -173,6 +174,10 @@ fn summarise(command: &str, plan: &uv_rootless::model::Plan, report: &app::Write
         plan.user.value.uid,
         plan.user.value.gid
     ));
+    // Last, where they are seen.
+    for warning in &plan.warnings {
+        note(&format!("warning: {warning}"));
+    }
 }
 
 fn check(path: &std::path::Path, format: CheckFormat) -> Result<ExitCode, UserError> {

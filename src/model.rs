@@ -79,6 +79,51 @@ pub struct Plan {
     /// Static files collected at build time (Django's `collectstatic`).
     pub static_files: StaticFiles,
     pub outputs: Outputs,
+    /// The version of a project whose build backend reads it from git; `None` (left out of
+    /// the JSON) when none does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scm_version: Option<ScmVersion>,
+    /// The projects of a workspace that could run, and why the chosen one was; empty for a
+    /// single project.
+    pub targets: Vec<Target>,
+    /// What the user should know although nothing failed, one line each: `init`, `generate`
+    /// and `verify` print them, `explain` shows them.
+    pub warnings: Vec<String>,
+}
+
+/// The version a build backend would read from git, worked out before the build (the build
+/// context has no `.git`) and handed to it through the backend's override variables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScmVersion {
+    /// The version of the tree as it is now, as the backend computes it: `verify` builds and
+    /// tags the image with it.
+    pub value: String,
+    /// What the generated files carry (`ARG APP_VERSION`'s default, the version label, the
+    /// image tag): the release, which does not change with every commit.
+    pub release: String,
+    pub source: Source,
+    pub reason: String,
+    /// The backend whose scheme made the version.
+    pub backend: String,
+    /// The override variables the build stage sets from `APP_VERSION`.
+    pub env: Vec<String>,
+}
+
+/// A project of a workspace that the image could run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// `[project] name`.
+    pub name: String,
+    /// Its manifest, relative to the root.
+    pub manifest: String,
+    /// Whether it is the workspace's root project.
+    pub root: bool,
+    /// Whether the image runs it.
+    pub chosen: bool,
+    /// The command it would run; empty when it has none.
+    pub command: Vec<String>,
+    /// Why it was chosen, why not, or why it has no command.
+    pub reason: String,
 }
 
 /// Static files a framework collects into a directory that the running container could not
@@ -384,6 +429,9 @@ pub struct Layout {
     pub scm_version: String,
     /// The backends' override variables that take `APP_VERSION` in the build stage.
     pub scm_version_env: Vec<String>,
+    /// Whether the image's version label takes `APP_VERSION` too: the app's own version is
+    /// read from git.
+    pub scm_version_label: bool,
     /// Whether the source tree goes to the final stage (virtual projects).
     pub copies_source: bool,
     /// Working directory of the final stage.

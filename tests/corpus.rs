@@ -161,6 +161,7 @@ fn run(entry: &Entry) -> Run {
 /// Every project, run once per test process (on every core) and shared by the tests.
 fn runs() -> &'static [Run] {
     static RUNS: OnceLock<Vec<Run>> = OnceLock::new();
+    common::outside_our_repository();
     RUNS.get_or_init(|| {
         let entries = index();
         let next = AtomicUsize::new(0);

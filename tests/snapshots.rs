@@ -16,6 +16,7 @@ const EXAMPLES: &[&str] = &[
     "fastapi-service",
     "flask-gunicorn",
     "flat-layout",
+    "git-versioned",
     "healthz-only",
     "main-script",
     "native-build",
@@ -43,6 +44,7 @@ fn every_example_directory_is_snapshotted() {
 }
 
 fn example(name: &str) -> std::path::PathBuf {
+    common::outside_our_repository();
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
         .join(name)
@@ -86,12 +88,13 @@ fn every_output_of_every_example_on_every_base() {
 }
 
 /// Hand-written projects for what the examples do not show (private index, git, extras, groups).
-const FIXTURES: &[&str] = &["build-needs"];
+const FIXTURES: &[&str] = &["build-needs", "workspace-site"];
 
 #[test]
 fn every_output_of_every_fixture_project_on_every_base() {
     let settings = settings();
     for name in FIXTURES {
+        common::outside_our_repository();
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/projects")
             .join(name);

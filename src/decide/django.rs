@@ -629,6 +629,7 @@ mod tests {
             installs_project: !copies_source,
             installs_members: false,
             scm_version: String::new(),
+            scm_version_label: false,
             scm_version_env: Vec::new(),
             copies_source,
             workdir: if copies_source { "/src" } else { "/app" }.into(),

@@ -57,6 +57,7 @@ pub fn decide_layout(
         installs_members,
         scm_version: String::new(),
         scm_version_env: Vec::new(),
+        scm_version_label: false,
         copies_source: !installs_project,
         workdir: if installs_project {
             VENV.into()

@@ -68,6 +68,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     let select::Selected {
         app: app_project,
         command: choice,
+        targets,
     } = select::select(files, settings, &venv_bin, port)?;
     let project = app_project
         .pyproject
@@ -228,24 +229,45 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
             layout.venv
         );
     }
-    let scm = version::decide(files, settings)?;
+    let scm = version::decide(files, settings, &app_name)?;
+    let mut warnings: Vec<String> = Vec::new();
     let mut info = project::project_info(project)?;
     let app_reads_git = files
         .vcs_versioned
         .iter()
         .any(|v| PackageName::new(&project.name).is(&v.name));
-    if let (Some((version, _)), true) = (&scm, app_reads_git) {
-        info.version = version.clone();
+    if let (Some(decided), true) = (&scm, app_reads_git) {
+        info.version = decided.version.release.clone();
     }
-    // Another dynamic version (read from a file by the backend): the user's `version` tags it.
+    // Another dynamic version (read from a file by the backend): the user's `version` tags it,
+    // else the version in that file. It only labels the image: the build reads it itself.
     if let (true, Some(setting)) = (info.version.is_empty(), &settings.version) {
         info.version = names::one_line(&setting.value);
     }
-    let image = image::decide_image(settings, &info)?;
-    if let Some((version, env)) = scm {
-        layout.scm_version = version;
-        layout.scm_version_env = env;
+    if let (true, Some(from_file)) = (
+        info.version.is_empty(),
+        files.file_versioned.iter().find(|f| f.name == app_name),
+    ) {
+        match &from_file.found {
+            Ok((version, _)) => info.version = names::one_line(version),
+            Err(why) => {
+                info.version = version::UNKNOWN.to_string();
+                warnings.push(format!(
+                    "`{}` makes `[project] version` dynamic and {why}: the image is tagged `{}` (the build still gets the real version); set `version = \"1.0.0\"` in `[tool.uv-rootless]`, or the whole `image = \"name:tag\"`",
+                    from_file.manifest,
+                    version::UNKNOWN
+                ));
+            }
+        }
     }
+    let image = image::decide_image(settings, &info)?;
+    let scm_version = scm.map(|decided| {
+        warnings.extend(decided.warning);
+        layout.scm_version = decided.version.release.clone();
+        layout.scm_version_env = decided.version.env.clone();
+        layout.scm_version_label = app_reads_git;
+        decided.version
+    });
     let platforms = image::decide_platforms(settings)?;
     let needs_for = |python: &crate::model::Python| {
         needs::decide(&needs::Input {
@@ -299,5 +321,35 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         runtime,
         static_files,
         outputs,
+        scm_version,
+        targets,
+        warnings,
     })
+}
+
+/// The plan of the build as the tree is now: the version the backend computes for it (a
+/// commit past the tag, a changed tree) instead of the release the generated files carry, in
+/// the build argument, the label and, unless `image` was chosen, the image tag. `verify`
+/// builds with it.
+pub fn for_this_tree(plan: &Plan) -> Plan {
+    let mut plan = plan.clone();
+    let Some(version) = &plan.scm_version else {
+        return plan;
+    };
+    if version.value == version.release {
+        return plan;
+    }
+    let app_reads_git = plan.project.version == version.release;
+    plan.layout.scm_version = version.value.clone();
+    if app_reads_git {
+        plan.project.version = version.value.clone();
+    }
+    if app_reads_git && plan.image.source == Source::Pyproject {
+        plan.image.value = format!(
+            "{}:{}",
+            plan.project.normalized_name,
+            names::tag_safe(&version.value)
+        );
+    }
+    plan
 }

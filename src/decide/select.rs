@@ -4,6 +4,7 @@
 
 use super::command::{self, CommandChoice};
 use crate::error::UserError;
+use crate::model::{Source, Target};
 use crate::options::Settings;
 use crate::read::names::PackageName;
 use crate::read::pyproject::PyProject;
@@ -29,10 +30,12 @@ impl AppProject<'_> {
     }
 }
 
-/// The chosen project and its decided command.
+/// The chosen project, its decided command, and every project of a workspace that could run
+/// with the reason for the choice (empty for a single project).
 pub struct Selected<'a> {
     pub app: AppProject<'a>,
     pub command: CommandChoice,
+    pub targets: Vec<Target>,
 }
 
 /// The root, or the workspace member chosen with `--package` (or the only runnable one), and
@@ -62,20 +65,100 @@ pub fn select<'a>(
             })
         })
         .collect();
-    let decided = |app: AppProject<'a>| -> Result<Selected<'a>, UserError> {
+    let root_is_project = files.pyproject.project.is_some();
+    // Every project of a workspace, with the command it would run by itself (the command and
+    // script chosen for the app are not theirs), for the list `explain` shows.
+    let own = Settings {
+        command: None,
+        script: None,
+        ..settings.clone()
+    };
+    let candidates: Vec<(AppProject<'a>, Result<CommandChoice, UserError>)> = if members.is_empty()
+    {
+        Vec::new()
+    } else {
+        root_is_project
+            .then(|| root.clone())
+            .into_iter()
+            .chain(members.iter().cloned())
+            .map(|project| {
+                let outcome = command::decide(files, &project, &own, venv_bin, port);
+                (project, outcome)
+            })
+            .collect()
+    };
+    let runnable = candidates
+        .iter()
+        .filter(|(_, outcome)| outcome.is_ok())
+        .count();
+    let choose = |app: AppProject<'a>, why: String| -> Result<Selected<'a>, UserError> {
         let command = command::decide(files, &app, settings, venv_bin, port)?;
-        Ok(Selected { app, command })
+        let targets = candidates
+            .iter()
+            .map(|(project, outcome)| {
+                let chosen = project.manifest == app.manifest;
+                let flag = format!(
+                    "`--package {}`",
+                    project
+                        .pyproject
+                        .project
+                        .as_ref()
+                        .map_or("NAME", |p| p.name.as_str())
+                );
+                let (command, reason) = match (chosen, outcome) {
+                    (true, _) => (command.command.value.clone(), why.clone()),
+                    (false, Ok(choice)) => (
+                        choice.command.value.clone(),
+                        format!(
+                            "can run too ({}): choose it with {flag}",
+                            choice.command.reason
+                        ),
+                    ),
+                    (false, Err(error)) => (Vec::new(), error.message.clone()),
+                };
+                Target {
+                    name: project
+                        .pyproject
+                        .project
+                        .as_ref()
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    manifest: project.manifest.clone(),
+                    root: project.member.is_empty(),
+                    chosen,
+                    command,
+                    reason,
+                }
+            })
+            .collect();
+        Ok(Selected {
+            app,
+            command,
+            targets,
+        })
+    };
+    let others = |runnable: usize| {
+        if runnable > 1 {
+            format!(", although {} projects of the workspace can run", runnable)
+        } else {
+            String::new()
+        }
     };
 
     if let Some(setting) = &settings.package {
         let wanted = PackageName::new(&setting.value);
+        let how = if setting.source == Source::Flag {
+            "chosen with `--package`"
+        } else {
+            "chosen with `package` in `[tool.uv-rootless]`"
+        };
         if files
             .pyproject
             .project
             .as_ref()
             .is_some_and(|project| wanted.is(&project.name))
         {
-            return decided(root);
+            return choose(root, how.to_string());
         }
         let Some(member) = members.into_iter().find(|member| wanted.is(&member.member)) else {
             let names: Vec<String> = files
@@ -97,67 +180,82 @@ pub fn select<'a>(
                 ))
             });
         };
-        return decided(member);
+        return choose(member, how.to_string());
     }
-    if members.is_empty() || settings.command.is_some() || settings.script.is_some() {
-        return decided(root);
+    if members.is_empty() {
+        return choose(root, String::new());
+    }
+    if settings.command.is_some() || settings.script.is_some() {
+        return choose(
+            root,
+            format!(
+                "the root project, which the chosen command or script runs in without `--package`{}",
+                others(runnable)
+            ),
+        );
     }
     // A root without `[project]` and a single member: that member is the app, and its own
     // error (if any) is the one worth showing.
-    let root_is_project = files.pyproject.project.is_some();
     if !root_is_project && members.len() == 1 {
         return match members.into_iter().next() {
-            Some(member) => decided(member),
-            None => decided(root),
+            Some(member) => choose(
+                member,
+                "the workspace's only project (the root has no `[project]`)".into(),
+            ),
+            None => choose(root, String::new()),
         };
     }
     // A workspace without `--package`: the root if it runs something, else the one member that
-    // does. Each candidate's command is decided once.
-    let root_outcome = if root_is_project {
-        match command::decide(files, &root, settings, venv_bin, port) {
-            Ok(command) => return Ok(Selected { app: root, command }),
-            Err(error) => Some(error),
-        }
-    } else {
-        None
-    };
-    let outcomes: Vec<(AppProject<'a>, Result<CommandChoice, UserError>)> = members
-        .into_iter()
-        .map(|member| {
-            let outcome = command::decide(files, &member, settings, venv_bin, port);
-            (member, outcome)
-        })
+    // does.
+    let root_outcome = candidates
+        .iter()
+        .find(|(project, _)| project.member.is_empty())
+        .map(|(_, outcome)| outcome);
+    if let Some(Ok(_)) = root_outcome {
+        return choose(
+            root,
+            format!(
+                "the workspace's root project runs a command, and the root comes first without `--package`{}",
+                others(runnable)
+            ),
+        );
+    }
+    let mut runnable_members: Vec<&AppProject<'a>> = candidates
+        .iter()
+        .filter(|(project, outcome)| !project.member.is_empty() && outcome.is_ok())
+        .map(|(project, _)| project)
         .collect();
-    let mut runnable: Vec<(AppProject<'a>, CommandChoice)> = Vec::new();
-    let mut refused: Vec<(AppProject<'a>, UserError)> = Vec::new();
-    for (member, outcome) in outcomes {
-        match outcome {
-            Ok(command) => runnable.push((member, command)),
-            Err(error) => refused.push((member, error)),
+    if runnable_members.len() == 1 {
+        if let Some(app) = runnable_members.pop() {
+            let why = if root_is_project {
+                "the only project of the workspace with a command (the root has none)"
+            } else {
+                "the only project of the workspace with a command"
+            };
+            return choose(app.clone(), why.into());
         }
     }
-    if runnable.len() == 1 {
-        if let Some((app, command)) = runnable.pop() {
-            return Ok(Selected { app, command });
-        }
-    }
-    if runnable.is_empty() {
+    if runnable_members.is_empty() {
         let mut error = UserError::new(
             "no project of this workspace has a command uv-rootless can run: choose one with `--package NAME` and give its `--command`",
         );
-        if let Some(root_error) = root_outcome {
-            error = error.detail(format!("`{}`: {}", root.manifest, root_error.message));
-        }
-        for (member, reason) in &refused {
-            error = error.detail(format!("`{}`: {}", member.manifest, reason.message));
+        for (project, outcome) in &candidates {
+            if let Err(reason) = outcome {
+                error = error.detail(format!("`{}`: {}", project.manifest, reason.message));
+            }
         }
         return Err(error.hint("e.g. `uv-rootless init --package NAME --command python -m NAME`"));
     }
-    let listed: Vec<String> = runnable
+    let listed: Vec<String> = candidates
         .iter()
-        .map(|(member, choice)| {
+        .filter(|(project, _)| !project.member.is_empty())
+        .filter_map(|(project, outcome)| {
+            let choice = outcome.as_ref().ok()?;
             let command = serde_json::to_string(&choice.command.value).unwrap_or_default();
-            format!("`{}` ({}) runs {command}", member.member, member.manifest)
+            Some(format!(
+                "`{}` ({}) runs {command}",
+                project.member, project.manifest
+            ))
         })
         .collect();
     Err(UserError::new(
@@ -166,6 +264,96 @@ pub fn select<'a>(
     .detail(listed.join("\n"))
     .hint(format!(
         "e.g. `uv-rootless init --package {}`",
-        runnable.first().map_or("NAME", |(m, _)| m.member.as_str())
+        runnable_members
+            .first()
+            .map_or("NAME", |m| m.member.as_str())
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Setting;
+    use std::path::Path;
+
+    fn targets(dir: &str, settings: &Settings) -> Vec<Target> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let files = crate::read::read_project(&root).unwrap();
+        select(&files, settings, "/app/bin", 8000).unwrap().targets
+    }
+
+    fn summary(targets: &[Target]) -> Vec<(String, bool, usize)> {
+        targets
+            .iter()
+            .map(|t| (t.name.clone(), t.chosen, t.command.len()))
+            .collect()
+    }
+
+    #[test]
+    fn a_workspace_lists_every_project_that_could_run_and_why_one_was_chosen() {
+        // The root is an app (a Django site) and the member has a script: both can run.
+        let site = targets(
+            "tests/fixtures/projects/workspace-site",
+            &Settings::default(),
+        );
+        assert_eq!(
+            summary(&site),
+            [
+                ("site".to_string(), true, 4),
+                ("site-tools".to_string(), false, 1)
+            ]
+        );
+        assert!(site[0].root && !site[1].root);
+        assert!(
+            site[0].reason.contains("root project runs a command"),
+            "{}",
+            site[0].reason
+        );
+        assert!(site[0]
+            .reason
+            .contains("2 projects of the workspace can run"));
+        assert_eq!(site[1].command, ["/app/bin/site-tools"]);
+        assert!(
+            site[1].reason.contains("`--package site-tools`"),
+            "{}",
+            site[1].reason
+        );
+        // `--package` chooses the member; the root is listed as the other that can run.
+        let chosen = Settings {
+            package: Some(Setting {
+                value: "site-tools".into(),
+                source: Source::Flag,
+            }),
+            ..Settings::default()
+        };
+        let member = targets("tests/fixtures/projects/workspace-site", &chosen);
+        assert_eq!(
+            summary(&member),
+            [
+                ("site".to_string(), false, 4),
+                ("site-tools".to_string(), true, 1)
+            ]
+        );
+        assert_eq!(member[1].reason, "chosen with `--package`");
+        // A root that runs nothing: the one member that does, and why the root does not.
+        let workspace = targets("examples/workspace", &Settings::default());
+        assert_eq!(
+            summary(&workspace),
+            [
+                ("workspace-root".to_string(), false, 0),
+                ("acme-api".to_string(), true, 6),
+                ("acme-core".to_string(), false, 0)
+            ]
+        );
+        assert!(
+            workspace[0].reason.contains("no single console script"),
+            "{}",
+            workspace[0].reason
+        );
+        assert!(workspace[1]
+            .reason
+            .contains("only project of the workspace with a command"));
+        // A single project has no list.
+        assert!(targets("examples/cli-hello", &Settings::default()).is_empty());
+    }
 }

@@ -14,6 +14,7 @@ pub mod python;
 pub mod python_version;
 pub mod source;
 pub mod vcs;
+pub mod version_file;
 pub mod workspace;
 
 pub use project::{read_project, ProjectFiles};

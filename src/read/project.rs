@@ -29,9 +29,12 @@ pub struct ProjectFiles {
     pub source: SourceScan,
     /// Projects (the root and members) whose build backend reads the version from git.
     pub vcs_versioned: Vec<VcsVersioned>,
-    /// The nearest git tag of the project directory, or why there is none; asked only when a
+    /// Projects (the root and members) whose dynamic version the build backend reads from a
+    /// file of theirs, or from elsewhere uv-rootless does not read.
+    pub file_versioned: Vec<FileVersioned>,
+    /// What git says of the repository around the project directory; asked only when a
     /// project reads its version from git.
-    pub git_tag: Option<Result<String, String>>,
+    pub git: Option<vcs::Git>,
 }
 
 /// A project whose version its build backend reads from version control.
@@ -42,6 +45,22 @@ pub struct VcsVersioned {
     /// Its manifest, relative to the root.
     pub manifest: String,
     pub backend: vcs::Backend,
+    /// What the backend's own table changes in the version it computes.
+    pub config: vcs::BackendConfig,
+    /// How many directories below the root its manifest is: 0 for the root, 2 for
+    /// `packages/api`.
+    pub depth: usize,
+}
+
+/// A project whose dynamic version does not come from git: what its version file says.
+#[derive(Debug, Clone)]
+pub struct FileVersioned {
+    /// PEP 503 normalised name.
+    pub name: String,
+    /// Its manifest, relative to the root.
+    pub manifest: String,
+    /// The version and the file it is in, or why it cannot be read here.
+    pub found: Result<(String, String), String>,
 }
 
 /// An error when `path` exists but is no file (through links): a directory named
@@ -107,6 +126,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
 
     let members = workspace::read_members(root, &pyproject)?;
     let mut vcs_versioned = Vec::new();
+    let mut file_versioned = Vec::new();
     let mut manifests = vec![("pyproject.toml".to_string(), &pyproject)];
     manifests.extend(
         members
@@ -122,15 +142,33 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         } else {
             std::fs::read_to_string(root.join(&manifest)).unwrap_or_default()
         };
-        if let Some(backend) = vcs::backend(manifest_pyproject, &text) {
+        let value: toml::Value = toml::from_str(&text).unwrap_or(toml::Value::Boolean(false));
+        let dynamic = project.dynamic.iter().any(|d| d == "version");
+        let backend = vcs::backend(manifest_pyproject, &text);
+        if dynamic && backend.is_none() {
+            let dir = match manifest.strip_suffix("/pyproject.toml") {
+                Some(member) => root.join(member),
+                None => root.to_path_buf(),
+            };
+            file_versioned.push(FileVersioned {
+                name: super::names::PackageName::new(&project.name).into_string(),
+                manifest: manifest.clone(),
+                found: super::version_file::read(&dir, &value).unwrap_or_else(|| {
+                    Err("its build backend computes it in a way uv-rootless does not read".into())
+                }),
+            });
+        }
+        if let Some(backend) = backend {
             vcs_versioned.push(VcsVersioned {
                 name: super::names::PackageName::new(&project.name).into_string(),
+                depth: manifest.matches('/').count(),
                 manifest,
                 backend,
+                config: vcs::BackendConfig::read(backend, &value),
             });
         }
     }
-    let git_tag = (!vcs_versioned.is_empty()).then(|| vcs::git_tag(root));
+    let git = (!vcs_versioned.is_empty()).then(|| vcs::inspect(root));
     let files = ProjectFiles {
         root: root.to_path_buf(),
         pyproject_text,
@@ -140,7 +178,8 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         members,
         source: source::scan(root, ""),
         vcs_versioned,
-        git_tag,
+        file_versioned,
+        git,
     };
     lock_check::check(&files)?;
     Ok(files)

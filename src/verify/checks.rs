@@ -264,6 +264,9 @@ pub struct Probe {
     pub missing_bytecode: Vec<String>,
     pub missing_bytecode_count: usize,
     pub distributions: Vec<String>,
+    /// Each installed distribution's version, by PEP 503 name.
+    #[serde(default)]
+    pub versions: std::collections::BTreeMap<String, String>,
 }
 
 /// The probe's report, or the failed check when it did not run or printed something else.
@@ -381,6 +384,50 @@ pub fn no_git(probe: &Probe) -> Check {
             format!("found: {}", probe.git.join(", "))
         },
     }
+}
+
+/// Each installed project whose build backend reads its version from git (`names`, PEP 503)
+/// has the version worked out for the build (`expected`): not the `0.0.0` a backend without
+/// `.git` falls back to. `None` when none of them is installed (a virtual app).
+pub fn version_from_git(probe: &Probe, names: &[String], expected: &str) -> Option<Check> {
+    let same = |found: &str| {
+        use std::str::FromStr;
+        match (
+            pep440_rs::Version::from_str(found),
+            pep440_rs::Version::from_str(expected),
+        ) {
+            (Ok(found), Ok(expected)) => found == expected,
+            _ => found == expected,
+        }
+    };
+    let installed: Vec<(&String, &String)> = names
+        .iter()
+        .filter_map(|name| probe.versions.get(name).map(|version| (name, version)))
+        .collect();
+    if installed.is_empty() {
+        return None;
+    }
+    let wrong: Vec<String> = installed
+        .iter()
+        .filter(|(_, version)| !same(version))
+        .map(|(name, version)| format!("`{name}` is {version}"))
+        .collect();
+    Some(Check {
+        name: "version from git",
+        passed: wrong.is_empty(),
+        detail: if wrong.is_empty() {
+            format!(
+                "{} installed as {expected}",
+                installed
+                    .iter()
+                    .map(|(name, _)| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!("{} (expected {expected})", wrong.join(", "))
+        },
+    })
 }
 
 /// None of `dev_only` (normalized names) is installed in the image's venv.
@@ -963,5 +1010,36 @@ mod tests {
             roots.to_json(),
             r#"{"bytecode_roots":["/src"],"writable_roots":["/app","/src"]}"#
         );
+    }
+
+    #[test]
+    fn a_project_versioned_from_git_is_installed_with_the_version_worked_out() {
+        let probe = Probe {
+            versions: [
+                ("app".to_string(), "1.4.2".to_string()),
+                ("lib".to_string(), "0.0.0".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+            ..clean_probe()
+        };
+        let names = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert!(
+            version_from_git(&probe, &names(&["app"]), "1.4.2")
+                .unwrap()
+                .passed
+        );
+        assert!(
+            version_from_git(&probe, &names(&["app"]), "1.4.2.0")
+                .unwrap()
+                .passed,
+            "PEP 440 equality"
+        );
+        // The backend fell back without `.git`: the check fails and says what was installed.
+        let fell_back = version_from_git(&probe, &names(&["app", "lib"]), "1.4.2").unwrap();
+        assert!(!fell_back.passed);
+        assert_eq!(fell_back.detail, "`lib` is 0.0.0 (expected 1.4.2)");
+        // A virtual app installs no distribution of its own: nothing to check.
+        assert!(version_from_git(&probe, &names(&["web"]), "1.4.2").is_none());
     }
 }

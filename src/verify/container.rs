@@ -117,6 +117,9 @@ impl<'a> Containers<'a> {
             &files.root.to_string_lossy(),
             &iidfile.to_string_lossy(),
             tag,
+            // The version the backend would read from git, as the tree is now (the file's
+            // default is the release it was generated at).
+            (!plan.layout.scm_version_env.is_empty()).then_some(plan.layout.scm_version.as_str()),
             options,
         );
         let build = self.docker(&args, options.build_timeout);
@@ -647,6 +650,7 @@ fn build_args(
     context: &str,
     iidfile: &str,
     tag: Option<&str>,
+    app_version: Option<&str>,
     options: &Options,
 ) -> Vec<String> {
     let mut args: Vec<String> = vec![
@@ -659,6 +663,9 @@ fn build_args(
     ];
     if let Some(tag) = tag {
         args.extend(["-t".into(), tag.into()]);
+    }
+    if let Some(version) = app_version {
+        args.extend(["--build-arg".into(), format!("APP_VERSION={version}")]);
     }
     for secret in &options.secrets {
         args.extend(["--secret".into(), secret.clone()]);
@@ -741,7 +748,7 @@ mod tests {
 
     #[test]
     fn a_build_is_tagged_with_the_one_tag_asked_for_and_no_other() {
-        let untagged = build_args("Dockerfile", ".", "/tmp/x.iid", None, &options());
+        let untagged = build_args("Dockerfile", ".", "/tmp/x.iid", None, None, &options());
         assert!(!untagged.contains(&"-t".to_string()), "{untagged:?}");
         assert_eq!(
             untagged,
@@ -762,7 +769,14 @@ mod tests {
             ".",
             "/tmp/x.iid",
             Some("mine:test"),
+            Some("1.4.3.dev1+gabc"),
             &options(),
+        );
+        assert!(
+            tagged
+                .windows(2)
+                .any(|pair| pair[0] == "--build-arg" && pair[1] == "APP_VERSION=1.4.3.dev1+gabc"),
+            "{tagged:?}"
         );
         let tags: Vec<&String> = tagged
             .windows(2)

@@ -214,6 +214,13 @@ fn run_checks(
             let dev_only = checks::dev_only_packages(files, plan);
             report.record(checks::no_dev_dependencies(&probe, &dev_only));
             report.record(checks::bytecode_compiled(&probe));
+            if let Some(version) = &plan.scm_version {
+                let names: Vec<String> =
+                    files.vcs_versioned.iter().map(|v| v.name.clone()).collect();
+                if let Some(check) = checks::version_from_git(&probe, &names, &version.value) {
+                    report.record(check);
+                }
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 import sys
 import sysconfig
 
@@ -66,6 +67,10 @@ for root in roots:
             if len(missing) < LIMIT:
                 missing.append(path)
 
+versions = {
+    re.sub(r"[-_.]+", "-", (dist.metadata["Name"] or "").lower()): dist.version or ""
+    for dist in importlib.metadata.distributions(path=[sysconfig.get_path("purelib")])
+}
 distributions = sorted(
     {
         (dist.metadata["Name"] or "").lower().replace("_", "-").replace(".", "-")
@@ -84,6 +89,7 @@ print(
             "missing_bytecode": missing,
             "missing_bytecode_count": missing_count,
             "distributions": distributions,
+            "versions": versions,
         }
     )
 )

@@ -374,3 +374,12 @@ pub fn toml_multiline_string(text: &str) -> String {
     out.push_str("\"\"\"");
     out
 }
+
+/// Keeps git from finding this repository above the examples and fixtures (it stops below the
+/// repository's top): a project read in a test is in no git repository, as a copy of it
+/// anywhere else would be, and what a backend would read from git does not change with each of
+/// our commits. Set once, before the first project is read.
+pub fn outside_our_repository() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::env::set_var("GIT_CEILING_DIRECTORIES", env!("CARGO_MANIFEST_DIR")));
+}
