@@ -1506,10 +1506,16 @@ fn many_path_sources_take_linear_time() {
             ));
         }
         project.write("uv.lock", &lock);
-        let started = std::time::Instant::now();
-        let output = project.run(&["explain"]);
-        assert_eq!(output.code, 0, "{}", output.report());
-        started.elapsed()
+        // The fastest of three: a loaded machine slows single runs, never a best one.
+        (0..3)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                let output = project.run(&["explain"]);
+                assert_eq!(output.code, 0, "{}", output.report());
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
     };
     let small = time(5_000);
     let large = time(40_000);
