@@ -243,6 +243,14 @@ pub struct App {
     pub health_path: String,
     /// How health is checked: a GET of `health_path`, a TCP connect to `port`, or not at all.
     pub health_probe: HealthProbe,
+    /// What the health probe does not prove (a script that runs only when a session opens);
+    /// empty when nothing is known to be left out.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub health_note: String,
+    /// The script a framework runs once per session (Streamlit), absolute in the image, which
+    /// `verify` runs once with the framework's test runner; empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub session_script: String,
     /// The image's health check, exec form, run inside the container; empty for a
     /// command-line app. Python's `urllib`, so the image needs no curl.
     pub health_check: Vec<String>,

@@ -7,7 +7,7 @@ use crate::error::UserError;
 use crate::model::{Decision, EnvVar, Source};
 use crate::options::{Setting, Settings};
 use crate::read::names::{requirement_name, PackageName};
-use crate::read::source::{AppObject, Framework};
+use crate::read::source::{AppObject, Framework, ScriptApp, SourceScan};
 use crate::read::ProjectFiles;
 use std::collections::BTreeSet;
 
@@ -28,17 +28,369 @@ pub struct CommandChoice {
     pub env: Vec<EnvVar>,
     /// What was read from the source and where, for `explain`.
     pub findings: Vec<String>,
+    /// The framework's own health endpoint and why, when the command's server has one.
+    pub health: Option<(String, String)>,
+    /// What the health probe does not prove, for `explain` and `verify`; empty when nothing.
+    pub health_note: String,
+    /// The script the framework runs, relative to the working directory, for a framework that
+    /// runs it once per session (Streamlit); empty otherwise.
+    pub session_script: String,
 }
 
-/// Servers, by distribution name, that uv-rootless can start, and whether they handle SIGTERM.
-const SERVERS: &[&str] = &[
-    "uvicorn",
-    "gunicorn",
-    "hypercorn",
-    "granian",
-    "fastapi",
-    "daphne",
+/// A program that serves HTTP, as `--command` may start it.
+struct Server {
+    /// The program's name in the venv's `bin`.
+    program: &'static str,
+    /// A first argument that makes it a server (`fastapi run`); empty when any does.
+    subcommand: &'static str,
+    /// Distributions that install the program; one of them must be installed.
+    distributions: &'static [&'static str],
+    /// Options that take the port (`--port 8000`, `--port=8000`).
+    port_options: &'static [&'static str],
+    /// Options that take `host:port`.
+    bind_options: &'static [&'static str],
+    /// The port it listens on when none is given.
+    default_port: u16,
+    handles_sigterm: bool,
+    /// The framework's own health endpoint, when it serves one whatever the app's routes.
+    health: &'static str,
+}
+
+/// Servers `--command` may start: a known one makes a web app, with its port read from the
+/// command's arguments (else its own default).
+const SERVERS: &[Server] = &[
+    Server {
+        program: "uvicorn",
+        subcommand: "",
+        distributions: &["uvicorn"],
+        port_options: &["--port"],
+        bind_options: &[],
+        default_port: 8000,
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "gunicorn",
+        subcommand: "",
+        distributions: &["gunicorn"],
+        port_options: &[],
+        bind_options: &["--bind", "-b"],
+        default_port: 8000,
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "hypercorn",
+        subcommand: "",
+        distributions: &["hypercorn"],
+        port_options: &[],
+        bind_options: &["--bind", "-b"],
+        default_port: 8000,
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "granian",
+        subcommand: "",
+        distributions: &["granian"],
+        port_options: &["--port"],
+        bind_options: &[],
+        default_port: 8000,
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "daphne",
+        subcommand: "",
+        distributions: &["daphne"],
+        port_options: &["--port", "-p"],
+        bind_options: &[],
+        default_port: 8000,
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "waitress-serve",
+        subcommand: "",
+        distributions: &["waitress"],
+        port_options: &["--port"],
+        bind_options: &["--listen"],
+        default_port: 8080,
+        handles_sigterm: false,
+        health: "",
+    },
+    Server {
+        program: "fastapi",
+        subcommand: "run",
+        distributions: &["fastapi-cli"],
+        port_options: &["--port"],
+        bind_options: &[],
+        default_port: 8000,
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "litestar",
+        subcommand: "run",
+        distributions: &["litestar"],
+        port_options: &["--port", "-p"],
+        bind_options: &[],
+        default_port: 8000,
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "streamlit",
+        subcommand: "run",
+        distributions: &["streamlit"],
+        port_options: &["--server.port"],
+        bind_options: &[],
+        default_port: 8501,
+        handles_sigterm: true,
+        health: "/_stcore/health",
+    },
+    Server {
+        program: "panel",
+        subcommand: "serve",
+        distributions: &["panel"],
+        port_options: &["--port"],
+        bind_options: &[],
+        default_port: 5006,
+        handles_sigterm: false,
+        health: "",
+    },
 ];
+
+/// Programs other than servers whose distribution is certain: `--command` naming one that
+/// the lock does not install is an error. Any other program is taken on trust (a console
+/// script of some installed distribution, a file in the image).
+const KNOWN_PROGRAMS: &[(&str, &str)] = &[
+    ("celery", "celery"),
+    ("django-admin", "django"),
+    ("flask", "flask"),
+    ("gradio", "gradio"),
+    ("huey_consumer", "huey"),
+    ("dramatiq", "dramatiq"),
+    ("rq", "rq"),
+    ("arq", "arq"),
+];
+
+/// What `--command` says about the port: from an option, else the server's default.
+fn command_port(server: &Server, args: &[String]) -> (u16, String) {
+    let parse = |text: &str| text.trim().parse::<u16>().ok().filter(|port| *port != 0);
+    let mut found = None;
+    for (index, arg) in args.iter().enumerate() {
+        for option in server.port_options.iter().chain(server.bind_options) {
+            let value = match arg.strip_prefix(option) {
+                Some("") => args.get(index + 1).map(String::as_str),
+                Some(rest) if rest.starts_with('=') => Some(&rest[1..]),
+                _ => None,
+            };
+            let Some(value) = value else { continue };
+            let port = if server.bind_options.contains(option) {
+                value.rsplit_once(':').and_then(|(_, port)| parse(port))
+            } else {
+                parse(value)
+            };
+            if let Some(port) = port {
+                found = Some((port, format!("`{option}` in the command")));
+            }
+        }
+    }
+    found.unwrap_or((
+        server.default_port,
+        format!("{}'s default, as the command gives no port", server.program),
+    ))
+}
+
+/// Every package the app installs: the lock's dependency edges from the app, each edge's
+/// extras followed too (`fastapi[standard]` installs uvicorn), and the extras and groups
+/// chosen in the settings.
+fn installed_closure(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    settings: &Settings,
+) -> BTreeSet<PackageName> {
+    let start = if app.member.is_empty() {
+        app.pyproject
+            .project
+            .as_ref()
+            .map(|project| PackageName::new(&project.name))
+            .unwrap_or_else(|| PackageName::new(""))
+    } else {
+        PackageName::new(&app.member)
+    };
+    let by_name = files.lock.by_name();
+    let chosen: Vec<PackageName> = settings
+        .extras
+        .iter()
+        .chain(settings.groups.iter())
+        .flat_map(|setting| setting.value.iter().map(|name| PackageName::new(name)))
+        .collect();
+    let mut closure: BTreeSet<PackageName> = BTreeSet::new();
+    let mut queue: Vec<(PackageName, Vec<PackageName>)> = vec![(start.clone(), chosen)];
+    let mut seen: BTreeSet<(PackageName, PackageName)> = BTreeSet::new();
+    while let Some((name, extras)) = queue.pop() {
+        let first = closure.insert(name.clone());
+        for package in by_name.get(&name).into_iter().flatten() {
+            let mut edges: Vec<&crate::read::lock::Dependency> = Vec::new();
+            if first {
+                edges.extend(package.dependencies.iter());
+            }
+            for extra in &extras {
+                if !seen.insert((name.clone(), extra.clone())) {
+                    continue;
+                }
+                for (key, dependencies) in package
+                    .optional_dependencies
+                    .iter()
+                    .chain(package.dev_dependencies.iter().filter(|_| name == start))
+                {
+                    if PackageName::new(key) == *extra {
+                        edges.extend(dependencies.iter());
+                    }
+                }
+            }
+            for edge in edges {
+                let extras = edge
+                    .extra
+                    .iter()
+                    .flatten()
+                    .map(|extra| PackageName::new(extra))
+                    .collect();
+                queue.push((PackageName::new(&edge.name), extras));
+            }
+        }
+    }
+    closure
+}
+
+/// `--command` or `command` in the config: checked against what the lock installs when the
+/// program's distribution is certain, and a web app when it starts a known server.
+fn given_command(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    settings: &Settings,
+    value: &[String],
+    source: Source,
+    venv_bin: &str,
+) -> Result<CommandChoice, UserError> {
+    if value.is_empty() || value[0].trim().is_empty() {
+        return Err(UserError::new("the command is empty").hint(
+            "give the program and its arguments, e.g. `--command uvicorn app.main:app`",
+        ));
+    }
+    let given = origin(source, "--command", "command");
+    let first = value[0].as_str();
+    // A bare name, or a path into the venv's `bin`, is a program the venv must hold; another
+    // path is a file of the image, taken on trust.
+    let program = match first.rsplit_once('/') {
+        None => Some(first),
+        Some((dir, name)) if dir == venv_bin => Some(name),
+        Some(_) => None,
+    };
+    let server = program.and_then(|program| {
+        SERVERS.iter().find(|server| {
+            server.program == program
+                && (server.subcommand.is_empty()
+                    || value.get(1).map(String::as_str) == Some(server.subcommand))
+        })
+    });
+    let own_script = program.is_some_and(|program| {
+        app.pyproject.is_packaged()
+            && app
+                .pyproject
+                .project
+                .as_ref()
+                .is_some_and(|project| project.scripts.contains_key(program))
+    });
+    if let (Some(program), false) = (program, own_script) {
+        let needed: Vec<&str> = match SERVERS.iter().find(|server| server.program == program) {
+            Some(server) => server.distributions.to_vec(),
+            None => KNOWN_PROGRAMS
+                .iter()
+                .filter(|(name, _)| *name == program)
+                .map(|(_, distribution)| *distribution)
+                .collect(),
+        };
+        let installed = installed_closure(files, app, settings);
+        // An app the lock does not hold (no `[project]`) installs what cannot be known here.
+        let known = installed
+            .iter()
+            .any(|name| files.lock.package(name.as_str()).is_some());
+        if known
+            && !needed.is_empty()
+            && !needed
+                .iter()
+                .any(|name| installed.contains(&PackageName::new(name)))
+        {
+            let in_lock = needed
+                .iter()
+                .any(|name| files.lock.package(name).is_some());
+            return Err(UserError::new(format!(
+                "{given} runs `{program}`, but `uv.lock` does not install it for `{}`",
+                app.manifest
+            ))
+            .detail(format!(
+                "`{program}` comes from {}, which {}",
+                needed
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                if in_lock {
+                    "the lock holds only outside the app's runtime dependencies (a dev group, an extra not chosen)"
+                } else {
+                    "is not in the lock"
+                }
+            ))
+            .hint(format!(
+                "run `uv add {}`, then uv-rootless again",
+                needed[0]
+            ))
+            .hint("or give a command whose program the app installs"));
+        }
+    }
+    let requested = settings.port.as_ref().map(|setting| setting.value);
+    let mut findings = Vec::new();
+    let mut port = None;
+    let mut health = None;
+    if let Some(server) = server {
+        let (listens, how) = command_port(server, &value[1..]);
+        if let Some(wanted) = requested.filter(|wanted| *wanted != listens) {
+            return Err(UserError::new(format!(
+                "{given} starts {} on port {listens} ({how}), but port {wanted} was asked for",
+                server.program
+            ))
+            .hint(format!(
+                "give the port in the command too, or drop `--port`/`port` to use {listens}"
+            )));
+        }
+        findings.push(format!(
+            "{given} starts the server {}: port {listens} ({how})",
+            server.program
+        ));
+        port = Some(listens);
+        if !server.health.is_empty() {
+            health = Some((
+                server.health.to_string(),
+                format!("{}'s own health endpoint", server.program),
+            ));
+        }
+    }
+    Ok(CommandChoice {
+        command: Decision::new(value.to_vec(), source, format!("given with {given}")),
+        web: settings.port.is_some() || server.is_some(),
+        handles_sigterm: server.is_some_and(|server| server.handles_sigterm),
+        framework: None,
+        port,
+        env: Vec::new(),
+        findings,
+        health,
+        health_note: String::new(),
+        session_script: String::new(),
+    })
+}
 
 pub fn decide(
     files: &ProjectFiles,
@@ -48,26 +400,7 @@ pub fn decide(
     port: u16,
 ) -> Result<CommandChoice, UserError> {
     if let Some(Setting { value, source }) = &settings.command {
-        if value.is_empty() || value[0].trim().is_empty() {
-            return Err(UserError::new("the command is empty").hint(
-                "give the program and its arguments, e.g. `--command uvicorn app.main:app`",
-            ));
-        }
-        let program = value[0].rsplit('/').next().unwrap_or_default();
-        let web = settings.port.is_some() || SERVERS.contains(&program);
-        return Ok(CommandChoice {
-            command: Decision::new(
-                value.clone(),
-                *source,
-                format!("given with {}", origin(*source, "--command", "command")),
-            ),
-            web,
-            handles_sigterm: SERVERS.contains(&program),
-            framework: None,
-            port: None,
-            env: Vec::new(),
-            findings: Vec::new(),
-        });
+        return given_command(files, app, settings, value, *source, venv_bin);
     }
 
     let project = app.pyproject.project.as_ref();
@@ -178,6 +511,9 @@ fn script_choice(
                 port: Some(server.port),
                 env: server.env,
                 findings: server.findings,
+                health: None,
+                health_note: String::new(),
+        session_script: String::new(),
             }
         }
         None => CommandChoice {
@@ -188,6 +524,9 @@ fn script_choice(
             port: None,
             env: Vec::new(),
             findings: Vec::new(),
+            health: None,
+            health_note: String::new(),
+        session_script: String::new(),
         },
     })
 }
@@ -285,7 +624,12 @@ fn detect_web(
     .into_iter()
     .filter(|framework| dependencies.contains(framework.distribution()))
     .collect();
-    if frameworks.is_empty() {
+    let script_frameworks: BTreeSet<Framework> =
+        [Framework::Streamlit, Framework::Gradio, Framework::Panel]
+            .into_iter()
+            .filter(|framework| dependencies.contains(framework.distribution()))
+            .collect();
+    if frameworks.is_empty() && script_frameworks.is_empty() {
         return Err(no_command());
     }
 
@@ -296,6 +640,52 @@ fn detect_web(
         .filter(|object| frameworks.contains(&object.framework))
         .cloned()
         .collect();
+    let scripts_found = script_apps(app.source, &script_frameworks);
+    match (objects.as_slice(), scripts_found.as_slice()) {
+        ([], [script]) => return script_command(files, app, script, venv_bin, port),
+        ([], []) if frameworks.is_empty() => {
+            let names: Vec<&str> = script_frameworks
+                .iter()
+                .map(|f| f.distribution())
+                .collect();
+            return Err(UserError::new(format!(
+                "`{}` depends on {}, but no script that runs it was found in `{}`",
+                app.manifest,
+                names.join(" and "),
+                if app.import_root().is_empty() { "." } else { app.import_root() }
+            ))
+            .detail("uv-rootless looks for a file that calls `st.*` at module level (Streamlit), calls `.launch()` at module level or under `__main__` (Gradio), or marks an object `.servable()` (Panel)")
+            .hint("give the command with `--command`, e.g. `--command streamlit run app.py --server.port 8000 --server.address 0.0.0.0`"));
+        }
+        ([], []) => {}
+        ([_], []) => {}
+        (objects, scripts) => {
+            let mut targets: Vec<String> = objects
+                .iter()
+                .map(|object| format!("`{}` ({})", object.target(), object.file))
+                .collect();
+            targets.extend(scripts.iter().map(|script| {
+                format!(
+                    "the {} script `{}`",
+                    script.framework.distribution(),
+                    script.file
+                )
+            }));
+            let mut all = frameworks.clone();
+            all.extend(script_frameworks.iter().copied());
+            return Err(UserError::new(format!(
+                "several web applications were found in `{}`",
+                if app.import_root().is_empty() {
+                    "."
+                } else {
+                    app.import_root()
+                }
+            ))
+            .detail(format!("candidates: {}", targets.join(", ")))
+            .hint(command_hint(&all)));
+        }
+    }
+
     let object = match objects.as_slice() {
         [one] => one.clone(),
         [] => {
@@ -395,6 +785,9 @@ fn detect_web(
         port: None,
         env: Vec::new(),
         findings: Vec::new(),
+        health: None,
+        health_note: String::new(),
+        session_script: String::new(),
     })
 }
 
@@ -423,4 +816,296 @@ fn missing_server(
     ))
     .hint(format!("run `uv add {suggestion}`, then uv-rootless again"))
     .hint("or give the command with `--command`")
+}
+
+/// The scripts of `frameworks` in the source, without the pages of a Streamlit multipage app
+/// (`pages/*.py` beside the main script, which `streamlit run` finds by itself).
+fn script_apps(scan: &SourceScan, frameworks: &BTreeSet<Framework>) -> Vec<ScriptApp> {
+    let found: Vec<&ScriptApp> = scan
+        .script_apps
+        .iter()
+        .filter(|script| frameworks.contains(&script.framework))
+        .collect();
+    let dir_of = |file: &str| file.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
+    found
+        .iter()
+        .filter(|script| {
+            let dir = dir_of(&script.file);
+            let is_page = script.framework == Framework::Streamlit
+                && (dir == "pages" || dir.ends_with("/pages"))
+                && found.iter().any(|main| {
+                    main.framework == Framework::Streamlit
+                        && dir_of(&main.file) == dir.trim_end_matches("pages").trim_end_matches('/')
+                });
+            !is_page
+        })
+        .map(|script| (*script).clone())
+        .collect()
+}
+
+/// Runs a script with its framework's own server on `port`, bound to all interfaces, with
+/// nothing written outside `/tmp`.
+fn script_command(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    script: &ScriptApp,
+    venv_bin: &str,
+    port: u16,
+) -> Result<CommandChoice, UserError> {
+    let framework = script.framework;
+    let distribution = framework.distribution();
+    let Some(locked) = files.lock.package(distribution) else {
+        return Err(UserError::new(format!(
+            "`{}` depends on {distribution}, but `uv.lock` does not install it",
+            app.manifest
+        ))
+        .hint("run `uv lock`, then uv-rootless again"));
+    };
+    // Streamlit's test runner, which runs a session without a browser, came with 1.28.
+    let has_test_runner = locked
+        .version
+        .as_deref()
+        .and_then(|version| {
+            let mut parts = version.split('.').map(|part| part.parse::<u32>().ok());
+            Some((parts.next()??, parts.next()??))
+        })
+        .is_some_and(|version| version >= (1, 28));
+    if app.pyproject.is_packaged() {
+        return Err(UserError::new(format!(
+            "the {distribution} script `{}` is part of the installed package, and `{}` runs from the venv, where the script is no file of its own to run",
+            script.file, app.manifest
+        ))
+        .hint("make the project an application (`[tool.uv] package = false`): its source is then copied and the script run from it")
+        .hint("or give the command with `--command`"));
+    }
+    // The working directory is the import root: the script's path starts there.
+    let root = app.import_root();
+    let path = match script.file.strip_prefix(root) {
+        Some(rest) if !root.is_empty() => rest.trim_start_matches('/').to_string(),
+        _ => script.file.clone(),
+    };
+    let session_path = path.clone();
+    let at = format!("`{}:{}`", script.file, script.line);
+    let port_text = port.to_string();
+    let env = |name: &str, value: &str| EnvVar {
+        name: name.into(),
+        value: value.into(),
+    };
+    let mut findings = vec![format!(
+        "{distribution} script `{}`: `{}(...)` at {at}",
+        script.file, script.call
+    )];
+    let (argv, env, handles_sigterm, health, health_note) = match framework {
+        Framework::Streamlit => (
+            vec![
+                format!("{venv_bin}/streamlit"),
+                "run".into(),
+                path,
+                "--server.port".into(),
+                port_text,
+                "--server.address".into(),
+                "0.0.0.0".into(),
+                "--server.headless".into(),
+                "true".into(),
+                "--server.fileWatcherType".into(),
+                "none".into(),
+                "--browser.gatherUsageStats".into(),
+                "false".into(),
+            ],
+            Vec::new(),
+            true,
+            Some(("/_stcore/health".to_string(), "Streamlit's own health endpoint".to_string())),
+            "Streamlit answers its health endpoint once its server is up; the script runs only when a session opens".to_string(),
+        ),
+        Framework::Gradio => {
+            let launch = app
+                .source
+                .modules
+                .iter()
+                .find(|module| module.file == script.file)
+                .and_then(|module| {
+                    module
+                        .facts
+                        .module_calls
+                        .iter()
+                        .find(|call| call.line == script.line && call.callee.as_deref() == Some(script.call.as_str()))
+                });
+            if let Some(launch) = launch {
+                if let Some(host) = launch.kwarg("server_name").and_then(|value| value.as_str()) {
+                    if host != "0.0.0.0" && host != "::" {
+                        return Err(UserError::new(format!(
+                            "the Gradio app launches on `{host}` (`server_name`) at {at}: nothing outside the container can reach it"
+                        ))
+                        .hint("drop `server_name` (the image sets `GRADIO_SERVER_NAME=0.0.0.0`), then uv-rootless again"));
+                    }
+                }
+                match launch.kwarg("server_port") {
+                    Some(crate::read::python::Value::Int(fixed)) if i64::from(port) != *fixed => {
+                        return Err(UserError::new(format!(
+                            "the Gradio app launches on port {fixed} (`server_port`) at {at}, but it is to listen on port {port}"
+                        ))
+                        .hint(format!("drop `server_port` (the image sets `GRADIO_SERVER_PORT={port}`), or set `port = {fixed}` in `[tool.uv-rootless]`")));
+                    }
+                    Some(crate::read::python::Value::Int(_)) | None => {}
+                    Some(_) => findings.push(format!(
+                        "`server_port` at {at} could not be read: the image sets `GRADIO_SERVER_PORT={port}`, which it overrides"
+                    )),
+                }
+            }
+            (
+                vec![format!("{venv_bin}/python"), path],
+                vec![
+                    env("GRADIO_SERVER_NAME", "0.0.0.0"),
+                    env("GRADIO_SERVER_PORT", &port_text),
+                    env("GRADIO_ANALYTICS_ENABLED", "False"),
+                    env("GRADIO_TEMP_DIR", "/tmp/gradio"),
+                ],
+                false,
+                Some(("/config".to_string(), "the configuration Gradio serves once the app is built".to_string())),
+                "the script has built the app by then; its event handlers run only when used".to_string(),
+            )
+        }
+        _ => (
+            vec![
+                format!("{venv_bin}/panel"),
+                "serve".into(),
+                path,
+                "--address".into(),
+                "0.0.0.0".into(),
+                "--port".into(),
+                port_text,
+                "--allow-websocket-origin".into(),
+                "*".into(),
+                "--liveness".into(),
+            ],
+            Vec::new(),
+            false,
+            Some(("/liveness".to_string(), "Panel's liveness endpoint (`--liveness`)".to_string())),
+            "Panel answers its liveness endpoint once its server is up; the script runs only when a session opens".to_string(),
+        ),
+    };
+    if let Some(note) = app.source.cut_note() {
+        findings.push(note);
+    }
+    Ok(CommandChoice {
+        command: Decision::new(
+            argv,
+            Source::Detected,
+            format!(
+                "{distribution} script `{}` found (`{}` at {at}), served by {distribution} from `uv.lock`",
+                script.file, script.call
+            ),
+        ),
+        web: true,
+        handles_sigterm,
+        framework: Some(framework),
+        port: None,
+        env,
+        findings,
+        health,
+        health_note,
+        session_script: if framework == Framework::Streamlit && has_test_runner {
+            session_path
+        } else {
+            String::new()
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::options::Flags;
+
+    fn example(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name)
+    }
+
+    fn with_command(name: &str, command: &[&str], port: Option<u16>) -> Result<crate::model::Plan, String> {
+        let flags = Flags {
+            command: Some(command.iter().map(|arg| arg.to_string()).collect()),
+            port,
+            ..Flags::default()
+        };
+        crate::app::load(&example(name), flags)
+            .map(|loaded| loaded.plan)
+            .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_command_whose_program_the_lock_does_not_install_is_an_error() {
+        // flask-gunicorn's lock has gunicorn and no uvicorn; pytest only in the dev group.
+        let error = with_command("flask-gunicorn", &["uvicorn", "wsgi:app"], None)
+            .expect_err("uvicorn is not installed");
+        assert!(
+            error.contains("`--command` runs `uvicorn`, but `uv.lock` does not install it"),
+            "{error}"
+        );
+        assert!(error.contains("is not in the lock"), "{error}");
+        let error = with_command("fastapi-service", &["/app/bin/gunicorn", "app.main:app"], None)
+            .expect_err("gunicorn is not installed");
+        assert!(error.contains("runs `gunicorn`"), "{error}");
+        // Python, a program whose distribution cannot be known, and a path elsewhere in the
+        // image are taken on trust; the installed server is accepted.
+        for command in [
+            &["python", "-m", "app"][..],
+            &["python3.13", "wsgi.py"][..],
+            &["some-script"][..],
+            &["/usr/local/bin/tool"][..],
+            &["gunicorn", "wsgi:app"][..],
+        ] {
+            assert!(
+                with_command("flask-gunicorn", command, None).is_ok(),
+                "{command:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_known_server_in_the_command_gives_the_web_app_its_port() {
+        let plan = with_command(
+            "flask-gunicorn",
+            &["gunicorn", "--bind", "0.0.0.0:9001", "wsgi:app"],
+            None,
+        )
+        .expect("plans");
+        assert!(plan.app.web);
+        assert_eq!(plan.app.port, 9001);
+        let plan = with_command("fastapi-service", &["uvicorn", "app.main:app", "--port=7002", "--host", "0.0.0.0"], None)
+            .expect("plans");
+        assert_eq!(plan.app.port, 7002);
+        // No port in the command: the server's own default.
+        let plan = with_command("streamlit-app", &["streamlit", "run", "app.py"], None)
+            .expect("plans");
+        assert_eq!((plan.app.port, plan.app.health_path.as_str()), (8501, "/_stcore/health"));
+        // A port asked for that the command does not listen on is an error.
+        let error = with_command("flask-gunicorn", &["gunicorn", "-b", "0.0.0.0:9001", "wsgi:app"], Some(8000))
+            .expect_err("two ports");
+        assert!(error.contains("on port 9001 (`-b` in the command), but port 8000"), "{error}");
+        // An unknown program is a web app only with a port.
+        assert!(!with_command("flask-gunicorn", &["python", "wsgi.py"], None).expect("plans").app.web);
+        assert!(with_command("flask-gunicorn", &["python", "wsgi.py"], Some(8000)).expect("plans").app.web);
+    }
+
+    #[test]
+    fn a_streamlit_script_runs_with_its_own_server_and_health_endpoint() {
+        let plan = crate::app::load(&example("streamlit-app"), Flags::default())
+            .expect("plans")
+            .plan;
+        assert_eq!(
+            plan.command.value[..5],
+            ["/app/bin/streamlit", "run", "app.py", "--server.port", "8000"]
+        );
+        assert!(plan.command.value.windows(2).any(|pair| pair == ["--server.address", "0.0.0.0"]));
+        assert_eq!(plan.app.framework, "streamlit");
+        assert_eq!(plan.app.health_path, "/_stcore/health");
+        assert_eq!(plan.app.session_script, "/src/app.py");
+        assert!(plan.app.health_note.contains("only when a session opens"));
+        assert!(
+            plan.app.findings.iter().any(|finding| finding.contains("`app.py:5`")),
+            "{:?}",
+            plan.app.findings
+        );
+    }
 }

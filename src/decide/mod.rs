@@ -108,12 +108,19 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     // `kind` in the config can say what the command does not show: a server it does not
     // recognise is web, a recognised one run as something else is not.
     let web = kind == AppKind::Web;
-    let probe = health::decide(
-        app_project.source,
-        configured
-            .as_ref()
-            .map(|(path, origin)| (path.as_str(), *origin)),
-    );
+    let probe = match (&configured, &choice.health) {
+        // The framework serves its own health endpoint, whatever routes the source declares.
+        (None, Some((path, reason))) => health::Probe::Http {
+            path: path.clone(),
+            reason: reason.clone(),
+        },
+        _ => health::decide(
+            app_project.source,
+            configured
+                .as_ref()
+                .map(|(path, origin)| (path.as_str(), *origin)),
+        ),
+    };
     let mut findings = choice.findings.clone();
     let (health_probe, health_path) = match (&probe, web) {
         (_, false) => (HealthProbe::None, String::new()),
@@ -144,6 +151,20 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         },
         health_path,
         health_probe,
+        session_script: if web && !choice.session_script.is_empty() {
+            format!(
+                "{}/{}",
+                layout.workdir.trim_end_matches('/'),
+                choice.session_script
+            )
+        } else {
+            String::new()
+        },
+        health_note: if web && configured.is_none() {
+            choice.health_note.clone()
+        } else {
+            String::new()
+        },
         smoke_args: match (&settings.smoke_args, kind) {
             (_, AppKind::Web) => Vec::new(),
             (Some(setting), _) => setting.value.clone(),

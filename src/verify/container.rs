@@ -14,6 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const PROBE: &str = include_str!("probe.py");
+const SESSION: &str = include_str!("session.py");
 
 /// The containers of one verify run of one image.
 pub struct Containers<'a> {
@@ -376,6 +377,36 @@ impl<'a> Containers<'a> {
         Ok((name, job))
     }
 
+    /// One session of the plan's session script (Streamlit) with the framework's test runner,
+    /// in the hardened read-only container the app runs in, with the app's settings; the
+    /// container is removed afterwards.
+    pub fn session(&mut self) -> Result<Job, UserError> {
+        let (name, mut args) = self.run_args(true, false, true);
+        // The published port is of no use here, and would only hold a host port.
+        if args.len() >= 2 && args[args.len() - 2] == "-p" {
+            args.truncate(args.len() - 2);
+        }
+        let seconds = self.run_timeout.as_secs().max(10);
+        args.extend([
+            "--entrypoint".into(),
+            format!("{}/bin/python", self.plan.layout.venv),
+            self.tag.to_string(),
+            "-c".into(),
+            SESSION.into(),
+            self.plan.app.session_script.clone(),
+            seconds.to_string(),
+        ]);
+        let output = self.docker(&args, self.run_timeout + Duration::from_secs(30))?;
+        self.remove(name);
+        Ok(Job::Exited {
+            smoke: format!("a session of {}", self.plan.app.session_script),
+            code: output.code,
+            stdout: output.stdout,
+            stderr: output.stderr,
+            elapsed: output.elapsed,
+        })
+    }
+
     /// `docker stop -t 10`: whether it succeeded, and how long it took.
     pub fn stop(&self, name: &str) -> Result<(bool, Duration), UserError> {
         let stop = self.docker(
@@ -587,7 +618,13 @@ impl<'a> Containers<'a> {
             }
             std::thread::sleep(Duration::from_millis(500));
         }
-        Ok(Compose::Service { status })
+        // An unhealthy service's cause is in its log, as a failed run's is.
+        let logs = if status.starts_with("healthy") {
+            String::new()
+        } else {
+            self.logs(&container, 15)?
+        };
+        Ok(Compose::Service { status, logs })
     }
 }
 
