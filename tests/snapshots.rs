@@ -15,11 +15,13 @@ const EXAMPLES: &[&str] = &[
     "fastapi-service",
     "flask-gunicorn",
     "flat-layout",
+    "gradio-app",
     "native-build",
     "needs-secret",
     "newer-python",
     "path-dependency",
     "private-deps",
+    "streamlit-app",
     "workspace",
     "workspace-virtual",
 ];

@@ -276,9 +276,8 @@ fn given_command(
     venv_bin: &str,
 ) -> Result<CommandChoice, UserError> {
     if value.is_empty() || value[0].trim().is_empty() {
-        return Err(UserError::new("the command is empty").hint(
-            "give the program and its arguments, e.g. `--command uvicorn app.main:app`",
-        ));
+        return Err(UserError::new("the command is empty")
+            .hint("give the program and its arguments, e.g. `--command uvicorn app.main:app`"));
     }
     let given = origin(source, "--command", "command");
     let first = value[0].as_str();
@@ -324,9 +323,7 @@ fn given_command(
                 .iter()
                 .any(|name| installed.contains(&PackageName::new(name)))
         {
-            let in_lock = needed
-                .iter()
-                .any(|name| files.lock.package(name).is_some());
+            let in_lock = needed.iter().any(|name| files.lock.package(name).is_some());
             return Err(UserError::new(format!(
                 "{given} runs `{program}`, but `uv.lock` does not install it for `{}`",
                 app.manifest
@@ -513,7 +510,7 @@ fn script_choice(
                 findings: server.findings,
                 health: None,
                 health_note: String::new(),
-        session_script: String::new(),
+                session_script: String::new(),
             }
         }
         None => CommandChoice {
@@ -526,7 +523,7 @@ fn script_choice(
             findings: Vec::new(),
             health: None,
             health_note: String::new(),
-        session_script: String::new(),
+            session_script: String::new(),
         },
     })
 }
@@ -644,10 +641,7 @@ fn detect_web(
     match (objects.as_slice(), scripts_found.as_slice()) {
         ([], [script]) => return script_command(files, app, script, venv_bin, port),
         ([], []) if frameworks.is_empty() => {
-            let names: Vec<&str> = script_frameworks
-                .iter()
-                .map(|f| f.distribution())
-                .collect();
+            let names: Vec<&str> = script_frameworks.iter().map(|f| f.distribution()).collect();
             return Err(UserError::new(format!(
                 "`{}` depends on {}, but no script that runs it was found in `{}`",
                 app.manifest,
@@ -1022,7 +1016,11 @@ mod tests {
             .join(name)
     }
 
-    fn with_command(name: &str, command: &[&str], port: Option<u16>) -> Result<crate::model::Plan, String> {
+    fn with_command(
+        name: &str,
+        command: &[&str],
+        port: Option<u16>,
+    ) -> Result<crate::model::Plan, String> {
         let flags = Flags {
             command: Some(command.iter().map(|arg| arg.to_string()).collect()),
             port,
@@ -1043,8 +1041,12 @@ mod tests {
             "{error}"
         );
         assert!(error.contains("is not in the lock"), "{error}");
-        let error = with_command("fastapi-service", &["/app/bin/gunicorn", "app.main:app"], None)
-            .expect_err("gunicorn is not installed");
+        let error = with_command(
+            "fastapi-service",
+            &["/app/bin/gunicorn", "app.main:app"],
+            None,
+        )
+        .expect_err("gunicorn is not installed");
         assert!(error.contains("runs `gunicorn`"), "{error}");
         // Python, a program whose distribution cannot be known, and a path elsewhere in the
         // image are taken on trust; the installed server is accepted.
@@ -1072,20 +1074,50 @@ mod tests {
         .expect("plans");
         assert!(plan.app.web);
         assert_eq!(plan.app.port, 9001);
-        let plan = with_command("fastapi-service", &["uvicorn", "app.main:app", "--port=7002", "--host", "0.0.0.0"], None)
-            .expect("plans");
+        let plan = with_command(
+            "fastapi-service",
+            &[
+                "uvicorn",
+                "app.main:app",
+                "--port=7002",
+                "--host",
+                "0.0.0.0",
+            ],
+            None,
+        )
+        .expect("plans");
         assert_eq!(plan.app.port, 7002);
         // No port in the command: the server's own default.
-        let plan = with_command("streamlit-app", &["streamlit", "run", "app.py"], None)
-            .expect("plans");
-        assert_eq!((plan.app.port, plan.app.health_path.as_str()), (8501, "/_stcore/health"));
+        let plan =
+            with_command("streamlit-app", &["streamlit", "run", "app.py"], None).expect("plans");
+        assert_eq!(
+            (plan.app.port, plan.app.health_path.as_str()),
+            (8501, "/_stcore/health")
+        );
         // A port asked for that the command does not listen on is an error.
-        let error = with_command("flask-gunicorn", &["gunicorn", "-b", "0.0.0.0:9001", "wsgi:app"], Some(8000))
-            .expect_err("two ports");
-        assert!(error.contains("on port 9001 (`-b` in the command), but port 8000"), "{error}");
+        let error = with_command(
+            "flask-gunicorn",
+            &["gunicorn", "-b", "0.0.0.0:9001", "wsgi:app"],
+            Some(8000),
+        )
+        .expect_err("two ports");
+        assert!(
+            error.contains("on port 9001 (`-b` in the command), but port 8000"),
+            "{error}"
+        );
         // An unknown program is a web app only with a port.
-        assert!(!with_command("flask-gunicorn", &["python", "wsgi.py"], None).expect("plans").app.web);
-        assert!(with_command("flask-gunicorn", &["python", "wsgi.py"], Some(8000)).expect("plans").app.web);
+        assert!(
+            !with_command("flask-gunicorn", &["python", "wsgi.py"], None)
+                .expect("plans")
+                .app
+                .web
+        );
+        assert!(
+            with_command("flask-gunicorn", &["python", "wsgi.py"], Some(8000))
+                .expect("plans")
+                .app
+                .web
+        );
     }
 
     #[test]
@@ -1095,15 +1127,28 @@ mod tests {
             .plan;
         assert_eq!(
             plan.command.value[..5],
-            ["/app/bin/streamlit", "run", "app.py", "--server.port", "8000"]
+            [
+                "/app/bin/streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                "8000"
+            ]
         );
-        assert!(plan.command.value.windows(2).any(|pair| pair == ["--server.address", "0.0.0.0"]));
+        assert!(plan
+            .command
+            .value
+            .windows(2)
+            .any(|pair| pair == ["--server.address", "0.0.0.0"]));
         assert_eq!(plan.app.framework, "streamlit");
         assert_eq!(plan.app.health_path, "/_stcore/health");
         assert_eq!(plan.app.session_script, "/src/app.py");
         assert!(plan.app.health_note.contains("only when a session opens"));
         assert!(
-            plan.app.findings.iter().any(|finding| finding.contains("`app.py:5`")),
+            plan.app
+                .findings
+                .iter()
+                .any(|finding| finding.contains("`app.py:5`")),
             "{:?}",
             plan.app.findings
         );

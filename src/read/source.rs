@@ -303,9 +303,10 @@ fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
 /// imports a framework, or calls it inside functions, is a library, not a script.
 fn script_app(file: &str, facts: &FileFacts) -> Option<ScriptApp> {
     let imports = |top: &str| {
-        facts.imports.iter().any(|import| {
-            import.target == top || import.target.starts_with(&format!("{top}."))
-        })
+        facts
+            .imports
+            .iter()
+            .any(|import| import.target == top || import.target.starts_with(&format!("{top}.")))
     };
     let found = |framework: Framework, call: &python::Call| ScriptApp {
         file: file.to_string(),
@@ -488,7 +489,14 @@ mod tests {
         let found: Vec<(&str, Framework, u32, &str)> = scan
             .script_apps
             .iter()
-            .map(|app| (app.file.as_str(), app.framework, app.line, app.call.as_str()))
+            .map(|app| {
+                (
+                    app.file.as_str(),
+                    app.framework,
+                    app.line,
+                    app.call.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             found,

@@ -752,7 +752,9 @@ mod tests {
             check.detail
         );
         // A failure says why it failed, not what a pass would have left out.
-        assert!(!read_only_run(&answered(500), note).detail.contains("not covered"));
+        assert!(!read_only_run(&answered(500), note)
+            .detail
+            .contains("not covered"));
     }
 
     #[test]
@@ -775,7 +777,11 @@ mod tests {
             "the script app.py raised on its first run:\nKeyError: 'API_URL'\n",
         ));
         assert!(!check.passed);
-        assert!(check.detail.contains("KeyError: 'API_URL'"), "{}", check.detail);
+        assert!(
+            check.detail.contains("KeyError: 'API_URL'"),
+            "{}",
+            check.detail
+        );
         assert!(!first_session(&session(None, "")).passed);
         let did_not_start = Job::DidNotStart {
             stderr: "no such file\n".into(),
