@@ -1153,4 +1153,53 @@ mod tests {
             plan.app.findings
         );
     }
+
+    #[test]
+    fn a_panel_script_is_served_by_panel_with_its_liveness_endpoint() {
+        let mut files = crate::read::read_project(&example("gradio-app")).expect("reads");
+        // The same project, depending on panel instead.
+        if let Some(project) = files.pyproject.project.as_mut() {
+            project.dependencies = vec!["panel>=1".into()];
+        }
+        let mut panel = files.lock.package[0].clone();
+        panel.name = "panel".into();
+        files.lock.package.push(panel);
+        let scan = crate::read::source::scan_of_texts(&[(
+            "dashboard.py",
+            "dashboard",
+            "import panel as pn\npn.extension()\npn.Column('# Hi').servable()\n",
+        )]);
+        let app = super::AppProject {
+            pyproject: &files.pyproject,
+            manifest: "pyproject.toml".into(),
+            source: &scan,
+            member: String::new(),
+        };
+        let choice = super::decide(
+            &files,
+            &app,
+            &crate::options::Settings::default(),
+            "/app/bin",
+            8000,
+        )
+        .expect("plans");
+        assert_eq!(
+            choice.command.value,
+            [
+                "/app/bin/panel",
+                "serve",
+                "dashboard.py",
+                "--address",
+                "0.0.0.0",
+                "--port",
+                "8000",
+                "--allow-websocket-origin",
+                "*",
+                "--liveness"
+            ]
+        );
+        assert_eq!(choice.health.expect("a health path").0, "/liveness");
+        assert!(choice.health_note.contains("only when a session opens"));
+        assert!(choice.session_script.is_empty());
+    }
 }
