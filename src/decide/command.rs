@@ -1202,4 +1202,77 @@ mod tests {
         assert!(choice.health_note.contains("only when a session opens"));
         assert!(choice.session_script.is_empty());
     }
+
+    /// The example's files with `source` in place of its scan, decided with no settings.
+    fn decided_with_source(name: &str, source: &str) -> Result<super::CommandChoice, String> {
+        let files = crate::read::read_project(&example(name)).expect("reads");
+        let scan = crate::read::source::scan_of_texts(&[("app.py", "app", source)]);
+        let app = super::AppProject {
+            pyproject: &files.pyproject,
+            manifest: "pyproject.toml".into(),
+            source: &scan,
+            member: String::new(),
+        };
+        super::decide(
+            &files,
+            &app,
+            &crate::options::Settings::default(),
+            "/app/bin",
+            8000,
+        )
+        .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_gradio_script_launches_itself_on_the_address_the_image_sets() {
+        let choice = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\nwith gr.Blocks() as demo:\n    gr.Markdown('x')\ndemo.launch()\n",
+        )
+        .expect("plans");
+        assert_eq!(choice.command.value, ["/app/bin/python", "app.py"]);
+        let env: Vec<String> = choice
+            .env
+            .iter()
+            .map(|var| format!("{}={}", var.name, var.value))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                "GRADIO_SERVER_NAME=0.0.0.0",
+                "GRADIO_SERVER_PORT=8000",
+                "GRADIO_ANALYTICS_ENABLED=False",
+                "GRADIO_TEMP_DIR=/tmp/gradio"
+            ]
+        );
+        assert_eq!(choice.health.expect("a health path").0, "/config");
+        assert!(!choice.handles_sigterm);
+        // What `launch()` hard-codes wins over the environment: loopback or another port is
+        // an error.
+        let error = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\ndemo = gr.Interface(fn=str, inputs='text', outputs='text')\ndemo.launch(server_name='127.0.0.1')\n",
+        )
+        .expect_err("loopback");
+        assert!(
+            error.contains("launches on `127.0.0.1` (`server_name`) at `app.py:3`"),
+            "{error}"
+        );
+        let error = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\ngr.Interface(fn=str, inputs='text', outputs='text').launch(server_port=7860)\n",
+        )
+        .expect_err("another port");
+        assert!(error.contains("on port 7860 (`server_port`)"), "{error}");
+        // A module that builds an app but never launches it is no script to run.
+        let error = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\ndef build():\n    return gr.Blocks()\n",
+        )
+        .expect_err("nothing to run");
+        assert!(
+            error.contains("no script that runs it was found"),
+            "{error}"
+        );
+    }
 }
