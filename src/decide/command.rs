@@ -714,54 +714,106 @@ fn detect_web(
     let has = |name: &str| files.lock.package(name).is_some();
     let target = object.target();
     let port_text = port.to_string();
-    let (server, argv): (&str, Vec<String>) = if object.framework.is_asgi() {
-        if has("uvicorn") {
+    let bind = format!("0.0.0.0:{port_text}");
+    // The servers the lock may install, in order of preference, and how each takes the app.
+    let bin = |program: &str| format!("{venv_bin}/{program}");
+    let candidates: Vec<(&str, bool, Vec<String>)> = if object.framework.is_asgi() {
+        vec![
             (
                 "uvicorn",
+                true,
                 vec![
-                    format!("{venv_bin}/uvicorn"),
+                    bin("uvicorn"),
                     target.clone(),
                     "--host".into(),
                     "0.0.0.0".into(),
                     "--port".into(),
-                    port_text,
+                    port_text.clone(),
                 ],
-            )
-        } else if has("hypercorn") {
+            ),
             (
                 "hypercorn",
+                true,
                 vec![
-                    format!("{venv_bin}/hypercorn"),
+                    bin("hypercorn"),
                     "--bind".into(),
-                    format!("0.0.0.0:{port_text}"),
+                    bind.clone(),
                     target.clone(),
                 ],
-            )
-        } else {
-            return Err(missing_server(
-                app,
-                object.framework,
-                "ASGI server",
-                "uvicorn",
-            ));
-        }
-    } else if has("gunicorn") {
-        (
-            "gunicorn",
-            vec![
-                format!("{venv_bin}/gunicorn"),
-                "--bind".into(),
-                format!("0.0.0.0:{port_text}"),
-                target.clone(),
-            ],
-        )
+            ),
+            (
+                "granian",
+                true,
+                vec![
+                    bin("granian"),
+                    "--interface".into(),
+                    "asgi".into(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text.clone(),
+                    target.clone(),
+                ],
+            ),
+            (
+                "daphne",
+                true,
+                vec![
+                    bin("daphne"),
+                    "--bind".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text.clone(),
+                    target.clone(),
+                ],
+            ),
+        ]
     } else {
-        return Err(missing_server(
-            app,
-            object.framework,
-            "WSGI server",
-            "gunicorn",
-        ));
+        vec![
+            (
+                "gunicorn",
+                true,
+                vec![
+                    bin("gunicorn"),
+                    "--bind".into(),
+                    bind.clone(),
+                    target.clone(),
+                ],
+            ),
+            (
+                "waitress",
+                false,
+                vec![
+                    bin("waitress-serve"),
+                    format!("--listen={bind}"),
+                    target.clone(),
+                ],
+            ),
+            (
+                "granian",
+                true,
+                vec![
+                    bin("granian"),
+                    "--interface".into(),
+                    "wsgi".into(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text.clone(),
+                    target.clone(),
+                ],
+            ),
+        ]
+    };
+    let Some((server, handles_sigterm, argv)) = candidates
+        .into_iter()
+        .find(|(distribution, _, _)| has(distribution))
+    else {
+        return Err(if object.framework.is_asgi() {
+            missing_server(app, object.framework, "ASGI server", "uvicorn")
+        } else {
+            missing_server(app, object.framework, "WSGI server", "gunicorn")
+        });
     };
     Ok(CommandChoice {
         command: Decision::new(
@@ -774,7 +826,7 @@ fn detect_web(
             ),
         ),
         web: true,
-        handles_sigterm: true,
+        handles_sigterm,
         framework: Some(object.framework),
         port: None,
         env: Vec::new(),
@@ -1272,6 +1324,55 @@ mod tests {
         .expect_err("nothing to run");
         assert!(
             error.contains("no script that runs it was found"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_detected_app_is_served_by_the_server_the_lock_installs() {
+        let served_by = |example_name: &str, server: &str| {
+            let mut files = crate::read::read_project(&example(example_name)).expect("reads");
+            // The lock's own server swapped for another.
+            for package in &mut files.lock.package {
+                if package.name == "gunicorn" || package.name == "uvicorn" {
+                    package.name = server.into();
+                }
+            }
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &files.source,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| (choice.command.value, choice.handles_sigterm))
+            .map_err(|error| error.to_string())
+        };
+        let (argv, handles_sigterm) = served_by("flask-gunicorn", "waitress").expect("plans");
+        assert_eq!(
+            argv,
+            [
+                "/app/bin/waitress-serve",
+                "--listen=0.0.0.0:8000",
+                "wsgi:app"
+            ]
+        );
+        assert!(!handles_sigterm);
+        let (argv, _) = served_by("flask-gunicorn", "granian").expect("plans");
+        assert_eq!(argv[..3], ["/app/bin/granian", "--interface", "wsgi"]);
+        let (argv, handles_sigterm) = served_by("fastapi-service", "daphne").expect("plans");
+        assert_eq!(argv[0], "/app/bin/daphne");
+        assert_eq!(argv.last().map(String::as_str), Some("app.main:app"));
+        assert!(handles_sigterm);
+        let error = served_by("flask-gunicorn", "uvicorn").expect_err("no WSGI server");
+        assert!(
+            error.contains("uses flask, but `uv.lock` installs no WSGI server to serve it"),
             "{error}"
         );
     }
