@@ -683,6 +683,9 @@ fn detect_web(
     let object = match objects.as_slice() {
         [one] => one.clone(),
         [] => {
+            if let Some(choice) = framework_cli(files, app, &frameworks, venv_bin, port) {
+                return Ok(choice);
+            }
             let names: Vec<&str> = frameworks.iter().map(|f| f.distribution()).collect();
             return Err(UserError::new(format!(
                 "`{}` depends on {}, but no application object was found in `{}`",
@@ -831,6 +834,135 @@ fn detect_web(
         port: None,
         env: Vec::new(),
         findings: Vec::new(),
+        health: None,
+        health_note: String::new(),
+        session_script: String::new(),
+    })
+}
+
+/// A FastAPI or Litestar app the source builds in a way not read here (`app = create_app()`):
+/// the framework's own CLI finds it at run time, in the files it searches by default, when the
+/// lock installs that CLI and such a file exists. `fastapi run` looks for `app` or `api` in
+/// `main.py`, `app.py`, `api.py` and the same under `app/`; `litestar run` for an app or a
+/// factory in `app.py`, `application.py` or those packages.
+fn framework_cli(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    frameworks: &BTreeSet<Framework>,
+    venv_bin: &str,
+    port: u16,
+) -> Option<CommandChoice> {
+    // The CLIs search the working directory, which holds the source of a virtual project only.
+    if app.pyproject.is_packaged() {
+        return None;
+    }
+    let has = |name: &str| files.lock.package(name).is_some();
+    let root = app.import_root();
+    let at_root = |file: &str| {
+        if root.is_empty() {
+            file.to_string()
+        } else {
+            format!("{root}/{file}")
+        }
+    };
+    let imports = |module: &crate::read::source::Module, top: &str| {
+        module
+            .facts
+            .imports
+            .iter()
+            .any(|import| import.target == top || import.target.starts_with(&format!("{top}.")))
+    };
+    let port_text = port.to_string();
+    let (framework, cli, module, argv) =
+        if frameworks.contains(&Framework::Fastapi) && has("fastapi-cli") {
+            let found = [
+                "main.py",
+                "app.py",
+                "api.py",
+                "app/main.py",
+                "app/app.py",
+                "app/api.py",
+            ]
+            .iter()
+            .find_map(|file| {
+                let module = app
+                    .source
+                    .modules
+                    .iter()
+                    .find(|m| m.file == at_root(file))?;
+                let assigned = module
+                    .facts
+                    .assignments
+                    .iter()
+                    .any(|assignment| matches!(assignment.target.as_str(), "app" | "api"));
+                (assigned && imports(module, "fastapi")).then_some((*file, module))
+            })?;
+            (
+                Framework::Fastapi,
+                "fastapi run",
+                found.1,
+                vec![
+                    format!("{venv_bin}/fastapi"),
+                    "run".into(),
+                    found.0.to_string(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text,
+                ],
+            )
+        } else if frameworks.contains(&Framework::Litestar) && has("uvicorn") {
+            let module = [
+                "app.py",
+                "application.py",
+                "app/__init__.py",
+                "application/__init__.py",
+            ]
+            .iter()
+            .find_map(|file| {
+                let module = app
+                    .source
+                    .modules
+                    .iter()
+                    .find(|m| m.file == at_root(file))?;
+                imports(module, "litestar").then_some(module)
+            })?;
+            (
+                Framework::Litestar,
+                "litestar run",
+                module,
+                vec![
+                    format!("{venv_bin}/litestar"),
+                    "run".into(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text,
+                ],
+            )
+        } else {
+            return None;
+        };
+    Some(CommandChoice {
+        command: Decision::new(
+            argv,
+            Source::Detected,
+            format!(
+                "no {} application object was read in the source, and `{}` imports {}: `{cli}` (from `uv.lock`) finds the app there at run time",
+                framework.distribution(),
+                module.file,
+                framework.distribution()
+            ),
+        ),
+        web: true,
+        handles_sigterm: true,
+        framework: Some(framework),
+        port: None,
+        env: Vec::new(),
+        findings: vec![format!(
+            "`{cli}` searches `{}` for the app when it starts: an app it cannot find there makes the container exit",
+            module.file
+        )],
         health: None,
         health_note: String::new(),
         session_script: String::new(),
@@ -1374,6 +1506,69 @@ mod tests {
         assert!(
             error.contains("uses flask, but `uv.lock` installs no WSGI server to serve it"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_factory_app_is_left_to_the_frameworks_cli_to_find() {
+        let decided = |lock_extra: &str, dependency: &str, file: &str, text: &str| {
+            let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
+            if let Some(project) = files.pyproject.project.as_mut() {
+                project.dependencies = vec![dependency.into()];
+            }
+            for name in [dependency, lock_extra] {
+                let mut package = files.lock.package[0].clone();
+                package.name = name.into();
+                files.lock.package.push(package);
+            }
+            let module = file.trim_end_matches(".py").replace('/', ".");
+            let scan = crate::read::source::scan_of_texts(&[(file, module.as_str(), text)]);
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| choice.command.value)
+            .map_err(|error| error.to_string())
+        };
+        let factory =
+            "from fastapi import FastAPI\nfrom .factory import create_app\napp = create_app()\n";
+        assert_eq!(
+            decided("fastapi-cli", "fastapi", "app/main.py", factory).expect("plans"),
+            [
+                "/app/bin/fastapi",
+                "run",
+                "app/main.py",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "8000"
+            ]
+        );
+        // Without fastapi-cli, or in a file `fastapi run` does not search, nothing is found.
+        assert!(decided("other", "fastapi", "app/main.py", factory)
+            .expect_err("no cli")
+            .contains("no application object was found"));
+        assert!(decided("fastapi-cli", "fastapi", "service/web.py", factory).is_err());
+        let litestar = "from litestar import Litestar\ndef create_app() -> Litestar:\n    return Litestar([])\n";
+        assert_eq!(
+            decided("uvicorn", "litestar", "app.py", litestar).expect("plans"),
+            [
+                "/app/bin/litestar",
+                "run",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "8000"
+            ]
         );
     }
 }
