@@ -637,6 +637,7 @@ fn detect_web(
         .filter(|object| frameworks.contains(&object.framework))
         .cloned()
         .collect();
+    let objects = django_entry(files, objects);
     let scripts_found = script_apps(app.source, &script_frameworks);
     match (objects.as_slice(), scripts_found.as_slice()) {
         ([], [script]) => return script_command(files, app, script, venv_bin, port),
@@ -720,7 +721,7 @@ fn detect_web(
     let bind = format!("0.0.0.0:{port_text}");
     // The servers the lock may install, in order of preference, and how each takes the app.
     let bin = |program: &str| format!("{venv_bin}/{program}");
-    let candidates: Vec<(&str, bool, Vec<String>)> = if object.framework.is_asgi() {
+    let candidates: Vec<(&str, bool, Vec<String>)> = if object.is_asgi() {
         vec![
             (
                 "uvicorn",
@@ -812,7 +813,7 @@ fn detect_web(
         .into_iter()
         .find(|(distribution, _, _)| has(distribution))
     else {
-        return Err(if object.framework.is_asgi() {
+        return Err(if object.is_asgi() {
             missing_server(app, object.framework, "ASGI server", "uvicorn")
         } else {
             missing_server(app, object.framework, "WSGI server", "gunicorn")
@@ -967,6 +968,55 @@ fn framework_cli(
         health_note: String::new(),
         session_script: String::new(),
     })
+}
+
+/// ASGI servers and WSGI servers, by distribution, as [`detect_web`] prefers them.
+const ASGI_SERVERS: &[&str] = &["uvicorn", "hypercorn", "granian", "daphne"];
+const WSGI_SERVERS: &[&str] = &["gunicorn", "waitress", "granian"];
+
+/// A Django project's `wsgi.py` and `asgi.py` are two doors to one app: one of them is kept,
+/// by the servers the lock installs. WSGI first, unless the project uses Channels (whose
+/// websockets need ASGI) or the lock has no WSGI server. In `asgi.py`, `application` is the
+/// one Django's `ASGI_APPLICATION` names (Channels wraps the plain app in it).
+fn django_entry(files: &ProjectFiles, objects: Vec<AppObject>) -> Vec<AppObject> {
+    let dir_of = |object: &AppObject| {
+        object
+            .file
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir)
+            .to_string()
+    };
+    let django: Vec<&AppObject> = objects
+        .iter()
+        .filter(|object| object.framework == Framework::Django)
+        .collect();
+    let same_dir = django
+        .first()
+        .is_some_and(|first| django.iter().all(|o| dir_of(o) == dir_of(first)));
+    if django.len() < 2 || !same_dir || django.len() != objects.len() {
+        return objects;
+    }
+    let (asgi, wsgi): (Vec<&AppObject>, Vec<&AppObject>) =
+        django.iter().copied().partition(|object| object.is_asgi());
+    let asgi = asgi
+        .iter()
+        .find(|object| object.variable == "application")
+        .or(asgi.last())
+        .copied();
+    let installed = |names: &[&str]| names.iter().any(|name| files.lock.package(name).is_some());
+    let channels = files.lock.package("channels").is_some();
+    let chosen = match (wsgi.as_slice(), asgi) {
+        ([], Some(asgi)) => asgi,
+        ([wsgi], Some(asgi)) => {
+            if (channels || !installed(WSGI_SERVERS)) && installed(ASGI_SERVERS) {
+                asgi
+            } else {
+                wsgi
+            }
+        }
+        _ => return objects,
+    };
+    vec![chosen.clone()]
 }
 
 /// How to give the command by hand, for the server that fits the framework.
@@ -1570,5 +1620,74 @@ mod tests {
                 "8000"
             ]
         );
+    }
+
+    #[test]
+    fn django_is_served_through_wsgi_or_asgi_by_the_servers_the_lock_installs() {
+        let served = |servers: &[&str]| {
+            let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
+            if let Some(project) = files.pyproject.project.as_mut() {
+                project.dependencies = vec!["django".into()];
+            }
+            files
+                .lock
+                .package
+                .retain(|package| package.name != "gunicorn");
+            for name in ["django"].iter().chain(servers) {
+                let mut package = files.lock.package[0].clone();
+                package.name = name.to_string();
+                files.lock.package.push(package);
+            }
+            let scan = crate::read::source::scan_of_texts(&[
+                (
+                    "mysite/wsgi.py",
+                    "mysite.wsgi",
+                    "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+                ),
+                (
+                    "mysite/asgi.py",
+                    "mysite.asgi",
+                    "from django.core.asgi import get_asgi_application\ndjango_asgi_app = get_asgi_application()\nfrom channels.routing import ProtocolTypeRouter\napplication = ProtocolTypeRouter({'http': django_asgi_app})\n",
+                ),
+            ]);
+            let mut scan = scan;
+            for module in &scan.modules {
+                scan.app_objects
+                    .extend(crate::read::source::app_objects_of(module));
+            }
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| choice.command.value)
+            .map_err(|error| error.to_string())
+        };
+        let argv = served(&["gunicorn", "uvicorn"]).expect("plans");
+        assert_eq!(argv[0], "/app/bin/gunicorn");
+        assert_eq!(
+            argv.last().map(String::as_str),
+            Some("mysite.wsgi:application")
+        );
+        let argv = served(&["uvicorn"]).expect("plans");
+        assert_eq!(argv[..2], ["/app/bin/uvicorn", "mysite.asgi:application"]);
+        // Channels needs ASGI, even where a WSGI server is installed.
+        let argv = served(&["gunicorn", "daphne", "channels"]).expect("plans");
+        assert_eq!(argv[0], "/app/bin/daphne");
+        assert_eq!(
+            argv.last().map(String::as_str),
+            Some("mysite.asgi:application")
+        );
+        assert!(served(&[])
+            .expect_err("no server")
+            .contains("installs no WSGI server"));
     }
 }

@@ -86,6 +86,13 @@ impl AppObject {
     pub fn target(&self) -> String {
         format!("{}:{}", self.module, self.variable)
     }
+
+    /// Whether an ASGI server serves it: an ASGI framework's app, or Django's `asgi.py`.
+    pub fn is_asgi(&self) -> bool {
+        self.framework.is_asgi()
+            || (self.framework == Framework::Django
+                && self.file.rsplit('/').next() == Some("asgi.py"))
+    }
 }
 
 /// A script its framework serves: a Streamlit page, a Gradio app that launches itself, a
@@ -271,16 +278,20 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
 }
 
 /// Module-level `name = Framework(...)` assignments, and Django's
-/// `application = get_wsgi_application()` in a `wsgi.py`.
+/// `application = get_wsgi_application()` in a `wsgi.py`, `get_asgi_application()` (or
+/// Channels' `ProtocolTypeRouter(...)`) in an `asgi.py`.
 fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
     let is_wsgi = file.rsplit('/').next() == Some("wsgi.py");
+    let is_asgi = file.rsplit('/').next() == Some("asgi.py");
     facts
         .assignments
         .iter()
         .filter_map(|assignment| {
             let callee = assignment.call.callee.as_deref()?;
             let last = callee.rsplit('.').next().unwrap_or_default();
-            let framework = if is_wsgi && last == "get_wsgi_application" {
+            let framework = if (is_wsgi && last == "get_wsgi_application")
+                || (is_asgi && matches!(last, "get_asgi_application" | "ProtocolTypeRouter"))
+            {
                 Framework::Django
             } else {
                 Framework::from_constructor(last)?
@@ -340,6 +351,12 @@ fn script_app(file: &str, facts: &FileFacts) -> Option<ScriptApp> {
         }
     }
     None
+}
+
+/// The application objects of one scanned module, for the decisions' tests.
+#[cfg(test)]
+pub(crate) fn app_objects_of(module: &Module) -> Vec<AppObject> {
+    app_objects(&module.file, &module.module, &module.facts)
 }
 
 /// A scan of in-memory files, `(file, module, text)`, for the decisions' tests.
