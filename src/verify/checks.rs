@@ -34,9 +34,14 @@ pub enum Job {
         code: Option<i32>,
         logs: String,
     },
-    /// A web app probed over TCP answered on its port with an HTTP status line (any status:
-    /// the plan knows no path, and an answer proves the server listens).
-    Listening { status: u16, elapsed: Duration },
+    /// A web app probed over TCP answered on its port with an HTTP status line: any status
+    /// but a server error (the plan knows no path, and an answer proves the server listens;
+    /// a 5xx proves the app failed). The tail of its logs on a 5xx.
+    Listening {
+        status: u16,
+        elapsed: Duration,
+        logs: String,
+    },
     /// `docker run` itself failed.
     DidNotStart { stderr: String },
     /// The container published no host port for the app's port.
@@ -92,13 +97,28 @@ impl Job {
                     tail(logs, 20)
                 ),
             ),
-            Job::Listening { status, elapsed } => (
-                true,
-                format!(
-                    "the port answered (HTTP {status}) after {:.2} s",
-                    elapsed.as_secs_f64()
-                ),
-            ),
+            Job::Listening {
+                status,
+                elapsed,
+                logs,
+            } => {
+                let passed = *status < 500;
+                (
+                    passed,
+                    format!(
+                        "the port answered (HTTP {status}) after {:.2} s{}",
+                        elapsed.as_secs_f64(),
+                        if passed {
+                            String::new()
+                        } else {
+                            format!(
+                                ": the server listens, but the app failed; its log:\n{}",
+                                tail(logs, 20)
+                            )
+                        }
+                    ),
+                )
+            }
             Job::DidNotStart { stderr } => (false, format!("did not start: {}", stderr.trim())),
             Job::NoPublishedPort => (false, "no published port".into()),
             Job::ExitedBeforeAnswering { logs } => {
@@ -719,6 +739,26 @@ mod tests {
             early.detail.contains("exited 0 within 5 s"),
             "{}",
             early.detail
+        );
+    }
+
+    #[test]
+    fn a_server_error_on_the_port_fails_and_shows_the_log() {
+        let listening = |status| Job::Listening {
+            status,
+            elapsed: Duration::from_millis(400),
+            logs: "Traceback\nRuntimeError: no database\n".into(),
+        };
+        // Any answer proves the server listens, a 404 at `/` included.
+        assert!(read_only_run(&listening(404), "").passed);
+        let check = read_only_run(&listening(500), "");
+        assert!(!check.passed);
+        assert!(
+            check.detail.ends_with(
+                "answered (HTTP 500) after 0.40 s: the server listens, but the app failed; its log:\n  Traceback\n  RuntimeError: no database\n"
+            ),
+            "{}",
+            check.detail
         );
     }
 

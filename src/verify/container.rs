@@ -333,7 +333,19 @@ impl<'a> Containers<'a> {
             if let Some(status) = http_status(host_port, &path, Duration::from_secs(2)) {
                 let elapsed = started.elapsed();
                 if tcp {
-                    return Ok((name, Job::Listening { status, elapsed }));
+                    let logs = if status >= 500 {
+                        self.logs(&name, 20)?
+                    } else {
+                        String::new()
+                    };
+                    return Ok((
+                        name,
+                        Job::Listening {
+                            status,
+                            elapsed,
+                            logs,
+                        },
+                    ));
                 }
                 // A failure answer's cause is in the log, as a crash's is.
                 let logs = if (200..400).contains(&status) {
