@@ -1152,11 +1152,12 @@ fn script_command(
                 .iter()
                 .find(|module| module.file == script.file)
                 .and_then(|module| {
-                    module
-                        .facts
-                        .module_calls
-                        .iter()
-                        .find(|call| call.line == script.line && call.callee.as_deref() == Some(script.call.as_str()))
+                    // At module level, or in the function the module calls there.
+                    let functions = module.facts.functions.iter().flat_map(|f| f.calls.iter());
+                    module.facts.module_calls.iter().chain(functions).find(|call| {
+                        call.line == script.line
+                            && call.callee.as_deref() == Some(script.call.as_str())
+                    })
                 });
             if let Some(launch) = launch {
                 if let Some(host) = launch.kwarg("server_name").and_then(|value| value.as_str()) {
@@ -1689,5 +1690,18 @@ mod tests {
         assert!(served(&[])
             .expect_err("no server")
             .contains("installs no WSGI server"));
+    }
+
+    #[test]
+    fn a_gradio_launch_inside_the_entry_function_is_read_too() {
+        let error = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\ndef main():\n    gr.Interface(fn=str, inputs='text', outputs='text').launch(server_port=7860)\nif __name__ == '__main__':\n    main()\n",
+        )
+        .expect_err("another port");
+        assert!(
+            error.contains("on port 7860 (`server_port`) at `app.py:3`"),
+            "{error}"
+        );
     }
 }

@@ -325,14 +325,28 @@ fn script_app(file: &str, facts: &FileFacts) -> Option<ScriptApp> {
         line: call.line,
         call: call.callee.clone().unwrap_or_default(),
     };
-    let calls = &facts.module_calls;
+    // What runs when the file runs: its module-level calls, and those of its own top-level
+    // functions that it calls there (`if __name__ == "__main__": main()`), one level deep.
+    let mut calls: Vec<&python::Call> = facts.module_calls.iter().collect();
+    for call in &facts.module_calls {
+        let Some(name) = call.callee.as_deref() else {
+            continue;
+        };
+        if let Some(function) = facts
+            .functions
+            .iter()
+            .find(|function| function.qualname == name && !name.contains('.'))
+        {
+            calls.extend(function.calls.iter());
+        }
+    }
     let method = |call: &python::Call, name: &str| {
         call.callee
             .as_deref()
             .is_some_and(|callee| callee.rsplit('.').next() == Some(name))
     };
     if imports("streamlit") {
-        if let Some(call) = calls.iter().find(|call| {
+        if let Some(call) = calls.iter().copied().find(|call| {
             call.callee
                 .as_deref()
                 .is_some_and(|callee| callee.starts_with("streamlit."))
@@ -341,12 +355,12 @@ fn script_app(file: &str, facts: &FileFacts) -> Option<ScriptApp> {
         }
     }
     if imports("gradio") {
-        if let Some(call) = calls.iter().find(|call| method(call, "launch")) {
+        if let Some(call) = calls.iter().copied().find(|call| method(call, "launch")) {
             return Some(found(Framework::Gradio, call));
         }
     }
     if imports("panel") {
-        if let Some(call) = calls.iter().find(|call| method(call, "servable")) {
+        if let Some(call) = calls.iter().copied().find(|call| method(call, "servable")) {
             return Some(found(Framework::Panel, call));
         }
     }
@@ -502,6 +516,17 @@ mod tests {
                 "other",
                 "import streamlit\nserver.launch()\n",
             ),
+            // The entry function called under `__main__`, one level deep.
+            (
+                "main_page.py",
+                "main_page",
+                "import streamlit as st\n\ndef main():\n    st.header('x')\n\nif __name__ == '__main__':\n    main()\n",
+            ),
+            (
+                "served.py",
+                "served",
+                "import gradio as gr\ndef build():\n    return gr.Blocks()\ndef main():\n    build().launch()\nmain()\n",
+            ),
         ]);
         let found: Vec<(&str, Framework, u32, &str)> = scan
             .script_apps
@@ -520,6 +545,8 @@ mod tests {
             [
                 ("app.py", Framework::Streamlit, 4, "streamlit.title"),
                 ("dash.py", Framework::Panel, 3, "panel.Column().servable"),
+                ("main_page.py", Framework::Streamlit, 4, "streamlit.header"),
+                ("served.py", Framework::Gradio, 5, "build().launch"),
                 ("ui.py", Framework::Gradio, 5, "demo.launch"),
             ]
         );
