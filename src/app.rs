@@ -150,6 +150,12 @@ fn write(
     // Paths first: a link out of the project is refused before any content is compared.
     let prepared = output::prepare(root, &files, &inputs)?;
     output::check_ownership(root, &loaded.rendered, force)?;
+    output::check_shadowing(
+        root,
+        &loaded.plan.outputs.dockerfile,
+        &loaded.plan.outputs.compose,
+        force,
+    )?;
     let written = prepared.write()?;
     let unchanged = files
         .iter()

@@ -43,6 +43,69 @@ pub fn status(root: &Path, rendered: &Rendered) -> Result<Status, UserError> {
     }
 }
 
+/// The other names the tools look for beside an output: `docker compose` reads `compose.yaml`
+/// before `compose.yml`, `docker-compose.yaml` and `docker-compose.yml`, and podman and buildah
+/// build a `Containerfile` before a `Dockerfile`.
+const COMPOSE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// Refuses, unless forced, to write an output beside a file of the user's that the same tool
+/// would then read instead of it, or that would silently stop being read: the user's
+/// `docker-compose.yml` beside a generated `compose.yaml`, a `Containerfile` beside the
+/// generated `Dockerfile`.
+pub fn check_shadowing(
+    root: &Path,
+    dockerfile: &str,
+    compose: &str,
+    force: bool,
+) -> Result<(), UserError> {
+    if force {
+        return Ok(());
+    }
+    let sibling = |output: &str, name: &str| match output.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{name}"),
+        None => name.to_string(),
+    };
+    let foreign = |path: &str| {
+        std::fs::read_to_string(root.join(path))
+            .map(|text| !text.starts_with(HEADER_PREFIX))
+            .unwrap_or_else(|error| error.kind() != ErrorKind::NotFound)
+    };
+    let compose_name = compose.rsplit('/').next().unwrap_or(compose);
+    if COMPOSE_NAMES.contains(&compose_name) {
+        for name in COMPOSE_NAMES.iter().filter(|name| **name != compose_name) {
+            let path = sibling(compose, name);
+            if foreign(&path) {
+                return Err(UserError::new(format!(
+                    "`{path}` is this project's own Compose file, and `{compose}` would be written beside it"
+                ))
+                .detail(format!(
+                    "`docker compose` reads only one of {}, in that order: one of the two would silently stop being used",
+                    COMPOSE_NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ))
+                .hint("write the generated one elsewhere: `compose = \"deploy/compose.yaml\"` in `[tool.uv-rootless]` (run it with `docker compose -f deploy/compose.yaml up`)")
+                .hint(format!("or pass `--force` to write `{compose}` anyway; `{path}` is left as it is")));
+            }
+        }
+    }
+    if dockerfile.rsplit('/').next() == Some("Dockerfile") {
+        let path = sibling(dockerfile, "Containerfile");
+        if foreign(&path) {
+            return Err(UserError::new(format!(
+                "`{path}` is this project's own container build file, and `{dockerfile}` would be written beside it"
+            ))
+            .detail("podman and buildah build a `Containerfile` before a `Dockerfile`: they would go on building yours")
+            .hint("write the generated one elsewhere: `dockerfile = \"deploy/Dockerfile\"` in `[tool.uv-rootless]`")
+            .hint(format!("or pass `--force` to write `{dockerfile}` anyway (build it with `-f {dockerfile}`); `{path}` is left as it is")));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses to overwrite files uv-rootless did not write, unless forced.
 pub fn check_ownership(root: &Path, outputs: &[Rendered], force: bool) -> Result<(), UserError> {
     if force {

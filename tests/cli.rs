@@ -987,3 +987,100 @@ fn check_after_a_version_range_or_project_version_change_says_run_uv_lock() {
         output.stderr
     );
 }
+
+#[test]
+fn a_main_block_that_starts_a_server_is_a_web_app_on_the_port_its_code_reads() {
+    // The app object is built in a factory, so only `main.py`'s `__main__` block says how the
+    // app is served.
+    let project = Project::fresh_example("fastapi-service");
+    project.replace(
+        "app/main.py",
+        "app = FastAPI(title=\"fastapi-service\")\n",
+        "def create_app() -> FastAPI:\n    app = FastAPI(title=\"fastapi-service\")\n",
+    );
+    project.edit("app/main.py", |text| {
+        let (head, routes) = text.split_at(text.find("\n\n@app.get").unwrap());
+        let indented: String = routes
+            .lines()
+            .map(|line| {
+                if line.is_empty() {
+                    String::new()
+                } else {
+                    format!("    {line}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        format!("{head}\n{indented}\n    return app\n")
+    });
+    project.write(
+        "main.py",
+        "import os\n\nimport uvicorn\n\nfrom app.main import create_app\n\n\ndef main() -> None:\n    uvicorn.run(create_app(), host=\"0.0.0.0\", port=int(os.environ.get(\"PORT\", \"8080\")))\n\n\nif __name__ == \"__main__\":\n    main()\n",
+    );
+    let output = project.run(&["init"]);
+    assert_success(&output, "init");
+    let dockerfile = project.read("Dockerfile");
+    assert!(
+        dockerfile.contains("ENTRYPOINT [\"/app/bin/python\",\"main.py\"]"),
+        "{dockerfile}"
+    );
+    assert!(dockerfile.contains("    PORT=8080 \\\n"), "{dockerfile}");
+    assert!(dockerfile.contains("EXPOSE 8080"), "{dockerfile}");
+    let manifest = project.read("k8s/manifest.yaml");
+    assert!(manifest.contains("containerPort: 8080"), "{manifest}");
+}
+
+#[test]
+fn a_users_own_compose_file_or_containerfile_is_not_shadowed_without_force() {
+    for (theirs, ours, setting) in [
+        (
+            "docker-compose.yml",
+            "compose.yaml",
+            "compose = \"deploy/compose.yaml\"",
+        ),
+        (
+            "compose.yml",
+            "compose.yaml",
+            "compose = \"deploy/compose.yaml\"",
+        ),
+        (
+            "Containerfile",
+            "Dockerfile",
+            "dockerfile = \"deploy/Dockerfile\"",
+        ),
+    ] {
+        let project = Project::fresh_example("cli-hello");
+        project.write(theirs, "services: {}\n");
+        let pyproject = project.read("pyproject.toml");
+        let output = project.run_failing(&["init"]);
+        assert_eq!(output.code, 2, "{theirs}: {}", output.report());
+        assert!(
+            output
+                .stderr
+                .contains(&format!("`{theirs}` is this project's own")),
+            "{theirs}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains(setting),
+            "{theirs}: {}",
+            output.stderr
+        );
+        common::assert_error_shape(&output.stderr);
+        assert!(!project.exists(ours), "{ours} was written beside {theirs}");
+        assert_eq!(project.read("pyproject.toml"), pyproject);
+        // Either fix works, and the user's file is left as it was.
+        let elsewhere = Project::fresh_example("cli-hello");
+        elsewhere.write(theirs, "services: {}\n");
+        elsewhere.replace(
+            "pyproject.toml",
+            "[build-system]",
+            &format!("[tool.uv-rootless]\n{setting}\n\n[build-system]"),
+        );
+        assert_success(&elsewhere.run(&["init"]), theirs);
+        assert!(!elsewhere.exists(ours));
+        assert_success(&project.run(&["init", "--force"]), theirs);
+        assert!(project.exists(ours));
+        assert_eq!(project.read(theirs), "services: {}\n");
+    }
+}

@@ -1,6 +1,7 @@
 //! The command the image runs: flag/config > the single `[project.scripts]` entry > the entry
 //! named like the project > a recognised web stack whose app is found unambiguously.
 
+use super::entry;
 use super::script_server;
 use super::select::AppProject;
 use crate::error::UserError;
@@ -464,7 +465,7 @@ pub fn decide(
         }
     }
 
-    detect_web(files, app, venv_bin, port, &scripts)
+    detect_web(files, app, settings, venv_bin, port, &scripts)
 }
 
 fn origin(source: Source, flag: &str, key: &str) -> String {
@@ -528,6 +529,60 @@ fn script_choice(
     })
 }
 
+/// Runs the project's `__main__` (`python -m pkg`, `python main.py`): a web app when that block
+/// starts a server, a command-line app otherwise. `Ok(None)` when there is no such entry.
+fn entry_choice(
+    app: &AppProject<'_>,
+    settings: &Settings,
+    venv_bin: &str,
+) -> Result<Option<CommandChoice>, UserError> {
+    let Some(found) = entry::find(app)? else {
+        return Ok(None);
+    };
+    let shown = found.shown();
+    let requested = settings.port.as_ref().map(|setting| setting.value);
+    let server = script_server::find_in_main(app.source, &found.module, &shown, requested)?;
+    let mut argv = vec![format!("{venv_bin}/python")];
+    argv.extend(found.args());
+    let command = Decision::new(
+        argv,
+        Source::Detected,
+        format!(
+            "no console script, and `{}` has an `if __name__ == \"__main__\":` block at line {}: run as `{shown}`",
+            found.file, found.line
+        ),
+    );
+    Ok(Some(match server {
+        Some(server) => CommandChoice {
+            command,
+            web: true,
+            handles_sigterm: server.handles_sigterm,
+            framework: match app.source.app_objects.as_slice() {
+                [one] => Some(one.framework),
+                _ => None,
+            },
+            port: Some(server.port),
+            env: server.env,
+            findings: server.findings,
+            health: None,
+            health_note: String::new(),
+            session_script: String::new(),
+        },
+        None => CommandChoice {
+            command,
+            web: false,
+            handles_sigterm: false,
+            framework: None,
+            port: None,
+            env: Vec::new(),
+            findings: Vec::new(),
+            health: None,
+            health_note: String::new(),
+            session_script: String::new(),
+        },
+    }))
+}
+
 /// Script names become file names under the venv's `bin`: keep them to what is safe there.
 fn check_script_name(script: &str, app: &AppProject<'_>) -> Result<(), UserError> {
     let safe = !script.is_empty()
@@ -575,6 +630,7 @@ fn candidates_hint(scripts: &[&String]) -> String {
 fn detect_web(
     files: &ProjectFiles,
     app: &AppProject<'_>,
+    settings: &Settings,
     venv_bin: &str,
     port: u16,
     scripts: &[&String],
@@ -604,7 +660,7 @@ fn detect_web(
             .hint("or give the command: `--command PROGRAM ARGS...` (it is recorded in `[tool.uv-rootless]`)")
     };
     let Some(project) = &app.pyproject.project else {
-        return Err(no_command());
+        return entry_choice(app, settings, venv_bin)?.ok_or_else(no_command);
     };
     let mut dependencies = BTreeSet::new();
     let field = format!("project.dependencies` in `{}", app.manifest);
@@ -627,7 +683,7 @@ fn detect_web(
             .filter(|framework| dependencies.contains(framework.distribution()))
             .collect();
     if frameworks.is_empty() && script_frameworks.is_empty() {
-        return Err(no_command());
+        return entry_choice(app, settings, venv_bin)?.ok_or_else(no_command);
     }
 
     let objects: Vec<AppObject> = app
@@ -642,6 +698,9 @@ fn detect_web(
     match (objects.as_slice(), scripts_found.as_slice()) {
         ([], [script]) => return script_command(files, app, script, venv_bin, port),
         ([], []) if frameworks.is_empty() => {
+            if let Some(choice) = entry_choice(app, settings, venv_bin)? {
+                return Ok(choice);
+            }
             let names: Vec<&str> = script_frameworks.iter().map(|f| f.distribution()).collect();
             return Err(UserError::new(format!(
                 "`{}` depends on {}, but no script that runs it was found in `{}`",
@@ -685,6 +744,9 @@ fn detect_web(
         [one] => one.clone(),
         [] => {
             if let Some(choice) = framework_cli(files, app, &frameworks, venv_bin, port) {
+                return Ok(choice);
+            }
+            if let Some(choice) = entry_choice(app, settings, venv_bin)? {
                 return Ok(choice);
             }
             let names: Vec<&str> = frameworks.iter().map(|f| f.distribution()).collect();

@@ -4,6 +4,7 @@
 
 pub mod base;
 pub mod command;
+pub mod entry;
 pub mod health;
 pub mod image;
 pub mod layout;
@@ -191,7 +192,21 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         layout::check_port(app.port, source)?;
     }
     let user = layout::decide_user(settings)?;
-    let uv_version = image::decide_uv_version(files)?;
+    let mut uv_version = image::decide_uv_version(files)?;
+    // A tool that drives uv depends on the `uv` distribution: its binary is the app's, in the
+    // venv, and not the uv that builds the image (which never reaches it).
+    if let Some(own) = crate::read::graph::runtime_closure(&files.lock, &app_name)
+        .contains(&PackageName::new("uv"))
+        .then(|| files.lock.package("uv"))
+        .flatten()
+    {
+        uv_version.reason = format!(
+            "{}; the app's own dependency uv {} (from `uv.lock`) is in `{}/bin`, apart from it",
+            uv_version.reason,
+            own.version.as_deref().unwrap_or("(unversioned)"),
+            layout.venv
+        );
+    }
     let scm = version::decide(files, settings)?;
     let mut info = project::project_info(project)?;
     let app_reads_git = files

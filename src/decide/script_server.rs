@@ -257,7 +257,39 @@ pub fn find(
         let Some(server) = SERVERS.iter().find(|server| (server.matches)(callee, scan)) else {
             continue;
         };
-        return decide(scan, module, script, entry, server, call, requested).map(Some);
+        let subject = format!("the script `{script}` (`{entry}`)");
+        return decide(scan, module, &subject, server, call, requested).map(Some);
+    }
+    Ok(None)
+}
+
+/// Reads a module's `if __name__ == "__main__":` block (`python main.py`, `python -m pkg`) and
+/// the module's functions it calls; `Ok(None)` when it starts no server uv-rootless knows.
+/// `shown` is how the command reads in prose.
+pub fn find_in_main(
+    scan: &SourceScan,
+    module_name: &str,
+    shown: &str,
+    requested: Option<u16>,
+) -> Result<Option<ScriptServer>, UserError> {
+    let Some(module) = scan.module(module_name) else {
+        return Ok(None);
+    };
+    let mut calls: Vec<&Call> = module.facts.main_calls.iter().collect();
+    for call in &module.facts.main_calls {
+        if let Some(function) = call.callee.as_deref().filter(|name| !name.contains('.')) {
+            calls.extend(calls_of(module, function));
+        }
+    }
+    for call in calls {
+        let Some(callee) = call.callee.as_deref() else {
+            continue;
+        };
+        let Some(server) = SERVERS.iter().find(|server| (server.matches)(callee, scan)) else {
+            continue;
+        };
+        let subject = format!("`{shown}` (the `__main__` block of `{}`)", module.file);
+        return decide(scan, module, &subject, server, call, requested).map(Some);
     }
     Ok(None)
 }
@@ -265,8 +297,7 @@ pub fn find(
 fn decide(
     scan: &SourceScan,
     module: &Module,
-    script: &str,
-    entry: &str,
+    subject: &str,
     server: &Server,
     call: &Call,
     requested: Option<u16>,
@@ -274,7 +305,7 @@ fn decide(
     let at = format!("`{}:{}`", module.file, call.line);
     let callee = call.callee.clone().unwrap_or_default();
     let mut findings = vec![format!(
-        "the script `{script}` (`{entry}`) starts a {} server: `{callee}(...)` at {at}",
+        "{subject} starts a {} server: `{callee}(...)` at {at}",
         server.name
     )];
     let mut env = Vec::new();
@@ -309,7 +340,7 @@ fn decide(
     }
     let unreachable = |host: &str, how: &str| {
         UserError::new(format!(
-            "the script `{script}` starts {} on {host} ({how}) at {at}: nothing outside the container can reach it",
+            "{subject} starts {} on {host} ({how}) at {at}: nothing outside the container can reach it",
             server.name
         ))
         .detail("in a container, 127.0.0.1 is the container's own loopback; the port must be served on 0.0.0.0")

@@ -380,16 +380,60 @@ pub fn app_not_writable(probe: &Probe, roots: &[String]) -> Check {
     }
 }
 
-/// No uv and no compiler or linker anywhere in the image.
-pub fn no_uv_no_compiler(probe: &Probe) -> Check {
+/// No uv and no compiler or linker anywhere in the image. When the venv at `venv` has the `uv`
+/// distribution installed (a tool that drives uv depends on it), its `bin/uv`, `bin/uvx` and
+/// `bin/uvw` are the app's own, from `uv.lock`, and not the uv that built the image.
+pub fn no_uv_no_compiler(probe: &Probe, venv: &str) -> Check {
+    let app_uv = probe
+        .distributions
+        .iter()
+        .any(|name| PackageName::new(name).is("uv"));
+    let own: Vec<String> = if app_uv {
+        ["uv", "uvx", "uvw"]
+            .iter()
+            .map(|name| format!("{venv}/bin/{name}"))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let found: Vec<&String> = probe
+        .forbidden
+        .iter()
+        .filter(|path| !own.contains(path))
+        .collect();
+    let kept: Vec<&String> = probe
+        .forbidden
+        .iter()
+        .filter(|path| own.contains(path))
+        .collect();
+    let mut detail = if found.is_empty() {
+        "no uv, uvx, gcc, cc, clang or ld anywhere".to_string()
+    } else {
+        format!(
+            "found: {}",
+            found
+                .iter()
+                .map(|path| path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    if !kept.is_empty() {
+        let kept: Vec<&str> = kept.iter().map(|path| path.as_str()).collect();
+        detail.push_str(&format!(
+            "{} {}: the app's own `uv` distribution from `uv.lock`, not the build's uv",
+            if found.is_empty() {
+                "; but for"
+            } else {
+                "; allowed:"
+            },
+            kept.join(", ")
+        ));
+    }
     Check {
         name: "no uv, no compiler",
-        passed: probe.forbidden.is_empty(),
-        detail: if probe.forbidden.is_empty() {
-            "no uv, uvx, gcc, cc, clang or ld anywhere".into()
-        } else {
-            format!("found: {}", probe.forbidden.join(", "))
-        },
+        passed: found.is_empty(),
+        detail,
     }
 }
 
@@ -903,14 +947,50 @@ mod tests {
 
     #[test]
     fn a_uv_binary_or_compiler_fails_no_uv() {
-        assert!(no_uv_no_compiler(&clean_probe()).passed);
+        assert!(no_uv_no_compiler(&clean_probe(), "/app").passed);
         let with_uv = Probe {
             forbidden: vec!["/usr/local/bin/uv".into()],
             ..clean_probe()
         };
-        let check = no_uv_no_compiler(&with_uv);
+        let check = no_uv_no_compiler(&with_uv, "/app");
         assert!(!check.passed);
         assert_eq!(check.detail, "found: /usr/local/bin/uv");
+    }
+
+    #[test]
+    fn the_apps_own_uv_passes_only_in_the_venv_and_only_when_installed_as_a_distribution() {
+        let in_venv = Probe {
+            forbidden: vec!["/app/bin/uv".into(), "/app/bin/uvx".into()],
+            ..clean_probe()
+        };
+        // Without the `uv` distribution, a uv in the venv is the build's, leaked.
+        let check = no_uv_no_compiler(&in_venv, "/app");
+        assert!(!check.passed, "{}", check.detail);
+        let own = Probe {
+            distributions: vec!["fastapi".into(), "uv".into()],
+            ..in_venv.clone()
+        };
+        let check = no_uv_no_compiler(&own, "/app");
+        assert!(check.passed, "{}", check.detail);
+        assert!(
+            check.detail.contains("the app's own `uv` distribution"),
+            "{}",
+            check.detail
+        );
+        // Elsewhere it is still a leak.
+        let elsewhere = Probe {
+            forbidden: vec!["/usr/local/bin/uv".into(), "/app/bin/uv".into()],
+            ..own
+        };
+        let check = no_uv_no_compiler(&elsewhere, "/app");
+        assert!(!check.passed);
+        assert!(
+            check
+                .detail
+                .starts_with("found: /usr/local/bin/uv; allowed: /app/bin/uv"),
+            "{}",
+            check.detail
+        );
     }
 
     #[test]

@@ -192,7 +192,7 @@ fn run_checks(
         Ok(probe) => {
             report.record(checks::runs_as(&probe, user));
             report.record(checks::app_not_writable(&probe, &roots.writable));
-            report.record(checks::no_uv_no_compiler(&probe));
+            report.record(checks::no_uv_no_compiler(&probe, &plan.layout.venv));
             report.record(checks::no_git(&probe));
             let dev_only = checks::dev_only_packages(files, plan);
             report.record(checks::no_dev_dependencies(&probe, &dev_only));

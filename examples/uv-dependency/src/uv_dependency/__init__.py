@@ -1,0 +1,1 @@
+"""A tool that drives uv through the uv distribution's own binary."""

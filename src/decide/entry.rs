@@ -1,0 +1,272 @@
+//! A project with no console script and no web app object, run the way its author runs it: a
+//! package with a `__main__.py` (`python -m pkg`), or, in a virtual project, a file at the top of
+//! its import root with an `if __name__ == "__main__":` block (`python main.py`, the layout that
+//! `uv init --app` writes).
+
+use super::select::AppProject;
+use crate::error::UserError;
+use crate::read::names::PackageName;
+use crate::read::source::Module;
+
+/// How the entry is started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    /// `python -m PACKAGE`: the package's `__main__.py`.
+    Package(String),
+    /// `python FILE`: a file in the working directory.
+    File(String),
+}
+
+/// The entry found, with where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: EntryKind,
+    /// The module whose `if __name__ == "__main__":` block runs (`pkg.__main__`, `main`).
+    pub module: String,
+    /// The file, relative to the project root, and the line of its `__main__` block's first call.
+    pub file: String,
+    pub line: u32,
+}
+
+impl Entry {
+    /// The arguments after the interpreter.
+    pub fn args(&self) -> Vec<String> {
+        match &self.kind {
+            EntryKind::Package(package) => vec!["-m".into(), package.clone()],
+            EntryKind::File(file) => vec![file.clone()],
+        }
+    }
+
+    /// How the command reads in prose: `python -m pkg` or `python main.py`.
+    pub fn shown(&self) -> String {
+        format!("python {}", self.args().join(" "))
+    }
+}
+
+/// Top-level files that have a `__main__` block but are tooling, not the app.
+const TOOLING: &[&str] = &[
+    "setup", "conftest", "noxfile", "fabfile", "tasks", "dodo", "manage", "docs", "build",
+];
+
+fn is_tooling(module: &str) -> bool {
+    TOOLING.contains(&module)
+        || module.starts_with("test_")
+        || module.ends_with("_test")
+        || module == "test"
+        || module == "tests"
+}
+
+/// The entry of `app`, `Ok(None)` when there is none, an error when several are equally likely.
+pub fn find(app: &AppProject<'_>) -> Result<Option<Entry>, UserError> {
+    let virtual_project = !app.pyproject.is_packaged();
+    let mut candidates: Vec<Entry> = Vec::new();
+    for module in &app.source.modules {
+        if let Some(entry) = candidate(module, virtual_project) {
+            candidates.push(entry);
+        }
+    }
+    if candidates.len() <= 1 {
+        return Ok(candidates.pop());
+    }
+    let own = app
+        .pyproject
+        .project
+        .as_ref()
+        .map(|project| PackageName::new(&project.name));
+    let named_like_project = |entry: &&Entry| match (&entry.kind, &own) {
+        (EntryKind::Package(package), Some(own)) => own.is(package),
+        (EntryKind::File(file), Some(own)) => own.is(file.trim_end_matches(".py")),
+        _ => false,
+    };
+    let packages: Vec<&Entry> = candidates
+        .iter()
+        .filter(|entry| matches!(entry.kind, EntryKind::Package(_)))
+        .collect();
+    let chosen = candidates
+        .iter()
+        .find(named_like_project)
+        .or(match packages.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        })
+        .or_else(|| {
+            candidates
+                .iter()
+                .find(|entry| entry.kind == EntryKind::File("main.py".into()))
+        });
+    match chosen {
+        Some(entry) => Ok(Some(entry.clone())),
+        None => {
+            let shown: Vec<String> = candidates
+                .iter()
+                .map(|entry| format!("`{}` ({}:{})", entry.shown(), entry.file, entry.line))
+                .collect();
+            Err(UserError::new(format!(
+                "no command to run: `{}` has no console script, and several files could be its entry",
+                app.manifest
+            ))
+            .detail(format!("each has an `if __name__ == \"__main__\":` block: {}", shown.join(", ")))
+            .hint(format!(
+                "give the one to run, e.g. `--command {}`",
+                candidates[0].shown()
+            )))
+        }
+    }
+}
+
+fn candidate(module: &Module, virtual_project: bool) -> Option<Entry> {
+    let first_line = module.facts.main_calls.first().map(|call| call.line)?;
+    let entry = |kind| Entry {
+        kind,
+        module: module.module.clone(),
+        file: module.file.clone(),
+        line: first_line,
+    };
+    match module.module.split_once('.') {
+        // `pkg/__main__.py`, run as `python -m pkg`: its relative imports work that way only.
+        Some((package, "__main__")) if !package.contains('.') && !is_tooling(package) => {
+            Some(entry(EntryKind::Package(package.to_string())))
+        }
+        // A file beside the working directory: only a virtual project copies its source.
+        None if virtual_project
+            && !module.is_package
+            && module.module != "__main__"
+            && !is_tooling(&module.module) =>
+        {
+            let name = module.file.rsplit('/').next()?.to_string();
+            Some(entry(EntryKind::File(name)))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::pyproject::PyProject;
+    use crate::read::python::{Call, FileFacts};
+    use crate::read::source::SourceScan;
+
+    fn module(name: &str, file: &str, main: bool) -> Module {
+        let mut facts = FileFacts::default();
+        if main {
+            facts.main_calls.push(Call {
+                line: 7,
+                callee: Some("main".into()),
+                args: Vec::new(),
+                kwargs: Vec::new(),
+            });
+        }
+        Module {
+            file: file.into(),
+            module: name.into(),
+            is_package: file.ends_with("__init__.py"),
+            facts,
+        }
+    }
+
+    fn find_in(pyproject: &str, modules: Vec<Module>) -> Result<Option<Entry>, UserError> {
+        let pyproject: PyProject = crate::read::pyproject::parse(pyproject).unwrap();
+        let source = SourceScan {
+            modules,
+            ..SourceScan::default()
+        };
+        find(&AppProject {
+            pyproject: &pyproject,
+            manifest: "pyproject.toml".into(),
+            source: &source,
+            member: String::new(),
+        })
+    }
+
+    const VIRTUAL: &str = "[project]\nname = \"hello\"\nversion = \"0.1.0\"\n";
+    const PACKAGED: &str = "[project]\nname = \"hello\"\nversion = \"0.1.0\"\n[build-system]\nrequires = [\"uv_build\"]\nbuild-backend = \"uv_build\"\n";
+
+    #[test]
+    fn a_main_py_with_a_main_block_is_the_entry_of_a_virtual_project() {
+        let entry = find_in(VIRTUAL, vec![module("main", "main.py", true)])
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.args(), ["main.py"]);
+        assert_eq!((entry.file.as_str(), entry.line), ("main.py", 7));
+        // Without the block it is only a module.
+        assert_eq!(
+            find_in(VIRTUAL, vec![module("main", "main.py", false)]).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_packages_main_runs_with_dash_m_and_files_are_not_in_a_packaged_image() {
+        let modules = || {
+            vec![
+                module("bot", "bot/__init__.py", false),
+                module("bot.__main__", "bot/__main__.py", true),
+            ]
+        };
+        let entry = find_in(VIRTUAL, modules()).unwrap().unwrap();
+        assert_eq!(entry.args(), ["-m", "bot"]);
+        let entry = find_in(PACKAGED, modules()).unwrap().unwrap();
+        assert_eq!(entry.args(), ["-m", "bot"]);
+        assert_eq!(
+            find_in(PACKAGED, vec![module("main", "src/main.py", true)]).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn tooling_files_and_nested_mains_are_not_entries() {
+        let modules = vec![
+            module("setup", "setup.py", true),
+            module("test_app", "test_app.py", true),
+            module("manage", "manage.py", true),
+            module("pkg.sub.__main__", "pkg/sub/__main__.py", true),
+        ];
+        assert_eq!(find_in(VIRTUAL, modules).unwrap(), None);
+    }
+
+    #[test]
+    fn several_entries_prefer_the_projects_name_then_one_package_then_main_py_else_an_error() {
+        let named = find_in(
+            VIRTUAL,
+            vec![
+                module("main", "main.py", true),
+                module("hello", "hello.py", true),
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(named.args(), ["hello.py"]);
+        let package = find_in(
+            VIRTUAL,
+            vec![
+                module("main", "main.py", true),
+                module("app.__main__", "app/__main__.py", true),
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(package.args(), ["-m", "app"]);
+        let main = find_in(
+            VIRTUAL,
+            vec![
+                module("main", "main.py", true),
+                module("other", "other.py", true),
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(main.args(), ["main.py"]);
+        let error = find_in(
+            VIRTUAL,
+            vec![module("one", "one.py", true), module("two", "two.py", true)],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("several files could be its entry"),
+            "{error}"
+        );
+        assert!(error.contains("`python one.py` (one.py:7)"), "{error}");
+    }
+}
