@@ -1766,4 +1766,49 @@ mod tests {
             "{error}"
         );
     }
+
+    #[test]
+    fn a_script_app_needs_its_framework_locked_and_a_virtual_project() {
+        let script =
+            "import gradio as gr\ngr.Interface(fn=str, inputs='text', outputs='text').launch()\n";
+        let decided = |packaged: bool, locked: bool| {
+            let mut files = crate::read::read_project(&example("gradio-app")).expect("reads");
+            if let Some(uv) = files.pyproject.tool.uv.as_mut() {
+                uv.package = Some(packaged);
+            }
+            if !locked {
+                files
+                    .lock
+                    .package
+                    .retain(|package| package.name != "gradio");
+            }
+            let scan = crate::read::source::scan_of_texts(&[("app.py", "app", script)]);
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| choice.command.value)
+            .map_err(|error| error.to_string())
+        };
+        assert!(decided(false, true).is_ok());
+        let error = decided(true, true).expect_err("packaged");
+        assert!(
+            error.contains("the gradio script `app.py` is part of the installed package"),
+            "{error}"
+        );
+        let error = decided(false, false).expect_err("not locked");
+        assert!(
+            error.contains("depends on gradio, but `uv.lock` does not install it"),
+            "{error}"
+        );
+    }
 }
