@@ -52,6 +52,9 @@ struct Server {
     bind_options: &'static [&'static str],
     /// The port it listens on when none is given.
     default_port: u16,
+    /// Options that give the address; empty when it listens on all interfaces by default,
+    /// else it listens on loopback unless one of them is given.
+    host_options: &'static [&'static str],
     handles_sigterm: bool,
     /// The framework's own health endpoint, when it serves one whatever the app's routes.
     health: &'static str,
@@ -67,6 +70,7 @@ const SERVERS: &[Server] = &[
         port_options: &["--port"],
         bind_options: &[],
         default_port: 8000,
+        host_options: &["--host"],
         handles_sigterm: true,
         health: "",
     },
@@ -77,6 +81,7 @@ const SERVERS: &[Server] = &[
         port_options: &[],
         bind_options: &["--bind", "-b"],
         default_port: 8000,
+        host_options: &["--bind", "-b"],
         handles_sigterm: true,
         health: "",
     },
@@ -87,6 +92,7 @@ const SERVERS: &[Server] = &[
         port_options: &[],
         bind_options: &["--bind", "-b"],
         default_port: 8000,
+        host_options: &["--bind", "-b"],
         handles_sigterm: true,
         health: "",
     },
@@ -97,6 +103,7 @@ const SERVERS: &[Server] = &[
         port_options: &["--port"],
         bind_options: &[],
         default_port: 8000,
+        host_options: &["--host"],
         handles_sigterm: true,
         health: "",
     },
@@ -107,6 +114,7 @@ const SERVERS: &[Server] = &[
         port_options: &["--port", "-p"],
         bind_options: &[],
         default_port: 8000,
+        host_options: &["--bind", "-b"],
         handles_sigterm: true,
         health: "",
     },
@@ -117,6 +125,7 @@ const SERVERS: &[Server] = &[
         port_options: &["--port"],
         bind_options: &["--listen"],
         default_port: 8080,
+        host_options: &[],
         handles_sigterm: false,
         health: "",
     },
@@ -127,6 +136,7 @@ const SERVERS: &[Server] = &[
         port_options: &["--port"],
         bind_options: &[],
         default_port: 8000,
+        host_options: &[],
         handles_sigterm: true,
         health: "",
     },
@@ -137,6 +147,7 @@ const SERVERS: &[Server] = &[
         port_options: &["--port", "-p"],
         bind_options: &[],
         default_port: 8000,
+        host_options: &["--host", "-H"],
         handles_sigterm: true,
         health: "",
     },
@@ -147,6 +158,7 @@ const SERVERS: &[Server] = &[
         port_options: &["--server.port"],
         bind_options: &[],
         default_port: 8501,
+        host_options: &[],
         handles_sigterm: true,
         health: "/_stcore/health",
     },
@@ -157,6 +169,7 @@ const SERVERS: &[Server] = &[
         port_options: &["--port"],
         bind_options: &[],
         default_port: 5006,
+        host_options: &[],
         handles_sigterm: false,
         health: "",
     },
@@ -369,6 +382,18 @@ fn given_command(
             server.program
         ));
         port = Some(listens);
+        let host_given = value[1..].iter().any(|arg| {
+            server
+                .host_options
+                .iter()
+                .any(|option| arg == option || arg.starts_with(&format!("{option}=")))
+        });
+        if !server.host_options.is_empty() && !host_given {
+            findings.push(format!(
+                "{given} gives {} no address, and it then listens on 127.0.0.1 only (unless its configuration says otherwise): add `{} 0.0.0.0` for the port to be reachable from outside the container",
+                server.program, server.host_options[0]
+            ));
+        }
         if !server.health.is_empty() {
             health = Some((
                 server.health.to_string(),
@@ -1402,6 +1427,24 @@ mod tests {
             error.contains("on port 9001 (`-b` in the command), but port 8000"),
             "{error}"
         );
+        // A server left on its loopback default is pointed out; one given an address is not.
+        let loopback = |plan: &crate::model::Plan| {
+            plan.app
+                .findings
+                .iter()
+                .any(|finding| finding.contains("listens on 127.0.0.1 only"))
+        };
+        assert!(loopback(
+            &with_command("flask-gunicorn", &["gunicorn", "wsgi:app"], None).expect("plans")
+        ));
+        assert!(!loopback(
+            &with_command(
+                "flask-gunicorn",
+                &["gunicorn", "-b", "0.0.0.0:8000", "wsgi:app"],
+                None
+            )
+            .expect("plans")
+        ));
         // An unknown program is a web app only with a port.
         assert!(
             !with_command("flask-gunicorn", &["python", "wsgi.py"], None)
