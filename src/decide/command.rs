@@ -721,7 +721,10 @@ fn detect_web(
     let objects = django_entry(files, objects);
     let scripts_found = script_apps(app.source, &script_frameworks);
     match (objects.as_slice(), scripts_found.as_slice()) {
-        ([], [script]) => return script_command(files, app, script, venv_bin, port),
+        ([], [script]) => {
+            let requested = settings.port.as_ref().map(|setting| setting.value);
+            return script_command(files, app, script, venv_bin, requested);
+        }
         ([], []) if frameworks.is_empty() => {
             if let Some(choice) = entry_choice(app, settings, venv_bin)? {
                 return Ok(choice);
@@ -1165,10 +1168,16 @@ fn script_command(
     app: &AppProject<'_>,
     script: &ScriptApp,
     venv_bin: &str,
-    port: u16,
+    requested: Option<u16>,
 ) -> Result<CommandChoice, UserError> {
     let framework = script.framework;
     let distribution = framework.distribution();
+    // The framework's own port, as its users know it, unless one is asked for.
+    let port = requested.unwrap_or(match framework {
+        Framework::Streamlit => 8501,
+        Framework::Gradio => 7860,
+        _ => 5006,
+    });
     let Some(locked) = files.lock.package(distribution) else {
         return Err(UserError::new(format!(
             "`{}` depends on {distribution}, but `uv.lock` does not install it",
@@ -1315,7 +1324,7 @@ fn script_command(
         web: true,
         handles_sigterm,
         framework: Some(framework),
-        port: None,
+        port: Some(port),
         env,
         findings,
         health,
@@ -1472,7 +1481,7 @@ mod tests {
                 "run",
                 "app.py",
                 "--server.port",
-                "8000"
+                "8501"
             ]
         );
         assert!(plan
@@ -1532,7 +1541,7 @@ mod tests {
                 "--address",
                 "0.0.0.0",
                 "--port",
-                "8000",
+                "5006",
                 "--allow-websocket-origin",
                 "*",
                 "--liveness"
@@ -1580,7 +1589,7 @@ mod tests {
             env,
             [
                 "GRADIO_SERVER_NAME=0.0.0.0",
-                "GRADIO_SERVER_PORT=8000",
+                "GRADIO_SERVER_PORT=7860",
                 "GRADIO_ANALYTICS_ENABLED=False",
                 "GRADIO_TEMP_DIR=/tmp/gradio"
             ]
@@ -1600,10 +1609,10 @@ mod tests {
         );
         let error = decided_with_source(
             "gradio-app",
-            "import gradio as gr\ngr.Interface(fn=str, inputs='text', outputs='text').launch(server_port=7860)\n",
+            "import gradio as gr\ngr.Interface(fn=str, inputs='text', outputs='text').launch(server_port=7000)\n",
         )
         .expect_err("another port");
-        assert!(error.contains("on port 7860 (`server_port`)"), "{error}");
+        assert!(error.contains("on port 7000 (`server_port`)"), "{error}");
         // A module that builds an app but never launches it is no script to run.
         let error = decided_with_source(
             "gradio-app",
@@ -1801,11 +1810,11 @@ mod tests {
     fn a_gradio_launch_inside_the_entry_function_is_read_too() {
         let error = decided_with_source(
             "gradio-app",
-            "import gradio as gr\ndef main():\n    gr.Interface(fn=str, inputs='text', outputs='text').launch(server_port=7860)\nif __name__ == '__main__':\n    main()\n",
+            "import gradio as gr\ndef main():\n    gr.Interface(fn=str, inputs='text', outputs='text').launch(server_port=7000)\nif __name__ == '__main__':\n    main()\n",
         )
         .expect_err("another port");
         assert!(
-            error.contains("on port 7860 (`server_port`) at `app.py:3`"),
+            error.contains("on port 7000 (`server_port`) at `app.py:3`"),
             "{error}"
         );
     }
