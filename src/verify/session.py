@@ -8,7 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 app = AppTest.from_file(sys.argv[1], default_timeout=float(sys.argv[2]))
 app.run()
-raised = [element.message for element in app.exception]
+raised = [
+    f"{getattr(element.proto, 'type', '') or 'Exception'}: {element.proto.message}"
+    for element in app.exception
+]
 if raised:
     print(f"the script {sys.argv[1]} raised on its first run:", file=sys.stderr)
     for message in raised:
