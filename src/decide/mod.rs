@@ -109,19 +109,16 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     // `kind` in the config can say what the command does not show: a server it does not
     // recognise is web, a recognised one run as something else is not.
     let web = kind == AppKind::Web;
-    let probe = match (&configured, &choice.health) {
-        // The framework serves its own health endpoint, whatever routes the source declares.
-        (None, Some((path, reason))) => health::Probe::Http {
-            path: path.clone(),
-            reason: reason.clone(),
-        },
-        _ => health::decide(
-            app_project.source,
-            configured
-                .as_ref()
-                .map(|(path, origin)| (path.as_str(), *origin)),
-        ),
-    };
+    let probe = health::decide_with(
+        app_project.source,
+        configured
+            .as_ref()
+            .map(|(path, origin)| (path.as_str(), *origin)),
+        choice
+            .health
+            .as_ref()
+            .map(|(path, reason)| (path.as_str(), reason.as_str())),
+    );
     let mut findings = choice.findings.clone();
     let (health_probe, health_path) = match (&probe, web) {
         (_, false) => (HealthProbe::None, String::new()),
