@@ -293,8 +293,10 @@ fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
                 || (is_asgi && matches!(last, "get_asgi_application" | "ProtocolTypeRouter"))
             {
                 Framework::Django
+            } else if let Some(framework) = Framework::from_constructor(last) {
+                framework
             } else {
-                Framework::from_constructor(last)?
+                factory_framework(callee, facts)?
             };
             Some(AppObject {
                 file: file.to_string(),
@@ -305,6 +307,21 @@ fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
             })
         })
         .collect()
+}
+
+/// The framework of a same-module factory: `app = create_app()` where the file's own top-level
+/// `def create_app()` constructs one framework's application (`FastAPI(...)`, `Flask(...)`).
+fn factory_framework(callee: &str, facts: &FileFacts) -> Option<Framework> {
+    let function = facts
+        .functions
+        .iter()
+        .find(|function| function.qualname == callee && !callee.contains('.'))?;
+    let mut built = function.calls.iter().filter_map(|call| {
+        let last = call.callee.as_deref()?.rsplit('.').next()?;
+        Framework::from_constructor(last)
+    });
+    let first = built.next()?;
+    built.all(|other| other == first).then_some(first)
 }
 
 /// Whether the file is a script its framework serves, read from what it does when it runs:
@@ -460,6 +477,21 @@ mod tests {
                 ("app.main", "app", Framework::Fastapi)
             ]
         );
+    }
+
+    #[test]
+    fn an_app_built_by_a_factory_of_the_same_module() {
+        let dir = project("factory", &[(
+            "api/main.py",
+            "from fastapi import FastAPI\nfrom .other import make\n\ndef create_app() -> FastAPI:\n    app = FastAPI(title='x')\n    return app\n\napp = create_app()\nother = make()\n",
+        )]);
+        let scan = scan(dir.path(), "");
+        let found: Vec<(String, Framework, u32)> = scan
+            .app_objects
+            .iter()
+            .map(|o| (o.target(), o.framework, o.line))
+            .collect();
+        assert_eq!(found, [("api.main:app".to_string(), Framework::Fastapi, 8)]);
     }
 
     #[test]
