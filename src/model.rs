@@ -247,8 +247,8 @@ pub struct App {
     /// empty when nothing is known to be left out.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub health_note: String,
-    /// The script a framework runs once per session (Streamlit), absolute in the image, which
-    /// `verify` runs once with the framework's test runner; empty otherwise.
+    /// The script a framework runs once per session (Streamlit, Panel), absolute in the image,
+    /// which `verify` runs once with the framework's own machinery; empty otherwise.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub session_script: String,
     /// The image's health check, exec form, run inside the container; empty for a

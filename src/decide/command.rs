@@ -34,7 +34,7 @@ pub struct CommandChoice {
     /// What the health probe does not prove, for `explain` and `verify`; empty when nothing.
     pub health_note: String,
     /// The script the framework runs, relative to the working directory, for a framework that
-    /// runs it once per session (Streamlit); empty otherwise.
+    /// runs it once per session (Streamlit, Panel); empty otherwise.
     pub session_script: String,
 }
 
@@ -1329,10 +1329,12 @@ fn script_command(
         findings,
         health,
         health_note,
-        session_script: if framework == Framework::Streamlit && has_test_runner {
-            session_path
-        } else {
-            String::new()
+        // A script run once per session is run once by `verify`; Gradio's has run by the time
+        // its health endpoint answers.
+        session_script: match framework {
+            Framework::Streamlit if has_test_runner => session_path,
+            Framework::Panel => session_path,
+            _ => String::new(),
         },
     })
 }
@@ -1549,7 +1551,7 @@ mod tests {
         );
         assert_eq!(choice.health.expect("a health path").0, "/liveness");
         assert!(choice.health_note.contains("only when a session opens"));
-        assert!(choice.session_script.is_empty());
+        assert_eq!(choice.session_script, "dashboard.py");
     }
 
     /// The example's files with `source` in place of its scan, decided with no settings.

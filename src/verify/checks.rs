@@ -194,8 +194,8 @@ pub fn read_only_run(job: &Job, not_covered: &str) -> Check {
     }
 }
 
-/// A first session of a script its framework runs per session (Streamlit), run in the image
-/// read-only with the framework's own test runner: it passes when the script ran to its end.
+/// A first session of a script its framework runs per session (Streamlit, Panel), run in the
+/// image read-only with the framework's own machinery: it passes when the script ran to its end.
 pub fn first_session(job: &Job) -> Check {
     let (passed, detail) = match job {
         Job::Exited {

@@ -389,7 +389,8 @@ impl<'a> Containers<'a> {
         Ok((name, job))
     }
 
-    /// One session of the plan's session script (Streamlit) with the framework's test runner,
+    /// One session of the plan's session script (Streamlit, Panel) with the framework's own
+    /// machinery,
     /// in the hardened read-only container the app runs in, with the app's settings; the
     /// container is removed afterwards.
     pub fn session(&mut self) -> Result<Job, UserError> {
@@ -407,6 +408,7 @@ impl<'a> Containers<'a> {
             SESSION.into(),
             self.plan.app.session_script.clone(),
             seconds.to_string(),
+            self.plan.app.framework.clone(),
         ]);
         let output = self.docker(&args, self.run_timeout + Duration::from_secs(30))?;
         self.remove(name);

@@ -1,20 +1,42 @@
-# Runs inside the image: one Streamlit session of the script in argv[1], with Streamlit's own
-# test runner (streamlit.testing.v1.AppTest), as a browser's first visit would run it. The health
-# endpoint answers before any session exists, so a script that fails on first use passes it.
-# Prints what the script raised and exits 1, or exits 0 when it ran to its end.
+# Runs inside the image: one session of the script in argv[1], as a browser's first visit would
+# run it, with the framework's own machinery (argv[3]): Streamlit's test runner
+# (streamlit.testing.v1.AppTest), or the Bokeh application `panel serve` builds for the file. The
+# health endpoints answer before any session exists, so a script that fails on first use passes
+# them. Prints what the script raised and exits 1, or exits 0 when it ran to its end.
 import sys
 
-from streamlit.testing.v1 import AppTest
+script, timeout, framework = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 
-app = AppTest.from_file(sys.argv[1], default_timeout=float(sys.argv[2]))
-app.run()
-raised = [
-    f"{getattr(element.proto, 'type', '') or 'Exception'}: {element.proto.message}"
-    for element in app.exception
-]
-if raised:
-    print(f"the script {sys.argv[1]} raised on its first run:", file=sys.stderr)
-    for message in raised:
+
+def fail(messages):
+    print(f"the script {script} raised on its first run:", file=sys.stderr)
+    for message in messages:
         print(message, file=sys.stderr)
     sys.exit(1)
-print(f"the script {sys.argv[1]} ran to its end in one session")
+
+
+if framework == "panel":
+    try:
+        from panel.io.application import build_single_handler_application
+    except ImportError:
+        from bokeh.command.util import build_single_handler_application
+    from bokeh.document import Document
+
+    application = build_single_handler_application(script)
+    document = Document()
+    for handler in application.handlers:
+        handler.modify_document(document)
+        if handler.failed:
+            fail([str(handler.error), str(handler.error_detail)])
+else:
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(script, default_timeout=timeout)
+    app.run()
+    raised = [
+        f"{getattr(element.proto, 'type', '') or 'Exception'}: {element.proto.message}"
+        for element in app.exception
+    ]
+    if raised:
+        fail(raised)
+print(f"the script {script} ran to its end in one session")
