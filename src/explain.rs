@@ -101,8 +101,17 @@ pub fn text(plan: &Plan) -> String {
     }
     for var in &plan.app.env {
         out.push_str(&format!(
-            "{:<9} `{}={}` in the final stage, for the address the code reads\n",
+            "{:<9} `{}={}` in the final stage, read by the code\n",
             "env", var.name, var.value
+        ));
+    }
+    let static_files = &plan.static_files;
+    if static_files.collect {
+        out.push_str(&format!(
+            "{:<9} {}: `{}`\n",
+            "static",
+            static_files.reason,
+            static_files.command.join(" ")
         ));
     }
     let user = &plan.user.value;

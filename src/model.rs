@@ -76,7 +76,32 @@ pub struct Plan {
     pub needs: Needs,
     /// How the app runs: its kind, the paths it writes, its settings.
     pub runtime: Runtime,
+    /// Static files collected at build time (Django's `collectstatic`).
+    pub static_files: StaticFiles,
     pub outputs: Outputs,
+}
+
+/// Static files a framework collects into a directory that the running container could not
+/// write: Django's `collectstatic` into `STATIC_ROOT`, run in the project stage. The files
+/// then wait under `staging` at their own absolute path, and the final stage copies them owned
+/// by root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaticFiles {
+    /// Whether the build collects them.
+    pub collect: bool,
+    /// Why, or why not.
+    pub reason: String,
+    /// Where the step runs: the final stage's working directory.
+    pub workdir: String,
+    /// Variables set for this step only, never in the final stage: the settings module, and
+    /// placeholders for the settings the import cannot do without (`SECRET_KEY`).
+    pub env: Vec<EnvVar>,
+    /// The collecting command, exec form.
+    pub command: Vec<String>,
+    /// Moves the collected directory under `staging`, at its own path.
+    pub stage: Vec<String>,
+    /// Where the files wait, in the build stage only.
+    pub staging: String,
 }
 
 /// How the app runs once built: what kind of program it is, where it may write beside its
@@ -96,6 +121,25 @@ pub struct Runtime {
     pub smoke_seconds: u32,
     /// Hints from reading the source: paths it writes that are not writable, one line each.
     pub hints: Vec<String>,
+    /// Settings that must list the probes' host (Django's `ALLOWED_HOSTS` read from a
+    /// variable), each kept as the user sets it with that host added.
+    pub probe_env: Vec<ProbeEnv>,
+}
+
+/// A variable the app reads a list of hosts from, which must hold the host the probes send.
+/// The image sets the code's default with the host added; compose and Kubernetes add the host
+/// to the value the user gives (the shell or `.env`; the Secret or ConfigMap).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProbeEnv {
+    pub name: String,
+    /// The final stage's `ENV` value.
+    pub image_value: String,
+    /// compose's value: `${NAME:-default},host`, which compose interpolates.
+    pub compose_value: String,
+    /// Kubernetes' value: `$(NAME),host`, which the kubelet expands from `envFrom`.
+    pub kubernetes_value: String,
+    /// Where the code reads it, and why it is set.
+    pub reason: String,
 }
 
 /// Build-stage needs read from `uv.lock`; the final stage never gets them.
@@ -251,6 +295,9 @@ pub struct App {
     /// which `verify` runs once with the framework's own machinery; empty otherwise.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub session_script: String,
+    /// The `Host` header the Kubernetes probes send; empty for their default, the pod's IP.
+    /// The image's health check and `verify` send `127.0.0.1`, the address they connect to.
+    pub probe_host: String,
     /// The image's health check, exec form, run inside the container; empty for a
     /// command-line app. Python's `urllib`, so the image needs no curl.
     pub health_check: Vec<String>,

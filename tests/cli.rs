@@ -395,6 +395,44 @@ const STALE_CASES: &[StaleCase] = &[
         ],
     },
     StaleCase {
+        // Django's `asgi.py` beside its `wsgi.py`: without gunicorn, uvicorn serves the ASGI
+        // entry.
+        name: "a_wsgi_server_swapped_for_an_asgi_one",
+        example: "django-site",
+        change: |project| {
+            project.replace("pyproject.toml", "\"gunicorn>=22\"", "\"uvicorn>=0.30\"");
+            project.edit("uv.lock", |lock| {
+                lock.replace("\"gunicorn\"", "\"uvicorn\"").replace(
+                    "{ name = \"uvicorn\", specifier = \">=22\" }",
+                    "{ name = \"uvicorn\", specifier = \">=0.30\" }",
+                )
+            });
+        },
+        stale: &["Dockerfile"],
+        shows: &[
+            "+ENTRYPOINT [\"/app/bin/uvicorn\",\"mysite.asgi:application\",\"--host\",\"0.0.0.0\",\"--port\",\"8000\"]\n",
+        ],
+    },
+    StaleCase {
+        // A literal `ALLOWED_HOSTS` without 127.0.0.1: Django would answer the probes 400, so
+        // they connect to the port instead, and no output sets the variable any more.
+        name: "an_allowed_hosts_list_that_refuses_the_probe",
+        example: "django-site",
+        change: |project| {
+            project.replace(
+                "mysite/settings.py",
+                "os.environ.get(\"DJANGO_ALLOWED_HOSTS\", \"localhost\").split(\",\")",
+                "[\"example.com\"]",
+            )
+        },
+        stale: &["Dockerfile", "compose.yaml", "k8s/manifest.yaml"],
+        shows: &[
+            "socket.create_connection(('127.0.0.1', 8000), 3)",
+            "-    DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1 \\\n",
+            "+            tcpSocket:\n",
+        ],
+    },
+    StaleCase {
         name: "a_port_change_in_the_config",
         example: "fastapi-service",
         change: |project| {

@@ -102,6 +102,10 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
             }
         }
     }
+    // Django's routes are in `urlpatterns`, below the settings' `ROOT_URLCONF`.
+    if let Some(site) = super::django::site(scan) {
+        routes.extend(site.routes());
+    }
     routes
 }
 
@@ -293,6 +297,29 @@ mod tests {
             "/ready"
         );
         assert_eq!(path_of(decide_with(&scan, None, None)), "/healthz");
+    }
+
+    #[test]
+    fn django_routes_come_from_root_urlconf() {
+        let scan = scan_of(&[
+            (
+                "mysite/wsgi.py",
+                "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\napplication = get_wsgi_application()\n",
+            ),
+            ("mysite/settings.py", "ROOT_URLCONF = 'mysite.urls'\n"),
+            (
+                "mysite/urls.py",
+                "from django.urls import path, include\nurlpatterns = [path('', views.index), path('ops/', include('ops.urls'))]\n",
+            ),
+            ("ops/urls.py", "urlpatterns = [path('healthz/', views.healthz)]\n"),
+        ]);
+        assert_eq!(
+            decide(&scan, None),
+            Probe::Http {
+                path: "/ops/healthz/".into(),
+                reason: "health GET route in `ops/urls.py:1`".into()
+            }
+        );
     }
 
     #[test]

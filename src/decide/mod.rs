@@ -4,6 +4,7 @@
 
 pub mod base;
 pub mod command;
+pub mod django;
 pub mod entry;
 pub mod health;
 pub mod image;
@@ -20,7 +21,7 @@ pub mod select;
 pub mod version;
 
 use crate::error::UserError;
-use crate::model::{App, AppKind, Decision, HealthProbe, Plan, Source, ToolInfo};
+use crate::model::{App, AppKind, Decision, EnvVar, HealthProbe, Plan, Source, ToolInfo};
 use crate::options::Settings;
 use crate::read::names::PackageName;
 use crate::read::ProjectFiles;
@@ -98,18 +99,27 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         app_project.member.clone()
     };
     let installed = crate::read::graph::runtime_closure(&files.lock, &app_name);
+    // Django answers 400 to a `Host` that `ALLOWED_HOSTS` does not list, probes included.
+    let django_site = django::site(app_project.source)
+        .filter(|_| installed.contains(&PackageName::new("django")));
+    let django_hosts = django_site.as_ref().map(django::Site::hosts);
+    let probe_hosts = match &django_hosts {
+        Some(django::Hosts::FromEnv { list, at }) => Some((list, at.as_str(), django::PROBE_HOST)),
+        _ => None,
+    };
     let runtime = runtime::decide(&runtime::Input {
         settings,
         web: choice.web,
         installed: &installed,
         workdir: &layout.workdir,
         written_paths: &app_project.source.written_paths(),
+        probe_hosts,
     })?;
     let kind = runtime.kind.value;
     // `kind` in the config can say what the command does not show: a server it does not
     // recognise is web, a recognised one run as something else is not.
     let web = kind == AppKind::Web;
-    let probe = health::decide_with(
+    let mut probe = health::decide_with(
         app_project.source,
         configured
             .as_ref()
@@ -120,6 +130,28 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
             .map(|(path, reason)| (path.as_str(), reason.as_str())),
     );
     let mut findings = choice.findings.clone();
+    let mut probe_host = String::new();
+    if let (Some(hosts), true) = (&django_hosts, web) {
+        match (hosts, &probe, &configured) {
+            (django::Hosts::Refuse(reason), health::Probe::Http { .. }, None) => {
+                probe = health::Probe::Tcp {
+                    reason: format!("Django would refuse an HTTP probe: {reason}"),
+                };
+            }
+            (django::Hosts::Refuse(reason), health::Probe::Http { .. }, Some(_)) => {
+                findings.push(format!("Django may refuse the probes: {reason}"));
+            }
+            (django::Hosts::Accept(reason), health::Probe::Http { .. }, _) => {
+                findings.push(format!("Django's allowed hosts: {reason}"));
+            }
+            _ => {}
+        }
+        findings.extend(runtime.probe_env.iter().map(|env| env.reason.clone()));
+        if matches!(probe, health::Probe::Http { .. }) {
+            probe_host = django::PROBE_HOST.to_string();
+        }
+    }
+    let static_files = django::static_files(django_site.as_ref().filter(|_| web), &layout);
     let (health_probe, health_path) = match (&probe, web) {
         (_, false) => (HealthProbe::None, String::new()),
         (health::Probe::Http { path, reason }, true) => {
@@ -163,6 +195,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         } else {
             String::new()
         },
+        probe_host,
         smoke_args: match (&settings.smoke_args, kind) {
             (_, AppKind::Web) => Vec::new(),
             (Some(setting), _) => setting.value.clone(),
@@ -176,7 +209,16 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
             .map(|framework| framework.distribution().to_string())
             .unwrap_or_default(),
         handles_sigterm: choice.handles_sigterm,
-        env: if web { choice.env.clone() } else { Vec::new() },
+        env: if web {
+            let mut env = choice.env.clone();
+            env.extend(runtime.probe_env.iter().map(|probe_env| EnvVar {
+                name: probe_env.name.clone(),
+                value: probe_env.image_value.clone(),
+            }));
+            env
+        } else {
+            Vec::new()
+        },
         findings,
     };
 
@@ -273,6 +315,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         platforms,
         needs,
         runtime,
+        static_files,
         outputs,
     })
 }

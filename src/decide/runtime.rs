@@ -3,9 +3,10 @@
 //! whether the command serves HTTP, then the frameworks the lock installs.
 
 use crate::error::UserError;
-use crate::model::{AppKind, Decision, Runtime, Source};
+use crate::model::{AppKind, Decision, ProbeEnv, Runtime, Source};
 use crate::options::Settings;
 use crate::read::names::PackageName;
+use crate::read::python::EnvList;
 use std::collections::BTreeSet;
 
 /// How long `verify` watches a worker stay up by default, in seconds.
@@ -60,6 +61,9 @@ pub struct Input<'a> {
     pub workdir: &'a str,
     /// Relative paths the source plainly writes, with where, e.g. (`logs`, `bot.py:7`).
     pub written_paths: &'a [(String, String)],
+    /// A list of allowed hosts read from a variable (Django's `ALLOWED_HOSTS`), where it is
+    /// read, and the host the probes send, which it must hold.
+    pub probe_hosts: Option<(&'a EnvList, &'a str, &'a str)>,
 }
 
 pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
@@ -143,6 +147,10 @@ pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
             ),
         })
         .collect();
+    let probe_env = match input.probe_hosts {
+        Some((list, at, host)) if kind.value == AppKind::Web => vec![probe_env(list, at, host)],
+        _ => Vec::new(),
+    };
     Ok(Runtime {
         kind,
         writable,
@@ -150,7 +158,52 @@ pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
         env_file,
         smoke_seconds,
         hints,
+        probe_env,
     })
+}
+
+/// The values that keep `host` in a list of hosts read from a variable: the image's default,
+/// and compose's and Kubernetes' values that add it to what the user sets.
+fn probe_env(list: &EnvList, at: &str, host: &str) -> ProbeEnv {
+    let name = &list.variable;
+    // `.split()` splits on whitespace; a space joins.
+    let separator = list.separator.as_deref().unwrap_or(" ");
+    let defaults: Vec<&str> = match (&list.default, &list.separator) {
+        (Some(default), Some(separator)) => default
+            .split(separator.as_str())
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .collect(),
+        (Some(default), None) => default.split_whitespace().collect(),
+        (None, _) => Vec::new(),
+    };
+    let mut image: Vec<&str> = defaults.clone();
+    if !image.contains(&host) {
+        image.push(host);
+    }
+    let image_value = image.join(separator);
+    // compose interpolates `${...}`: a default with `$`, braces or quotes is left out.
+    let default = defaults.join(separator);
+    let plain = default
+        .chars()
+        .all(|c| !c.is_control() && !matches!(c, '$' | '{' | '}' | '"' | '\\' | '\''));
+    let compose_default = if plain { default.as_str() } else { "" };
+    let compose_value = format!("${{{name}:-{compose_default}}}{separator}{host}");
+    let kubernetes_value = format!("$({name}){separator}{host}");
+    let default_note = match &list.default {
+        Some(_) => "the code's default with it",
+        None if list.required => "the code has no default",
+        None => "the code's default is not a literal",
+    };
+    ProbeEnv {
+        name: name.clone(),
+        reason: format!(
+            "`{at}` reads the allowed hosts from `{name}`, and the probes send `Host: {host}`: the image sets `{name}={image_value}` ({default_note}); compose and Kubernetes add `{host}` to the value you give"
+        ),
+        image_value,
+        compose_value,
+        kubernetes_value,
+    }
 }
 
 fn decide_kind(input: &Input<'_>) -> Decision<AppKind> {
@@ -250,7 +303,55 @@ mod tests {
             installed,
             workdir: "/src",
             written_paths: &[],
+            probe_hosts: None,
         }
+    }
+
+    #[test]
+    fn a_host_list_from_the_environment_keeps_the_probes_host() {
+        let settings = Settings::default();
+        let none = BTreeSet::new();
+        let list = EnvList {
+            variable: "DJANGO_ALLOWED_HOSTS".into(),
+            default: Some("localhost, example.com".into()),
+            required: false,
+            separator: Some(",".into()),
+        };
+        let runtime = decide(&Input {
+            probe_hosts: Some((&list, "site/settings.py:9", "127.0.0.1")),
+            ..input(&settings, true, &none)
+        })
+        .unwrap();
+        let env = &runtime.probe_env[0];
+        assert_eq!(env.image_value, "localhost,example.com,127.0.0.1");
+        assert_eq!(
+            env.compose_value,
+            "${DJANGO_ALLOWED_HOSTS:-localhost,example.com},127.0.0.1"
+        );
+        assert_eq!(env.kubernetes_value, "$(DJANGO_ALLOWED_HOSTS),127.0.0.1");
+        assert!(env.reason.contains("site/settings.py:9"), "{}", env.reason);
+        // Split on whitespace, a default that holds the host already, a default compose
+        // could not carry.
+        let list = EnvList {
+            default: Some("127.0.0.1 ${x}".into()),
+            separator: None,
+            ..list
+        };
+        let runtime = decide(&Input {
+            probe_hosts: Some((&list, "s.py:1", "127.0.0.1")),
+            ..input(&settings, true, &none)
+        })
+        .unwrap();
+        let env = &runtime.probe_env[0];
+        assert_eq!(env.image_value, "127.0.0.1 ${x}");
+        assert_eq!(env.compose_value, "${DJANGO_ALLOWED_HOSTS:-} 127.0.0.1");
+        // Not a web app: no probes, nothing to keep.
+        let runtime = decide(&Input {
+            probe_hosts: Some((&list, "s.py:1", "127.0.0.1")),
+            ..input(&settings, false, &none)
+        })
+        .unwrap();
+        assert!(runtime.probe_env.is_empty());
     }
 
     fn config<T>(value: T) -> Option<Setting<T>> {

@@ -225,7 +225,11 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
     } else {
         format!("{dir}/src")
     };
-    let import_root = if project_root.join(&src).is_dir() {
+    // `src/` is the source root of the src layout, unless it is itself a package
+    // (`src/__init__.py`, imported as `src.app`): then the project's directory is the root.
+    let import_root = if project_root.join(&src).is_dir()
+        && !project_root.join(&src).join("__init__.py").is_file()
+    {
         src
     } else {
         dir.to_string()
@@ -580,6 +584,48 @@ mod tests {
                 ("main_page.py", Framework::Streamlit, 4, "streamlit.header"),
                 ("served.py", Framework::Gradio, 5, "build().launch"),
                 ("ui.py", Framework::Gradio, 5, "demo.launch"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_src_directory_that_is_a_package_is_imported_from_the_project_directory() {
+        let dir = project(
+            "src-package",
+            &[
+                ("src/__init__.py", ""),
+                (
+                    "src/app.py",
+                    "from flask import Flask\napp = Flask(__name__)\n",
+                ),
+            ],
+        );
+        let scan = scan(dir.path(), "");
+        assert_eq!(scan.import_root, "");
+        assert_eq!(scan.app_objects[0].target(), "src.app:app");
+    }
+
+    #[test]
+    fn django_asgi_beside_wsgi() {
+        let dir = project("django-asgi", &[
+            (
+                "site/asgi.py",
+                "from django.core.asgi import get_asgi_application\napplication = get_asgi_application()\n",
+            ),
+            ("site/wsgi.py", "application = get_wsgi_application()\n"),
+            ("site/other.py", "application = get_asgi_application()\n"),
+        ]);
+        let scan = scan(dir.path(), "");
+        let targets: Vec<(String, Framework)> = scan
+            .app_objects
+            .iter()
+            .map(|o| (o.target(), o.framework))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("site.asgi:application".to_string(), Framework::Django),
+                ("site.wsgi:application".to_string(), Framework::Django)
             ]
         );
     }

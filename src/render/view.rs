@@ -4,7 +4,8 @@
 
 use crate::hardening::{HealthTimings, HARDENING, HEALTH};
 use crate::model::{
-    App, Layout, Needs, Outputs, PackageManager, Plan, ProjectInfo, Python, Runtime, ToolInfo, User,
+    App, Layout, Needs, Outputs, PackageManager, Plan, ProjectInfo, Python, Runtime, StaticFiles,
+    ToolInfo, User,
 };
 use serde::Serialize;
 
@@ -30,6 +31,7 @@ pub struct View<'a> {
     pub hardening: HardeningView,
     pub health: HealthTimings,
     pub runtime: &'a Runtime,
+    pub static_files: &'a StaticFiles,
     /// Whether the manifest runs the app as a Job (it runs to completion) rather than a
     /// Deployment.
     pub k8s_job: bool,
@@ -139,6 +141,7 @@ pub fn view(plan: &Plan) -> View<'_> {
         },
         health: HEALTH,
         runtime: &plan.runtime,
+        static_files: &plan.static_files,
         k8s_job: !plan.app.kind.long_running(),
         kind_noun: match plan.app.kind {
             crate::model::AppKind::Web => "web app",

@@ -661,6 +661,7 @@ impl<'a> Reader<'a> {
                 for target in targets {
                     if target.kind() == "identifier" {
                         self.module_assignment(self.text(target), node);
+                        self.module_constant(target, node);
                     }
                 }
             }
@@ -698,6 +699,95 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `NAME = value` at module level, for an upper-case `NAME`.
+    fn module_constant(&mut self, target: Node, value: Node) {
+        let name = self.text(target);
+        let upper = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !upper {
+            return;
+        }
+        let constant = Constant {
+            line: line(target),
+            name: name.to_string(),
+            value: self.value(value, 0),
+            env_list: self.env_list(value),
+        };
+        push_capped(
+            &mut self.facts.constants,
+            constant,
+            MAX_OTHER,
+            &mut self.facts.truncated,
+        );
+    }
+
+    /// The first `<environment read>.split(...)` inside `value`, not entering lambdas.
+    fn env_list(&self, value: Node) -> Option<EnvList> {
+        let mut stack = vec![value];
+        let mut seen = 0;
+        while let Some(node) = stack.pop() {
+            seen += 1;
+            if seen > 1_000 || matches!(node.kind(), "lambda" | "ERROR") {
+                continue;
+            }
+            if node.kind() == "call" {
+                if let Some(list) = self.split_of_env(node) {
+                    return Some(list);
+                }
+            }
+            stack.extend(children(node).into_iter().rev());
+        }
+        None
+    }
+
+    /// `os.environ.get("X", "a").split(",")`, `os.getenv("X").split()`,
+    /// `os.environ["X"].split(",")`.
+    fn split_of_env(&self, call: Node) -> Option<EnvList> {
+        let function = call.child_by_field_name("function")?;
+        if function.kind() != "attribute" {
+            return None;
+        }
+        let method = function.child_by_field_name("attribute")?;
+        if self.text(method) != "split" {
+            return None;
+        }
+        let mut object = function.child_by_field_name("object")?;
+        while object.kind() == "parenthesized_expression" {
+            object = *children(object).first()?;
+        }
+        let split = self.call(call, 0);
+        let separator = match split.arg(0, "sep") {
+            None | Some(Value::NoneLiteral) => None,
+            Some(Value::Str(separator)) => Some(separator.clone()),
+            Some(_) => return None,
+        };
+        let (variable, default, required) = match self.value(object, 0) {
+            Value::Call(read) => {
+                if !matches!(read.callee.as_deref(), Some("os.environ.get" | "os.getenv")) {
+                    return None;
+                }
+                let variable = read.arg(0, "key")?.as_str()?.to_string();
+                let default = read
+                    .arg(1, "default")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                (variable, default, false)
+            }
+            Value::Subscript { value, index } if value == "os.environ" => {
+                (index.as_str()?.to_string(), None, true)
+            }
+            _ => return None,
+        };
+        Some(EnvList {
+            variable,
+            default,
+            required,
+            separator,
+        })
+    }
+
     fn url_patterns(&mut self, value: Node) {
         for item in list_items(value) {
             if item.kind() != "call" {
@@ -711,6 +801,7 @@ impl<'a> Reader<'a> {
                     .first()
                     .and_then(Value::as_str)
                     .map(str::to_string),
+                view: call.arg(1, "view").cloned(),
                 function: call.callee,
             };
             push_capped(

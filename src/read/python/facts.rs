@@ -27,6 +27,8 @@ pub struct FileFacts {
     pub url_patterns: Vec<UrlPattern>,
     /// Entries of `routes=[...]` keyword lists and of module-level `routes = [...]`.
     pub routes: Vec<RouteEntry>,
+    /// Module-level assignments to upper-case names, as Django's settings are written.
+    pub constants: Vec<Constant>,
     pub env_reads: Vec<EnvRead>,
     pub fs_writes: Vec<FsWrite>,
     /// String literals that start with `sqlite` and contain `://`, anywhere in the file.
@@ -213,6 +215,34 @@ pub struct UrlPattern {
     pub function: Option<String>,
     /// The first positional argument when it is a string: `healthz/`, `^ping$`.
     pub route: Option<String>,
+    /// The second positional argument (or `view=`): the view, or `include("app.urls")`.
+    pub view: Option<Value>,
+}
+
+/// A module-level `NAME = value` whose name is upper case: `ROOT_URLCONF = "site.urls"`,
+/// `ALLOWED_HOSTS = [...]`, `STATIC_ROOT = BASE_DIR / "static"`. A later assignment to the
+/// same name comes later in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Constant {
+    pub line: u32,
+    pub name: String,
+    pub value: Value,
+    /// Set when the value splits one environment variable into a list:
+    /// `os.environ.get("HOSTS", "a,b").split(",")`, also inside a comprehension.
+    pub env_list: Option<EnvList>,
+}
+
+/// A list read from one environment variable and split on a separator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvList {
+    pub variable: String,
+    /// The default when it is a string literal.
+    pub default: Option<String>,
+    /// `os.environ[...]`: no default, the import fails without the variable.
+    pub required: bool,
+    /// The literal separator of `.split(sep)`; `None` for `.split()`, which splits on
+    /// whitespace.
+    pub separator: Option<String>,
 }
 
 /// What holds a route list.

@@ -1,7 +1,9 @@
 //! Python source read with a real parser (tree-sitter's Python grammar) into plain facts:
 //! imports, module-level calls, functions with their decorators and calls, the
-//! `__main__` block, Django `urlpatterns`, Starlette/Litestar route lists, environment reads,
-//! file writes and SQLite URLs, each with its 1-based line.
+//! `__main__` block, Django `urlpatterns` (with each entry's view or `include()`), upper-case
+//! module constants (Django's settings, and lists split from an environment variable),
+//! Starlette/Litestar route lists, environment reads, file writes and SQLite URLs, each with its
+//! 1-based line.
 //!
 //! Facts only: nothing here decides what a call means for the image. The parser recovers from
 //! syntax errors, so a broken file still yields the facts of its well-formed parts and the

@@ -339,6 +339,111 @@ fn django_urlpatterns() {
 }
 
 #[test]
+fn django_urlpatterns_keep_the_view_and_includes() {
+    let f = facts(
+        "from django.urls import path, include\nfrom django.contrib import admin\n\
+         urlpatterns = [\n    path('', include('pages.urls')),\n    path('admin/', admin.site.urls),\n\
+         \x20   path('api/', include(('api.urls', 'api'), namespace='api')),\n\
+         \x20   path(route='x/', view=views.x),\n]\n",
+    );
+    let views: Vec<Option<&Value>> = f.url_patterns.iter().map(|p| p.view.as_ref()).collect();
+    let include = |argument: Value| {
+        Value::Call(Box::new(Call {
+            line: 0,
+            callee: Some("django.urls.include".into()),
+            args: vec![argument],
+            kwargs: Vec::new(),
+        }))
+    };
+    let strip = |value: Option<&Value>| match value {
+        Some(Value::Call(call)) => Some(include(call.args[0].clone())),
+        other => other.cloned(),
+    };
+    let got: Vec<Option<Value>> = views.into_iter().map(strip).collect();
+    assert_eq!(
+        got,
+        [
+            Some(include(str_value("pages.urls"))),
+            Some(Value::Attribute("django.contrib.admin.site.urls".into())),
+            Some(include(Value::StrList(vec![
+                "api.urls".into(),
+                "api".into()
+            ]))),
+            Some(Value::Attribute("views.x".into())),
+        ]
+    );
+}
+
+#[test]
+fn upper_case_module_constants_and_lists_split_from_the_environment() {
+    let f = facts(
+        "import os\nfrom os import environ\nfrom pathlib import Path\n\
+         BASE_DIR = Path(__file__).resolve().parent.parent\n\
+         ROOT_URLCONF = 'site.urls'\n\
+         DEBUG = False\n\
+         ALLOWED_HOSTS = ['example.com', '.example.org']\n\
+         if os.environ.get('PROD'):\n    ALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', 'localhost,127.0.0.1').split(',')\n\
+         CSRF_TRUSTED = [h.strip() for h in environ.get('CSRF', '').split(',') if h]\n\
+         HOSTS = os.environ['HOSTS'].split()\n\
+         OTHER = os.getenv('OTHER', '').split(SEP)\n\
+         STATIC_ROOT = BASE_DIR / 'staticfiles'\n\
+         lower = 'not a setting'\n\
+         def f():\n    INSIDE = 1\n",
+    );
+    let got: Vec<(u32, &str, &Value)> = f
+        .constants
+        .iter()
+        .map(|c| (c.line, c.name.as_str(), &c.value))
+        .collect();
+    assert_eq!(got.len(), 9, "{got:?}");
+    assert_eq!(got[1], (5, "ROOT_URLCONF", &str_value("site.urls")));
+    assert_eq!(got[2], (6, "DEBUG", &Value::Bool(false)));
+    assert_eq!(
+        got[3],
+        (
+            7,
+            "ALLOWED_HOSTS",
+            &Value::StrList(vec!["example.com".into(), ".example.org".into()])
+        )
+    );
+    assert_eq!((got[8].1, got[8].2), ("STATIC_ROOT", &Value::Other));
+    let lists: Vec<(&str, Option<&EnvList>)> = f
+        .constants
+        .iter()
+        .map(|c| (c.name.as_str(), c.env_list.as_ref()))
+        .collect();
+    let list = |variable: &str, default: Option<&str>, required, separator: Option<&str>| EnvList {
+        variable: variable.into(),
+        default: default.map(str::to_string),
+        required,
+        separator: separator.map(str::to_string),
+    };
+    assert_eq!(lists[3], ("ALLOWED_HOSTS", None));
+    assert_eq!(
+        lists[4],
+        (
+            "ALLOWED_HOSTS",
+            Some(&list(
+                "DJANGO_ALLOWED_HOSTS",
+                Some("localhost,127.0.0.1"),
+                false,
+                Some(",")
+            ))
+        )
+    );
+    assert_eq!(
+        lists[5],
+        (
+            "CSRF_TRUSTED",
+            Some(&list("CSRF", Some(""), false, Some(",")))
+        )
+    );
+    assert_eq!(lists[6], ("HOSTS", Some(&list("HOSTS", None, true, None))));
+    // A separator that is not a literal: not read.
+    assert_eq!(lists[7], ("OTHER", None));
+}
+
+#[test]
 fn starlette_and_litestar_route_lists() {
     let f = facts(
         "from starlette.applications import Starlette\nfrom starlette.routing import Route, Mount\n\

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from health import views
+
+urlpatterns = [
+    path("healthz", views.healthz),
+]

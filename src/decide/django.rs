@@ -1,0 +1,713 @@
+//! Django, read from its settings: the settings module (`DJANGO_SETTINGS_MODULE` as `wsgi.py`,
+//! `asgi.py` or `manage.py` set it), the literal routes of `ROOT_URLCONF` and of the modules it
+//! includes, whether `ALLOWED_HOSTS` lets the probes' `Host` in, and whether `STATIC_ROOT` asks
+//! for `collectstatic` at build time. Settings split over modules (`from .base import *`) are
+//! followed; values computed at run time are not.
+
+use super::health::Route;
+use crate::model::{EnvVar, Layout, StaticFiles};
+use crate::read::python::{Constant, EnvList, EnvReadKind, Value};
+use crate::read::source::{Module, SourceScan};
+
+/// The `Host` every probe sends to a Django app. The image's health check and `verify` connect
+/// to 127.0.0.1 and say so; the Kubernetes probes are given it as a header (without one they
+/// would send the pod's IP, which no `ALLOWED_HOSTS` can list in advance).
+pub const PROBE_HOST: &str = "127.0.0.1";
+
+/// Where `collectstatic`'s files wait for the final stage, at their own absolute path; in the
+/// project stage only.
+pub const STATIC_STAGING: &str = "/staging-static";
+
+/// The value of a setting the settings module cannot be imported without, in the
+/// `collectstatic` step only: never in the final stage.
+pub const BUILD_PLACEHOLDER: &str = "collectstatic-build-only";
+
+/// Deepest chain of `include()`s followed from `ROOT_URLCONF`.
+const MAX_INCLUDE_DEPTH: usize = 8;
+/// Deepest chain of `from ... import *` followed between settings modules.
+const MAX_STAR_DEPTH: usize = 4;
+/// Most routes read, across every urls module.
+const MAX_ROUTES: usize = 2_000;
+
+/// A Django project whose settings module is in the scanned source.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    scan: &'a SourceScan,
+    /// The settings module.
+    pub settings: &'a Module,
+    /// `file:line` where `DJANGO_SETTINGS_MODULE` is set.
+    pub settings_at: (&'a str, u32),
+}
+
+/// Whether Django accepts a request with `Host: 127.0.0.1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hosts {
+    /// It does: the reason says why.
+    Accept(String),
+    /// `ALLOWED_HOSTS` is read from an environment variable, at `file:line`: the outputs add
+    /// the probes' host to it.
+    FromEnv { list: EnvList, at: String },
+    /// It does not, or it cannot be known: the reason says which.
+    Refuse(String),
+}
+
+/// The settings module that the server's entry module (`wsgi.py`, `asgi.py`) names, else the
+/// one `manage.py` or another module names; `None` when it is not in the source.
+pub fn site(scan: &SourceScan) -> Option<Site<'_>> {
+    let rank = |module: &Module| match module.file.rsplit('/').next() {
+        Some("wsgi.py" | "asgi.py") => 0,
+        Some("manage.py") => 1,
+        _ => 2,
+    };
+    let mut modules: Vec<&Module> = scan.modules.iter().collect();
+    modules.sort_by_key(|module| rank(module));
+    for module in modules {
+        for read in &module.facts.env_reads {
+            let names_settings = read.kind == EnvReadKind::EnvironSetdefault
+                && read.name.as_deref() == Some("DJANGO_SETTINGS_MODULE");
+            let Some(Value::Str(name)) = read.default.as_ref().filter(|_| names_settings) else {
+                continue;
+            };
+            if let Some(settings) = scan.module(name) {
+                return Some(Site {
+                    scan,
+                    settings,
+                    settings_at: (&module.file, read.line),
+                });
+            }
+        }
+    }
+    None
+}
+
+impl<'a> Site<'a> {
+    /// The last assignment of `name` in the settings module, else in the modules it
+    /// star-imports (the last import first).
+    pub fn constant(&self, name: &str) -> Option<(&'a Module, &'a Constant)> {
+        lookup(self.scan, self.settings, name, 0)
+    }
+
+    /// `file:line` of a setting, for `explain`.
+    fn at(module: &Module, constant: &Constant) -> String {
+        format!("{}:{}", module.file, constant.line)
+    }
+
+    /// Every literal route below `ROOT_URLCONF`, with the prefixes of the `include()`s that
+    /// lead to it. Empty when `ROOT_URLCONF` is not a string naming a scanned module.
+    pub fn routes(&self) -> Vec<Route> {
+        let mut routes = Vec::new();
+        if let Some((_, constant)) = self.constant("ROOT_URLCONF") {
+            if let Value::Str(root) = &constant.value {
+                let mut chain = Vec::new();
+                collect_routes(self.scan, root, "", &mut chain, &mut routes);
+            }
+        }
+        routes
+    }
+
+    /// Whether Django accepts the probes' `Host` (`DEBUG` off unless it is literally `True`).
+    pub fn hosts(&self) -> Hosts {
+        let debug = self
+            .constant("DEBUG")
+            .is_some_and(|(_, constant)| constant.value == Value::Bool(true));
+        let host = PROBE_HOST;
+        let Some((module, constant)) = self.constant("ALLOWED_HOSTS") else {
+            return if debug {
+                Hosts::Accept(format!(
+                    "`DEBUG = True` and no `ALLOWED_HOSTS` in `{}`: Django accepts `{host}`",
+                    self.settings.file
+                ))
+            } else {
+                Hosts::Refuse(format!(
+                    "`{}` sets no `ALLOWED_HOSTS`, so with `DEBUG` off Django answers 400 to every request; list `\"{host}\"` in it for an HTTP probe",
+                    self.settings.file
+                ))
+            };
+        };
+        let at = Self::at(module, constant);
+        if let Some(list) = constant
+            .env_list
+            .clone()
+            .or_else(|| environ_list(module, &constant.value))
+        {
+            return Hosts::FromEnv { list, at };
+        }
+        match &constant.value {
+            Value::StrList(hosts) if hosts.iter().any(|h| h == "*" || h == host) => {
+                Hosts::Accept(format!("`ALLOWED_HOSTS` at `{at}` accepts `{host}`"))
+            }
+            Value::StrList(hosts) if hosts.is_empty() && debug => Hosts::Accept(format!(
+                "`ALLOWED_HOSTS` at `{at}` is empty and `DEBUG = True`: Django accepts `{host}`"
+            )),
+            Value::StrList(hosts) => Hosts::Refuse(format!(
+                "`ALLOWED_HOSTS` at `{at}` is {}, which refuses the probes' `Host: {host}` (Django answers 400); add `\"{host}\"` to it for an HTTP probe",
+                serde_json::to_string(hosts).unwrap_or_default()
+            )),
+            _ => Hosts::Refuse(format!(
+                "`ALLOWED_HOSTS` at `{at}` is neither a literal list nor an environment variable split into one, so whether Django accepts the probes' `Host: {host}` is unknown; set `health-path` to probe over HTTP anyway"
+            )),
+        }
+    }
+
+    /// `file:line` of a `STATIC_ROOT` that is set (not `None`).
+    pub fn static_root(&self) -> Option<String> {
+        self.constant("STATIC_ROOT")
+            .filter(|(_, constant)| constant.value != Value::NoneLiteral)
+            .map(|(module, constant)| Self::at(module, constant))
+    }
+
+    /// Variables the settings cannot be imported without: `os.environ["X"]`, a required
+    /// list, and a `*SECRET_KEY` read with no default (settings often refuse an empty key).
+    /// Sorted, each once.
+    pub fn required_env(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut modules = vec![(self.settings, 0)];
+        let mut seen: Vec<&str> = Vec::new();
+        while let Some((module, depth)) = modules.pop() {
+            if seen.contains(&module.module.as_str()) {
+                continue;
+            }
+            seen.push(&module.module);
+            for read in &module.facts.env_reads {
+                let Some(name) = &read.name else { continue };
+                let required = match read.kind {
+                    EnvReadKind::EnvironSubscript => true,
+                    EnvReadKind::EnvironGet | EnvReadKind::Getenv => {
+                        read.default.is_none() && name.ends_with("SECRET_KEY")
+                    }
+                    EnvReadKind::EnvironSetdefault => false,
+                };
+                if required {
+                    names.push(name.clone());
+                }
+            }
+            for constant in &module.facts.constants {
+                if let Some(list) = environ_list(module, &constant.value) {
+                    if list.required {
+                        names.push(list.variable);
+                    }
+                }
+            }
+            if depth < MAX_STAR_DEPTH {
+                modules
+                    .extend(star_imports(self.scan, module).map(|imported| (imported, depth + 1)));
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// The `collectstatic` step of the project stage: when the settings set `STATIC_ROOT`, which
+/// the running container cannot write. It runs where the app runs (the final stage's working
+/// directory) with the settings module the server uses, then moves `STATIC_ROOT` under
+/// [`STATIC_STAGING`] for the final stage to copy, owned by root.
+pub fn static_files(site: Option<&Site<'_>>, layout: &Layout) -> StaticFiles {
+    let skip = |reason: String| StaticFiles {
+        collect: false,
+        reason,
+        workdir: String::new(),
+        env: Vec::new(),
+        command: Vec::new(),
+        stage: Vec::new(),
+        staging: String::new(),
+    };
+    let Some(site) = site else {
+        return skip("nothing to collect: not a Django web app".into());
+    };
+    let Some(at) = site.static_root() else {
+        return skip(format!(
+            "`{}` sets no `STATIC_ROOT`: nothing to collect",
+            site.settings.file
+        ));
+    };
+    let python = format!("{}/bin/python", layout.venv);
+    // `manage.py` sits in the working directory only when the source is (a virtual project);
+    // an installed one runs Django's own entry point with the same settings.
+    let manage = layout.copies_source && site.scan.module("manage").is_some();
+    let mut command = vec![python.clone()];
+    if manage {
+        command.push("manage.py".into());
+    } else {
+        command.extend(["-m".into(), "django".into()]);
+    }
+    command.extend(["collectstatic".into(), "--noinput".into()]);
+    let mut env = vec![EnvVar {
+        name: "DJANGO_SETTINGS_MODULE".into(),
+        value: site.settings.module.clone(),
+    }];
+    let placeholders: Vec<String> = site
+        .required_env()
+        .into_iter()
+        .filter(|name| is_variable_name(name) && name != "DJANGO_SETTINGS_MODULE")
+        .collect();
+    env.extend(placeholders.iter().map(|name| EnvVar {
+        name: name.clone(),
+        value: BUILD_PLACEHOLDER.into(),
+    }));
+    let stage = vec![
+        python,
+        "-c".into(),
+        "import os, shutil, sys; from django.conf import settings; \
+         root = os.path.abspath(settings.STATIC_ROOT); target = sys.argv[1] + root; \
+         os.makedirs(os.path.dirname(target), exist_ok=True); shutil.move(root, target)"
+            .into(),
+        STATIC_STAGING.into(),
+    ];
+    let mut reason = format!(
+        "`STATIC_ROOT` is set at `{at}`, and the root filesystem is read-only at run time: `collectstatic` runs in the build"
+    );
+    if !placeholders.is_empty() {
+        reason.push_str(&format!(
+            ", with a placeholder for {} (read without a default by the settings), set for that step only",
+            placeholders
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    StaticFiles {
+        collect: true,
+        reason,
+        workdir: layout.workdir.clone(),
+        env,
+        command,
+        stage,
+        staging: STATIC_STAGING.into(),
+    }
+}
+
+/// A name a shell can `export`.
+fn is_variable_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn lookup<'a>(
+    scan: &'a SourceScan,
+    module: &'a Module,
+    name: &str,
+    depth: usize,
+) -> Option<(&'a Module, &'a Constant)> {
+    if let Some(constant) = module.facts.constants.iter().rev().find(|c| c.name == name) {
+        return Some((module, constant));
+    }
+    if depth >= MAX_STAR_DEPTH {
+        return None;
+    }
+    let imported: Vec<&Module> = star_imports(scan, module).collect();
+    imported
+        .into_iter()
+        .rev()
+        .find_map(|imported| lookup(scan, imported, name, depth + 1))
+}
+
+/// The scanned modules that `module` star-imports, in import order.
+fn star_imports<'a>(
+    scan: &'a SourceScan,
+    module: &'a Module,
+) -> impl Iterator<Item = &'a Module> + 'a {
+    module
+        .facts
+        .imports
+        .iter()
+        .filter(|import| import.local == "*")
+        .filter_map(|import| {
+            let target = import.absolute(&module.module, module.is_package)?;
+            scan.module(target.strip_suffix(".*")?)
+        })
+        .filter(move |imported| imported.module != module.module)
+}
+
+/// django-environ's `env.list("X", default=[...])`, where `env = environ.Env(...)` in the same
+/// module: comma-separated.
+fn environ_list(module: &Module, value: &Value) -> Option<EnvList> {
+    let call = value.as_call()?;
+    let (object, method) = call.callee.as_deref()?.rsplit_once('.')?;
+    let is_env = module.facts.assignments.iter().any(|assignment| {
+        assignment.target == object
+            && assignment
+                .call
+                .callee
+                .as_deref()
+                .is_some_and(|callee| callee.rsplit('.').next() == Some("Env"))
+    });
+    if method != "list" || !is_env {
+        return None;
+    }
+    let variable = call.arg(0, "var")?.as_str()?.to_string();
+    let default = call.kwarg("default");
+    let text = match default {
+        Some(Value::StrList(hosts)) => Some(hosts.join(",")),
+        Some(Value::Str(hosts)) => Some(hosts.clone()),
+        _ => None,
+    };
+    Some(EnvList {
+        variable,
+        required: default.is_none(),
+        default: text,
+        separator: Some(",".to_string()),
+    })
+}
+
+/// How Django matches one entry of `urlpatterns`.
+#[derive(Clone, Copy)]
+enum Syntax {
+    /// `path()`: the route is literal text, `<converter:name>` aside.
+    Path,
+    /// `re_path()` and the old `url()`: a regular expression.
+    Regex,
+}
+
+fn collect_routes(
+    scan: &SourceScan,
+    module_name: &str,
+    prefix: &str,
+    chain: &mut Vec<String>,
+    routes: &mut Vec<Route>,
+) {
+    if chain.len() > MAX_INCLUDE_DEPTH || chain.iter().any(|seen| seen == module_name) {
+        return;
+    }
+    let Some(module) = scan.module(module_name) else {
+        return;
+    };
+    chain.push(module_name.to_string());
+    for pattern in &module.facts.url_patterns {
+        if routes.len() >= MAX_ROUTES {
+            break;
+        }
+        let syntax = match pattern
+            .function
+            .as_deref()
+            .and_then(|function| function.rsplit('.').next())
+        {
+            Some("path") => Syntax::Path,
+            Some("re_path" | "url") => Syntax::Regex,
+            _ => continue,
+        };
+        let (Some(route), Some(view)) = (&pattern.route, &pattern.view) else {
+            continue;
+        };
+        match view {
+            Value::Call(call)
+                if call.callee.as_deref().and_then(|c| c.rsplit('.').next()) == Some("include") =>
+            {
+                let included = match call.arg(0, "arg") {
+                    Some(Value::Str(name) | Value::Attribute(name)) => name.as_str(),
+                    Some(Value::StrList(parts)) if !parts.is_empty() => parts[0].as_str(),
+                    _ => continue,
+                };
+                if let Some(part) = literal(syntax, route, false) {
+                    collect_routes(scan, included, &format!("{prefix}{part}"), chain, routes);
+                }
+            }
+            // `admin.site.urls`, a DRF `router.urls`: routes below a prefix, not read here.
+            Value::Attribute(name) if name.ends_with(".urls") => {}
+            _ => {
+                if let Some(part) = literal(syntax, route, true) {
+                    routes.push(Route {
+                        path: format!("/{prefix}{part}"),
+                        file: module.file.clone(),
+                        line: pattern.line,
+                    });
+                }
+            }
+        }
+    }
+    chain.pop();
+}
+
+/// The literal path a route matches, `None` when it takes parameters. A `path()` route is
+/// returned as written (the probe decision refuses `<int:pk>`); a regular expression only when
+/// it is literal text between `^` and `$` (`$` only for an endpoint), with `\.`-style escapes
+/// and an optional trailing `/?`.
+fn literal(syntax: Syntax, route: &str, endpoint: bool) -> Option<String> {
+    let Syntax::Regex = syntax else {
+        return Some(route.to_string());
+    };
+    let mut pattern = route.strip_prefix('^').unwrap_or(route);
+    if endpoint {
+        pattern = pattern
+            .strip_suffix('$')
+            .or_else(|| pattern.strip_suffix("\\Z"))
+            .unwrap_or(pattern);
+    }
+    pattern = pattern.strip_suffix("/?").unwrap_or(pattern);
+    let mut out = String::new();
+    let mut chars = pattern.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => match chars.next() {
+                Some(escaped @ ('.' | '-' | '/' | '_' | '~')) => out.push(escaped),
+                _ => return None,
+            },
+            '(' | ')' | '[' | ']' | '{' | '}' | '*' | '+' | '?' | '|' | '^' | '$' => return None,
+            _ => out.push(ch),
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::source::scan_of_texts;
+
+    fn scan(files: &[(&str, &str)]) -> SourceScan {
+        let named: Vec<(&str, String, &str)> = files
+            .iter()
+            .map(|(file, text)| {
+                let module = file
+                    .trim_end_matches(".py")
+                    .trim_end_matches("/__init__")
+                    .replace('/', ".");
+                (*file, module, *text)
+            })
+            .collect();
+        let triples: Vec<(&str, &str, &str)> = named
+            .iter()
+            .map(|(file, module, text)| (*file, module.as_str(), *text))
+            .collect();
+        scan_of_texts(&triples)
+    }
+
+    const WSGI: &str = "import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\napplication = get_wsgi_application()\n";
+
+    fn paths(routes: &[Route]) -> Vec<&str> {
+        routes.iter().map(|route| route.path.as_str()).collect()
+    }
+
+    #[test]
+    fn routes_follow_root_urlconf_and_its_includes() {
+        let scan = scan(&[
+            ("mysite/wsgi.py", WSGI),
+            ("mysite/settings.py", "ROOT_URLCONF = 'mysite.urls'\n"),
+            (
+                "mysite/urls.py",
+                "from django.urls import path, re_path, include\nfrom django.contrib import admin\nfrom . import views\n\
+                 urlpatterns = [\n    path('admin/', admin.site.urls),\n    path('', views.index),\n\
+                 \x20   path('ops/', include('ops.urls')),\n    re_path(r'^legacy/', include(('legacy.urls', 'legacy'))),\n\
+                 \x20   path('items/<int:pk>/', views.item),\n]\n\
+                 urlpatterns += [re_path(r'^ping/?$', views.ping), re_path(r'^a(b|c)$', views.x)]\n",
+            ),
+            (
+                "ops/urls.py",
+                "from django.urls import path\nurlpatterns = [path('healthz/', views.healthz), path('loop/', include('mysite.urls'))]\n",
+            ),
+            ("legacy/urls.py", "from django.conf.urls import url\nurlpatterns = [url(r'^status\\.json$', v)]\n"),
+            ("other/urls.py", "from django.urls import path\nurlpatterns = [path('never/', v)]\n"),
+        ]);
+        let site = site(&scan).expect("a site");
+        assert_eq!(site.settings.module, "mysite.settings");
+        assert_eq!(site.settings_at, ("mysite/wsgi.py", 3));
+        let routes = site.routes();
+        assert_eq!(
+            paths(&routes),
+            [
+                "/",
+                "/ops/healthz/",
+                "/legacy/status.json",
+                "/items/<int:pk>/",
+                "/ping",
+            ]
+        );
+        assert_eq!(
+            (routes[1].file.as_str(), routes[1].line),
+            ("ops/urls.py", 2)
+        );
+    }
+
+    #[test]
+    fn no_settings_module_or_root_urlconf_means_no_routes() {
+        let urls = "from django.urls import path\nurlpatterns = [path('healthz/', v)]\n";
+        // The settings module is named but is not in the source.
+        let missing = scan(&[("mysite/wsgi.py", WSGI), ("mysite/urls.py", urls)]);
+        assert!(site(&missing).is_none());
+        let no_urlconf = scan(&[
+            ("mysite/wsgi.py", WSGI),
+            ("mysite/settings.py", "DEBUG = False\n"),
+            ("mysite/urls.py", urls),
+        ]);
+        assert!(site(&no_urlconf).expect("site").routes().is_empty());
+    }
+
+    #[test]
+    fn settings_split_over_star_imports() {
+        let scan = scan(&[
+            (
+                "manage.py",
+                "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.prod')\n",
+            ),
+            ("mysite/settings/__init__.py", ""),
+            (
+                "mysite/settings/base.py",
+                "import os\nROOT_URLCONF = 'mysite.urls'\nSTATIC_ROOT = None\nDEBUG = True\nKEY = os.environ['DB_PASSWORD']\n",
+            ),
+            (
+                "mysite/settings/prod.py",
+                "import os\nfrom .base import *\nDEBUG = False\nSTATIC_ROOT = BASE_DIR / 'static'\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY')\nX = os.environ.get('OPTIONAL')\n",
+            ),
+        ]);
+        let site = site(&scan).expect("a site");
+        let (module, constant) = site.constant("ROOT_URLCONF").expect("found");
+        assert_eq!(module.module, "mysite.settings.base");
+        assert_eq!(constant.value, Value::Str("mysite.urls".into()));
+        assert_eq!(
+            site.static_root().as_deref(),
+            Some("mysite/settings/prod.py:4")
+        );
+        assert_eq!(site.required_env(), ["DB_PASSWORD", "DJANGO_SECRET_KEY"]);
+        // `DEBUG = False` in prod wins over base's `True`: no hosts, every request refused.
+        assert!(matches!(site.hosts(), Hosts::Refuse(_)));
+    }
+
+    #[test]
+    fn allowed_hosts_accept_refuse_or_come_from_the_environment() {
+        let hosts = |settings: &str| {
+            let scan = scan(&[("mysite/wsgi.py", WSGI), ("mysite/settings.py", settings)]);
+            site(&scan).expect("site").hosts()
+        };
+        assert!(matches!(hosts("ALLOWED_HOSTS = ['*']\n"), Hosts::Accept(_)));
+        assert!(matches!(
+            hosts("ALLOWED_HOSTS = ['example.com', '127.0.0.1']\n"),
+            Hosts::Accept(_)
+        ));
+        assert!(matches!(
+            hosts("DEBUG = True\nALLOWED_HOSTS = []\n"),
+            Hosts::Accept(_)
+        ));
+        assert!(matches!(hosts("DEBUG = True\n"), Hosts::Accept(_)));
+        let Hosts::Refuse(reason) = hosts("ALLOWED_HOSTS = ['example.com', 'localhost']\n") else {
+            panic!("a literal list without 127.0.0.1 refuses the probe");
+        };
+        assert!(reason.contains("mysite/settings.py:1"), "{reason}");
+        assert!(
+            reason.contains("[\"example.com\",\"localhost\"]"),
+            "{reason}"
+        );
+        assert!(matches!(hosts("ALLOWED_HOSTS = []\n"), Hosts::Refuse(_)));
+        assert!(matches!(hosts("DEBUG = False\n"), Hosts::Refuse(_)));
+        assert!(matches!(
+            hosts("ALLOWED_HOSTS = compute()\n"),
+            Hosts::Refuse(_)
+        ));
+        let Hosts::FromEnv { list, at } = hosts(
+            "import os\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS', 'localhost').split(',')\n",
+        ) else {
+            panic!("read from the environment");
+        };
+        assert_eq!(
+            (list.variable.as_str(), list.default.as_deref(), at.as_str()),
+            (
+                "DJANGO_ALLOWED_HOSTS",
+                Some("localhost"),
+                "mysite/settings.py:2"
+            )
+        );
+        let Hosts::FromEnv { list, .. } = hosts(
+            "import environ\nenv = environ.Env()\nALLOWED_HOSTS = env.list('DJANGO_ALLOWED_HOSTS', default=['example.com'])\n",
+        ) else {
+            panic!("django-environ's list");
+        };
+        assert_eq!(
+            (
+                list.default.as_deref(),
+                list.separator.as_deref(),
+                list.required
+            ),
+            (Some("example.com"), Some(","), false)
+        );
+    }
+
+    fn layout(copies_source: bool) -> Layout {
+        Layout {
+            venv: "/app".into(),
+            build_dir: "/src".into(),
+            installs_project: !copies_source,
+            installs_members: false,
+            scm_version: String::new(),
+            scm_version_env: Vec::new(),
+            copies_source,
+            workdir: if copies_source { "/src" } else { "/app" }.into(),
+            package: String::new(),
+            workspace: false,
+            member_manifests: Vec::new(),
+            sync_options: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn static_files_are_collected_when_static_root_is_set() {
+        let settings = "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n";
+        let manage =
+            "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n";
+        let with_manage = scan(&[
+            ("manage.py", manage),
+            ("mysite/wsgi.py", WSGI),
+            ("mysite/settings.py", settings),
+        ]);
+        let site = site(&with_manage).expect("site");
+        let virtual_project = static_files(Some(&site), &layout(true));
+        assert!(virtual_project.collect);
+        assert_eq!(
+            virtual_project.command,
+            ["/app/bin/python", "manage.py", "collectstatic", "--noinput"]
+        );
+        assert_eq!(virtual_project.workdir, "/src");
+        let env: Vec<(&str, &str)> = virtual_project
+            .env
+            .iter()
+            .map(|var| (var.name.as_str(), var.value.as_str()))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                ("DJANGO_SETTINGS_MODULE", "mysite.settings"),
+                ("DJANGO_SECRET_KEY", BUILD_PLACEHOLDER)
+            ]
+        );
+        assert!(
+            virtual_project.reason.contains("mysite/settings.py:3"),
+            "{}",
+            virtual_project.reason
+        );
+        assert_eq!(
+            virtual_project.stage.last().map(String::as_str),
+            Some(STATIC_STAGING)
+        );
+        // An installed project has no `manage.py` where it runs.
+        let installed = static_files(Some(&site), &layout(false));
+        assert_eq!(
+            installed.command,
+            [
+                "/app/bin/python",
+                "-m",
+                "django",
+                "collectstatic",
+                "--noinput"
+            ]
+        );
+        assert_eq!(installed.workdir, "/app");
+        // No `STATIC_ROOT`, or `None`: nothing to collect.
+        for settings in ["DEBUG = False\n", "STATIC_ROOT = None\n"] {
+            let scan = scan(&[("mysite/wsgi.py", WSGI), ("mysite/settings.py", settings)]);
+            let site = super::site(&scan).expect("site");
+            assert!(!static_files(Some(&site), &layout(true)).collect);
+        }
+        assert!(!static_files(None, &layout(true)).collect);
+    }
+
+    #[test]
+    fn regex_routes_are_literal_or_nothing() {
+        let regex = |route: &str, endpoint| literal(Syntax::Regex, route, endpoint);
+        assert_eq!(regex("^$", true).as_deref(), Some(""));
+        assert_eq!(regex("^health/?$", true).as_deref(), Some("health"));
+        assert_eq!(regex(r"^v1\.0/", false).as_deref(), Some("v1.0/"));
+        assert_eq!(regex(r"^item/(?P<id>\d+)$", true), None);
+        assert_eq!(regex(r"^a\d$", true), None);
+        assert_eq!(regex("^x$", false), None);
+    }
+}
