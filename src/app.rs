@@ -38,7 +38,9 @@ fn load_files(files: ProjectFiles, flags: Flags) -> Result<Loaded, UserError> {
     let config = files.pyproject.tool.uv_rootless.clone().unwrap_or_default();
     let settings = Settings::merge(flags, config);
     let plan = decide::plan(&files, &settings)?;
-    let rendered = render::render_all(&plan)?;
+    let mut rendered = render::render_all(&plan)?;
+    // The user's patterns at the end of `.dockerignore` are theirs: kept, and never stale.
+    output::keep_user_lines(&files.root, &mut rendered);
     Ok(Loaded {
         files,
         plan,
@@ -197,8 +199,8 @@ pub fn check(root: &Path) -> Result<(Loaded, Vec<Stale>), UserError> {
 pub enum Progress<'a> {
     /// An output on disk differs from what `generate` writes; the file on disk is verified.
     Stale(&'a Stale),
-    /// The build of this image tag starts.
-    Building(&'a str),
+    /// The build starts: of this tag, or (None) of an image known by its id alone.
+    Building(Option<&'a str>),
     /// A check completed.
     Check(&'a Check),
 }

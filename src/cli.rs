@@ -109,10 +109,13 @@ pub struct VerifyArgs {
     /// Also bring the service up with the generated compose.yaml, then take it down.
     #[arg(long)]
     pub compose: bool,
-    /// Leave the image tagged for inspection.
+    /// Leave the image tagged for inspection: `--tag`, or `image` from the plan
+    /// (`<name>:<version>`). Without it, no name is touched: the image is known by its id
+    /// and removed at the end.
     #[arg(long)]
     pub keep: bool,
-    /// Image tag (default: `image` from the plan, `<name>:<version>`).
+    /// Tag the image with this name (kept with `--keep`; without it, put back as it was at the
+    /// end).
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
     /// Passed to `docker build --secret`, e.g. `id=ca-certificates,src=/path/to/ca.pem`.

@@ -1,12 +1,12 @@
 //! The Docker client of `verify` and `--pin-digests`: every command runs with a bound on its
 //! wait, and every container a verify run starts is labelled so that it can be removed, also
-//! on Ctrl-C.
+//! on Ctrl-C, as is the image it built and keeps no tag of (by its id, never by a name).
 
 use crate::error::UserError;
 use anyhow::Context;
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Label on every container a verify run starts, valued with the run's id.
@@ -27,12 +27,19 @@ pub struct Output {
 pub struct Docker {
     pub program: String,
     pub run_id: String,
+    /// What the run undoes at its end, in order: the tags it set and the image it built.
+    /// Shared with the clone the Ctrl-C handler holds.
+    undos: Arc<Mutex<Vec<Undo>>>,
 }
 
 impl Docker {
     pub fn new(run_id: String) -> Self {
         let program = std::env::var("UV_ROOTLESS_DOCKER").unwrap_or_else(|_| "docker".into());
-        Docker { program, run_id }
+        Docker {
+            program,
+            run_id,
+            undos: Arc::default(),
+        }
     }
 
     /// `docker ARGS`, killed after `timeout`.
@@ -64,8 +71,73 @@ impl Docker {
         })
     }
 
-    /// Removes every container this run started. Safe to call more than once.
+    /// Adds `undo` to what [`Docker::cleanup`] undoes, after the containers.
+    pub fn undo_at_cleanup(&self, undo: Undo) {
+        if let Ok(mut undos) = self.undos.lock() {
+            undos.push(undo);
+        }
+    }
+
+    /// The id a name points at now, or None when no image has that name (or it cannot be said).
+    pub fn image_id(&self, name: &str, stop_when_interrupted: bool) -> Option<String> {
+        let inspect = self
+            .run_unless_interrupted(
+                &["image", "inspect", "--format", "{{.Id}}", name],
+                Duration::from_secs(20),
+                stop_when_interrupted,
+            )
+            .ok()?;
+        let id = inspect.stdout.trim();
+        (inspect.success && !id.is_empty()).then(|| id.to_string())
+    }
+
+    /// Removes every container this run started, then undoes what it marked with
+    /// [`Docker::undo_at_cleanup`]: each by id, and only while it is still as the run left it.
+    /// Safe to call more than once.
     pub fn cleanup(&self) {
+        self.remove_containers();
+        let mut undos = self
+            .undos
+            .lock()
+            .map(|mut undos| std::mem::take(&mut *undos))
+            .unwrap_or_default();
+        // Tags first: an image goes only once no tag of the run's names it.
+        undos.sort_by_key(|undo| matches!(undo, Undo::Image { .. }));
+        let quick = Duration::from_secs(60);
+        for undo in undos {
+            match undo {
+                Undo::Tag { tag, id, previous } => {
+                    let now = self.image_id(&tag, false);
+                    match tag_action(now.as_deref(), &id, previous.as_deref()) {
+                        TagAction::Leave => {}
+                        TagAction::PointBackAt(previous) => {
+                            let _ =
+                                self.run_unless_interrupted(&["tag", previous, &tag], quick, false);
+                        }
+                        TagAction::Remove => {
+                            let _ = self.run_unless_interrupted(
+                                &["image", "rm", "--no-prune", &tag],
+                                quick,
+                                false,
+                            );
+                        }
+                    }
+                }
+                Undo::Image { id } => {
+                    let tags = self.run_unless_interrupted(
+                        &["image", "inspect", "--format", "{{json .RepoTags}}", &id],
+                        Duration::from_secs(20),
+                        false,
+                    );
+                    if tags.is_ok_and(|tags| tags.success && untagged(&tags.stdout)) {
+                        let _ = self.run_unless_interrupted(&["image", "rm", &id], quick, false);
+                    }
+                }
+            }
+        }
+    }
+
+    fn remove_containers(&self) {
         let filters = [
             format!("label={LABEL}={}", self.run_id),
             format!(
@@ -90,6 +162,48 @@ impl Docker {
     }
 }
 
+/// What a verify run made in the engine besides containers, and undoes at its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undo {
+    /// `tag` was set on `id`, the image the run built; `previous` is the id it named before.
+    Tag {
+        tag: String,
+        id: String,
+        previous: Option<String>,
+    },
+    /// `id` was built by the run and was not in the engine before it.
+    Image { id: String },
+}
+
+/// What to do with a tag the run set, seeing what it names `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagAction<'a> {
+    /// It names something else now (someone tagged it meanwhile): not the run's any more.
+    Leave,
+    /// Point it back at the image it named before the run.
+    PointBackAt(&'a str),
+    /// It named nothing before: remove the tag (not the image behind it).
+    Remove,
+}
+
+pub fn tag_action<'a>(now: Option<&str>, id: &str, previous: Option<&'a str>) -> TagAction<'a> {
+    match (now, previous) {
+        (Some(now), _) if now != id => TagAction::Leave,
+        (None, _) => TagAction::Leave,
+        (Some(_), Some(previous)) if previous == id => TagAction::Leave,
+        (Some(_), Some(previous)) => TagAction::PointBackAt(previous),
+        (Some(_), None) => TagAction::Remove,
+    }
+}
+
+/// Whether `docker image inspect --format '{{json .RepoTags}}'` printed no tag. Anything else,
+/// unreadable output included, counts as tagged: an image is removed only when it surely has
+/// no name.
+pub fn untagged(repo_tags_json: &str) -> bool {
+    serde_json::from_str::<Option<Vec<String>>>(repo_tags_json.trim())
+        .is_ok_and(|tags| tags.unwrap_or_default().is_empty())
+}
+
 /// The compose project name of a run: letters and digits only, as every compose accepts.
 pub fn compose_project(run_id: &str) -> String {
     format!("uvrootlessverify{}", run_id.replace('-', ""))
@@ -112,7 +226,7 @@ pub fn cleanup_on_interrupt(docker: &Docker) {
         let _ = ctrlc::set_handler(|| {
             INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
             if let Some(docker) = ACTIVE.get() {
-                eprintln!("\ninterrupted: removing the containers this run started");
+                eprintln!("\ninterrupted: removing the containers and the image this run made");
                 docker.cleanup();
             }
             std::process::exit(130);
@@ -235,6 +349,35 @@ mod tests {
             message.starts_with("failed to run `/nonexistent/docker`: "),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_tag_is_undone_only_while_it_names_the_image_the_run_built() {
+        let (built, theirs) = ("sha256:built", "sha256:theirs");
+        // Named something before: it names that again.
+        assert_eq!(
+            tag_action(Some(built), built, Some(theirs)),
+            TagAction::PointBackAt(theirs)
+        );
+        // Named nothing before: the tag goes.
+        assert_eq!(tag_action(Some(built), built, None), TagAction::Remove);
+        // Retagged meanwhile, or gone: left alone.
+        assert_eq!(tag_action(Some(theirs), built, None), TagAction::Leave);
+        assert_eq!(tag_action(None, built, Some(theirs)), TagAction::Leave);
+        // The build gave the very image the tag already named: nothing changed.
+        assert_eq!(
+            tag_action(Some(built), built, Some(built)),
+            TagAction::Leave
+        );
+    }
+
+    #[test]
+    fn only_an_image_that_surely_has_no_tag_is_untagged() {
+        assert!(untagged("[]\n"));
+        assert!(untagged("null"));
+        assert!(!untagged("[\"fastapi-service:0.1.0\"]"));
+        assert!(!untagged(""));
+        assert!(!untagged("Error: No such image"));
     }
 
     #[test]

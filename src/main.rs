@@ -120,7 +120,12 @@ fn run_verify(path: &std::path::Path, options: &verify::Options) -> Result<ExitC
              verifying the file on disk",
             file.path
         )),
-        app::Progress::Building(tag) => note(&format!("verify: building `{tag}` with docker")),
+        app::Progress::Building(Some(tag)) => {
+            note(&format!("verify: building `{tag}` with docker"))
+        }
+        app::Progress::Building(None) => {
+            note("verify: building with docker, untagged (removed afterwards; `--keep` tags it)")
+        }
         app::Progress::Check(check) => print_check(check, colour),
     })?;
     let failed = report.failed();

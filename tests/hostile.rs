@@ -1922,3 +1922,273 @@ fn the_render_checks_accept_every_example_and_catch_injections() {
     )
     .is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Secrets stay out of the build context (issue 11, item 3): at any depth, in every example.
+// `.dockerignore` is read here as Docker reads it (moby's patternmatcher): `**` spans
+// directories, `*` and `?` stay within one, a pattern that matches a directory excludes what
+// is below it, `!` re-includes, and the last matching line wins.
+
+/// Whether `glob` matches all of `path`.
+fn glob_matches(glob: &[u8], path: &[u8]) -> bool {
+    match glob {
+        [] => path.is_empty(),
+        [b'*', b'*', b'/', rest @ ..] => {
+            glob_matches(rest, path)
+                || (0..path.len()).any(|i| path[i] == b'/' && glob_matches(rest, &path[i + 1..]))
+        }
+        [b'*', b'*', rest @ ..] => (0..=path.len()).any(|i| glob_matches(rest, &path[i..])),
+        [b'*', rest @ ..] => (0..=path.len())
+            .take_while(|&i| i == 0 || path[i - 1] != b'/')
+            .any(|i| glob_matches(rest, &path[i..])),
+        [b'?', rest @ ..] => {
+            path.first().is_some_and(|&c| c != b'/') && glob_matches(rest, &path[1..])
+        }
+        [b'[', rest @ ..] => {
+            let Some(end) = rest.iter().position(|&c| c == b']') else {
+                return false;
+            };
+            let (class, rest) = (&rest[..end], &rest[end + 1..]);
+            let Some(&c) = path.first() else {
+                return false;
+            };
+            let mut i = 0;
+            let mut hit = false;
+            while i < class.len() {
+                if i + 2 < class.len() && class[i + 1] == b'-' {
+                    hit |= class[i] <= c && c <= class[i + 2];
+                    i += 3;
+                } else {
+                    hit |= class[i] == c;
+                    i += 1;
+                }
+            }
+            hit && glob_matches(rest, &path[1..])
+        }
+        [b'\\', c, rest @ ..] => path.first() == Some(c) && glob_matches(rest, &path[1..]),
+        [c, rest @ ..] => path.first() == Some(c) && glob_matches(rest, &path[1..]),
+    }
+}
+
+/// Whether Docker leaves `path` (relative to the context) out, by the lines of `dockerignore`.
+fn docker_ignores(dockerignore: &str, path: &str) -> bool {
+    let mut ignored = false;
+    for line in dockerignore.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (negated, pattern) = match line.strip_prefix('!') {
+            Some(pattern) => (true, pattern),
+            None => (false, line),
+        };
+        let pattern = pattern.trim_start_matches('/');
+        // The path itself or any directory above it.
+        let mut prefixes = path
+            .match_indices('/')
+            .map(|(at, _)| &path[..at])
+            .chain([path]);
+        if prefixes.any(|prefix| glob_matches(pattern.as_bytes(), prefix.as_bytes())) {
+            ignored = !negated;
+        }
+    }
+    ignored
+}
+
+/// Where secrets are left in checkouts; `PKG` stands for the project's own package directory.
+const SECRETS: &[&str] = &[
+    "id_rsa",
+    "id_ed25519",
+    "deploy/id_ecdsa",
+    ".ssh/config",
+    ".ssh/known_hosts",
+    "server.pem",
+    "tls/server.key",
+    "PKG/certs/client.pem",
+    "PKG/server.key",
+    "client.p12",
+    ".aws/credentials",
+    "PKG/.aws/config",
+    ".azure/accessTokens.json",
+    ".kube/config",
+    "kubeconfig",
+    "deploy/kubeconfig",
+    ".docker/config.json",
+    ".netrc",
+    ".pypirc",
+    ".npmrc",
+    ".git-credentials",
+    "credentials.json",
+    "PKG/credentials.json",
+    "terraform.tfstate",
+    ".env",
+    ".envrc",
+    ".env.local",
+    ".env.example",
+    "PKG/.env",
+    "PKG/.env.local",
+    "sub/.envrc",
+    ".git/config",
+    "sub/.git/config",
+    "vendor/lib/.git",
+    "PKG/.venv/bin/python",
+];
+
+/// What a build or the app may read, which must stay in the context.
+const KEPT: &[&str] = &[
+    "pyproject.toml",
+    "uv.lock",
+    ".python-version",
+    "README.md",
+    "LICENSE",
+    "PKG/__init__.py",
+    "PKG/keys.py",
+    "PKG/keyboard.py",
+    "PKG/env.py",
+    "PKG/environment.py",
+    "PKG/credentials.py",
+    "PKG/id_rsa.py",
+    "PKG/pem/__init__.py",
+    "PKG/templates/index.html",
+    "PKG/static/app.js",
+    "PKG/data/config.yaml",
+    "migrations/env.py",
+    "alembic.ini",
+    "docs/environment.md",
+    "app.py",
+    "wsgi.py",
+];
+
+#[test]
+fn secrets_at_any_depth_are_kept_out_of_the_build_context_of_every_example() {
+    let examples = std::fs::read_dir(common::examples_dir()).unwrap();
+    let mut checked = 0;
+    for example in examples {
+        let name = example.unwrap().file_name().into_string().unwrap();
+        let project = Project::example(&name);
+        let generate = project.run(&["generate"]);
+        assert_eq!(generate.code, 0, "{name}: {}", generate.report());
+        let dockerignore = project.read(".dockerignore");
+        // Every file of the example stays in the context, as before, but the generated ones.
+        for path in project.files().keys() {
+            let generated = OUTPUTS.contains(&path.as_str());
+            assert_eq!(
+                docker_ignores(&dockerignore, path),
+                generated,
+                "{name}: `{path}` (generated: {generated})"
+            );
+        }
+        for pkg in ["src/acme", "app", "packages/core/src/core"] {
+            for secret in SECRETS {
+                let path = secret.replace("PKG", pkg);
+                assert!(
+                    docker_ignores(&dockerignore, &path),
+                    "{name}: `{path}` reaches the build context"
+                );
+            }
+            for kept in KEPT {
+                let path = kept.replace("PKG", pkg);
+                assert!(
+                    !docker_ignores(&dockerignore, &path),
+                    "{name}: `{path}` is left out of the build context"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} examples");
+}
+
+#[test]
+fn the_dockerignore_reader_of_these_tests_reads_as_docker_does() {
+    let lines = "# comment\n**/.git\n*.pem\n!keep.pem\n**/*.py[cod]\nbuild\n/dist\n**/.env.*\n";
+    for ignored in [
+        ".git",
+        "a/b/.git/config",
+        "x.pem",
+        "m.pyc",
+        "a/m.pyo",
+        "build/lib/x.py",
+        "dist/a.whl",
+        "a/.env.local",
+    ] {
+        assert!(docker_ignores(lines, ignored), "{ignored}");
+    }
+    // `*` stays within a directory; `!` re-includes; a pattern names a path from the root.
+    for kept in [
+        "a/x.pem",
+        "keep.pem",
+        "m.py",
+        "a/build/x",
+        ".gitignore",
+        "a/.env",
+        "a/env.py",
+    ] {
+        assert!(!docker_ignores(lines, kept), "{kept}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The user's own `.dockerignore` patterns (issue 11, item 11): below the marker line, kept byte
+// for byte by `generate`, and never a difference to `check`.
+
+const MARKER: &str = "# --- your patterns below this line are kept by uv-rootless generate ---";
+
+#[test]
+fn the_users_dockerignore_patterns_below_the_marker_survive_generate_and_check() {
+    let project = Project::fresh_example("fastapi-service");
+    let init = project.run(&["init", "--base", "python-slim"]);
+    assert_eq!(init.code, 0, "{}", init.report());
+    let generated = project.read(".dockerignore");
+    assert!(generated.ends_with(&format!("{MARKER}\n")), "{generated}");
+    // CRLF, a negation, a comment and no final newline: all the user's, all kept.
+    let mine = "*.log\r\n!app/ca.pem\n# mine\nlocal-data/\nno-final-newline";
+    project.write(".dockerignore", &format!("{generated}{mine}"));
+    let with_mine = project.read(".dockerignore");
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.report());
+    let generate = project.run(&["generate"]);
+    assert_eq!(generate.code, 0, "{}", generate.report());
+    assert_eq!(project.read(".dockerignore"), with_mine);
+    // A change to a setting regenerates the part above the marker and keeps the rest.
+    project.replace(
+        "pyproject.toml",
+        "base = \"python-slim\"",
+        "base = \"azurelinux\"",
+    );
+    assert_eq!(project.run(&["check"]).code, 1);
+    let generate = project.run(&["generate"]);
+    assert_eq!(generate.code, 0, "{}", generate.report());
+    assert!(project
+        .read(".dockerignore")
+        .ends_with(&format!("{MARKER}\n{mine}")));
+    assert_eq!(project.run(&["check"]).code, 0);
+    // An edit above the marker is stale, as in any generated file, and is undone.
+    project.edit(".dockerignore", |text| text.replacen("**/.envrc\n", "", 1));
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, 1, "{}", check.report());
+    assert!(check.stdout.contains("+**/.envrc"), "{}", check.report());
+    assert!(!check.stdout.contains("local-data"), "{}", check.report());
+    project.run(&["generate"]);
+    assert!(project.read(".dockerignore").contains("\n**/.envrc\n"));
+    assert!(project
+        .read(".dockerignore")
+        .ends_with(&format!("{MARKER}\n{mine}")));
+}
+
+#[test]
+fn a_dockerignore_not_generated_by_uv_rootless_keeps_nothing_and_is_refused() {
+    let project = Project::fresh_example("fastapi-service");
+    project.write(".dockerignore", &format!("*.log\n{MARKER}\nmine\n"));
+    let init = project.run_rejected(&["init", "--base", "python-slim"]);
+    assert!(
+        init.stderr.contains("your patterns below"),
+        "{}",
+        init.report()
+    );
+    // With `--force` it is replaced: no line of a file that is not ours is taken as ours.
+    let init = project.run(&["init", "--base", "python-slim", "--force"]);
+    assert_eq!(init.code, 0, "{}", init.report());
+    assert!(project
+        .read(".dockerignore")
+        .ends_with(&format!("{MARKER}\n")));
+}

@@ -25,7 +25,9 @@ pub struct Containers<'a> {
     options_env: Vec<String>,
     options_env_files: Vec<String>,
     pub plan: &'a Plan,
-    pub tag: &'a str,
+    /// The id of the image, once built: every run names it so, never by a tag that someone
+    /// else may move.
+    pub image: String,
     /// Limit for each wait on a container: a job, a health answer, compose.
     pub run_timeout: Duration,
     /// Containers named so far, for unique names.
@@ -33,14 +35,14 @@ pub struct Containers<'a> {
 }
 
 impl<'a> Containers<'a> {
-    pub fn new(docker: &'a Docker, plan: &'a Plan, tag: &'a str, run_timeout: Duration) -> Self {
+    pub fn new(docker: &'a Docker, plan: &'a Plan, run_timeout: Duration) -> Self {
         Containers {
             docker,
             env_flags: Vec::new(),
             options_env: Vec::new(),
             options_env_files: Vec::new(),
             plan,
-            tag,
+            image: String::new(),
             run_timeout,
             counter: 0,
         }
@@ -81,36 +83,47 @@ impl<'a> Containers<'a> {
         self.docker.run(&args, timeout)
     }
 
-    /// `docker build` of the Dockerfile; its time. A failed build is an error: nothing is
-    /// left to check.
-    pub fn build(&self, files: &ProjectFiles, options: &Options) -> Result<Duration, UserError> {
+    /// `docker build` of the Dockerfile, tagged `tag` when one is given and with nothing else;
+    /// its id is read from `--iidfile` and every later step names the image by it. A failed
+    /// build is an error: nothing is left to check.
+    pub fn build(
+        &mut self,
+        files: &ProjectFiles,
+        options: &Options,
+        tag: Option<&str>,
+    ) -> Result<Built, UserError> {
         let plan = self.plan;
         let dockerfile = options
             .dockerfile
             .clone()
             .unwrap_or_else(|| files.root.join(&plan.outputs.dockerfile));
-        let mut args: Vec<String> = vec![
-            "build".into(),
-            "--progress=plain".into(),
-            "-f".into(),
-            dockerfile.to_string_lossy().into_owned(),
-            "-t".into(),
-            self.tag.into(),
-        ];
-        if self.tag != plan.image.value {
-            args.extend(["-t".into(), plan.image.value.clone()]);
-        }
-        for secret in &options.secrets {
-            args.extend(["--secret".into(), secret.clone()]);
-        }
-        if let Some(network) = &options.network {
-            args.extend(["--network".into(), network.clone()]);
-        }
-        if options.no_cache {
-            args.push("--no-cache".into());
-        }
-        args.push(files.root.to_string_lossy().into_owned());
-        let build = self.docker(&args, options.build_timeout)?;
+        // What the engine held before: an image it already had (the same build, cached, that
+        // someone tagged) is not this run's to remove.
+        let listed = self.docker(
+            &[
+                "image".into(),
+                "ls".into(),
+                "--all".into(),
+                "--quiet".into(),
+                "--no-trunc".into(),
+            ],
+            self.run_timeout,
+        )?;
+        let before = listed.success.then_some(listed.stdout);
+        let iidfile =
+            std::env::temp_dir().join(format!("uv-rootless-verify-{}.iid", self.docker.run_id));
+        let _ = std::fs::remove_file(&iidfile);
+        let args = build_args(
+            &dockerfile.to_string_lossy(),
+            &files.root.to_string_lossy(),
+            &iidfile.to_string_lossy(),
+            tag,
+            options,
+        );
+        let build = self.docker(&args, options.build_timeout);
+        let written = std::fs::read_to_string(&iidfile).unwrap_or_default();
+        let _ = std::fs::remove_file(&iidfile);
+        let build = build?;
         if !build.success {
             let error = UserError::new(format!(
                 "`docker build` of `{}` failed",
@@ -119,7 +132,20 @@ impl<'a> Containers<'a> {
             .detail(tail(&build.stderr, 30));
             return Err(error.hint(build_failure_hint(&options.secrets)));
         }
-        Ok(build.elapsed)
+        let id = image_id(&written).ok_or_else(|| {
+            UserError::new("`docker build` succeeded but wrote no image id to its `--iidfile`")
+                .detail(tail(&build.stderr, 10))
+                .hint(
+                    "use a Docker client that supports `docker build --iidfile` (any since 17.06)",
+                )
+        })?;
+        self.image = id.clone();
+        Ok(Built {
+            existed_before: before
+                .is_none_or(|listed| listed.split_whitespace().any(|known| known == id)),
+            id,
+            elapsed: build.elapsed,
+        })
     }
 
     /// The image's `USER`, empty when it sets none.
@@ -130,7 +156,7 @@ impl<'a> Containers<'a> {
                 "inspect".into(),
                 "--format".into(),
                 "{{.Config.User}}".into(),
-                self.tag.into(),
+                self.image.clone(),
             ],
             self.run_timeout,
         )?;
@@ -240,7 +266,7 @@ impl<'a> Containers<'a> {
     fn worker_job(&mut self, read_only: bool) -> Result<(String, Job), UserError> {
         let seconds = self.plan.runtime.smoke_seconds;
         let (name, mut args) = self.run_args(read_only, true, true);
-        args.push(self.tag.to_string());
+        args.push(self.image.clone());
         args.extend(self.plan.app.smoke_args.iter().cloned());
         let output = self.docker(&args, self.run_timeout)?;
         if !output.success {
@@ -293,7 +319,7 @@ impl<'a> Containers<'a> {
     fn web_job(&mut self, read_only: bool) -> Result<(String, Job), UserError> {
         let timeout = self.run_timeout;
         let (name, mut args) = self.run_args(read_only, true, true);
-        args.push(self.tag.to_string());
+        args.push(self.image.clone());
         let started = Instant::now();
         let output = self.docker(&args, timeout)?;
         if !output.success {
@@ -376,7 +402,7 @@ impl<'a> Containers<'a> {
 
     fn smoke_job(&mut self, read_only: bool) -> Result<(String, Job), UserError> {
         let (name, mut args) = self.run_args(read_only, false, true);
-        args.push(self.tag.to_string());
+        args.push(self.image.clone());
         args.extend(self.plan.app.smoke_args.iter().cloned());
         let output = self.docker(&args, self.run_timeout)?;
         let job = Job::Exited {
@@ -448,7 +474,7 @@ impl<'a> Containers<'a> {
         args.extend([
             "--entrypoint".into(),
             format!("{}/bin/python", self.plan.layout.venv),
-            self.tag.to_string(),
+            self.image.clone(),
             "-c".into(),
             PROBE.into(),
             argument,
@@ -471,18 +497,33 @@ impl<'a> Containers<'a> {
         } else {
             vec!["docker-compose".into()]
         };
-        let override_file = self.env_override()?;
-        let mut files = vec![compose_file.to_path_buf()];
-        files.extend(override_file.iter().cloned());
+        // Compose names the image by a tag: some releases of Compose refuse an id there.
+        // A tag of this run's own, removed at the end.
+        let tag = format!("uv-rootless-verify:{}", self.docker.run_id);
+        let tagged = self.docker(
+            &["tag".into(), self.image.clone(), tag.clone()],
+            Duration::from_secs(20),
+        )?;
+        if !tagged.success {
+            return Err(
+                UserError::new(format!("`docker tag` of the image as `{tag}` failed"))
+                    .detail(tail(&tagged.stderr, 5))
+                    .hint("look at the engine with `docker images`"),
+            );
+        }
+        self.docker.undo_at_cleanup(engine::Undo::Tag {
+            tag: tag.clone(),
+            id: self.image.clone(),
+            previous: None,
+        });
+        let override_file = self.override_file(&tag)?;
         let compose = ComposeCommand {
             program,
-            files,
+            files: vec![compose_file.to_path_buf(), override_file.clone()],
             project: engine::compose_project(&self.docker.run_id),
         };
         let result = self.compose_steps(&compose);
-        if let Some(path) = override_file {
-            let _ = std::fs::remove_file(path);
-        }
+        let _ = std::fs::remove_file(override_file);
         result
     }
 
@@ -510,19 +551,17 @@ impl<'a> Containers<'a> {
         Ok((outcome, down.success))
     }
 
-    /// An override compose file with `--env` and `--env-file`, in the temporary directory;
-    /// `None` when there are none.
-    fn env_override(&self) -> Result<Option<std::path::PathBuf>, UserError> {
+    /// An override compose file, in the temporary directory: the image as `image` (the compose
+    /// file names the plan's image, which this run does not tag), and `--env` and `--env-file`.
+    fn override_file(&self, image: &str) -> Result<std::path::PathBuf, UserError> {
         let (env, files) = (&self.options_env, &self.options_env_files);
-        if env.is_empty() && files.is_empty() {
-            return Ok(None);
-        }
         let environment: serde_json::Map<String, serde_json::Value> = env
             .iter()
             .filter_map(|pair| pair.split_once('='))
             .map(|(key, value)| (key.to_string(), serde_json::Value::from(value)))
             .collect();
         let mut service = serde_json::Map::new();
+        service.insert("image".into(), image.into());
         if !environment.is_empty() {
             service.insert("environment".into(), environment.into());
         }
@@ -539,7 +578,7 @@ impl<'a> Containers<'a> {
             UserError::new(format!("failed to write `{}`: {error}", path.display()))
                 .hint("set TMPDIR to a writable directory")
         })?;
-        Ok(Some(path))
+        Ok(path)
     }
 
     /// The service's container id, once `ps` lists it.
@@ -642,6 +681,56 @@ impl<'a> Containers<'a> {
     }
 }
 
+/// What a build made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built {
+    /// The image's id, `sha256:...`.
+    pub id: String,
+    /// Whether the engine had an image of this id before the build (a build wholly from the
+    /// cache gives the id of the image it gave last time); unknown counts as yes.
+    pub existed_before: bool,
+    pub elapsed: Duration,
+}
+
+/// The arguments of `docker build`: `-t` only for `tag`, the id written to `iidfile`.
+fn build_args(
+    dockerfile: &str,
+    context: &str,
+    iidfile: &str,
+    tag: Option<&str>,
+    options: &Options,
+) -> Vec<String> {
+    let mut args: Vec<String> = vec![
+        "build".into(),
+        "--progress=plain".into(),
+        "-f".into(),
+        dockerfile.into(),
+        "--iidfile".into(),
+        iidfile.into(),
+    ];
+    if let Some(tag) = tag {
+        args.extend(["-t".into(), tag.into()]);
+    }
+    for secret in &options.secrets {
+        args.extend(["--secret".into(), secret.clone()]);
+    }
+    if let Some(network) = &options.network {
+        args.extend(["--network".into(), network.clone()]);
+    }
+    if options.no_cache {
+        args.push("--no-cache".into());
+    }
+    args.push(context.into());
+    args
+}
+
+/// The id in an `--iidfile`: `sha256:` and hex digits, nothing else.
+fn image_id(iidfile: &str) -> Option<String> {
+    let id = iidfile.trim();
+    let hex = id.strip_prefix("sha256:")?;
+    (!hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| id.to_string())
+}
+
 /// What to say after a failed build: the CA secret, unless the build already had it.
 fn build_failure_hint(secrets: &[String]) -> &'static str {
     let has_ca = secrets
@@ -684,6 +773,73 @@ impl ComposeCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn options() -> Options {
+        Options {
+            compose: false,
+            keep: false,
+            tag: None,
+            secrets: vec!["id=ca-certificates,src=ca.pem".into()],
+            network: None,
+            no_cache: false,
+            dockerfile: None,
+            env: Vec::new(),
+            env_files: Vec::new(),
+            build_timeout: Duration::from_secs(1),
+            run_timeout: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn a_build_is_tagged_with_the_one_tag_asked_for_and_no_other() {
+        let untagged = build_args("Dockerfile", ".", "/tmp/x.iid", None, &options());
+        assert!(!untagged.contains(&"-t".to_string()), "{untagged:?}");
+        assert_eq!(
+            untagged,
+            [
+                "build",
+                "--progress=plain",
+                "-f",
+                "Dockerfile",
+                "--iidfile",
+                "/tmp/x.iid",
+                "--secret",
+                "id=ca-certificates,src=ca.pem",
+                "."
+            ]
+        );
+        let tagged = build_args(
+            "Dockerfile",
+            ".",
+            "/tmp/x.iid",
+            Some("mine:test"),
+            &options(),
+        );
+        let tags: Vec<&String> = tagged
+            .windows(2)
+            .filter(|pair| pair[0] == "-t")
+            .map(|pair| &pair[1])
+            .collect();
+        assert_eq!(tags, ["mine:test"]);
+    }
+
+    #[test]
+    fn an_image_id_is_sha256_and_hex_only() {
+        assert_eq!(
+            image_id("sha256:0123abcdef\n").as_deref(),
+            Some("sha256:0123abcdef")
+        );
+        for bad in [
+            "",
+            "sha256:",
+            "0123abcdef",
+            "sha256:01 23",
+            "sha256:xyz",
+            "fastapi:1",
+        ] {
+            assert_eq!(image_id(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn the_ca_hint_is_left_out_when_the_build_had_the_ca() {

@@ -9,7 +9,7 @@
 pub mod checks;
 mod container;
 
-use crate::engine::{self, Docker};
+use crate::engine::{self, Docker, Undo};
 use crate::error::UserError;
 use crate::model::Plan;
 use crate::read::ProjectFiles;
@@ -23,9 +23,9 @@ use std::time::Duration;
 pub struct Options {
     /// Also bring the service up with the generated compose file.
     pub compose: bool,
-    /// Leave the image tagged afterwards.
+    /// Leave the image tagged afterwards: `tag`, or the plan's image.
     pub keep: bool,
-    /// Image tag; default: the plan's image.
+    /// Tag the image with this while the run lasts (and after, with `keep`).
     pub tag: Option<String>,
     /// `docker build --secret` values, e.g. `id=ca-certificates,src=/etc/ssl/certs/ca.pem`.
     pub secrets: Vec<String>,
@@ -66,9 +66,15 @@ impl Report {
     }
 }
 
-/// The tag `verify` builds: `--tag`, or the plan's image.
-pub fn image_tag<'a>(plan: &'a Plan, options: &'a Options) -> &'a str {
-    options.tag.as_deref().unwrap_or(&plan.image.value)
+/// The one tag `verify` sets on the image it builds: `--tag`, or with `--keep` the plan's
+/// image; none otherwise, and then the plan's image name is never touched: the image is known
+/// by its id alone and removed at the end.
+pub fn image_tag<'a>(plan: &'a Plan, options: &'a Options) -> Option<&'a str> {
+    match &options.tag {
+        Some(tag) => Some(tag),
+        None if options.keep => Some(&plan.image.value),
+        None => None,
+    }
 }
 
 /// Builds and checks. `on_check` sees each check as it completes. Errors (no engine, a failed
@@ -91,21 +97,15 @@ pub fn verify(
             .detail(server.stderr.trim().to_string())
             .hint("start the Docker daemon, or set `DOCKER_HOST` to one that runs"));
     }
-    let tag = image_tag(plan, options);
-    let mut containers = Containers::new(&docker, plan, tag, options.run_timeout);
+    let mut containers = Containers::new(&docker, plan, options.run_timeout);
     containers.set_env(&options.env, &options.env_files)?;
     let mut report = Reporter {
         checks: Vec::new(),
         on_check,
     };
     let result = run_checks(files, plan, options, &mut containers, &mut report);
+    // The containers, then (without `--keep`) the tag and the image this run made, by id.
     docker.cleanup();
-    if !options.keep {
-        let _ = docker.run(&["image", "rm", tag], Duration::from_secs(60));
-        if tag != plan.image.value {
-            let _ = docker.run(&["image", "rm", &plan.image.value], Duration::from_secs(60));
-        }
-    }
     result.map(|()| Report {
         checks: report.checks,
     })
@@ -143,14 +143,37 @@ fn run_checks(
     containers: &mut Containers<'_>,
     report: &mut Reporter<'_>,
 ) -> Result<(), UserError> {
-    let tag = containers.tag;
     let user = plan.user.value;
 
-    let build = containers.build(files, options)?;
+    let tag = image_tag(plan, options);
+    // What the tag named before, to point it back there at the end.
+    let previous = tag.and_then(|tag| containers.docker.image_id(tag, true));
+    let build = containers.build(files, options, tag)?;
+    if !options.keep {
+        if let Some(tag) = tag {
+            containers.docker.undo_at_cleanup(Undo::Tag {
+                tag: tag.to_string(),
+                id: build.id.clone(),
+                previous,
+            });
+        }
+        if !build.existed_before {
+            containers.docker.undo_at_cleanup(Undo::Image {
+                id: build.id.clone(),
+            });
+        }
+    }
+    let short = build.id.get(..19).unwrap_or(&build.id);
     report.record(Check {
         name: "build",
         passed: true,
-        detail: format!("built `{tag}` in {:.1} s", build.as_secs_f64()),
+        detail: match tag {
+            Some(tag) => format!(
+                "built `{tag}` ({short}) in {:.1} s",
+                build.elapsed.as_secs_f64()
+            ),
+            None => format!("built {short} in {:.1} s", build.elapsed.as_secs_f64()),
+        },
     });
 
     report.record(checks::image_user(&containers.image_user()?, user));
