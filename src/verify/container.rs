@@ -429,7 +429,7 @@ impl<'a> Containers<'a> {
         args.extend([
             "--entrypoint".into(),
             format!("{}/bin/python", self.plan.layout.venv),
-            self.tag.to_string(),
+            self.image.clone(),
             "-c".into(),
             SESSION.into(),
             self.plan.app.session_script.clone(),
