@@ -83,6 +83,12 @@ pub fn text(plan: &Plan) -> String {
             "{:<9} web: port {}, health check {probe}\n",
             "serves", plan.app.port
         ));
+        if !plan.app.health_note.is_empty() {
+            out.push_str(&format!(
+                "{:<9} the health check does not prove all: {}\n",
+                "", plan.app.health_note
+            ));
+        }
     } else {
         out.push_str(&format!(
             "{:<9} verify's smoke test arguments {}{}\n",

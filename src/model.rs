@@ -332,6 +332,14 @@ pub struct App {
     pub health_path: String,
     /// How health is checked: a GET of `health_path`, a TCP connect to `port`, or not at all.
     pub health_probe: HealthProbe,
+    /// What the health probe does not prove (a script that runs only when a session opens);
+    /// empty when nothing is known to be left out.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub health_note: String,
+    /// The script a framework runs once per session (Streamlit, Panel), absolute in the image,
+    /// which `verify` runs once with the framework's own machinery; empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub session_script: String,
     /// The `Host` header the Kubernetes probes send; empty for their default, the pod's IP.
     /// The image's health check and `verify` send `127.0.0.1`, the address they connect to.
     pub probe_host: String,

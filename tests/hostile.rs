@@ -49,7 +49,8 @@ const MARKERS: &[&str] = &[
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// A web app run by a `command` (uvicorn), with a health path; `license` as a string.
+    /// A web app run by a `command` (a program of its own on a `port`), with a health path;
+    /// `license` as a string.
     Web,
     /// A console script with `smoke-args`; `license = { text = … }`.
     Cli,
@@ -96,7 +97,8 @@ fn texts(hostile_text: bool) -> Texts {
             .map(String::from)
             .to_vec()
     };
-    let mut command = vec!["/app/bin/uvicorn".to_string()];
+    // Not a server uv-rootless knows (the lock installs none): a web app by its `port`.
+    let mut command = vec!["/app/bin/hostile-server".to_string()];
     command.extend(args.iter().cloned());
     command.extend(["--port".to_string(), "8000".to_string()]);
     Texts {
@@ -164,6 +166,7 @@ image = "{IMAGE}"
     match kind {
         Kind::Web => {
             text.push_str(&format!("command = {}\n", toml_array(&texts.command)));
+            text.push_str("port = 8000\n");
             text.push_str(&format!("health-path = \"{HEALTH_PATH}\"\n"));
         }
         Kind::Cli => {

@@ -8,7 +8,7 @@ use crate::error::UserError;
 use crate::model::{Decision, EnvVar, Source};
 use crate::options::{Setting, Settings};
 use crate::read::names::{requirement_name, PackageName};
-use crate::read::source::{AppObject, Framework};
+use crate::read::source::{AppObject, Framework, ScriptApp, SourceScan};
 use crate::read::ProjectFiles;
 use std::collections::BTreeSet;
 
@@ -29,17 +29,391 @@ pub struct CommandChoice {
     pub env: Vec<EnvVar>,
     /// What was read from the source and where, for `explain`.
     pub findings: Vec<String>,
+    /// The framework's own health endpoint and why, when the command's server has one.
+    pub health: Option<(String, String)>,
+    /// What the health probe does not prove, for `explain` and `verify`; empty when nothing.
+    pub health_note: String,
+    /// The script the framework runs, relative to the working directory, for a framework that
+    /// runs it once per session (Streamlit, Panel); empty otherwise.
+    pub session_script: String,
 }
 
-/// Servers, by distribution name, that uv-rootless can start, and whether they handle SIGTERM.
-const SERVERS: &[&str] = &[
-    "uvicorn",
-    "gunicorn",
-    "hypercorn",
-    "granian",
-    "fastapi",
-    "daphne",
+/// A program that serves HTTP, as `--command` may start it.
+struct Server {
+    /// The program's name in the venv's `bin`.
+    program: &'static str,
+    /// A first argument that makes it a server (`fastapi run`); empty when any does.
+    subcommand: &'static str,
+    /// Distributions that install the program; one of them must be installed.
+    distributions: &'static [&'static str],
+    /// Options that take the port (`--port 8000`, `--port=8000`).
+    port_options: &'static [&'static str],
+    /// Options that take `host:port`.
+    bind_options: &'static [&'static str],
+    /// The port it listens on when none is given.
+    default_port: u16,
+    /// Options that give the address; empty when it listens on all interfaces by default,
+    /// else it listens on loopback unless one of them is given.
+    host_options: &'static [&'static str],
+    handles_sigterm: bool,
+    /// The framework's own health endpoint, when it serves one whatever the app's routes.
+    health: &'static str,
+}
+
+/// Servers `--command` may start: a known one makes a web app, with its port read from the
+/// command's arguments (else its own default).
+const SERVERS: &[Server] = &[
+    Server {
+        program: "uvicorn",
+        subcommand: "",
+        distributions: &["uvicorn"],
+        port_options: &["--port"],
+        bind_options: &[],
+        default_port: 8000,
+        host_options: &["--host"],
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "gunicorn",
+        subcommand: "",
+        distributions: &["gunicorn"],
+        port_options: &[],
+        bind_options: &["--bind", "-b"],
+        default_port: 8000,
+        host_options: &["--bind", "-b"],
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "hypercorn",
+        subcommand: "",
+        distributions: &["hypercorn"],
+        port_options: &[],
+        bind_options: &["--bind", "-b"],
+        default_port: 8000,
+        host_options: &["--bind", "-b"],
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "granian",
+        subcommand: "",
+        distributions: &["granian"],
+        port_options: &["--port"],
+        bind_options: &[],
+        default_port: 8000,
+        host_options: &["--host"],
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "daphne",
+        subcommand: "",
+        distributions: &["daphne"],
+        port_options: &["--port", "-p"],
+        bind_options: &[],
+        default_port: 8000,
+        host_options: &["--bind", "-b"],
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "waitress-serve",
+        subcommand: "",
+        distributions: &["waitress"],
+        port_options: &["--port"],
+        bind_options: &["--listen"],
+        default_port: 8080,
+        host_options: &[],
+        handles_sigterm: false,
+        health: "",
+    },
+    Server {
+        program: "fastapi",
+        subcommand: "run",
+        distributions: &["fastapi-cli"],
+        port_options: &["--port"],
+        bind_options: &[],
+        default_port: 8000,
+        host_options: &[],
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "litestar",
+        subcommand: "run",
+        distributions: &["litestar"],
+        port_options: &["--port", "-p"],
+        bind_options: &[],
+        default_port: 8000,
+        host_options: &["--host", "-H"],
+        handles_sigterm: true,
+        health: "",
+    },
+    Server {
+        program: "streamlit",
+        subcommand: "run",
+        distributions: &["streamlit"],
+        port_options: &["--server.port"],
+        bind_options: &[],
+        default_port: 8501,
+        host_options: &[],
+        handles_sigterm: true,
+        health: "/_stcore/health",
+    },
+    Server {
+        program: "panel",
+        subcommand: "serve",
+        distributions: &["panel"],
+        port_options: &["--port"],
+        bind_options: &[],
+        default_port: 5006,
+        host_options: &[],
+        handles_sigterm: false,
+        health: "",
+    },
 ];
+
+/// Programs other than servers whose distribution is certain: `--command` naming one that
+/// the lock does not install is an error. Any other program is taken on trust (a console
+/// script of some installed distribution, a file in the image).
+const KNOWN_PROGRAMS: &[(&str, &str)] = &[
+    ("celery", "celery"),
+    ("django-admin", "django"),
+    ("flask", "flask"),
+    ("gradio", "gradio"),
+    ("huey_consumer", "huey"),
+    ("dramatiq", "dramatiq"),
+    ("rq", "rq"),
+    ("arq", "arq"),
+];
+
+/// What `--command` says about the port: from an option, else the server's default.
+fn command_port(server: &Server, args: &[String]) -> (u16, String) {
+    let parse = |text: &str| text.trim().parse::<u16>().ok().filter(|port| *port != 0);
+    let mut found = None;
+    for (index, arg) in args.iter().enumerate() {
+        for option in server.port_options.iter().chain(server.bind_options) {
+            let value = match arg.strip_prefix(option) {
+                Some("") => args.get(index + 1).map(String::as_str),
+                Some(rest) if rest.starts_with('=') => Some(&rest[1..]),
+                _ => None,
+            };
+            let Some(value) = value else { continue };
+            let port = if server.bind_options.contains(option) {
+                value.rsplit_once(':').and_then(|(_, port)| parse(port))
+            } else {
+                parse(value)
+            };
+            if let Some(port) = port {
+                found = Some((port, format!("`{option}` in the command")));
+            }
+        }
+    }
+    found.unwrap_or((
+        server.default_port,
+        format!("{}'s default, as the command gives no port", server.program),
+    ))
+}
+
+/// Every package the app installs: the lock's dependency edges from the app, each edge's
+/// extras followed too (`fastapi[standard]` installs uvicorn), and the extras and groups
+/// chosen in the settings.
+fn installed_closure(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    settings: &Settings,
+) -> BTreeSet<PackageName> {
+    let start = if app.member.is_empty() {
+        app.pyproject
+            .project
+            .as_ref()
+            .map(|project| PackageName::new(&project.name))
+            .unwrap_or_else(|| PackageName::new(""))
+    } else {
+        PackageName::new(&app.member)
+    };
+    let by_name = files.lock.by_name();
+    let chosen: Vec<PackageName> = settings
+        .extras
+        .iter()
+        .chain(settings.groups.iter())
+        .flat_map(|setting| setting.value.iter().map(|name| PackageName::new(name)))
+        .collect();
+    let mut closure: BTreeSet<PackageName> = BTreeSet::new();
+    let mut queue: Vec<(PackageName, Vec<PackageName>)> = vec![(start.clone(), chosen)];
+    let mut seen: BTreeSet<(PackageName, PackageName)> = BTreeSet::new();
+    while let Some((name, extras)) = queue.pop() {
+        let first = closure.insert(name.clone());
+        for package in by_name.get(&name).into_iter().flatten() {
+            let mut edges: Vec<&crate::read::lock::Dependency> = Vec::new();
+            if first {
+                edges.extend(package.dependencies.iter());
+            }
+            for extra in &extras {
+                if !seen.insert((name.clone(), extra.clone())) {
+                    continue;
+                }
+                for (key, dependencies) in package
+                    .optional_dependencies
+                    .iter()
+                    .chain(package.dev_dependencies.iter().filter(|_| name == start))
+                {
+                    if PackageName::new(key) == *extra {
+                        edges.extend(dependencies.iter());
+                    }
+                }
+            }
+            for edge in edges {
+                let extras = edge
+                    .extra
+                    .iter()
+                    .flatten()
+                    .map(|extra| PackageName::new(extra))
+                    .collect();
+                queue.push((PackageName::new(&edge.name), extras));
+            }
+        }
+    }
+    closure
+}
+
+/// `--command` or `command` in the config: checked against what the lock installs when the
+/// program's distribution is certain, and a web app when it starts a known server.
+fn given_command(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    settings: &Settings,
+    value: &[String],
+    source: Source,
+    venv_bin: &str,
+) -> Result<CommandChoice, UserError> {
+    if value.is_empty() || value[0].trim().is_empty() {
+        return Err(UserError::new("the command is empty")
+            .hint("give the program and its arguments, e.g. `--command uvicorn app.main:app`"));
+    }
+    let given = origin(source, "--command", "command");
+    let first = value[0].as_str();
+    // A bare name, or a path into the venv's `bin`, is a program the venv must hold; another
+    // path is a file of the image, taken on trust.
+    let program = match first.rsplit_once('/') {
+        None => Some(first),
+        Some((dir, name)) if dir == venv_bin => Some(name),
+        Some(_) => None,
+    };
+    let server = program.and_then(|program| {
+        SERVERS.iter().find(|server| {
+            server.program == program
+                && (server.subcommand.is_empty()
+                    || value.get(1).map(String::as_str) == Some(server.subcommand))
+        })
+    });
+    let own_script = program.is_some_and(|program| {
+        app.pyproject.is_packaged()
+            && app
+                .pyproject
+                .project
+                .as_ref()
+                .is_some_and(|project| project.scripts.contains_key(program))
+    });
+    if let (Some(program), false) = (program, own_script) {
+        let needed: Vec<&str> = match SERVERS.iter().find(|server| server.program == program) {
+            Some(server) => server.distributions.to_vec(),
+            None => KNOWN_PROGRAMS
+                .iter()
+                .filter(|(name, _)| *name == program)
+                .map(|(_, distribution)| *distribution)
+                .collect(),
+        };
+        let installed = installed_closure(files, app, settings);
+        // An app the lock does not hold (no `[project]`) installs what cannot be known here.
+        let known = installed
+            .iter()
+            .any(|name| files.lock.package(name.as_str()).is_some());
+        if known
+            && !needed.is_empty()
+            && !needed
+                .iter()
+                .any(|name| installed.contains(&PackageName::new(name)))
+        {
+            let in_lock = needed.iter().any(|name| files.lock.package(name).is_some());
+            return Err(UserError::new(format!(
+                "{given} runs `{program}`, but `uv.lock` does not install it for `{}`",
+                app.manifest
+            ))
+            .detail(format!(
+                "`{program}` comes from {}, which {}",
+                needed
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                if in_lock {
+                    "the lock holds only outside the app's runtime dependencies (a dev group, an extra not chosen)"
+                } else {
+                    "is not in the lock"
+                }
+            ))
+            .hint(format!(
+                "run `uv add {}`, then uv-rootless again",
+                needed[0]
+            ))
+            .hint("or give a command whose program the app installs"));
+        }
+    }
+    let requested = settings.port.as_ref().map(|setting| setting.value);
+    let mut findings = Vec::new();
+    let mut port = None;
+    let mut health = None;
+    if let Some(server) = server {
+        let (listens, how) = command_port(server, &value[1..]);
+        if let Some(wanted) = requested.filter(|wanted| *wanted != listens) {
+            return Err(UserError::new(format!(
+                "{given} starts {} on port {listens} ({how}), but port {wanted} was asked for",
+                server.program
+            ))
+            .hint(format!(
+                "give the port in the command too, or drop `--port`/`port` to use {listens}"
+            )));
+        }
+        findings.push(format!(
+            "{given} starts the server {}: port {listens} ({how})",
+            server.program
+        ));
+        port = Some(listens);
+        let host_given = value[1..].iter().any(|arg| {
+            server
+                .host_options
+                .iter()
+                .any(|option| arg == option || arg.starts_with(&format!("{option}=")))
+        });
+        if !server.host_options.is_empty() && !host_given {
+            findings.push(format!(
+                "{given} gives {} no address, and it then listens on 127.0.0.1 only (unless its configuration says otherwise): add `{} 0.0.0.0` for the port to be reachable from outside the container",
+                server.program, server.host_options[0]
+            ));
+        }
+        if !server.health.is_empty() {
+            health = Some((
+                server.health.to_string(),
+                format!("{}'s own health endpoint", server.program),
+            ));
+        }
+    }
+    Ok(CommandChoice {
+        command: Decision::new(value.to_vec(), source, format!("given with {given}")),
+        web: settings.port.is_some() || server.is_some(),
+        handles_sigterm: server.is_some_and(|server| server.handles_sigterm),
+        framework: None,
+        port,
+        env: Vec::new(),
+        findings,
+        health,
+        health_note: String::new(),
+        session_script: String::new(),
+    })
+}
 
 pub fn decide(
     files: &ProjectFiles,
@@ -49,26 +423,7 @@ pub fn decide(
     port: u16,
 ) -> Result<CommandChoice, UserError> {
     if let Some(Setting { value, source }) = &settings.command {
-        if value.is_empty() || value[0].trim().is_empty() {
-            return Err(UserError::new("the command is empty").hint(
-                "give the program and its arguments, e.g. `--command uvicorn app.main:app`",
-            ));
-        }
-        let program = value[0].rsplit('/').next().unwrap_or_default();
-        let web = settings.port.is_some() || SERVERS.contains(&program);
-        return Ok(CommandChoice {
-            command: Decision::new(
-                value.clone(),
-                *source,
-                format!("given with {}", origin(*source, "--command", "command")),
-            ),
-            web,
-            handles_sigterm: SERVERS.contains(&program),
-            framework: None,
-            port: None,
-            env: Vec::new(),
-            findings: Vec::new(),
-        });
+        return given_command(files, app, settings, value, *source, venv_bin);
     }
 
     let project = app.pyproject.project.as_ref();
@@ -179,6 +534,9 @@ fn script_choice(
                 port: Some(server.port),
                 env: server.env,
                 findings: server.findings,
+                health: None,
+                health_note: String::new(),
+                session_script: String::new(),
             }
         }
         None => CommandChoice {
@@ -189,6 +547,9 @@ fn script_choice(
             port: None,
             env: Vec::new(),
             findings: Vec::new(),
+            health: None,
+            health_note: String::new(),
+            session_script: String::new(),
         },
     })
 }
@@ -228,6 +589,9 @@ fn entry_choice(
             port: Some(server.port),
             env: server.env,
             findings: server.findings,
+            health: None,
+            health_note: String::new(),
+            session_script: String::new(),
         },
         None => CommandChoice {
             command,
@@ -237,6 +601,9 @@ fn entry_choice(
             port: None,
             env: Vec::new(),
             findings: Vec::new(),
+            health: None,
+            health_note: String::new(),
+            session_script: String::new(),
         },
     }))
 }
@@ -335,7 +702,12 @@ fn detect_web(
     .into_iter()
     .filter(|framework| dependencies.contains(framework.distribution()))
     .collect();
-    if frameworks.is_empty() {
+    let script_frameworks: BTreeSet<Framework> =
+        [Framework::Streamlit, Framework::Gradio, Framework::Panel]
+            .into_iter()
+            .filter(|framework| dependencies.contains(framework.distribution()))
+            .collect();
+    if frameworks.is_empty() && script_frameworks.is_empty() {
         return entry_choice(app, settings, venv_bin)?.ok_or_else(no_command);
     }
 
@@ -346,10 +718,62 @@ fn detect_web(
         .filter(|object| frameworks.contains(&object.framework))
         .cloned()
         .collect();
-    let objects = one_django_entry(objects, |name| files.lock.package(name).is_some());
+    let objects = django_entry(files, objects);
+    let scripts_found = script_apps(app.source, &script_frameworks);
+    match (objects.as_slice(), scripts_found.as_slice()) {
+        ([], [script]) => {
+            let requested = settings.port.as_ref().map(|setting| setting.value);
+            return script_command(files, app, script, venv_bin, requested);
+        }
+        ([], []) if frameworks.is_empty() => {
+            if let Some(choice) = entry_choice(app, settings, venv_bin)? {
+                return Ok(choice);
+            }
+            let names: Vec<&str> = script_frameworks.iter().map(|f| f.distribution()).collect();
+            return Err(UserError::new(format!(
+                "`{}` depends on {}, but no script that runs it was found in `{}`",
+                app.manifest,
+                names.join(" and "),
+                if app.import_root().is_empty() { "." } else { app.import_root() }
+            ))
+            .detail("uv-rootless looks for a file that calls `st.*` at module level (Streamlit), calls `.launch()` at module level or under `__main__` (Gradio), or marks an object `.servable()` (Panel)")
+            .hint("give the command with `--command`, e.g. `--command streamlit run app.py --server.port 8000 --server.address 0.0.0.0`"));
+        }
+        ([], []) => {}
+        ([_], []) => {}
+        (objects, scripts) => {
+            let mut targets: Vec<String> = objects
+                .iter()
+                .map(|object| format!("`{}` ({})", object.target(), object.file))
+                .collect();
+            targets.extend(scripts.iter().map(|script| {
+                format!(
+                    "the {} script `{}`",
+                    script.framework.distribution(),
+                    script.file
+                )
+            }));
+            let mut all = frameworks.clone();
+            all.extend(script_frameworks.iter().copied());
+            return Err(UserError::new(format!(
+                "several web applications were found in `{}`",
+                if app.import_root().is_empty() {
+                    "."
+                } else {
+                    app.import_root()
+                }
+            ))
+            .detail(format!("candidates: {}", targets.join(", ")))
+            .hint(command_hint(&all)));
+        }
+    }
+
     let object = match objects.as_slice() {
         [one] => one.clone(),
         [] => {
+            if let Some(choice) = framework_cli(files, app, &frameworks, venv_bin, port) {
+                return Ok(choice);
+            }
             if let Some(choice) = entry_choice(app, settings, venv_bin)? {
                 return Ok(choice);
             }
@@ -384,57 +808,106 @@ fn detect_web(
     let has = |name: &str| files.lock.package(name).is_some();
     let target = object.target();
     let port_text = port.to_string();
-    if object.framework == Framework::Django && is_asgi_entry(&object) {
-        return django_asgi(files, app, &object, venv_bin, port);
-    }
-    let (server, argv): (&str, Vec<String>) = if object.framework.is_asgi() {
-        if has("uvicorn") {
+    let bind = format!("0.0.0.0:{port_text}");
+    // The servers the lock may install, in order of preference, and how each takes the app.
+    let bin = |program: &str| format!("{venv_bin}/{program}");
+    let candidates: Vec<(&str, bool, Vec<String>)> = if object.is_asgi() {
+        vec![
             (
                 "uvicorn",
+                true,
                 vec![
-                    format!("{venv_bin}/uvicorn"),
+                    bin("uvicorn"),
                     target.clone(),
                     "--host".into(),
                     "0.0.0.0".into(),
                     "--port".into(),
-                    port_text,
+                    port_text.clone(),
                 ],
-            )
-        } else if has("hypercorn") {
+            ),
             (
                 "hypercorn",
+                true,
                 vec![
-                    format!("{venv_bin}/hypercorn"),
+                    bin("hypercorn"),
                     "--bind".into(),
-                    format!("0.0.0.0:{port_text}"),
+                    bind.clone(),
                     target.clone(),
                 ],
-            )
-        } else {
-            return Err(missing_server(
-                app,
-                object.framework,
-                "ASGI server",
-                "uvicorn",
-            ));
-        }
-    } else if has("gunicorn") {
-        (
-            "gunicorn",
-            vec![
-                format!("{venv_bin}/gunicorn"),
-                "--bind".into(),
-                format!("0.0.0.0:{port_text}"),
-                target.clone(),
-            ],
-        )
+            ),
+            (
+                "granian",
+                true,
+                vec![
+                    bin("granian"),
+                    "--interface".into(),
+                    "asgi".into(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text.clone(),
+                    target.clone(),
+                ],
+            ),
+            (
+                "daphne",
+                true,
+                vec![
+                    bin("daphne"),
+                    "--bind".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text.clone(),
+                    target.clone(),
+                ],
+            ),
+        ]
     } else {
-        return Err(missing_server(
-            app,
-            object.framework,
-            "WSGI server",
-            "gunicorn",
-        ));
+        vec![
+            (
+                "gunicorn",
+                true,
+                vec![
+                    bin("gunicorn"),
+                    "--bind".into(),
+                    bind.clone(),
+                    target.clone(),
+                ],
+            ),
+            (
+                "waitress",
+                false,
+                vec![
+                    bin("waitress-serve"),
+                    format!("--listen={bind}"),
+                    target.clone(),
+                ],
+            ),
+            (
+                "granian",
+                true,
+                vec![
+                    bin("granian"),
+                    "--interface".into(),
+                    "wsgi".into(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text.clone(),
+                    target.clone(),
+                ],
+            ),
+        ]
+    };
+    let Some((server, handles_sigterm, argv)) = candidates
+        .into_iter()
+        .find(|(distribution, _, _)| has(distribution))
+    else {
+        return Err(if object.is_asgi() {
+            missing_server(app, object.framework, "ASGI server", "uvicorn")
+        } else {
+            missing_server(app, object.framework, "WSGI server", "gunicorn")
+        });
     };
     Ok(CommandChoice {
         command: Decision::new(
@@ -447,12 +920,193 @@ fn detect_web(
             ),
         ),
         web: true,
-        handles_sigterm: true,
+        handles_sigterm,
         framework: Some(object.framework),
         port: None,
         env: Vec::new(),
         findings: Vec::new(),
+        health: None,
+        health_note: String::new(),
+        session_script: String::new(),
     })
+}
+
+/// A FastAPI or Litestar app the source builds in a way not read here (`app = create_app()`):
+/// the framework's own CLI finds it at run time, in the files it searches by default, when the
+/// lock installs that CLI and such a file exists. `fastapi run` looks for `app` or `api` in
+/// `main.py`, `app.py`, `api.py` and the same under `app/`; `litestar run` for an app or a
+/// factory in `app.py`, `application.py` or those packages.
+fn framework_cli(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    frameworks: &BTreeSet<Framework>,
+    venv_bin: &str,
+    port: u16,
+) -> Option<CommandChoice> {
+    // The CLIs search the working directory, which holds the source of a virtual project only.
+    if app.pyproject.is_packaged() {
+        return None;
+    }
+    let has = |name: &str| files.lock.package(name).is_some();
+    let root = app.import_root();
+    let at_root = |file: &str| {
+        if root.is_empty() {
+            file.to_string()
+        } else {
+            format!("{root}/{file}")
+        }
+    };
+    let imports = |module: &crate::read::source::Module, top: &str| {
+        module
+            .facts
+            .imports
+            .iter()
+            .any(|import| import.target == top || import.target.starts_with(&format!("{top}.")))
+    };
+    let port_text = port.to_string();
+    let (framework, cli, module, argv) =
+        if frameworks.contains(&Framework::Fastapi) && has("fastapi-cli") {
+            let found = [
+                "main.py",
+                "app.py",
+                "api.py",
+                "app/main.py",
+                "app/app.py",
+                "app/api.py",
+            ]
+            .iter()
+            .find_map(|file| {
+                let module = app
+                    .source
+                    .modules
+                    .iter()
+                    .find(|m| m.file == at_root(file))?;
+                let assigned = module
+                    .facts
+                    .assignments
+                    .iter()
+                    .any(|assignment| matches!(assignment.target.as_str(), "app" | "api"));
+                (assigned && imports(module, "fastapi")).then_some((*file, module))
+            })?;
+            (
+                Framework::Fastapi,
+                "fastapi run",
+                found.1,
+                vec![
+                    format!("{venv_bin}/fastapi"),
+                    "run".into(),
+                    found.0.to_string(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text,
+                ],
+            )
+        } else if frameworks.contains(&Framework::Litestar) && has("uvicorn") {
+            let module = [
+                "app.py",
+                "application.py",
+                "app/__init__.py",
+                "application/__init__.py",
+            ]
+            .iter()
+            .find_map(|file| {
+                let module = app
+                    .source
+                    .modules
+                    .iter()
+                    .find(|m| m.file == at_root(file))?;
+                imports(module, "litestar").then_some(module)
+            })?;
+            (
+                Framework::Litestar,
+                "litestar run",
+                module,
+                vec![
+                    format!("{venv_bin}/litestar"),
+                    "run".into(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port_text,
+                ],
+            )
+        } else {
+            return None;
+        };
+    Some(CommandChoice {
+        command: Decision::new(
+            argv,
+            Source::Detected,
+            format!(
+                "no {} application object was read in the source, and `{}` imports {}: `{cli}` (from `uv.lock`) finds the app there at run time",
+                framework.distribution(),
+                module.file,
+                framework.distribution()
+            ),
+        ),
+        web: true,
+        handles_sigterm: true,
+        framework: Some(framework),
+        port: None,
+        env: Vec::new(),
+        findings: vec![format!(
+            "`{cli}` searches `{}` for the app when it starts: an app it cannot find there makes the container exit",
+            module.file
+        )],
+        health: None,
+        health_note: String::new(),
+        session_script: String::new(),
+    })
+}
+
+/// ASGI servers and WSGI servers, by distribution, as [`detect_web`] prefers them.
+const ASGI_SERVERS: &[&str] = &["uvicorn", "hypercorn", "granian", "daphne"];
+const WSGI_SERVERS: &[&str] = &["gunicorn", "waitress", "granian"];
+
+/// A Django project's `wsgi.py` and `asgi.py` are two doors to one app: one of them is kept,
+/// by the servers the lock installs. WSGI first, unless the project uses Channels (whose
+/// websockets need ASGI) or the lock has no WSGI server. In `asgi.py`, `application` is the
+/// one Django's `ASGI_APPLICATION` names (Channels wraps the plain app in it).
+fn django_entry(files: &ProjectFiles, objects: Vec<AppObject>) -> Vec<AppObject> {
+    let dir_of = |object: &AppObject| {
+        object
+            .file
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir)
+            .to_string()
+    };
+    let django: Vec<&AppObject> = objects
+        .iter()
+        .filter(|object| object.framework == Framework::Django)
+        .collect();
+    let same_dir = django
+        .first()
+        .is_some_and(|first| django.iter().all(|o| dir_of(o) == dir_of(first)));
+    if django.len() < 2 || !same_dir || django.len() != objects.len() {
+        return objects;
+    }
+    let (asgi, wsgi): (Vec<&AppObject>, Vec<&AppObject>) =
+        django.iter().copied().partition(|object| object.is_asgi());
+    let asgi = asgi
+        .iter()
+        .find(|object| object.variable == "application")
+        .or(asgi.last())
+        .copied();
+    let installed = |names: &[&str]| names.iter().any(|name| files.lock.package(name).is_some());
+    let channels = files.lock.package("channels").is_some();
+    let chosen = match (wsgi.as_slice(), asgi) {
+        ([], Some(asgi)) => asgi,
+        ([wsgi], Some(asgi)) => {
+            if (channels || !installed(WSGI_SERVERS)) && installed(ASGI_SERVERS) {
+                asgi
+            } else {
+                wsgi
+            }
+        }
+        _ => return objects,
+    };
+    vec![chosen.clone()]
 }
 
 /// How to give the command by hand, for the server that fits the framework.
@@ -482,114 +1136,733 @@ fn missing_server(
     .hint("or give the command with `--command`")
 }
 
-/// ASGI servers that serve Django's `asgi.py`, in order of preference.
-const DJANGO_ASGI_SERVERS: &[&str] = &["uvicorn", "hypercorn", "daphne", "granian"];
-
-/// Django's `application` in an `asgi.py`, rather than a `wsgi.py`.
-fn is_asgi_entry(object: &AppObject) -> bool {
-    object.file.rsplit('/').next() == Some("asgi.py")
+/// The scripts of `frameworks` in the source, without the pages of a Streamlit multipage app
+/// (`pages/*.py` beside the main script, which `streamlit run` finds by itself).
+fn script_apps(scan: &SourceScan, frameworks: &BTreeSet<Framework>) -> Vec<ScriptApp> {
+    let found: Vec<&ScriptApp> = scan
+        .script_apps
+        .iter()
+        .filter(|script| frameworks.contains(&script.framework))
+        .collect();
+    let dir_of = |file: &str| file.rsplit_once('/').map_or("", |(dir, _)| dir).to_string();
+    found
+        .iter()
+        .filter(|script| {
+            let dir = dir_of(&script.file);
+            let is_page = script.framework == Framework::Streamlit
+                && (dir == "pages" || dir.ends_with("/pages"))
+                && found.iter().any(|main| {
+                    main.framework == Framework::Streamlit
+                        && dir_of(&main.file) == dir.trim_end_matches("pages").trim_end_matches('/')
+                });
+            !is_page
+        })
+        .map(|script| (*script).clone())
+        .collect()
 }
 
-/// Django's `wsgi.py` and `asgi.py` side by side are one application: its WSGI entry when
-/// gunicorn is installed, else its ASGI entry when an ASGI server is (else the WSGI one, for
-/// the error that names the missing server).
-fn one_django_entry(objects: Vec<AppObject>, has: impl Fn(&str) -> bool) -> Vec<AppObject> {
-    let package = |object: &AppObject| {
-        object
-            .module
-            .rsplit_once('.')
-            .map_or(String::new(), |(package, _)| package.to_string())
-    };
-    let [first, second] = objects.as_slice() else {
-        return objects;
-    };
-    let pair = first.framework == Framework::Django
-        && second.framework == Framework::Django
-        && package(first) == package(second)
-        && is_asgi_entry(first) != is_asgi_entry(second);
-    if !pair {
-        return objects;
-    }
-    let want_asgi = !has("gunicorn") && DJANGO_ASGI_SERVERS.iter().any(|server| has(server));
-    let chosen = if is_asgi_entry(first) == want_asgi {
-        first
-    } else {
-        second
-    };
-    vec![chosen.clone()]
-}
-
-/// Django's ASGI application, served by the ASGI server `uv.lock` installs.
-fn django_asgi(
+/// Runs a script with its framework's own server on `port`, bound to all interfaces, with
+/// nothing written outside `/tmp`.
+fn script_command(
     files: &ProjectFiles,
     app: &AppProject<'_>,
-    object: &AppObject,
+    script: &ScriptApp,
     venv_bin: &str,
-    port: u16,
+    requested: Option<u16>,
 ) -> Result<CommandChoice, UserError> {
-    let target = object.target();
-    let port = port.to_string();
-    let Some(server) = DJANGO_ASGI_SERVERS
-        .iter()
-        .copied()
-        .find(|server| files.lock.package(server).is_some())
-    else {
-        return Err(missing_server(
-            app,
-            object.framework,
-            "ASGI server",
-            "uvicorn",
-        ));
+    let framework = script.framework;
+    let distribution = framework.distribution();
+    // The framework's own port, as its users know it, unless one is asked for.
+    let port = requested.unwrap_or(match framework {
+        Framework::Streamlit => 8501,
+        Framework::Gradio => 7860,
+        _ => 5006,
+    });
+    let Some(locked) = files.lock.package(distribution) else {
+        return Err(UserError::new(format!(
+            "`{}` depends on {distribution}, but `uv.lock` does not install it",
+            app.manifest
+        ))
+        .hint("run `uv lock`, then uv-rootless again"));
     };
-    let program = format!("{venv_bin}/{server}");
-    let argv: Vec<String> = match server {
-        "uvicorn" => vec![
-            program,
-            target.clone(),
-            "--host".into(),
-            "0.0.0.0".into(),
-            "--port".into(),
-            port,
-        ],
-        "hypercorn" => vec![
-            program,
-            "--bind".into(),
-            format!("0.0.0.0:{port}"),
-            target.clone(),
-        ],
-        "daphne" => vec![
-            program,
-            "-b".into(),
-            "0.0.0.0".into(),
-            "-p".into(),
-            port,
-            target.clone(),
-        ],
-        _ => vec![
-            program,
-            "--interface".into(),
-            "asgi".into(),
-            "--host".into(),
-            "0.0.0.0".into(),
-            "--port".into(),
-            port,
-            target.clone(),
-        ],
+    // Streamlit's test runner, which runs a session without a browser, came with 1.28.
+    let has_test_runner = locked
+        .version
+        .as_deref()
+        .and_then(|version| {
+            let mut parts = version.split('.').map(|part| part.parse::<u32>().ok());
+            Some((parts.next()??, parts.next()??))
+        })
+        .is_some_and(|version| version >= (1, 28));
+    if app.pyproject.is_packaged() {
+        return Err(UserError::new(format!(
+            "the {distribution} script `{}` is part of the installed package, and `{}` runs from the venv, where the script is no file of its own to run",
+            script.file, app.manifest
+        ))
+        .hint("make the project an application (`[tool.uv] package = false`): its source is then copied and the script run from it")
+        .hint("or give the command with `--command`"));
+    }
+    // The working directory is the import root: the script's path starts there.
+    let root = app.import_root();
+    let path = match script.file.strip_prefix(root) {
+        Some(rest) if !root.is_empty() => rest.trim_start_matches('/').to_string(),
+        _ => script.file.clone(),
     };
+    let session_path = path.clone();
+    let at = format!("`{}:{}`", script.file, script.line);
+    let port_text = port.to_string();
+    let env = |name: &str, value: &str| EnvVar {
+        name: name.into(),
+        value: value.into(),
+    };
+    let mut findings = vec![format!(
+        "{distribution} script `{}`: `{}(...)` at {at}",
+        script.file, script.call
+    )];
+    let (argv, env, handles_sigterm, health, health_note) = match framework {
+        Framework::Streamlit => (
+            vec![
+                format!("{venv_bin}/streamlit"),
+                "run".into(),
+                path,
+                "--server.port".into(),
+                port_text,
+                "--server.address".into(),
+                "0.0.0.0".into(),
+                "--server.headless".into(),
+                "true".into(),
+                "--server.fileWatcherType".into(),
+                "none".into(),
+                "--browser.gatherUsageStats".into(),
+                "false".into(),
+            ],
+            Vec::new(),
+            true,
+            Some(("/_stcore/health".to_string(), "Streamlit's own health endpoint".to_string())),
+            "Streamlit answers its health endpoint once its server is up; the script runs only when a session opens".to_string(),
+        ),
+        Framework::Gradio => {
+            let launch = app
+                .source
+                .modules
+                .iter()
+                .find(|module| module.file == script.file)
+                .and_then(|module| {
+                    // At module level, or in the function the module calls there.
+                    let functions = module.facts.functions.iter().flat_map(|f| f.calls.iter());
+                    module.facts.module_calls.iter().chain(functions).find(|call| {
+                        call.line == script.line
+                            && call.callee.as_deref() == Some(script.call.as_str())
+                    })
+                });
+            if let Some(launch) = launch {
+                if let Some(host) = launch.kwarg("server_name").and_then(|value| value.as_str()) {
+                    if host != "0.0.0.0" && host != "::" {
+                        return Err(UserError::new(format!(
+                            "the Gradio app launches on `{host}` (`server_name`) at {at}: nothing outside the container can reach it"
+                        ))
+                        .hint("drop `server_name` (the image sets `GRADIO_SERVER_NAME=0.0.0.0`), then uv-rootless again"));
+                    }
+                }
+                match launch.kwarg("server_port") {
+                    Some(crate::read::python::Value::Int(fixed)) if i64::from(port) != *fixed => {
+                        return Err(UserError::new(format!(
+                            "the Gradio app launches on port {fixed} (`server_port`) at {at}, but it is to listen on port {port}"
+                        ))
+                        .hint(format!("drop `server_port` (the image sets `GRADIO_SERVER_PORT={port}`), or set `port = {fixed}` in `[tool.uv-rootless]`")));
+                    }
+                    Some(crate::read::python::Value::Int(_)) | None => {}
+                    Some(_) => findings.push(format!(
+                        "`server_port` at {at} could not be read: the image sets `GRADIO_SERVER_PORT={port}`, which it overrides"
+                    )),
+                }
+            }
+            (
+                vec![format!("{venv_bin}/python"), path],
+                vec![
+                    env("GRADIO_SERVER_NAME", "0.0.0.0"),
+                    env("GRADIO_SERVER_PORT", &port_text),
+                    env("GRADIO_ANALYTICS_ENABLED", "False"),
+                    env("GRADIO_TEMP_DIR", "/tmp/gradio"),
+                ],
+                false,
+                Some(("/config".to_string(), "the configuration Gradio serves once the app is built".to_string())),
+                "the script has built the app by then; its event handlers run only when used".to_string(),
+            )
+        }
+        _ => (
+            vec![
+                format!("{venv_bin}/panel"),
+                "serve".into(),
+                path,
+                "--address".into(),
+                "0.0.0.0".into(),
+                "--port".into(),
+                port_text,
+                "--allow-websocket-origin".into(),
+                "*".into(),
+                "--liveness".into(),
+            ],
+            Vec::new(),
+            false,
+            Some(("/liveness".to_string(), "Panel's liveness endpoint (`--liveness`)".to_string())),
+            "Panel answers its liveness endpoint once its server is up; the script runs only when a session opens".to_string(),
+        ),
+    };
+    if let Some(note) = app.source.cut_note() {
+        findings.push(note);
+    }
     Ok(CommandChoice {
         command: Decision::new(
             argv,
             Source::Detected,
             format!(
-                "django application `{target}` found in `{}`, served by {server} from `uv.lock` (no gunicorn for its WSGI entry)",
-                object.file
+                "{distribution} script `{}` found (`{}` at {at}), served by {distribution} from `uv.lock`",
+                script.file, script.call
             ),
         ),
         web: true,
-        handles_sigterm: true,
-        framework: Some(object.framework),
-        port: None,
-        env: Vec::new(),
-        findings: Vec::new(),
+        handles_sigterm,
+        framework: Some(framework),
+        port: Some(port),
+        env,
+        findings,
+        health,
+        health_note,
+        // A script run once per session is run once by `verify`; Gradio's has run by the time
+        // its health endpoint answers.
+        session_script: match framework {
+            Framework::Streamlit if has_test_runner => session_path,
+            Framework::Panel => session_path,
+            _ => String::new(),
+        },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::options::Flags;
+
+    fn example(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name)
+    }
+
+    fn with_command(
+        name: &str,
+        command: &[&str],
+        port: Option<u16>,
+    ) -> Result<crate::model::Plan, String> {
+        let flags = Flags {
+            command: Some(command.iter().map(|arg| arg.to_string()).collect()),
+            port,
+            ..Flags::default()
+        };
+        crate::app::load(&example(name), flags)
+            .map(|loaded| loaded.plan)
+            .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_command_whose_program_the_lock_does_not_install_is_an_error() {
+        // flask-gunicorn's lock has gunicorn and no uvicorn; pytest only in the dev group.
+        let error = with_command("flask-gunicorn", &["uvicorn", "wsgi:app"], None)
+            .expect_err("uvicorn is not installed");
+        assert!(
+            error.contains("`--command` runs `uvicorn`, but `uv.lock` does not install it"),
+            "{error}"
+        );
+        assert!(error.contains("is not in the lock"), "{error}");
+        let error = with_command(
+            "fastapi-service",
+            &["/app/bin/gunicorn", "app.main:app"],
+            None,
+        )
+        .expect_err("gunicorn is not installed");
+        assert!(error.contains("runs `gunicorn`"), "{error}");
+        // Python, a program whose distribution cannot be known, and a path elsewhere in the
+        // image are taken on trust; the installed server is accepted.
+        for command in [
+            &["python", "-m", "app"][..],
+            &["python3.13", "wsgi.py"][..],
+            &["some-script"][..],
+            &["/usr/local/bin/tool"][..],
+            &["gunicorn", "wsgi:app"][..],
+        ] {
+            assert!(
+                with_command("flask-gunicorn", command, None).is_ok(),
+                "{command:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_known_server_in_the_command_gives_the_web_app_its_port() {
+        let plan = with_command(
+            "flask-gunicorn",
+            &["gunicorn", "--bind", "0.0.0.0:9001", "wsgi:app"],
+            None,
+        )
+        .expect("plans");
+        assert!(plan.app.web);
+        assert_eq!(plan.app.port, 9001);
+        let plan = with_command(
+            "fastapi-service",
+            &[
+                "uvicorn",
+                "app.main:app",
+                "--port=7002",
+                "--host",
+                "0.0.0.0",
+            ],
+            None,
+        )
+        .expect("plans");
+        assert_eq!(plan.app.port, 7002);
+        // No port in the command: the server's own default.
+        let plan =
+            with_command("streamlit-app", &["streamlit", "run", "app.py"], None).expect("plans");
+        assert_eq!(
+            (plan.app.port, plan.app.health_path.as_str()),
+            (8501, "/_stcore/health")
+        );
+        // A port asked for that the command does not listen on is an error.
+        let error = with_command(
+            "flask-gunicorn",
+            &["gunicorn", "-b", "0.0.0.0:9001", "wsgi:app"],
+            Some(8000),
+        )
+        .expect_err("two ports");
+        assert!(
+            error.contains("on port 9001 (`-b` in the command), but port 8000"),
+            "{error}"
+        );
+        // A server left on its loopback default is pointed out; one given an address is not.
+        let loopback = |plan: &crate::model::Plan| {
+            plan.app
+                .findings
+                .iter()
+                .any(|finding| finding.contains("listens on 127.0.0.1 only"))
+        };
+        assert!(loopback(
+            &with_command("flask-gunicorn", &["gunicorn", "wsgi:app"], None).expect("plans")
+        ));
+        assert!(!loopback(
+            &with_command(
+                "flask-gunicorn",
+                &["gunicorn", "-b", "0.0.0.0:8000", "wsgi:app"],
+                None
+            )
+            .expect("plans")
+        ));
+        // An unknown program is a web app only with a port.
+        assert!(
+            !with_command("flask-gunicorn", &["python", "wsgi.py"], None)
+                .expect("plans")
+                .app
+                .web
+        );
+        assert!(
+            with_command("flask-gunicorn", &["python", "wsgi.py"], Some(8000))
+                .expect("plans")
+                .app
+                .web
+        );
+    }
+
+    #[test]
+    fn a_streamlit_script_runs_with_its_own_server_and_health_endpoint() {
+        let plan = crate::app::load(&example("streamlit-app"), Flags::default())
+            .expect("plans")
+            .plan;
+        assert_eq!(
+            plan.command.value[..5],
+            [
+                "/app/bin/streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                "8501"
+            ]
+        );
+        assert!(plan
+            .command
+            .value
+            .windows(2)
+            .any(|pair| pair == ["--server.address", "0.0.0.0"]));
+        assert_eq!(plan.app.framework, "streamlit");
+        assert_eq!(plan.app.health_path, "/_stcore/health");
+        assert_eq!(plan.app.session_script, "/src/app.py");
+        assert!(plan.app.health_note.contains("only when a session opens"));
+        assert!(
+            plan.app
+                .findings
+                .iter()
+                .any(|finding| finding.contains("`app.py:5`")),
+            "{:?}",
+            plan.app.findings
+        );
+    }
+
+    #[test]
+    fn a_panel_script_is_served_by_panel_with_its_liveness_endpoint() {
+        let mut files = crate::read::read_project(&example("gradio-app")).expect("reads");
+        // The same project, depending on panel instead.
+        if let Some(project) = files.pyproject.project.as_mut() {
+            project.dependencies = vec!["panel>=1".into()];
+        }
+        let mut panel = files.lock.package[0].clone();
+        panel.name = "panel".into();
+        files.lock.package.push(panel);
+        let scan = crate::read::source::scan_of_texts(&[(
+            "dashboard.py",
+            "dashboard",
+            "import panel as pn\npn.extension()\npn.Column('# Hi').servable()\n",
+        )]);
+        let app = super::AppProject {
+            pyproject: &files.pyproject,
+            manifest: "pyproject.toml".into(),
+            source: &scan,
+            member: String::new(),
+        };
+        let choice = super::decide(
+            &files,
+            &app,
+            &crate::options::Settings::default(),
+            "/app/bin",
+            8000,
+        )
+        .expect("plans");
+        assert_eq!(
+            choice.command.value,
+            [
+                "/app/bin/panel",
+                "serve",
+                "dashboard.py",
+                "--address",
+                "0.0.0.0",
+                "--port",
+                "5006",
+                "--allow-websocket-origin",
+                "*",
+                "--liveness"
+            ]
+        );
+        assert_eq!(choice.health.expect("a health path").0, "/liveness");
+        assert!(choice.health_note.contains("only when a session opens"));
+        assert_eq!(choice.session_script, "dashboard.py");
+    }
+
+    /// The example's files with `source` in place of its scan, decided with no settings.
+    fn decided_with_source(name: &str, source: &str) -> Result<super::CommandChoice, String> {
+        let files = crate::read::read_project(&example(name)).expect("reads");
+        let scan = crate::read::source::scan_of_texts(&[("app.py", "app", source)]);
+        let app = super::AppProject {
+            pyproject: &files.pyproject,
+            manifest: "pyproject.toml".into(),
+            source: &scan,
+            member: String::new(),
+        };
+        super::decide(
+            &files,
+            &app,
+            &crate::options::Settings::default(),
+            "/app/bin",
+            8000,
+        )
+        .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_gradio_script_launches_itself_on_the_address_the_image_sets() {
+        let choice = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\nwith gr.Blocks() as demo:\n    gr.Markdown('x')\ndemo.launch()\n",
+        )
+        .expect("plans");
+        assert_eq!(choice.command.value, ["/app/bin/python", "app.py"]);
+        let env: Vec<String> = choice
+            .env
+            .iter()
+            .map(|var| format!("{}={}", var.name, var.value))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                "GRADIO_SERVER_NAME=0.0.0.0",
+                "GRADIO_SERVER_PORT=7860",
+                "GRADIO_ANALYTICS_ENABLED=False",
+                "GRADIO_TEMP_DIR=/tmp/gradio"
+            ]
+        );
+        assert_eq!(choice.health.expect("a health path").0, "/config");
+        assert!(!choice.handles_sigterm);
+        // What `launch()` hard-codes wins over the environment: loopback or another port is
+        // an error.
+        let error = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\ndemo = gr.Interface(fn=str, inputs='text', outputs='text')\ndemo.launch(server_name='127.0.0.1')\n",
+        )
+        .expect_err("loopback");
+        assert!(
+            error.contains("launches on `127.0.0.1` (`server_name`) at `app.py:3`"),
+            "{error}"
+        );
+        let error = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\ngr.Interface(fn=str, inputs='text', outputs='text').launch(server_port=7000)\n",
+        )
+        .expect_err("another port");
+        assert!(error.contains("on port 7000 (`server_port`)"), "{error}");
+        // A module that builds an app but never launches it is no script to run.
+        let error = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\ndef build():\n    return gr.Blocks()\n",
+        )
+        .expect_err("nothing to run");
+        assert!(
+            error.contains("no script that runs it was found"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_detected_app_is_served_by_the_server_the_lock_installs() {
+        let served_by = |example_name: &str, server: &str| {
+            let mut files = crate::read::read_project(&example(example_name)).expect("reads");
+            // The lock's own server swapped for another.
+            for package in &mut files.lock.package {
+                if package.name == "gunicorn" || package.name == "uvicorn" {
+                    package.name = server.into();
+                }
+            }
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &files.source,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| (choice.command.value, choice.handles_sigterm))
+            .map_err(|error| error.to_string())
+        };
+        let (argv, handles_sigterm) = served_by("flask-gunicorn", "waitress").expect("plans");
+        assert_eq!(
+            argv,
+            [
+                "/app/bin/waitress-serve",
+                "--listen=0.0.0.0:8000",
+                "wsgi:app"
+            ]
+        );
+        assert!(!handles_sigterm);
+        let (argv, _) = served_by("flask-gunicorn", "granian").expect("plans");
+        assert_eq!(argv[..3], ["/app/bin/granian", "--interface", "wsgi"]);
+        let (argv, handles_sigterm) = served_by("fastapi-service", "daphne").expect("plans");
+        assert_eq!(argv[0], "/app/bin/daphne");
+        assert_eq!(argv.last().map(String::as_str), Some("app.main:app"));
+        assert!(handles_sigterm);
+        let error = served_by("flask-gunicorn", "uvicorn").expect_err("no WSGI server");
+        assert!(
+            error.contains("uses flask, but `uv.lock` installs no WSGI server to serve it"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_factory_app_is_left_to_the_frameworks_cli_to_find() {
+        let decided = |lock_extra: &str, dependency: &str, file: &str, text: &str| {
+            let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
+            if let Some(project) = files.pyproject.project.as_mut() {
+                project.dependencies = vec![dependency.into()];
+            }
+            for name in [dependency, lock_extra] {
+                let mut package = files.lock.package[0].clone();
+                package.name = name.into();
+                files.lock.package.push(package);
+            }
+            let module = file.trim_end_matches(".py").replace('/', ".");
+            let scan = crate::read::source::scan_of_texts(&[(file, module.as_str(), text)]);
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| choice.command.value)
+            .map_err(|error| error.to_string())
+        };
+        let factory =
+            "from fastapi import FastAPI\nfrom .factory import create_app\napp = create_app()\n";
+        assert_eq!(
+            decided("fastapi-cli", "fastapi", "app/main.py", factory).expect("plans"),
+            [
+                "/app/bin/fastapi",
+                "run",
+                "app/main.py",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "8000"
+            ]
+        );
+        // Without fastapi-cli, or in a file `fastapi run` does not search, nothing is found.
+        assert!(decided("other", "fastapi", "app/main.py", factory)
+            .expect_err("no cli")
+            .contains("no application object was found"));
+        assert!(decided("fastapi-cli", "fastapi", "service/web.py", factory).is_err());
+        let litestar = "from litestar import Litestar\ndef create_app() -> Litestar:\n    return Litestar([])\n";
+        assert_eq!(
+            decided("uvicorn", "litestar", "app.py", litestar).expect("plans"),
+            [
+                "/app/bin/litestar",
+                "run",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "8000"
+            ]
+        );
+    }
+
+    #[test]
+    fn django_is_served_through_wsgi_or_asgi_by_the_servers_the_lock_installs() {
+        let served = |servers: &[&str]| {
+            let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
+            if let Some(project) = files.pyproject.project.as_mut() {
+                project.dependencies = vec!["django".into()];
+            }
+            files
+                .lock
+                .package
+                .retain(|package| package.name != "gunicorn");
+            for name in ["django"].iter().chain(servers) {
+                let mut package = files.lock.package[0].clone();
+                package.name = name.to_string();
+                files.lock.package.push(package);
+            }
+            let scan = crate::read::source::scan_of_texts(&[
+                (
+                    "mysite/wsgi.py",
+                    "mysite.wsgi",
+                    "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+                ),
+                (
+                    "mysite/asgi.py",
+                    "mysite.asgi",
+                    "from django.core.asgi import get_asgi_application\ndjango_asgi_app = get_asgi_application()\nfrom channels.routing import ProtocolTypeRouter\napplication = ProtocolTypeRouter({'http': django_asgi_app})\n",
+                ),
+            ]);
+            let mut scan = scan;
+            for module in &scan.modules {
+                scan.app_objects
+                    .extend(crate::read::source::app_objects_of(module));
+            }
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| choice.command.value)
+            .map_err(|error| error.to_string())
+        };
+        let argv = served(&["gunicorn", "uvicorn"]).expect("plans");
+        assert_eq!(argv[0], "/app/bin/gunicorn");
+        assert_eq!(
+            argv.last().map(String::as_str),
+            Some("mysite.wsgi:application")
+        );
+        let argv = served(&["uvicorn"]).expect("plans");
+        assert_eq!(argv[..2], ["/app/bin/uvicorn", "mysite.asgi:application"]);
+        // Channels needs ASGI, even where a WSGI server is installed.
+        let argv = served(&["gunicorn", "daphne", "channels"]).expect("plans");
+        assert_eq!(argv[0], "/app/bin/daphne");
+        assert_eq!(
+            argv.last().map(String::as_str),
+            Some("mysite.asgi:application")
+        );
+        assert!(served(&[])
+            .expect_err("no server")
+            .contains("installs no WSGI server"));
+    }
+
+    #[test]
+    fn a_gradio_launch_inside_the_entry_function_is_read_too() {
+        let error = decided_with_source(
+            "gradio-app",
+            "import gradio as gr\ndef main():\n    gr.Interface(fn=str, inputs='text', outputs='text').launch(server_port=7000)\nif __name__ == '__main__':\n    main()\n",
+        )
+        .expect_err("another port");
+        assert!(
+            error.contains("on port 7000 (`server_port`) at `app.py:3`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_script_app_needs_its_framework_locked_and_a_virtual_project() {
+        let script =
+            "import gradio as gr\ngr.Interface(fn=str, inputs='text', outputs='text').launch()\n";
+        let decided = |packaged: bool, locked: bool| {
+            let mut files = crate::read::read_project(&example("gradio-app")).expect("reads");
+            if let Some(uv) = files.pyproject.tool.uv.as_mut() {
+                uv.package = Some(packaged);
+            }
+            if !locked {
+                files
+                    .lock
+                    .package
+                    .retain(|package| package.name != "gradio");
+            }
+            let scan = crate::read::source::scan_of_texts(&[("app.py", "app", script)]);
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| choice.command.value)
+            .map_err(|error| error.to_string())
+        };
+        assert!(decided(false, true).is_ok());
+        let error = decided(true, true).expect_err("packaged");
+        assert!(
+            error.contains("the gradio script `app.py` is part of the installed package"),
+            "{error}"
+        );
+        let error = decided(false, false).expect_err("not locked");
+        assert!(
+            error.contains("depends on gradio, but `uv.lock` does not install it"),
+            "{error}"
+        );
+    }
 }

@@ -130,6 +130,23 @@ fn is_plain(path: &str) -> bool {
             .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '/' | '-' | '_' | '.' | '~'))
 }
 
+/// As [`decide`], with the endpoint the command's server serves itself (`/_stcore/health`
+/// for Streamlit) and why: it comes after `configured` and before any route of the source,
+/// since it answers whatever routes the app declares.
+pub fn decide_with(
+    scan: &SourceScan,
+    configured: Option<(&str, &str)>,
+    server_own: Option<(&str, &str)>,
+) -> Probe {
+    match (configured, server_own) {
+        (None, Some((path, reason))) => Probe::Http {
+            path: path.to_string(),
+            reason: reason.to_string(),
+        },
+        _ => decide(scan, configured),
+    }
+}
+
 /// The health probe for a web app whose source is `scan`; `configured` is `health-path`
 /// from config or flag, already checked.
 pub fn decide(scan: &SourceScan, configured: Option<(&str, &str)>) -> Probe {
@@ -268,6 +285,18 @@ mod tests {
             "from litestar import get\n@get('/readyz')\nasync def r() -> str: ...\n",
         )]);
         assert_eq!(path_of(decide(&scan, None)), "/readyz");
+    }
+
+    #[test]
+    fn the_servers_own_endpoint_comes_after_configuration_and_before_routes() {
+        let scan = scan_of(&[("m.py", "@app.get('/healthz')\ndef h(): pass\n")]);
+        let own = Some(("/_stcore/health", "Streamlit's own health endpoint"));
+        assert_eq!(path_of(decide_with(&scan, None, own)), "/_stcore/health");
+        assert_eq!(
+            path_of(decide_with(&scan, Some(("/ready", "`--health-path`")), own)),
+            "/ready"
+        );
+        assert_eq!(path_of(decide_with(&scan, None, None)), "/healthz");
     }
 
     #[test]

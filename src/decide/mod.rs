@@ -120,11 +120,15 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
     // `kind` in the config can say what the command does not show: a server it does not
     // recognise is web, a recognised one run as something else is not.
     let web = kind == AppKind::Web;
-    let mut probe = health::decide(
+    let mut probe = health::decide_with(
         app_project.source,
         configured
             .as_ref()
             .map(|(path, origin)| (path.as_str(), *origin)),
+        choice
+            .health
+            .as_ref()
+            .map(|(path, reason)| (path.as_str(), reason.as_str())),
     );
     let mut findings = choice.findings.clone();
     let mut probe_host = String::new();
@@ -178,6 +182,20 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         },
         health_path,
         health_probe,
+        session_script: if web && !choice.session_script.is_empty() {
+            format!(
+                "{}/{}",
+                layout.workdir.trim_end_matches('/'),
+                choice.session_script
+            )
+        } else {
+            String::new()
+        },
+        health_note: if web && configured.is_none() {
+            choice.health_note.clone()
+        } else {
+            String::new()
+        },
         probe_host,
         smoke_args: match (&settings.smoke_args, kind) {
             (_, AppKind::Web) => Vec::new(),

@@ -16,6 +16,12 @@ pub enum Framework {
     Litestar,
     Flask,
     Django,
+    /// A script run by `streamlit run`, its own server.
+    Streamlit,
+    /// A script that builds a Gradio app and calls `.launch()`, its own server.
+    Gradio,
+    /// A script that marks Panel objects `.servable()`, run by `panel serve`.
+    Panel,
 }
 
 impl Framework {
@@ -27,7 +33,19 @@ impl Framework {
             Framework::Litestar => "litestar",
             Framework::Flask => "flask",
             Framework::Django => "django",
+            Framework::Streamlit => "streamlit",
+            Framework::Gradio => "gradio",
+            Framework::Panel => "panel",
         }
+    }
+
+    /// Whether the app is a script that its framework serves (Streamlit, Gradio, Panel),
+    /// rather than an application object a server imports.
+    pub fn is_script(self) -> bool {
+        matches!(
+            self,
+            Framework::Streamlit | Framework::Gradio | Framework::Panel
+        )
     }
 
     /// ASGI (served by uvicorn) or WSGI (served by gunicorn).
@@ -68,6 +86,26 @@ impl AppObject {
     pub fn target(&self) -> String {
         format!("{}:{}", self.module, self.variable)
     }
+
+    /// Whether an ASGI server serves it: an ASGI framework's app, or Django's `asgi.py`.
+    pub fn is_asgi(&self) -> bool {
+        self.framework.is_asgi()
+            || (self.framework == Framework::Django
+                && self.file.rsplit('/').next() == Some("asgi.py"))
+    }
+}
+
+/// A script its framework serves: a Streamlit page, a Gradio app that launches itself, a
+/// Panel app.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ScriptApp {
+    /// File relative to the project root, `/`-separated.
+    pub file: String,
+    pub framework: Framework,
+    /// Line of the call that shows it: the first `st.*` call, `.launch()`, `.servable()`.
+    pub line: u32,
+    /// That call, resolved: `streamlit.title`, `demo.launch`, `panel.Column().servable`.
+    pub call: String,
 }
 
 /// One parsed module below the import root.
@@ -90,6 +128,9 @@ pub struct SourceScan {
     pub import_root: String,
     /// Web application objects found below `import_root`.
     pub app_objects: Vec<AppObject>,
+    /// Scripts served by their framework (Streamlit, Gradio, Panel) found below
+    /// `import_root`.
+    pub script_apps: Vec<ScriptApp>,
     /// Every module parsed, in walk order.
     pub modules: Vec<Module>,
     /// Set when a bound stopped the scan: what follows was not read.
@@ -226,6 +267,7 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
             format!("{import_root}/{}", file.path)
         };
         scan.app_objects.extend(app_objects(&path, &module, &facts));
+        scan.script_apps.extend(script_app(&path, &facts));
         scan.modules.push(Module {
             file: path,
             module,
@@ -234,13 +276,14 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
         });
     }
     scan.app_objects.sort();
+    scan.script_apps.sort();
     scan.import_root = import_root;
     scan
 }
 
 /// Module-level `name = Framework(...)` assignments, and Django's
-/// `application = get_wsgi_application()` in a `wsgi.py` (`get_asgi_application()` in an
-/// `asgi.py`).
+/// `application = get_wsgi_application()` in a `wsgi.py`, `get_asgi_application()` (or
+/// Channels' `ProtocolTypeRouter(...)`) in an `asgi.py`.
 fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
     let is_wsgi = file.rsplit('/').next() == Some("wsgi.py");
     let is_asgi = file.rsplit('/').next() == Some("asgi.py");
@@ -251,11 +294,13 @@ fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
             let callee = assignment.call.callee.as_deref()?;
             let last = callee.rsplit('.').next().unwrap_or_default();
             let framework = if (is_wsgi && last == "get_wsgi_application")
-                || (is_asgi && last == "get_asgi_application")
+                || (is_asgi && matches!(last, "get_asgi_application" | "ProtocolTypeRouter"))
             {
                 Framework::Django
+            } else if let Some(framework) = Framework::from_constructor(last) {
+                framework
             } else {
-                Framework::from_constructor(last)?
+                factory_framework(callee, facts)?
             };
             Some(AppObject {
                 file: file.to_string(),
@@ -268,19 +313,107 @@ fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
         .collect()
 }
 
+/// The framework of a same-module factory: `app = create_app()` where the file's own top-level
+/// `def create_app()` constructs one framework's application (`FastAPI(...)`, `Flask(...)`).
+fn factory_framework(callee: &str, facts: &FileFacts) -> Option<Framework> {
+    let function = facts
+        .functions
+        .iter()
+        .find(|function| function.qualname == callee && !callee.contains('.'))?;
+    let mut built = function.calls.iter().filter_map(|call| {
+        let last = call.callee.as_deref()?.rsplit('.').next()?;
+        Framework::from_constructor(last)
+    });
+    let first = built.next()?;
+    built.all(|other| other == first).then_some(first)
+}
+
+/// Whether the file is a script its framework serves, read from what it does when it runs:
+/// Streamlit's API called at module level (`st.title(...)`, resolved through the imports);
+/// `.launch()` called at module level (or under `__main__`) in a file that imports `gradio`;
+/// `.servable()` called at module level in a file that imports `panel`. A module that only
+/// imports a framework, or calls it inside functions, is a library, not a script.
+fn script_app(file: &str, facts: &FileFacts) -> Option<ScriptApp> {
+    let imports = |top: &str| {
+        facts
+            .imports
+            .iter()
+            .any(|import| import.target == top || import.target.starts_with(&format!("{top}.")))
+    };
+    let found = |framework: Framework, call: &python::Call| ScriptApp {
+        file: file.to_string(),
+        framework,
+        line: call.line,
+        call: call.callee.clone().unwrap_or_default(),
+    };
+    // What runs when the file runs: its module-level calls, and those of its own top-level
+    // functions that it calls there (`if __name__ == "__main__": main()`), one level deep.
+    let mut calls: Vec<&python::Call> = facts.module_calls.iter().collect();
+    for call in &facts.module_calls {
+        let Some(name) = call.callee.as_deref() else {
+            continue;
+        };
+        if let Some(function) = facts
+            .functions
+            .iter()
+            .find(|function| function.qualname == name && !name.contains('.'))
+        {
+            calls.extend(function.calls.iter());
+        }
+    }
+    let method = |call: &python::Call, name: &str| {
+        call.callee
+            .as_deref()
+            .is_some_and(|callee| callee.rsplit('.').next() == Some(name))
+    };
+    if imports("streamlit") {
+        if let Some(call) = calls.iter().copied().find(|call| {
+            call.callee
+                .as_deref()
+                .is_some_and(|callee| callee.starts_with("streamlit."))
+        }) {
+            return Some(found(Framework::Streamlit, call));
+        }
+    }
+    if imports("gradio") {
+        if let Some(call) = calls.iter().copied().find(|call| method(call, "launch")) {
+            return Some(found(Framework::Gradio, call));
+        }
+    }
+    if imports("panel") {
+        if let Some(call) = calls.iter().copied().find(|call| method(call, "servable")) {
+            return Some(found(Framework::Panel, call));
+        }
+    }
+    None
+}
+
+/// The application objects of one scanned module, for the decisions' tests.
+#[cfg(test)]
+pub(crate) fn app_objects_of(module: &Module) -> Vec<AppObject> {
+    app_objects(&module.file, &module.module, &module.facts)
+}
+
 /// A scan of in-memory files, `(file, module, text)`, for the decisions' tests.
 #[cfg(test)]
 pub(crate) fn scan_of_texts(files: &[(&str, &str, &str)]) -> SourceScan {
+    let modules: Vec<Module> = files
+        .iter()
+        .map(|(file, module, text)| Module {
+            file: file.to_string(),
+            module: module.to_string(),
+            is_package: false,
+            facts: crate::read::python::read_facts(text, None).expect("parses"),
+        })
+        .collect();
+    let mut script_apps: Vec<ScriptApp> = modules
+        .iter()
+        .filter_map(|module| script_app(&module.file, &module.facts))
+        .collect();
+    script_apps.sort();
     SourceScan {
-        modules: files
-            .iter()
-            .map(|(file, module, text)| Module {
-                file: file.to_string(),
-                module: module.to_string(),
-                is_package: false,
-                facts: crate::read::python::read_facts(text, None).expect("parses"),
-            })
-            .collect(),
+        modules,
+        script_apps,
         ..SourceScan::default()
     }
 }
@@ -351,6 +484,21 @@ mod tests {
     }
 
     #[test]
+    fn an_app_built_by_a_factory_of_the_same_module() {
+        let dir = project("factory", &[(
+            "api/main.py",
+            "from fastapi import FastAPI\nfrom .other import make\n\ndef create_app() -> FastAPI:\n    app = FastAPI(title='x')\n    return app\n\napp = create_app()\nother = make()\n",
+        )]);
+        let scan = scan(dir.path(), "");
+        let found: Vec<(String, Framework, u32)> = scan
+            .app_objects
+            .iter()
+            .map(|o| (o.target(), o.framework, o.line))
+            .collect();
+        assert_eq!(found, [("api.main:app".to_string(), Framework::Fastapi, 8)]);
+    }
+
+    #[test]
     fn src_layout_and_django_wsgi() {
         let dir = project("django", &[
             (
@@ -367,6 +515,77 @@ mod tests {
         assert_eq!(scan.app_objects[0].file, "src/site/wsgi.py");
         assert!(scan.module("site.other").is_some());
         assert_eq!(scan.cut_note(), None);
+    }
+
+    #[test]
+    fn scripts_served_by_their_framework() {
+        let scan = scan_of_texts(&[
+            (
+                "app.py",
+                "app",
+                "import streamlit as st\nimport pandas\n\nst.title('Hello')\n",
+            ),
+            (
+                "ui.py",
+                "ui",
+                "import gradio as gr\nwith gr.Blocks() as demo:\n    gr.Markdown('x')\nif __name__ == '__main__':\n    demo.launch()\n",
+            ),
+            (
+                "dash.py",
+                "dash",
+                "import panel as pn\npn.extension()\npn.Column('x').servable()\n",
+            ),
+            // Libraries: they import a framework and use it only inside functions, or never
+            // launch what they build.
+            (
+                "lib.py",
+                "lib",
+                "import streamlit as st\ndef page():\n    st.title('x')\n",
+            ),
+            (
+                "blocks.py",
+                "blocks",
+                "import gradio as gr\ndemo = gr.Interface(fn=str, inputs='text', outputs='text')\n",
+            ),
+            (
+                "other.py",
+                "other",
+                "import streamlit\nserver.launch()\n",
+            ),
+            // The entry function called under `__main__`, one level deep.
+            (
+                "main_page.py",
+                "main_page",
+                "import streamlit as st\n\ndef main():\n    st.header('x')\n\nif __name__ == '__main__':\n    main()\n",
+            ),
+            (
+                "served.py",
+                "served",
+                "import gradio as gr\ndef build():\n    return gr.Blocks()\ndef main():\n    build().launch()\nmain()\n",
+            ),
+        ]);
+        let found: Vec<(&str, Framework, u32, &str)> = scan
+            .script_apps
+            .iter()
+            .map(|app| {
+                (
+                    app.file.as_str(),
+                    app.framework,
+                    app.line,
+                    app.call.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("app.py", Framework::Streamlit, 4, "streamlit.title"),
+                ("dash.py", Framework::Panel, 3, "panel.Column().servable"),
+                ("main_page.py", Framework::Streamlit, 4, "streamlit.header"),
+                ("served.py", Framework::Gradio, 5, "build().launch"),
+                ("ui.py", Framework::Gradio, 5, "demo.launch"),
+            ]
+        );
     }
 
     #[test]

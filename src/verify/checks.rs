@@ -34,9 +34,14 @@ pub enum Job {
         code: Option<i32>,
         logs: String,
     },
-    /// A web app probed over TCP answered on its port with an HTTP status line (any status:
-    /// the plan knows no path, and an answer proves the server listens).
-    Listening { status: u16, elapsed: Duration },
+    /// A web app probed over TCP answered on its port with an HTTP status line: any status
+    /// but a server error (the plan knows no path, and an answer proves the server listens;
+    /// a 5xx proves the app failed). The tail of its logs on a 5xx.
+    Listening {
+        status: u16,
+        elapsed: Duration,
+        logs: String,
+    },
     /// `docker run` itself failed.
     DidNotStart { stderr: String },
     /// The container published no host port for the app's port.
@@ -92,13 +97,28 @@ impl Job {
                     tail(logs, 20)
                 ),
             ),
-            Job::Listening { status, elapsed } => (
-                true,
-                format!(
-                    "the port answered (HTTP {status}) after {:.2} s",
-                    elapsed.as_secs_f64()
-                ),
-            ),
+            Job::Listening {
+                status,
+                elapsed,
+                logs,
+            } => {
+                let passed = *status < 500;
+                (
+                    passed,
+                    format!(
+                        "the port answered (HTTP {status}) after {:.2} s{}",
+                        elapsed.as_secs_f64(),
+                        if passed {
+                            String::new()
+                        } else {
+                            format!(
+                                ": the server listens, but the app failed; its log:\n{}",
+                                tail(logs, 20)
+                            )
+                        }
+                    ),
+                )
+            }
             Job::DidNotStart { stderr } => (false, format!("did not start: {}", stderr.trim())),
             Job::NoPublishedPort => (false, "no published port".into()),
             Job::ExitedBeforeAnswering { logs } => {
@@ -156,14 +176,61 @@ pub fn image_user(user: &str, expected: User) -> Check {
 }
 
 /// The job ran with a read-only root filesystem, no capabilities and no new privileges.
-pub fn read_only_run(job: &Job) -> Check {
+/// `not_covered` is what the health probe does not prove (the plan's `health_note`), said
+/// beside a passing answer so that a pass is not read as more than it is.
+pub fn read_only_run(job: &Job, not_covered: &str) -> Check {
     let (passed, detail) = job.outcome();
+    let note = if passed && !not_covered.is_empty() && matches!(job, Job::Answered { .. }) {
+        format!(" (not covered by the probe: {not_covered})")
+    } else {
+        String::new()
+    };
     Check {
         name: "read-only run",
         passed,
         detail: format!(
-            "--read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges: {detail}"
+            "--read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges: {detail}{note}"
         ),
+    }
+}
+
+/// A first session of a script its framework runs per session (Streamlit, Panel), run in the
+/// image read-only with the framework's own machinery: it passes when the script ran to its end.
+pub fn first_session(job: &Job) -> Check {
+    let (passed, detail) = match job {
+        Job::Exited {
+            code: Some(0),
+            stdout,
+            elapsed,
+            ..
+        } => (
+            true,
+            format!(
+                "{} ({:.2} s)",
+                stdout.trim().lines().last().unwrap_or("the session ran"),
+                elapsed.as_secs_f64()
+            ),
+        ),
+        Job::Exited {
+            code,
+            stdout,
+            stderr,
+            ..
+        } => (
+            false,
+            format!(
+                "the session exited {}:\n{}{}",
+                code.map_or("by a signal".into(), |c| c.to_string()),
+                tail(stdout, 5),
+                tail(stderr, 20)
+            ),
+        ),
+        other => other.outcome(),
+    };
+    Check {
+        name: "first session",
+        passed,
+        detail,
     }
 }
 
@@ -494,8 +561,9 @@ pub enum Compose {
     /// `up` succeeded but `ps` listed no container within the limit.
     NoContainer,
     /// A web service's `{{.State.Health.Status}} {{.HostConfig.ReadonlyRootfs}}
-    /// {{.Config.User}}`, once healthy or unhealthy (or the last seen at the limit).
-    Service { status: String },
+    /// {{.Config.User}}`, once healthy or unhealthy (or the last seen at the limit), and the
+    /// tail of its logs when it is not healthy.
+    Service { status: String, logs: String },
     /// A command-line app's `compose run` of the smoke test.
     Smoke { succeeded: bool, stderr: String },
     /// A worker's `{{.State.Status}} {{.HostConfig.ReadonlyRootfs}} {{.Config.User}}` after
@@ -513,11 +581,19 @@ pub fn compose(outcome: &Compose, down_succeeded: bool, user: User) -> Check {
     let (passed, detail) = match outcome {
         Compose::UpFailed { stderr } => (false, format!("`up` failed:\n{}", tail(stderr, 15))),
         Compose::NoContainer => (false, "no container came up".into()),
-        Compose::Service { status } => {
+        Compose::Service { status, logs } => {
             let expected = format!("healthy true {}:{}", user.uid, user.gid);
+            let passed = *status == expected;
             (
-                *status == expected,
-                format!("health, read-only, user: `{status}` (expected `{expected}`)"),
+                passed,
+                format!(
+                    "health, read-only, user: `{status}` (expected `{expected}`){}",
+                    if passed || logs.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; its log:\n{}", tail(logs, 15))
+                    }
+                ),
             )
         }
         Compose::Smoke {
@@ -622,12 +698,12 @@ mod tests {
 
     #[test]
     fn a_web_job_passes_on_a_2xx_or_3xx_answer_only() {
-        let check = read_only_run(&answered(200));
+        let check = read_only_run(&answered(200), "");
         assert!(check.passed);
         assert!(check
             .detail
             .ends_with(": `GET /health` answered 200 after 0.89 s"));
-        assert!(read_only_run(&answered(302)).passed);
+        assert!(read_only_run(&answered(302), "").passed);
         for job in [
             answered(500),
             answered(404),
@@ -643,18 +719,18 @@ mod tests {
                 timeout: Duration::from_secs(60),
             },
         ] {
-            assert!(!read_only_run(&job).passed, "{job:?}");
+            assert!(!read_only_run(&job, "").passed, "{job:?}");
         }
     }
 
     #[test]
     fn a_cli_job_passes_on_exit_0_only() {
-        let check = read_only_run(&exited(Some(0)));
+        let check = read_only_run(&exited(Some(0)), "");
         assert!(check.passed);
         assert!(check
             .detail
             .ends_with(": `hello --help` exited 0 in 0.12 s"));
-        let check = read_only_run(&exited(Some(1)));
+        let check = read_only_run(&exited(Some(1)), "");
         assert!(!check.passed);
         assert!(
             check
@@ -663,7 +739,7 @@ mod tests {
             "{}",
             check.detail
         );
-        let check = read_only_run(&exited(None));
+        let check = read_only_run(&exited(None), "");
         assert!(!check.passed);
         assert!(check.detail.contains("exited by a signal"));
     }
@@ -730,7 +806,7 @@ mod tests {
 
     #[test]
     fn a_5xx_answer_shows_the_log_and_a_worker_must_stay_up() {
-        let check = read_only_run(&answered(503));
+        let check = read_only_run(&answered(503), "");
         assert!(!check.passed);
         assert!(
             check
@@ -739,19 +815,109 @@ mod tests {
             "{}",
             check.detail
         );
-        assert!(!read_only_run(&answered(200)).detail.contains("its log"));
-        assert!(read_only_run(&Job::StayedUp { seconds: 5 }).passed);
-        let early = read_only_run(&Job::ExitedEarly {
-            seconds: 5,
-            code: Some(0),
-            logs: "done\n".into(),
-        });
+        assert!(!read_only_run(&answered(200), "").detail.contains("its log"));
+        assert!(read_only_run(&Job::StayedUp { seconds: 5 }, "").passed);
+        let early = read_only_run(
+            &Job::ExitedEarly {
+                seconds: 5,
+                code: Some(0),
+                logs: "done\n".into(),
+            },
+            "",
+        );
         assert!(!early.passed);
         assert!(
             early.detail.contains("exited 0 within 5 s"),
             "{}",
             early.detail
         );
+    }
+
+    #[test]
+    fn a_server_error_on_the_port_fails_and_shows_the_log() {
+        let listening = |status| Job::Listening {
+            status,
+            elapsed: Duration::from_millis(400),
+            logs: "Traceback\nRuntimeError: no database\n".into(),
+        };
+        // Any answer proves the server listens, a 404 at `/` included.
+        assert!(read_only_run(&listening(404), "").passed);
+        let check = read_only_run(&listening(500), "");
+        assert!(!check.passed);
+        assert!(
+            check.detail.ends_with(
+                "answered (HTTP 500) after 0.40 s: the server listens, but the app failed; its log:\n  Traceback\n  RuntimeError: no database\n"
+            ),
+            "{}",
+            check.detail
+        );
+    }
+
+    #[test]
+    fn an_unhealthy_compose_service_shows_its_log() {
+        let unhealthy = Compose::Service {
+            status: "unhealthy true 65532:65532".into(),
+            logs: "Traceback\nKeyError: 'SECRET_KEY'\n".into(),
+        };
+        let check = compose(&unhealthy, true, USER);
+        assert!(!check.passed);
+        assert!(
+            check
+                .detail
+                .contains("; its log:\n  Traceback\n  KeyError: 'SECRET_KEY'\n"),
+            "{}",
+            check.detail
+        );
+    }
+
+    #[test]
+    fn a_passing_probe_says_what_it_did_not_cover() {
+        let note = "the script runs only when a session opens";
+        let check = read_only_run(&answered(200), note);
+        assert!(check.passed);
+        assert!(
+            check
+                .detail
+                .ends_with("answered 200 after 0.89 s (not covered by the probe: the script runs only when a session opens)"),
+            "{}",
+            check.detail
+        );
+        // A failure says why it failed, not what a pass would have left out.
+        assert!(!read_only_run(&answered(500), note)
+            .detail
+            .contains("not covered"));
+    }
+
+    #[test]
+    fn a_script_that_raises_in_its_first_session_fails_first_session() {
+        let session = |code, stderr: &str| Job::Exited {
+            smoke: "session".into(),
+            code,
+            stdout: "the script app.py ran to its end in one session\n".into(),
+            stderr: stderr.into(),
+            elapsed: Duration::from_millis(2300),
+        };
+        let check = first_session(&session(Some(0), ""));
+        assert!(check.passed, "{check:?}");
+        assert_eq!(
+            check.detail,
+            "the script app.py ran to its end in one session (2.30 s)"
+        );
+        let check = first_session(&session(
+            Some(1),
+            "the script app.py raised on its first run:\nKeyError: 'API_URL'\n",
+        ));
+        assert!(!check.passed);
+        assert!(
+            check.detail.contains("KeyError: 'API_URL'"),
+            "{}",
+            check.detail
+        );
+        assert!(!first_session(&session(None, "")).passed);
+        let did_not_start = Job::DidNotStart {
+            stderr: "no such file\n".into(),
+        };
+        assert!(!first_session(&did_not_start).passed);
     }
 
     #[test]
@@ -920,6 +1086,7 @@ mod tests {
     fn compose_must_be_healthy_read_only_as_the_user_and_come_down() {
         let healthy = Compose::Service {
             status: "healthy true 65532:65532".into(),
+            logs: String::new(),
         };
         let check = compose(&healthy, true, USER);
         assert!(check.passed);
@@ -938,6 +1105,7 @@ mod tests {
         ] {
             let outcome = Compose::Service {
                 status: status.into(),
+                logs: String::new(),
             };
             assert!(!compose(&outcome, true, USER).passed, "{status}");
         }

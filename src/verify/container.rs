@@ -14,6 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const PROBE: &str = include_str!("probe.py");
+const SESSION: &str = include_str!("session.py");
 
 /// The containers of one verify run of one image.
 pub struct Containers<'a> {
@@ -361,7 +362,19 @@ impl<'a> Containers<'a> {
             if let Some(status) = http_status(host_port, &path, Duration::from_secs(2)) {
                 let elapsed = started.elapsed();
                 if tcp {
-                    return Ok((name, Job::Listening { status, elapsed }));
+                    let logs = if status >= 500 {
+                        self.logs(&name, 20)?
+                    } else {
+                        String::new()
+                    };
+                    return Ok((
+                        name,
+                        Job::Listening {
+                            status,
+                            elapsed,
+                            logs,
+                        },
+                    ));
                 }
                 // A failure answer's cause is in the log, as a crash's is.
                 let logs = if (200..400).contains(&status) {
@@ -403,6 +416,38 @@ impl<'a> Containers<'a> {
             elapsed: output.elapsed,
         };
         Ok((name, job))
+    }
+
+    /// One session of the plan's session script (Streamlit, Panel) with the framework's own
+    /// machinery,
+    /// in the hardened read-only container the app runs in, with the app's settings; the
+    /// container is removed afterwards.
+    pub fn session(&mut self) -> Result<Job, UserError> {
+        let (name, mut args) = self.run_args(true, false, true);
+        // The published port is of no use here, and would only hold a host port.
+        if args.len() >= 2 && args[args.len() - 2] == "-p" {
+            args.truncate(args.len() - 2);
+        }
+        let seconds = self.run_timeout.as_secs().max(10);
+        args.extend([
+            "--entrypoint".into(),
+            format!("{}/bin/python", self.plan.layout.venv),
+            self.image.clone(),
+            "-c".into(),
+            SESSION.into(),
+            self.plan.app.session_script.clone(),
+            seconds.to_string(),
+            self.plan.app.framework.clone(),
+        ]);
+        let output = self.docker(&args, self.run_timeout + Duration::from_secs(30))?;
+        self.remove(name);
+        Ok(Job::Exited {
+            smoke: format!("a session of {}", self.plan.app.session_script),
+            code: output.code,
+            stdout: output.stdout,
+            stderr: output.stderr,
+            elapsed: output.elapsed,
+        })
     }
 
     /// `docker stop -t 10`: whether it succeeded, and how long it took.
@@ -629,7 +674,13 @@ impl<'a> Containers<'a> {
             }
             std::thread::sleep(Duration::from_millis(500));
         }
-        Ok(Compose::Service { status })
+        // An unhealthy service's cause is in its log, as a failed run's is.
+        let logs = if status.starts_with("healthy") {
+            String::new()
+        } else {
+            self.logs(&container, 15)?
+        };
+        Ok(Compose::Service { status, logs })
     }
 }
 

@@ -180,7 +180,7 @@ fn run_checks(
 
     // The job, read-only, no capabilities, no new privileges, no `--user`.
     let (name, job) = containers.job(true)?;
-    report.record(checks::read_only_run(&job));
+    report.record(checks::read_only_run(&job, &plan.app.health_note));
     // A web app and a worker run until stopped: SIGTERM must stop them promptly. A job and a
     // command-line app have exited by now.
     if plan.app.kind.long_running() {
@@ -189,6 +189,12 @@ fn run_checks(
         report.record(checks::stops_on_sigterm(was_running, stopped, elapsed));
     }
     containers.remove(name);
+
+    // What the health probe does not reach: a script that runs once per session, run once
+    // with its framework's own test runner, read-only too.
+    if !plan.app.session_script.is_empty() {
+        report.record(checks::first_session(&containers.session()?));
+    }
 
     // The same job with a writable root filesystem: it must write nothing.
     let (name, job) = containers.job(false)?;

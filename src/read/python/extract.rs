@@ -67,6 +67,7 @@ pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, Pa
     reader.read_imports(root);
     reader.read_anywhere(root);
     reader.read_module_block(root);
+    reader.facts.module_calls = reader.calls_in(root);
     reader.read_scopes(root, &mut Vec::new(), 0);
     Ok(reader.facts)
 }

@@ -19,6 +19,10 @@ pub struct FileFacts {
     pub functions: Vec<Function>,
     /// Every call under a module-level `if __name__ == "__main__":`, nested calls too.
     pub main_calls: Vec<Call>,
+    /// Every call the module makes when it runs as a script: at module level and in
+    /// module-level blocks (`if`, `with`, `try`, `for`, the `__main__` guard), nested calls
+    /// too, never inside a `def` or `class`. `with gr.Blocks() as demo:` and `st.title(...)`.
+    pub module_calls: Vec<Call>,
     /// Entries of a module-level `urlpatterns = [...]` or `urlpatterns += [...]`.
     pub url_patterns: Vec<UrlPattern>,
     /// Entries of `routes=[...]` keyword lists and of module-level `routes = [...]`.

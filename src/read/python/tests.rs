@@ -977,3 +977,30 @@ fn scan_of_a_missing_root_reports_it() {
     assert_eq!(scan.unreadable_dirs.len(), 1);
     assert_eq!(scan.unreadable_dirs[0].0, "");
 }
+
+#[test]
+fn module_calls_are_what_runs_as_a_script_not_inside_definitions() {
+    let f = facts(
+        "import streamlit as st\n\
+         import gradio as gr\n\
+         st.title('x')\n\
+         with gr.Blocks() as demo:\n    \
+             box = gr.Textbox()\n\
+         def handler():\n    \
+             st.write('inside')\n\
+         class C:\n    \
+             gr.Markdown('in class')\n\
+         if __name__ == '__main__':\n    \
+             demo.launch(server_port=7860)\n",
+    );
+    assert_eq!(
+        callees(&f.module_calls),
+        [
+            "streamlit.title",
+            "gradio.Blocks",
+            "gradio.Textbox",
+            "demo.launch"
+        ]
+    );
+    assert_eq!(f.module_calls[3].line, 11);
+}
