@@ -49,7 +49,14 @@ fn last(callee: &str) -> &str {
 const SERVERS: &[Server] = &[
     Server {
         name: "uvicorn",
-        matches: |callee, _| callee == "uvicorn.run" || callee == "uvicorn.main.run",
+        // `uvicorn.Config(app, host=..., port=...)` is served by `uvicorn.Server(config)`:
+        // the config holds the address.
+        matches: |callee, _| {
+            matches!(
+                callee,
+                "uvicorn.run" | "uvicorn.main.run" | "uvicorn.Config" | "uvicorn.config.Config"
+            )
+        },
         host: Arg(None, "host"),
         port: Arg(None, "port"),
         bind: None,
@@ -501,6 +508,18 @@ mod tests {
         .expect("a server");
         assert_eq!(server.port, 9000);
         assert_eq!(server.env[0].value, "9000");
+    }
+
+    #[test]
+    fn a_uvicorn_config_served_by_uvicorn_server() {
+        let server = found(
+            "import os\nimport uvicorn\n\ndef main():\n    config = uvicorn.Config(\"pkg.app:app\", host=\"0.0.0.0\", port=int(os.environ.get(\"PORT\", \"5000\")))\n    uvicorn.Server(config).run()\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.server, server.port), ("uvicorn", 5000));
+        assert_eq!(server.env[0].name, "PORT");
     }
 
     #[test]
