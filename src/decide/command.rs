@@ -36,6 +36,8 @@ pub struct CommandChoice {
     /// The script the framework runs, relative to the working directory, for a framework that
     /// runs it once per session (Streamlit, Panel); empty otherwise.
     pub session_script: String,
+    /// What the user should know about this choice although it works (a development server).
+    pub warnings: Vec<String>,
 }
 
 /// A program that serves HTTP, as `--command` may start it.
@@ -412,6 +414,7 @@ fn given_command(
         health,
         health_note: String::new(),
         session_script: String::new(),
+        warnings: Vec::new(),
     })
 }
 
@@ -537,6 +540,7 @@ fn script_choice(
                 health: None,
                 health_note: String::new(),
                 session_script: String::new(),
+                warnings: Vec::new(),
             }
         }
         None => CommandChoice {
@@ -550,6 +554,7 @@ fn script_choice(
             health: None,
             health_note: String::new(),
             session_script: String::new(),
+            warnings: Vec::new(),
         },
     })
 }
@@ -592,6 +597,7 @@ fn entry_choice(
             health: None,
             health_note: String::new(),
             session_script: String::new(),
+            warnings: Vec::new(),
         },
         None => CommandChoice {
             command,
@@ -604,6 +610,7 @@ fn entry_choice(
             health: None,
             health_note: String::new(),
             session_script: String::new(),
+            warnings: Vec::new(),
         },
     }))
 }
@@ -903,6 +910,9 @@ fn detect_web(
         .into_iter()
         .find(|(distribution, _, _)| has(distribution))
     else {
+        if object.framework == Framework::Flask && has("flask") {
+            return Ok(flask_development_server(app, &object, venv_bin, port));
+        }
         return Err(if object.is_asgi() {
             missing_server(app, object.framework, "ASGI server", "uvicorn")
         } else {
@@ -928,6 +938,7 @@ fn detect_web(
         health: None,
         health_note: String::new(),
         session_script: String::new(),
+        warnings: Vec::new(),
     })
 }
 
@@ -1057,6 +1068,7 @@ fn framework_cli(
         health: None,
         health_note: String::new(),
         session_script: String::new(),
+        warnings: Vec::new(),
     })
 }
 
@@ -1119,6 +1131,51 @@ fn command_hint(frameworks: &BTreeSet<Framework>) -> String {
         "--command uvicorn package.module:app --host 0.0.0.0 --port 8000"
     };
     format!("give the command with `--command`, e.g. `{example}`")
+}
+
+/// A Flask app whose lock installs no WSGI server runs the way its project runs it,
+/// `flask run`: Werkzeug's development server, with a warning that says how to serve it for
+/// production. It does not handle SIGTERM as PID 1, so an init runs it.
+fn flask_development_server(
+    app: &AppProject<'_>,
+    object: &AppObject,
+    venv_bin: &str,
+    port: u16,
+) -> CommandChoice {
+    let target = object.target();
+    let warning = format!(
+        "`{}` uses flask and `uv.lock` installs no WSGI server, so the image runs Flask's development server (`flask run`), which Flask says is not for production: run `uv add gunicorn`, then uv-rootless again, to serve it with gunicorn",
+        app.manifest
+    );
+    CommandChoice {
+        command: Decision::new(
+            vec![
+                format!("{venv_bin}/flask"),
+                "--app".into(),
+                target.clone(),
+                "run".into(),
+                "--host".into(),
+                "0.0.0.0".into(),
+                "--port".into(),
+                port.to_string(),
+            ],
+            Source::Detected,
+            format!(
+                "flask application `{target}` found in `{}`; `uv.lock` installs no WSGI server, so Flask's development server serves it",
+                object.file
+            ),
+        ),
+        web: true,
+        handles_sigterm: false,
+        framework: Some(Framework::Flask),
+        port: None,
+        env: Vec::new(),
+        findings: Vec::new(),
+        health: None,
+        health_note: String::new(),
+        session_script: String::new(),
+        warnings: vec![warning],
+    }
 }
 
 fn missing_server(
@@ -1336,6 +1393,7 @@ fn script_command(
             Framework::Panel => session_path,
             _ => String::new(),
         },
+        warnings: Vec::new(),
     })
 }
 
@@ -1669,10 +1727,47 @@ mod tests {
         assert_eq!(argv[0], "/app/bin/daphne");
         assert_eq!(argv.last().map(String::as_str), Some("app.main:app"));
         assert!(handles_sigterm);
-        let error = served_by("flask-gunicorn", "uvicorn").expect_err("no WSGI server");
+        // No WSGI server: Flask's own development server, as `flask run` starts it.
+        let (argv, handles_sigterm) = served_by("flask-gunicorn", "uvicorn").expect("plans");
+        assert_eq!(
+            argv,
+            [
+                "/app/bin/flask",
+                "--app",
+                "wsgi:app",
+                "run",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "8000"
+            ]
+        );
+        assert!(!handles_sigterm);
+        // No ASGI server has no such fallback.
+        let error = served_by("fastapi-service", "gunicorn").expect_err("no ASGI server");
         assert!(
-            error.contains("uses flask, but `uv.lock` installs no WSGI server to serve it"),
+            error.contains("uses fastapi, but `uv.lock` installs no ASGI server to serve it"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn flasks_development_server_comes_with_a_warning_in_the_plan() {
+        let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
+        files
+            .lock
+            .package
+            .retain(|package| package.name != "gunicorn");
+        let plan =
+            crate::decide::plan(&files, &crate::options::Settings::default()).expect("plans");
+        assert_eq!(plan.command.value[0], "/app/bin/flask");
+        assert!(
+            plan.warnings
+                .iter()
+                .any(|warning| warning.contains("Flask's development server")
+                    && warning.contains("uv add gunicorn")),
+            "{:?}",
+            plan.warnings
         );
     }
 

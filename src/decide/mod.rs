@@ -248,7 +248,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         );
     }
     let scm = version::decide(files, settings, &app_name)?;
-    let mut warnings: Vec<String> = Vec::new();
+    let mut warnings: Vec<String> = choice.warnings.clone();
     let mut info = project::project_info(project)?;
     let app_reads_git = files
         .vcs_versioned
