@@ -165,7 +165,9 @@ pub const BASES: &[BaseEntry] = &[
             "libpython{python}-stdlib",
             "python{python}-venv",
         ],
-        git_packages: &["git"],
+        // debian:trixie-slim has no CA bundle, and git over https needs one (the generated
+        // Dockerfile's ca-certificates secret reaches uv only).
+        git_packages: &["git", "ca-certificates"],
         ssh_packages: &["openssh-client"],
         // Debian's Python keeps its headers in a package of their own.
         compiler_packages: &["gcc", "g++", "libc6-dev", "make", "python3.13-dev"],
