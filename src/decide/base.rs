@@ -125,7 +125,7 @@ pub const BASES: &[BaseEntry] = &[
     // runtime variant lists no shell and no package manager, the -dev variant adds apt and bash.
     BaseEntry {
         id: BaseId::DhiPython,
-        title: "Docker Hardened Images python:X.Y (Debian 13)",
+        title: "Docker Hardened Images python (Debian 13)",
         python_minors: &["3.10", "3.11", "3.12", "3.13", "3.14"],
         build_image: "dhi.io/python:{python}-dev",
         runtime_image: "dhi.io/python:{python}",
@@ -149,7 +149,7 @@ pub const BASES: &[BaseEntry] = &[
     // the same Debian packages at the same paths.
     BaseEntry {
         id: BaseId::DistrolessPython3,
-        title: "gcr.io/distroless/python3-debian13 (Debian 13)",
+        title: "Google distroless python3 (Debian 13)",
         python_minors: &["3.13"],
         build_image: "debian:trixie-slim",
         runtime_image: "gcr.io/distroless/python3-debian13:nonroot",
