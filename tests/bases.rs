@@ -8,9 +8,7 @@ use common::Project;
 
 /// `init --base BASE`, refused: the whole stderr.
 fn refused(project: &Project, base: &str) -> String {
-    project
-        .run_rejected(&["init", "--base", base])
-        .stderr
+    project.run_rejected(&["init", "--base", base]).stderr
 }
 
 #[test]
