@@ -171,6 +171,10 @@ pub enum BaseArg {
     PythonSlim,
     /// Azure Linux 3.0, uv-managed CPython; distroless final stage.
     Azurelinux,
+    /// Docker Hardened Images python (Debian 13): `-dev` builds, the runtime variant runs.
+    DhiPython,
+    /// gcr.io/distroless/python3-debian13 (Debian's Python 3.13 only); no shell.
+    DistrolessPython3,
 }
 
 impl From<BaseArg> for BaseId {
@@ -178,6 +182,8 @@ impl From<BaseArg> for BaseId {
         match base {
             BaseArg::PythonSlim => BaseId::PythonSlim,
             BaseArg::Azurelinux => BaseId::Azurelinux,
+            BaseArg::DhiPython => BaseId::DhiPython,
+            BaseArg::DistrolessPython3 => BaseId::DistrolessPython3,
         }
     }
 }

@@ -294,6 +294,10 @@ pub struct Base {
     /// (its path is known only once uv installed it).
     #[serde(skip)]
     pub python_command: String,
+    /// Packages that install the final image's Python in the build stage, when the build image
+    /// lacks it; empty otherwise.
+    #[serde(skip)]
+    pub python_packages: Vec<String>,
 }
 
 /// A package manager as a `RUN` uses it: `[update &&] install PACKAGES && clean`. Static text
@@ -492,15 +496,28 @@ pub enum BaseId {
     PythonSlim,
     /// Azure Linux 3.0, with a uv-managed CPython under `/opt/python`.
     Azurelinux,
+    /// Docker Hardened Images' `dhi.io/python:X.Y` (Debian 13): the `-dev` variant builds, the
+    /// runtime variant (no shell, no package manager) runs; CPython in `/usr`.
+    DhiPython,
+    /// Google's `gcr.io/distroless/python3-debian13:nonroot`: Debian 13's own Python 3.13 in
+    /// `/usr`, no shell; the build stage is `debian:trixie-slim` with the same Python.
+    DistrolessPython3,
 }
 
 impl BaseId {
-    pub const ALL: [BaseId; 2] = [BaseId::PythonSlim, BaseId::Azurelinux];
+    pub const ALL: [BaseId; 4] = [
+        BaseId::PythonSlim,
+        BaseId::Azurelinux,
+        BaseId::DhiPython,
+        BaseId::DistrolessPython3,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             BaseId::PythonSlim => "python-slim",
             BaseId::Azurelinux => "azurelinux",
+            BaseId::DhiPython => "dhi-python",
+            BaseId::DistrolessPython3 => "distroless-python3",
         }
     }
 }
@@ -519,7 +536,9 @@ impl std::str::FromStr for BaseId {
             .into_iter()
             .find(|base| base.as_str() == s)
             .ok_or_else(|| {
-                format!("unknown base `{s}`; expected one of `python-slim`, `azurelinux`")
+                let names: Vec<String> =
+                    BaseId::ALL.iter().map(|base| format!("`{base}`")).collect();
+                format!("unknown base `{s}`; expected one of {}", names.join(", "))
             })
     }
 }

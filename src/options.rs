@@ -35,7 +35,7 @@ macro_rules! for_each_option {
         $callback! {
             base: $crate::model::BaseId {
                 key: "base",
-                doc: "Base image family: \"python-slim\" or \"azurelinux\".",
+                doc: "Base image family: \"python-slim\", \"azurelinux\", \"dhi-python\" or \"distroless-python3\".",
                 merge: pick,
                 flag: 0 BaseArg {
                     /// Base image family.

@@ -188,7 +188,7 @@ fn init_on_every_fresh_example_writes_the_committed_files_and_is_idempotent() {
         );
         assert_eq!(
             &pyproject[stripped.len()..],
-            "\n[tool.uv-rootless]\n# Base image family: \"python-slim\" or \"azurelinux\".\nbase = \"python-slim\"\n",
+            "\n[tool.uv-rootless]\n# Base image family: \"python-slim\", \"azurelinux\", \"dhi-python\" or \"distroless-python3\".\nbase = \"python-slim\"\n",
             "{name}"
         );
         if !user_only {

@@ -205,7 +205,7 @@ fn generate(project: &Project) -> BTreeMap<&'static str, String> {
     );
     assert_eq!(
         &after[before.len()..],
-        "# Base image family: \"python-slim\" or \"azurelinux\".\nbase = \"python-slim\"\n"
+        "# Base image family: \"python-slim\", \"azurelinux\", \"dhi-python\" or \"distroless-python3\".\nbase = \"python-slim\"\n"
     );
     let check = project.run(&["check"]);
     assert_eq!(check.code, 0, "{}", check.report());
@@ -1146,7 +1146,7 @@ fn init_pyproject(shape: impl FnOnce(&str) -> String) -> (String, String) {
 }
 
 const RECORDED: &str =
-    "# Base image family: \"python-slim\" or \"azurelinux\".\nbase = \"python-slim\"\n";
+    "# Base image family: \"python-slim\", \"azurelinux\", \"dhi-python\" or \"distroless-python3\".\nbase = \"python-slim\"\n";
 
 #[test]
 fn init_keeps_crlf_line_endings_of_pyproject() {

@@ -2,6 +2,7 @@
 //! build context. Each error names the file, the field and the fix.
 
 use std::path::{Path, PathBuf};
+use uv_rootless::model::BaseId;
 use uv_rootless::options::Flags;
 
 fn fixture_copy(tag: &str) -> PathBuf {
@@ -151,8 +152,9 @@ fn a_path_source_outside_the_project_is_an_error() {
 }
 
 /// A package from the native-needs table built from its sdist: its headers in the build
-/// stage, its shared library in python-slim's final stage; Azure Linux's distroless final
-/// stage cannot install it, which is an error naming the wheel-only alternative.
+/// stage, its shared library in python-slim's final stage; a final stage without a package
+/// manager (Azure Linux's, Docker Hardened Images', distroless') cannot install it, which is an
+/// error naming the wheel-only alternative and python-slim.
 #[test]
 fn psycopg2_from_its_sdist_gets_libpq() {
     let to_psycopg2 = |dir: &Path| {
@@ -190,22 +192,34 @@ fn psycopg2_from_its_sdist_gets_libpq() {
         "{final_stage}"
     );
 
-    replace(
-        &dir,
-        "pyproject.toml",
-        "base = \"python-slim\"",
-        "base = \"azurelinux\"",
-    );
-    let error = uv_rootless::app::load(&dir, Flags::default()).unwrap_err();
+    // Every final stage without a package manager refuses, naming the wheel and python-slim.
+    for base in [
+        BaseId::Azurelinux,
+        BaseId::DhiPython,
+        BaseId::DistrolessPython3,
+    ] {
+        let flags = Flags {
+            base: Some(base),
+            ..Flags::default()
+        };
+        let error = uv_rootless::app::load(&dir, flags).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("`psycopg2` 2.9.10 is built from source"),
+            "{base}: {error}"
+        );
+        assert!(
+            error.hints.iter().any(|h| h.contains("psycopg2-binary")),
+            "{base}: {error:?}"
+        );
+        assert!(
+            error
+                .hints
+                .iter()
+                .any(|h| h.contains("`--base python-slim`")),
+            "{base}: {error:?}"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
-    assert!(
-        error
-            .message
-            .contains("`psycopg2` 2.9.10 is built from source"),
-        "{error}"
-    );
-    assert!(
-        error.hints.iter().any(|h| h.contains("psycopg2-binary")),
-        "{error:?}"
-    );
 }

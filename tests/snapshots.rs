@@ -67,6 +67,15 @@ fn settings() -> insta::Settings {
     settings
 }
 
+/// A refusal as `uv-rootless` prints it: the error, then each hint.
+fn refusal(error: &uv_rootless::error::UserError) -> String {
+    let mut text = format!("error: {error}");
+    for hint in &error.hints {
+        text.push_str(&format!("\nhint: {hint}"));
+    }
+    text
+}
+
 #[test]
 fn every_output_of_every_example_on_every_base() {
     let settings = settings();
@@ -77,8 +86,16 @@ fn every_output_of_every_example_on_every_base() {
                 base: Some(base),
                 ..Flags::default()
             };
-            let loaded = app::load(&example(name), flags)
-                .unwrap_or_else(|error| panic!("{name} on {base}: {error}"));
+            // A base that cannot serve the example refuses it: its error is the output.
+            let loaded = match app::load(&example(name), flags) {
+                Ok(loaded) => loaded,
+                Err(error) => {
+                    settings.bind(|| {
+                        insta::assert_snapshot!(format!("{name}__{base}__error"), refusal(&error));
+                    });
+                    continue;
+                }
+            };
             for rendered in &loaded.rendered {
                 let file = rendered.path.replace('/', "_");
                 settings.bind(|| {
@@ -105,7 +122,18 @@ fn every_output_of_every_fixture_project_on_every_base() {
                 base: Some(base),
                 ..Flags::default()
             };
-            let loaded = app::load(&path, flags).unwrap_or_else(|error| panic!("{name}: {error}"));
+            let loaded = match app::load(&path, flags) {
+                Ok(loaded) => loaded,
+                Err(error) => {
+                    settings.bind(|| {
+                        insta::assert_snapshot!(
+                            format!("fixture-{name}__{base}__error"),
+                            refusal(&error)
+                        );
+                    });
+                    continue;
+                }
+            };
             for rendered in &loaded.rendered {
                 let file = rendered.path.replace('/', "_");
                 settings.bind(|| {

@@ -14,6 +14,15 @@ pub const APT: PackageManager = PackageManager {
     lint_ignore: "DL3008",
 };
 
+/// apt on an image that does not set `DEBIAN_FRONTEND` (`debian:trixie-slim`): without it a
+/// package such as tzdata asks its questions and the build waits for an answer.
+pub const APT_NONINTERACTIVE: PackageManager = PackageManager {
+    update: "apt-get update",
+    install: "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends",
+    clean: "rm -rf /var/lib/apt/lists/*",
+    lint_ignore: "DL3008",
+};
+
 /// Azure Linux's tdnf. It ignores `install_weak_deps`, so only the cache can be dropped.
 pub const TDNF: PackageManager = PackageManager {
     update: "",
@@ -50,10 +59,15 @@ pub struct BaseEntry {
     /// The image's own Python as a command, `{python}` standing for the minor; empty when
     /// Python is uv-managed.
     pub python_command: &'static str,
+    /// Packages that give the build stage the final image's own Python at the same path, when
+    /// the build image lacks it (`{python}` stands for the minor): the environment made there
+    /// names that interpreter, so it must be the one the final image runs.
+    pub python_packages: &'static [&'static str],
     /// Packages that give the build stage git, and an ssh client, with the base's package manager.
     pub git_packages: &'static [&'static str],
     pub ssh_packages: &'static [&'static str],
-    /// A C and C++ toolchain for building sdists; Python's headers come with both bases' Python.
+    /// A C and C++ toolchain for building sdists, and Python's headers where the build image's
+    /// Python comes without them.
     pub compiler_packages: &'static [&'static str],
     /// glibc of the build and final images: the newest `manylinux_X_Y` wheel they run.
     pub glibc: (u32, u32),
@@ -73,6 +87,7 @@ pub const BASES: &[BaseEntry] = &[
         package_manager: APT,
         runtime_package_manager: Some(APT),
         python_command: "python{python}",
+        python_packages: &[],
         git_packages: &["git"],
         ssh_packages: &["openssh-client"],
         compiler_packages: &["gcc", "g++", "libc6-dev", "make"],
@@ -91,6 +106,7 @@ pub const BASES: &[BaseEntry] = &[
         package_manager: TDNF,
         runtime_package_manager: None,
         python_command: "",
+        python_packages: &[],
         git_packages: &["git"],
         ssh_packages: &["openssh-clients"],
         compiler_packages: &[
@@ -102,6 +118,60 @@ pub const BASES: &[BaseEntry] = &[
             "make",
         ],
         glibc: (2, 38),
+    },
+    // Docker Hardened Images, image/python/debian-13/X.Y.yaml and X.Y-dev.yaml in
+    // github.com/docker-hardened-images/catalog: CPython built with prefix `/usr` (no longer
+    // `/opt/python`: image/python/guides.md), run-as nonroot 65532, ENV SSL_CERT_FILE; the
+    // runtime variant lists no shell and no package manager, the -dev variant adds apt and bash.
+    BaseEntry {
+        id: BaseId::DhiPython,
+        title: "Docker Hardened Images python (Debian 13)",
+        python_minors: &["3.10", "3.11", "3.12", "3.13", "3.14"],
+        build_image: "dhi.io/python:{python}-dev",
+        runtime_image: "dhi.io/python:{python}",
+        managed_python: false,
+        python_install_dir: "",
+        runtime_has_shell: false,
+        ca_bundle: "/etc/ssl/certs/ca-certificates.crt",
+        package_manager: APT,
+        runtime_package_manager: None,
+        python_command: "/usr/bin/python{python}",
+        python_packages: &[],
+        git_packages: &["git"],
+        ssh_packages: &["openssh-client"],
+        compiler_packages: &["gcc", "g++", "libc6-dev", "make"],
+        glibc: (2, 41),
+    },
+    // Google distroless, python3/config.bzl and python3/python.bzl in
+    // github.com/GoogleContainerTools/distroless: the files of Debian 13's python3.13-minimal,
+    // libpython3.13-stdlib and python3.13-venv debs on the cc image, no shell, ENV SSL_CERT_FILE;
+    // `:nonroot` runs as 65532. Its project builds in `debian:trixie-slim`, where apt installs
+    // the same Debian packages at the same paths.
+    BaseEntry {
+        id: BaseId::DistrolessPython3,
+        title: "Google distroless python3 (Debian 13)",
+        python_minors: &["3.13"],
+        build_image: "debian:trixie-slim",
+        runtime_image: "gcr.io/distroless/python3-debian13:nonroot",
+        managed_python: false,
+        python_install_dir: "",
+        runtime_has_shell: false,
+        ca_bundle: "/etc/ssl/certs/ca-certificates.crt",
+        package_manager: APT_NONINTERACTIVE,
+        runtime_package_manager: None,
+        python_command: "/usr/bin/python{python}",
+        python_packages: &[
+            "python{python}-minimal",
+            "libpython{python}-stdlib",
+            "python{python}-venv",
+        ],
+        // debian:trixie-slim has no CA bundle, and git over https needs one (the generated
+        // Dockerfile's ca-certificates secret reaches uv only).
+        git_packages: &["git", "ca-certificates"],
+        ssh_packages: &["openssh-client"],
+        // Debian's Python keeps its headers in a package of their own.
+        compiler_packages: &["gcc", "g++", "libc6-dev", "make", "python3.13-dev"],
+        glibc: (2, 41),
     },
 ];
 
@@ -142,6 +212,11 @@ impl BaseEntry {
             package_manager: self.package_manager,
             runtime_package_manager: self.runtime_package_manager,
             python_command: self.python_command.replace("{python}", python_minor),
+            python_packages: self
+                .python_packages
+                .iter()
+                .map(|package| package.replace("{python}", python_minor))
+                .collect(),
         })
     }
 }
@@ -188,10 +263,54 @@ mod tests {
                 base.id
             );
         }
+        let distroless = entry(BaseId::DistrolessPython3)
+            .to_model("3.13", "uv:1", |image| Ok(image.to_string()))
+            .unwrap();
+        assert_eq!(
+            distroless.python_packages,
+            [
+                "python3.13-minimal",
+                "libpython3.13-stdlib",
+                "python3.13-venv"
+            ]
+        );
         let slim = entry(BaseId::PythonSlim)
             .to_model("3.13", "uv:1", |image| Ok(image.to_string()))
             .unwrap();
         assert_eq!(slim.python_command, "python3.13");
         assert_eq!(slim.build_image, "python:3.13-slim-trixie");
+    }
+
+    /// A final stage without a shell cannot run the image's Python to compile its standard
+    /// library or to find itself: the build stage runs that Python by the absolute path the
+    /// final image has it at, which is also what the environment's `pyvenv.cfg` names.
+    #[test]
+    fn a_shell_less_image_s_own_python_is_named_by_its_path() {
+        for base in BASES
+            .iter()
+            .filter(|base| !base.managed_python && !base.runtime_has_shell)
+        {
+            assert!(base.python_command.starts_with('/'), "{}", base.id);
+        }
+    }
+
+    /// Headers named with a Python minor belong to a base that offers that minor alone.
+    #[test]
+    fn python_headers_in_the_compiler_packages_match_the_base_s_python() {
+        for base in BASES {
+            for package in base
+                .compiler_packages
+                .iter()
+                .filter(|p| p.starts_with("python3"))
+            {
+                assert_eq!(base.python_minors.len(), 1, "{}: {package}", base.id);
+                assert_eq!(
+                    *package,
+                    format!("python{}-dev", base.python_minors[0]),
+                    "{}",
+                    base.id
+                );
+            }
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Known native needs: packages whose sdist links a system library. Building one from source
 //! needs the library's headers in the build stage and the library itself in the final stage.
 //! A new entry is a row here; names are the base's own package names (checked against Debian
-//! trixie's and Azure Linux 3.0's package lists).
+//! trixie's and Azure Linux 3.0's package lists; the Docker Hardened Images and distroless bases
+//! build with Debian 13's apt). A base whose final stage cannot install a listed runtime
+//! library refuses the project (`needs`).
 
 use crate::model::BaseId;
 
@@ -27,35 +29,69 @@ pub const NATIVE_NEEDS: &[NativeNeed] = &[
         build: &[
             (BaseId::PythonSlim, &["libpq-dev"]),
             (BaseId::Azurelinux, &["libpq-devel"]),
+            (BaseId::DhiPython, &["libpq-dev"]),
+            (BaseId::DistrolessPython3, &["libpq-dev"]),
         ],
         runtime: &[
             (BaseId::PythonSlim, &["libpq5"]),
             (BaseId::Azurelinux, &["libpq"]),
+            (BaseId::DhiPython, &["libpq5"]),
+            (BaseId::DistrolessPython3, &["libpq5"]),
         ],
         alternative: "`psycopg2-binary` or `psycopg[binary]`, which ship wheels with libpq inside",
     },
     NativeNeed {
         packages: &["mysqlclient"],
         library: "the MariaDB/MySQL client library",
-        build: &[(
-            BaseId::PythonSlim,
-            &["default-libmysqlclient-dev", "pkg-config"],
-        )],
-        runtime: &[(BaseId::PythonSlim, &["libmariadb3"])],
+        build: &[
+            (
+                BaseId::PythonSlim,
+                &["default-libmysqlclient-dev", "pkg-config"],
+            ),
+            (
+                BaseId::DhiPython,
+                &["default-libmysqlclient-dev", "pkg-config"],
+            ),
+            (
+                BaseId::DistrolessPython3,
+                &["default-libmysqlclient-dev", "pkg-config"],
+            ),
+        ],
+        runtime: &[
+            (BaseId::PythonSlim, &["libmariadb3"]),
+            (BaseId::DhiPython, &["libmariadb3"]),
+            (BaseId::DistrolessPython3, &["libmariadb3"]),
+        ],
         alternative: "`pymysql`, which is pure Python",
     },
     NativeNeed {
         packages: &["python-ldap"],
         library: "OpenLDAP and SASL",
-        build: &[(BaseId::PythonSlim, &["libldap-dev", "libsasl2-dev"])],
-        runtime: &[(BaseId::PythonSlim, &["libldap2"])],
+        build: &[
+            (BaseId::PythonSlim, &["libldap-dev", "libsasl2-dev"]),
+            (BaseId::DhiPython, &["libldap-dev", "libsasl2-dev"]),
+            (BaseId::DistrolessPython3, &["libldap-dev", "libsasl2-dev"]),
+        ],
+        runtime: &[
+            (BaseId::PythonSlim, &["libldap2"]),
+            (BaseId::DhiPython, &["libldap2"]),
+            (BaseId::DistrolessPython3, &["libldap2"]),
+        ],
         alternative: "`ldap3`, which is pure Python",
     },
     NativeNeed {
         packages: &["lxml"],
         library: "libxml2 and libxslt",
-        build: &[(BaseId::PythonSlim, &["libxml2-dev", "libxslt1-dev"])],
-        runtime: &[(BaseId::PythonSlim, &["libxml2", "libxslt1.1"])],
+        build: &[
+            (BaseId::PythonSlim, &["libxml2-dev", "libxslt1-dev"]),
+            (BaseId::DhiPython, &["libxml2-dev", "libxslt1-dev"]),
+            (BaseId::DistrolessPython3, &["libxml2-dev", "libxslt1-dev"]),
+        ],
+        runtime: &[
+            (BaseId::PythonSlim, &["libxml2", "libxslt1.1"]),
+            (BaseId::DhiPython, &["libxml2", "libxslt1.1"]),
+            (BaseId::DistrolessPython3, &["libxml2", "libxslt1.1"]),
+        ],
         alternative: "a Python version and platform that lxml publishes wheels for",
     },
     NativeNeed {
@@ -64,7 +100,10 @@ pub const NATIVE_NEEDS: &[NativeNeed] = &[
         build: &[
             (BaseId::PythonSlim, &["libffi-dev"]),
             (BaseId::Azurelinux, &["libffi-devel"]),
+            (BaseId::DhiPython, &["libffi-dev"]),
+            (BaseId::DistrolessPython3, &["libffi-dev"]),
         ],
+        // libffi8 is in both hardened runtime images already (their Python's ctypes needs it).
         runtime: &[(BaseId::PythonSlim, &["libffi8"])],
         alternative: "a Python version and platform that cffi publishes wheels for",
     },

@@ -71,7 +71,8 @@ pub fn decide(
         if !base.managed_python && version != minor {
             if let Some(specifiers) = requires_python.as_ref().filter(|s| !accepts(s, &minor)) {
                 return Err(UserError::new(format!(
-                    "{origin} pins Python `{version}`, but `python:{minor}-slim` carries the newest {minor} release, which `requires-python = \"{specifiers}\"` excludes"
+                    "{origin} pins Python `{version}`, but the `{}` image carries its own {minor} release, which `requires-python = \"{specifiers}\"` may exclude",
+                    base.id
                 ))
                 .hint("use `--base azurelinux`, which installs the exact version, or widen `requires-python`"));
             }
@@ -79,7 +80,7 @@ pub fn decide(
                 Python { version: minor.clone(), minor: minor.clone() },
                 source,
                 format!(
-                    "{origin} pins `{version}`; the `{}` image carries the newest {minor} release, not an exact patch (`--base azurelinux` installs `{version}` exactly)",
+                    "{origin} pins `{version}`; the `{}` image carries its own {minor} release, not an exact patch (`--base azurelinux` installs `{version}` exactly)",
                     base.id
                 ),
             ));
@@ -133,17 +134,34 @@ pub fn decide(
                 base.id
             ),
         )),
-        (None, specifiers) => Err(UserError::new(format!(
-            "no Python that the `{}` base offers ({}) satisfies `requires-python = \"{}\"` in `{requires_from}`",
-            base.id,
-            base.python_minors.join(", "),
-            specifiers.as_ref().map(ToString::to_string).unwrap_or_default()
-        ))
-        .hint(if base.managed_python {
-            "widen `requires-python` and run `uv lock`"
-        } else {
-            "an exact patch needs `--base azurelinux`, which installs it; or widen `requires-python` and run `uv lock`"
-        })),
+        (None, specifiers) => {
+            // Another base that offers a minor `requires-python` accepts can build the project.
+            let other = specifiers.as_ref().and_then(|specifiers| {
+                super::base::BASES.iter().find_map(|other| {
+                    other
+                        .python_minors
+                        .iter()
+                        .rev()
+                        .find(|minor| accepts(specifiers, minor))
+                        .map(|minor| (other.id, *minor))
+                })
+            });
+            Err(UserError::new(format!(
+                "no Python that the `{}` base offers ({}) satisfies `requires-python = \"{}\"` in `{requires_from}`",
+                base.id,
+                base.python_minors.join(", "),
+                specifiers.as_ref().map(ToString::to_string).unwrap_or_default()
+            ))
+            .hint(match other {
+                Some((other, minor)) => format!(
+                    "choose `--base {other}`, which offers Python {minor}; or widen `requires-python` and run `uv lock`"
+                ),
+                None if base.managed_python => {
+                    "widen `requires-python` and run `uv lock`".to_string()
+                }
+                None => "an exact patch needs `--base azurelinux`, which installs it; or widen `requires-python` and run `uv lock`".to_string(),
+            }))
+        }
     }
 }
 

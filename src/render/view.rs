@@ -66,10 +66,16 @@ pub struct LayersView {
     pub staging: &'static str,
     /// The environment's path under [`LayersView::staging`].
     pub staged_venv: String,
+    /// Where the build stage stages the bytecode of the final image's standard library, at its
+    /// paths, for a final stage without a shell to compile it.
+    pub stdlib_bytecode: &'static str,
 }
 
 /// Holds the project's installed files, at their paths, in the project stage only.
 const STAGING: &str = "/staging";
+
+/// Holds the standard library's bytecode, at its paths, in the build stage only.
+const STDLIB_BYTECODE: &str = "/stdlib-bytecode";
 
 /// The base: its images and every fact the templates branch on or print.
 #[derive(Debug, Serialize)]
@@ -81,6 +87,8 @@ pub struct BaseView<'a> {
     pub managed_python: bool,
     pub python_install_dir: &'a str,
     pub python_command: &'a str,
+    pub python_packages: &'a [String],
+    pub runtime_has_shell: bool,
     pub ca_bundle: &'a str,
     pub package_manager: PackageManager,
     pub runtime_package_manager: Option<PackageManager>,
@@ -115,6 +123,8 @@ pub fn view(plan: &Plan) -> View<'_> {
             managed_python: base.managed_python,
             python_install_dir: &base.python_install_dir,
             python_command: &base.python_command,
+            python_packages: &base.python_packages,
+            runtime_has_shell: base.runtime_has_shell,
             ca_bundle: &base.ca_bundle,
             package_manager: base.package_manager,
             runtime_package_manager: base.runtime_package_manager,
@@ -173,6 +183,7 @@ pub fn view(plan: &Plan) -> View<'_> {
             deps_venv: format!("/deps{}", plan.layout.venv),
             staging: STAGING,
             staged_venv: format!("{STAGING}{}", plan.layout.venv),
+            stdlib_bytecode: STDLIB_BYTECODE,
         },
     }
 }
