@@ -107,6 +107,10 @@ pub fn check_shadowing(
     if force {
         return Ok(());
     }
+    // Once written, the user has chosen: regenerating must not refuse what `--force` allowed.
+    let ours = |path: &str| {
+        std::fs::read_to_string(root.join(path)).is_ok_and(|text| text.starts_with(HEADER_PREFIX))
+    };
     let sibling = |output: &str, name: &str| match output.rsplit_once('/') {
         Some((dir, _)) => format!("{dir}/{name}"),
         None => name.to_string(),
@@ -117,7 +121,7 @@ pub fn check_shadowing(
             .unwrap_or_else(|error| error.kind() != ErrorKind::NotFound)
     };
     let compose_name = compose.rsplit('/').next().unwrap_or(compose);
-    if COMPOSE_NAMES.contains(&compose_name) {
+    if COMPOSE_NAMES.contains(&compose_name) && !ours(compose) {
         for name in COMPOSE_NAMES.iter().filter(|name| **name != compose_name) {
             let path = sibling(compose, name);
             if foreign(&path) {
@@ -133,7 +137,7 @@ pub fn check_shadowing(
             }
         }
     }
-    if dockerfile.rsplit('/').next() == Some("Dockerfile") {
+    if dockerfile.rsplit('/').next() == Some("Dockerfile") && !ours(dockerfile) {
         let path = sibling(dockerfile, "Containerfile");
         if foreign(&path) {
             return Err(UserError::new(format!(

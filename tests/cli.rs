@@ -1120,5 +1120,8 @@ fn a_users_own_compose_file_or_containerfile_is_not_shadowed_without_force() {
         assert_success(&project.run(&["init", "--force"]), theirs);
         assert!(project.exists(ours));
         assert_eq!(project.read(theirs), "services: {}\n");
+        // Once forced, regenerating (the pre-commit hook) does not refuse again.
+        assert_success(&project.run(&["generate"]), theirs);
+        assert_success(&project.run(&["check"]), theirs);
     }
 }
