@@ -280,6 +280,10 @@ pub struct Base {
     pub python_install_dir: String,
     /// Whether the final image has a shell, so `RUN` can run in the final stage.
     pub runtime_has_shell: bool,
+    /// Whether the final image lacks libstdc++, so the build stage's is copied when an
+    /// extension module of the environment links it.
+    #[serde(skip)]
+    pub copies_libstdcxx: bool,
     /// `SSL_CERT_FILE` for the final stage; empty when Python finds the CA bundle itself.
     pub ca_bundle: String,
     // The facts below are the base's, not decisions: the templates read them, `explain` has

@@ -48,6 +48,10 @@ pub struct BaseEntry {
     pub managed_python: bool,
     pub python_install_dir: &'static str,
     pub runtime_has_shell: bool,
+    /// Whether the final image lacks libstdc++, which manylinux wheels may link (numpy,
+    /// pandas, pyarrow, grpcio: the manylinux policy lets them expect it from the system), so
+    /// the build stage copies its own when an extension module of the environment needs it.
+    pub copies_libstdcxx: bool,
     /// CA bundle of the final image for Python's `ssl`, when Python would not find it itself
     /// (python-build-standalone looks in `/etc/ssl`, Azure Linux keeps it in `/etc/pki`).
     pub ca_bundle: &'static str,
@@ -83,6 +87,7 @@ pub const BASES: &[BaseEntry] = &[
         managed_python: false,
         python_install_dir: "",
         runtime_has_shell: true,
+        copies_libstdcxx: false,
         ca_bundle: "",
         package_manager: APT,
         runtime_package_manager: Some(APT),
@@ -102,6 +107,7 @@ pub const BASES: &[BaseEntry] = &[
         managed_python: true,
         python_install_dir: "/opt/python",
         runtime_has_shell: false,
+        copies_libstdcxx: true,
         ca_bundle: "/etc/pki/tls/certs/ca-bundle.crt",
         package_manager: TDNF,
         runtime_package_manager: None,
@@ -132,6 +138,7 @@ pub const BASES: &[BaseEntry] = &[
         managed_python: false,
         python_install_dir: "",
         runtime_has_shell: false,
+        copies_libstdcxx: false,
         ca_bundle: "/etc/ssl/certs/ca-certificates.crt",
         package_manager: APT,
         runtime_package_manager: None,
@@ -156,6 +163,7 @@ pub const BASES: &[BaseEntry] = &[
         managed_python: false,
         python_install_dir: "",
         runtime_has_shell: false,
+        copies_libstdcxx: false,
         ca_bundle: "/etc/ssl/certs/ca-certificates.crt",
         package_manager: APT_NONINTERACTIVE,
         runtime_package_manager: None,
@@ -208,6 +216,7 @@ impl BaseEntry {
             managed_python: self.managed_python,
             python_install_dir: self.python_install_dir.into(),
             runtime_has_shell: self.runtime_has_shell,
+            copies_libstdcxx: self.copies_libstdcxx,
             ca_bundle: self.ca_bundle.into(),
             package_manager: self.package_manager,
             runtime_package_manager: self.runtime_package_manager,

@@ -69,7 +69,13 @@ pub struct LayersView {
     /// Where the build stage stages the bytecode of the final image's standard library, at its
     /// paths, for a final stage without a shell to compile it.
     pub stdlib_bytecode: &'static str,
+    /// Where the dependencies' stage stages libstdc++ for a final image without it, at its
+    /// path (empty when no extension module needs it).
+    pub libstdcxx: &'static str,
 }
+
+/// Holds libstdc++ for the final stage, in the dependencies' stage only.
+const LIBSTDCXX: &str = "/staging-libstdcxx";
 
 /// Holds the project's installed files, at their paths, in the project stage only.
 const STAGING: &str = "/staging";
@@ -89,6 +95,7 @@ pub struct BaseView<'a> {
     pub python_command: &'a str,
     pub python_packages: &'a [String],
     pub runtime_has_shell: bool,
+    pub copies_libstdcxx: bool,
     pub ca_bundle: &'a str,
     pub package_manager: PackageManager,
     pub runtime_package_manager: Option<PackageManager>,
@@ -125,6 +132,7 @@ pub fn view(plan: &Plan) -> View<'_> {
             python_command: &base.python_command,
             python_packages: &base.python_packages,
             runtime_has_shell: base.runtime_has_shell,
+            copies_libstdcxx: base.copies_libstdcxx,
             ca_bundle: &base.ca_bundle,
             package_manager: base.package_manager,
             runtime_package_manager: base.runtime_package_manager,
@@ -184,6 +192,7 @@ pub fn view(plan: &Plan) -> View<'_> {
             staging: STAGING,
             staged_venv: format!("{STAGING}{}", plan.layout.venv),
             stdlib_bytecode: STDLIB_BYTECODE,
+            libstdcxx: LIBSTDCXX,
         },
     }
 }
