@@ -176,6 +176,7 @@ impl<'a> Site<'a> {
                         read.default.is_none() && name.ends_with("SECRET_KEY")
                     }
                     EnvReadKind::EnvironSetdefault => false,
+                    EnvReadKind::EnvironEnv | EnvReadKind::DecoupleConfig => false,
                 };
                 if required {
                     names.push(name.clone());
