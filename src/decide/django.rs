@@ -182,9 +182,7 @@ impl<'a> Site<'a> {
                         read.default.is_none() && name.ends_with("SECRET_KEY")
                     }
                     EnvReadKind::EnvironSetdefault => false,
-                    EnvReadKind::EnvironEnv | EnvReadKind::DecoupleConfig => {
-                        read.default.is_none()
-                    }
+                    EnvReadKind::EnvironEnv | EnvReadKind::DecoupleConfig => read.default.is_none(),
                 };
                 if required {
                     names.push((name.clone(), placeholder(read.cast.as_deref())));

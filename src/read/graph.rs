@@ -41,7 +41,10 @@ pub fn closure_with(
     };
     let mut queue = vec![(
         app_name.clone(),
-        extras.iter().map(|e| PackageName::new(e)).collect::<Vec<_>>(),
+        extras
+            .iter()
+            .map(|e| PackageName::new(e))
+            .collect::<Vec<_>>(),
     )];
     for package in by_name.get(&app_name).into_iter().flatten() {
         for (group, dependencies) in &package.dev_dependencies {

@@ -603,8 +603,7 @@ impl<'a> Reader<'a> {
             (
                 EnvReadKind::EnvironEnv,
                 Some(
-                    method @ ("str" | "bool" | "int" | "float" | "json" | "url" | "path"
-                    | "bytes"),
+                    method @ ("str" | "bool" | "int" | "float" | "json" | "url" | "path" | "bytes"),
                 ),
             ) => (var(0), call.arg(1, "default"), Some(method.to_string())),
             (EnvReadKind::EnvironEnv, Some(method)) => {

@@ -540,7 +540,14 @@ fn django_environ_and_decouple_reads() {
          other('NOT')\n\
          def f():\n    return notenv.str('NOT')\n",
     );
-    let got: Vec<(u32, EnvReadKind, Option<&str>, Option<&Value>, Option<&str>)> = f
+    type Read<'a> = (
+        u32,
+        EnvReadKind,
+        Option<&'a str>,
+        Option<&'a Value>,
+        Option<&'a str>,
+    );
+    let got: Vec<Read> = f
         .env_reads
         .iter()
         .map(|r| {
@@ -565,7 +572,13 @@ fn django_environ_and_decouple_reads() {
             (5, environ, Some("SECRET_KEY"), None, None),
             (6, environ, Some("NAME"), Some(&x), Some("str")),
             (7, environ, Some("DATABASE_URL"), None, Some("db")),
-            (8, environ, Some("REDIS_URL"), Some(&cache), Some("cache_url")),
+            (
+                8,
+                environ,
+                Some("REDIS_URL"),
+                Some(&cache),
+                Some("cache_url")
+            ),
             // The scheme given to `Env()` casts, and its second item is a default.
             (9, environ, Some("DEBUG"), Some(&no), Some("bool")),
             (10, environ, Some("PORT"), None, Some("int")),
@@ -574,7 +587,13 @@ fn django_environ_and_decouple_reads() {
             (14, decouple, Some("DJANGO_KEY"), None, None),
             (15, decouple, Some("CSV"), None, Some("decouple.Csv()")),
             (16, decouple, Some("VERBOSE"), Some(&no), Some("bool")),
-            (17, decouple, Some("DB"), None, Some("dj_database_url.parse")),
+            (
+                17,
+                decouple,
+                Some("DB"),
+                None,
+                Some("dj_database_url.parse")
+            ),
         ]
     );
 }
