@@ -219,9 +219,9 @@ fn command_port(server: &Server, args: &[String]) -> (u16, String) {
     ))
 }
 
-/// Every package the app installs: the lock's dependency edges from the app, each edge's
-/// extras followed too (`fastapi[standard]` installs uvicorn), and the extras and groups
-/// chosen in the settings.
+/// Every package the app installs, as [`closure_with`](crate::read::graph::closure_with)
+/// follows the lock: each edge's extras too (`fastapi[standard]` installs uvicorn), and the
+/// extras and groups chosen in the settings.
 fn installed_closure(
     files: &ProjectFiles,
     app: &AppProject<'_>,
@@ -236,49 +236,18 @@ fn installed_closure(
     } else {
         PackageName::new(&app.member)
     };
-    let by_name = files.lock.by_name();
-    let chosen: Vec<PackageName> = settings
-        .extras
-        .iter()
-        .chain(settings.groups.iter())
-        .flat_map(|setting| setting.value.iter().map(|name| PackageName::new(name)))
-        .collect();
-    let mut closure: BTreeSet<PackageName> = BTreeSet::new();
-    let mut queue: Vec<(PackageName, Vec<PackageName>)> = vec![(start.clone(), chosen)];
-    let mut seen: BTreeSet<(PackageName, PackageName)> = BTreeSet::new();
-    while let Some((name, extras)) = queue.pop() {
-        let first = closure.insert(name.clone());
-        for package in by_name.get(&name).into_iter().flatten() {
-            let mut edges: Vec<&crate::read::lock::Dependency> = Vec::new();
-            if first {
-                edges.extend(package.dependencies.iter());
-            }
-            for extra in &extras {
-                if !seen.insert((name.clone(), extra.clone())) {
-                    continue;
-                }
-                for (key, dependencies) in package
-                    .optional_dependencies
-                    .iter()
-                    .chain(package.dev_dependencies.iter().filter(|_| name == start))
-                {
-                    if PackageName::new(key) == *extra {
-                        edges.extend(dependencies.iter());
-                    }
-                }
-            }
-            for edge in edges {
-                let extras = edge
-                    .extra
-                    .iter()
-                    .flatten()
-                    .map(|extra| PackageName::new(extra))
-                    .collect();
-                queue.push((PackageName::new(&edge.name), extras));
-            }
-        }
-    }
-    closure
+    let chosen = |setting: &Option<Setting<Vec<String>>>| {
+        setting
+            .as_ref()
+            .map(|setting| setting.value.clone())
+            .unwrap_or_default()
+    };
+    crate::read::graph::closure_with(
+        &files.lock,
+        start.as_str(),
+        &chosen(&settings.groups),
+        &chosen(&settings.extras),
+    )
 }
 
 /// `--command` or `command` in the config: checked against what the lock installs when the

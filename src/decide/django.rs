@@ -22,6 +22,10 @@ pub const STATIC_STAGING: &str = "/staging-static";
 /// `collectstatic` step only: never in the final stage.
 pub const BUILD_PLACEHOLDER: &str = "collectstatic-build-only";
 
+/// The placeholder of a database URL: a URL Django can configure a database from without
+/// connecting to it (collectstatic opens no connection).
+pub const DATABASE_URL_PLACEHOLDER: &str = "sqlite:////tmp/collectstatic.sqlite3";
+
 /// Deepest chain of `include()`s followed from `ROOT_URLCONF`.
 const MAX_INCLUDE_DEPTH: usize = 8;
 /// Deepest chain of `from ... import *` followed between settings modules.
@@ -156,10 +160,12 @@ impl<'a> Site<'a> {
             .map(|(module, constant)| Self::at(module, constant))
     }
 
-    /// Variables the settings cannot be imported without: `os.environ["X"]`, a required
-    /// list, and a `*SECRET_KEY` read with no default (settings often refuse an empty key).
-    /// Sorted, each once.
-    pub fn required_env(&self) -> Vec<String> {
+    /// Variables the settings cannot be imported without, each with the build-only value
+    /// it gets: `os.environ["X"]`, a required list, a `*SECRET_KEY` read with no default
+    /// (settings often refuse an empty key), and a django-environ or python-decouple read with
+    /// no default (they raise without the variable). Sorted, each once; a read that says its
+    /// type (a bool, a database URL) wins over one that does not.
+    pub fn required_env(&self) -> Vec<(String, &'static str)> {
         let mut names = Vec::new();
         let mut modules = vec![(self.settings, 0)];
         let mut seen: Vec<&str> = Vec::new();
@@ -176,15 +182,16 @@ impl<'a> Site<'a> {
                         read.default.is_none() && name.ends_with("SECRET_KEY")
                     }
                     EnvReadKind::EnvironSetdefault => false,
+                    EnvReadKind::EnvironEnv | EnvReadKind::DecoupleConfig => read.default.is_none(),
                 };
                 if required {
-                    names.push(name.clone());
+                    names.push((name.clone(), placeholder(read.cast.as_deref())));
                 }
             }
             for constant in &module.facts.constants {
                 if let Some(list) = environ_list(module, &constant.value) {
                     if list.required {
-                        names.push(list.variable);
+                        names.push((list.variable, BUILD_PLACEHOLDER));
                     }
                 }
             }
@@ -193,9 +200,35 @@ impl<'a> Site<'a> {
                     .extend(star_imports(self.scan, module).map(|imported| (imported, depth + 1)));
             }
         }
-        names.sort();
-        names.dedup();
+        names.sort_by_key(|(name, value)| (name.clone(), *value == BUILD_PLACEHOLDER));
+        names.dedup_by(|later, first| later.0 == first.0);
         names
+    }
+}
+
+/// The build-only value of a variable read as `cast` (a django-environ method or a cast
+/// function): one the cast accepts, so the settings import.
+fn placeholder(cast: Option<&str>) -> &'static str {
+    let Some(cast) = cast else {
+        return BUILD_PLACEHOLDER;
+    };
+    // A cast function imported by name: `dj_database_url.parse`, `decimal.Decimal`.
+    let last = cast.rsplit('.').next().unwrap_or(cast);
+    match (cast, last) {
+        (_, "bool" | "strtobool") => "False",
+        (_, "int" | "float" | "Decimal") => "0",
+        ("db" | "db_url" | "dj_database_url.parse" | "dj_database_url.config", _) => {
+            DATABASE_URL_PLACEHOLDER
+        }
+        ("cache" | "cache_url", _) => "locmemcache://",
+        ("email" | "email_url", _) => "consolemail://",
+        ("search_url", _) => "simple://",
+        ("channels" | "channels_url", _) => "inmemory://",
+        ("url", _) => "http://localhost/",
+        ("json", _) => "{}",
+        ("dict", _) => "collectstatic=build-only",
+        ("path", _) => "/tmp",
+        _ => BUILD_PLACEHOLDER,
     }
 }
 
@@ -237,14 +270,14 @@ pub fn static_files(site: Option<&Site<'_>>, layout: &Layout) -> StaticFiles {
         name: "DJANGO_SETTINGS_MODULE".into(),
         value: site.settings.module.clone(),
     }];
-    let placeholders: Vec<String> = site
+    let placeholders: Vec<(String, &str)> = site
         .required_env()
         .into_iter()
-        .filter(|name| is_variable_name(name) && name != "DJANGO_SETTINGS_MODULE")
+        .filter(|(name, _)| is_variable_name(name) && name != "DJANGO_SETTINGS_MODULE")
         .collect();
-    env.extend(placeholders.iter().map(|name| EnvVar {
+    env.extend(placeholders.iter().map(|(name, value)| EnvVar {
         name: name.clone(),
-        value: BUILD_PLACEHOLDER.into(),
+        value: value.to_string(),
     }));
     let stage = vec![
         python,
@@ -263,7 +296,7 @@ pub fn static_files(site: Option<&Site<'_>>, layout: &Layout) -> StaticFiles {
             ", with a placeholder for {} (read without a default by the settings), set for that step only",
             placeholders
                 .iter()
-                .map(|name| format!("`{name}`"))
+                .map(|(name, _)| format!("`{name}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -559,7 +592,13 @@ mod tests {
             site.static_root().as_deref(),
             Some("mysite/settings/prod.py:4")
         );
-        assert_eq!(site.required_env(), ["DB_PASSWORD", "DJANGO_SECRET_KEY"]);
+        assert_eq!(
+            site.required_env(),
+            [
+                ("DB_PASSWORD".to_string(), BUILD_PLACEHOLDER),
+                ("DJANGO_SECRET_KEY".to_string(), BUILD_PLACEHOLDER)
+            ]
+        );
         // `DEBUG = False` in prod wins over base's `True`: no hosts, every request refused.
         assert!(matches!(site.hosts(), Hosts::Refuse(_)));
     }
@@ -699,6 +738,61 @@ mod tests {
             assert!(!static_files(Some(&site), &layout(true)).collect);
         }
         assert!(!static_files(None, &layout(true)).collect);
+    }
+
+    #[test]
+    fn django_environ_and_decouple_reads_without_a_default_get_placeholders() {
+        let placeholders = |settings: &str| {
+            let scan = scan(&[("mysite/wsgi.py", WSGI), ("mysite/settings.py", settings)]);
+            let site = site(&scan).expect("site");
+            let files = static_files(Some(&site), &layout(true));
+            assert!(files.collect);
+            files
+                .env
+                .into_iter()
+                .skip(1)
+                .map(|var| (var.name, var.value))
+                .collect::<Vec<_>>()
+        };
+        let owned = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let environ = "import environ\nenv = environ.Env(DEBUG=(bool, False))\n\
+            SECRET_KEY = env('SECRET_KEY')\nDEBUG = env('DEBUG')\nSSL = env.bool('SECURE_SSL')\n\
+            DATABASES = {'default': env.db()}\nHOST = env.str('EMAIL_HOST', default='localhost')\n\
+            NAME = env.str('SITE_NAME')\nWORKERS = env.int('WORKERS', 2)\n\
+            STATIC_ROOT = BASE_DIR / 'staticfiles'\n";
+        assert_eq!(
+            placeholders(environ),
+            owned(&[
+                ("DATABASE_URL", DATABASE_URL_PLACEHOLDER),
+                ("SECRET_KEY", BUILD_PLACEHOLDER),
+                ("SECURE_SSL", "False"),
+                ("SITE_NAME", BUILD_PLACEHOLDER),
+            ])
+        );
+        let decouple = "from decouple import config\nfrom dj_database_url import parse as db_url\n\
+            SECRET_KEY = config('SECRET_KEY')\nDEBUG = config('DEBUG', cast=bool)\n\
+            DATABASES = {'default': config('DATABASE_URL', cast=db_url)}\n\
+            PORT = config('PORT', default=8000, cast=int)\nSTATIC_ROOT = 'static'\n";
+        assert_eq!(
+            placeholders(decouple),
+            owned(&[
+                ("DATABASE_URL", DATABASE_URL_PLACEHOLDER),
+                ("DEBUG", "False"),
+                ("SECRET_KEY", BUILD_PLACEHOLDER),
+            ])
+        );
+        // A variable read both ways gets the placeholder its typed read needs.
+        let both = "import os, environ\nenv = environ.Env()\nURL = os.environ['DATABASE_URL']\n\
+            DATABASES = {'default': env.db_url('DATABASE_URL')}\nSTATIC_ROOT = 'static'\n";
+        assert_eq!(
+            placeholders(both),
+            owned(&[("DATABASE_URL", DATABASE_URL_PLACEHOLDER)])
+        );
     }
 
     #[test]

@@ -2,63 +2,76 @@
 //! edges. Shared by the decisions (what the build needs) and by `verify` (what must not be in
 //! the image).
 
-use super::lock::Lock;
+use super::lock::{Dependency, Lock};
 use super::names::{requirement_name, PackageName};
 use super::pyproject::GroupEntry;
 use super::ProjectFiles;
 use std::collections::BTreeSet;
 
-/// Every package the app installs, following the lock's dependency edges from `start`
+/// Every package the app installs, following the lock's dependency edges from `start`, and
+/// for an edge that names extras (`{ name = "fastapi", extra = ["standard"] }`) the target's
+/// `[package.optional-dependencies]` of those extras, whose edges can name extras again
 /// (markers ignored: a superset, which is what build needs want).
 pub fn runtime_closure(lock: &Lock, start: &str) -> BTreeSet<PackageName> {
-    let by_name = lock.by_name();
-    let mut closure = BTreeSet::new();
-    let mut queue = vec![PackageName::new(start)];
-    while let Some(name) = queue.pop() {
-        if closure.contains(&name) {
-            continue;
-        }
-        for package in by_name.get(&name).into_iter().flatten() {
-            queue.extend(
-                package
-                    .dependencies
-                    .iter()
-                    .map(|d| PackageName::new(&d.name)),
-            );
-        }
-        closure.insert(name);
-    }
-    closure
+    closure_with(lock, start, &[], &[])
 }
 
 /// Every package the app installs with its chosen dependency groups and extras: the
-/// [`runtime_closure`] of the app, plus of what those groups and extras of the app add.
+/// [`runtime_closure`] of the app, its chosen extras followed as an edge's extras are, plus what
+/// the app's chosen groups add.
 pub fn closure_with(
     lock: &Lock,
     app: &str,
     groups: &[String],
     extras: &[String],
 ) -> BTreeSet<PackageName> {
-    let mut closure = runtime_closure(lock, app);
+    let by_name = lock.by_name();
     let app_name = PackageName::new(app);
     let groups: BTreeSet<PackageName> = groups.iter().map(|g| PackageName::new(g)).collect();
-    let extras: BTreeSet<PackageName> = extras.iter().map(|e| PackageName::new(e)).collect();
-    let by_name = lock.by_name();
-    let mut starts = Vec::new();
+    let edge = |dependency: &Dependency| {
+        (
+            PackageName::new(&dependency.name),
+            dependency
+                .extra
+                .iter()
+                .flatten()
+                .map(|extra| PackageName::new(extra))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut queue = vec![(
+        app_name.clone(),
+        extras
+            .iter()
+            .map(|e| PackageName::new(e))
+            .collect::<Vec<_>>(),
+    )];
     for package in by_name.get(&app_name).into_iter().flatten() {
         for (group, dependencies) in &package.dev_dependencies {
             if groups.contains(&PackageName::new(group)) {
-                starts.extend(dependencies.iter().map(|d| d.name.clone()));
-            }
-        }
-        for (extra, dependencies) in &package.optional_dependencies {
-            if extras.contains(&PackageName::new(extra)) {
-                starts.extend(dependencies.iter().map(|d| d.name.clone()));
+                queue.extend(dependencies.iter().map(edge));
             }
         }
     }
-    for start in starts {
-        closure.extend(runtime_closure(lock, &start));
+    let mut closure = BTreeSet::new();
+    // Each (package, extra) is followed once, as each package's own dependencies are.
+    let mut followed: BTreeSet<(PackageName, PackageName)> = BTreeSet::new();
+    while let Some((name, extras)) = queue.pop() {
+        let first = closure.insert(name.clone());
+        let extras: Vec<PackageName> = extras
+            .into_iter()
+            .filter(|extra| followed.insert((name.clone(), extra.clone())))
+            .collect();
+        for package in by_name.get(&name).into_iter().flatten() {
+            if first {
+                queue.extend(package.dependencies.iter().map(edge));
+            }
+            for (extra, dependencies) in &package.optional_dependencies {
+                if extras.contains(&PackageName::new(extra)) {
+                    queue.extend(dependencies.iter().map(edge));
+                }
+            }
+        }
     }
     closure
 }
@@ -108,4 +121,68 @@ pub fn dev_only_packages(
     let closure = closure_with(&files.lock, app, groups, extras);
     dev.retain(|name| !closure.contains(name));
     dev
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus(name: &str) -> ProjectFiles {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/corpus")
+            .join(name);
+        super::super::read_project(&root).unwrap()
+    }
+
+    fn names(names: &[&str]) -> BTreeSet<PackageName> {
+        names.iter().map(|n| PackageName::new(n)).collect()
+    }
+
+    #[test]
+    fn an_edge_with_extras_follows_the_targets_optional_dependencies() {
+        // `fastapi[standard]` installs fastapi-cli[standard], whose extra installs
+        // fastapi-cloud-cli; and uvicorn[standard] installs uvloop (markers ignored).
+        let files = corpus("astral-sh__uv-docker-example");
+        let closure = runtime_closure(&files.lock, "uv-docker-example");
+        for name in [
+            "fastapi",
+            "fastapi-cli",
+            "fastapi-cloud-cli",
+            "httpx",
+            "uvicorn",
+            "uvloop",
+            "email-validator",
+        ] {
+            assert!(closure.contains(&PackageName::new(name)), "{name}");
+        }
+        assert!(!closure.contains(&PackageName::new("ruff")));
+        // fastapi-cli is in the dev group too, but the app installs it.
+        assert_eq!(
+            dev_only_packages(&files, "uv-docker-example", &[], &[]),
+            names(&["ruff"])
+        );
+    }
+
+    #[test]
+    fn an_edge_without_extras_does_not_follow_them() {
+        let mut files = corpus("astral-sh__uv-docker-example");
+        for package in &mut files.lock.package {
+            for edge in &mut package.dependencies {
+                edge.extra = None;
+            }
+        }
+        let closure = runtime_closure(&files.lock, "uv-docker-example");
+        assert!(closure.contains(&PackageName::new("fastapi")));
+        for name in ["fastapi-cli", "httpx", "uvicorn", "email-validator"] {
+            assert!(!closure.contains(&PackageName::new(name)), "{name}");
+        }
+        assert_eq!(
+            dev_only_packages(&files, "uv-docker-example", &[], &[]),
+            names(&["fastapi-cli", "ruff"])
+        );
+        // An extra chosen for the app is followed, and so are the extras its edges name.
+        let closure = closure_with(&files.lock, "fastapi", &[], &["standard".into()]);
+        assert!(closure.contains(&PackageName::new("fastapi-cli")));
+        assert!(closure.contains(&PackageName::new("fastapi-cloud-cli")));
+    }
 }

@@ -35,6 +35,24 @@ const ENV_AND_FILE_CALLEES: &[&str] = &[
     "builtins.open",
 ];
 
+/// Classes whose instances read the environment when called: django-environ's `Env` and
+/// python-decouple's configs.
+const ENV_CLASSES: &[(&str, EnvReadKind)] = &[
+    ("environ.Env", EnvReadKind::EnvironEnv),
+    ("environ.FileAwareEnv", EnvReadKind::EnvironEnv),
+    ("environ.environ.Env", EnvReadKind::EnvironEnv),
+    ("environ.environ.FileAwareEnv", EnvReadKind::EnvironEnv),
+    ("decouple.AutoConfig", EnvReadKind::DecoupleConfig),
+    ("decouple.Config", EnvReadKind::DecoupleConfig),
+];
+
+/// A module-level name bound to an instance of one of [`ENV_CLASSES`], with django-environ's
+/// scheme: `Env(DEBUG=(bool, False))` gives `DEBUG` a cast and a default.
+struct EnvObject {
+    kind: EnvReadKind,
+    scheme: HashMap<String, (Option<String>, Option<Value>)>,
+}
+
 /// Why a file could not be read into facts at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -60,11 +78,13 @@ pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, Pa
     let mut reader = Reader {
         src: text,
         bindings: HashMap::new(),
+        env_objects: HashMap::new(),
         facts: FileFacts::default(),
         calls_kept: 0,
     };
     let root = tree.root_node();
     reader.read_imports(root);
+    reader.read_env_objects(root);
     reader.read_anywhere(root);
     reader.read_module_block(root);
     reader.facts.module_calls = reader.calls_in(root);
@@ -93,6 +113,8 @@ struct Reader<'a> {
     src: &'a str,
     /// Local name -> dotted target, from every import in the file (the last one wins).
     bindings: HashMap<String, String>,
+    /// Module-level names bound to an environment reader object: `env = environ.Env()`.
+    env_objects: HashMap<String, EnvObject>,
     facts: FileFacts,
     calls_kept: usize,
 }
@@ -411,6 +433,10 @@ impl<'a> Reader<'a> {
         let Some(callee) = callee else {
             return;
         };
+        if let Some(read) = self.library_env_read(node, &callee) {
+            self.push_env(read);
+            return;
+        }
         if !ENV_AND_FILE_CALLEES.contains(&callee.as_str())
             && !callee.starts_with("pathlib.Path().")
         {
@@ -433,6 +459,7 @@ impl<'a> Reader<'a> {
                     .and_then(Value::as_str)
                     .map(str::to_string),
                 default: call.arg(1, "default").cloned(),
+                cast: None,
             };
             self.push_env(read);
         }
@@ -459,6 +486,156 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+    }
+
+    /// Names bound at module level (in module-level blocks too) to an instance of one of
+    /// [`ENV_CLASSES`], read before the calls that use them.
+    fn read_env_objects(&mut self, root: Node) {
+        let mut stack: Vec<Node> = children(root).into_iter().rev().collect();
+        while let Some(statement) = stack.pop() {
+            if statement.kind() != "expression_statement" {
+                for block in blocks_of(statement).into_iter().rev() {
+                    stack.extend(children(block).into_iter().rev());
+                }
+                continue;
+            }
+            for assignment in children(statement) {
+                let (Some(left), Some(right)) = (
+                    assignment.child_by_field_name("left"),
+                    assignment.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
+                if assignment.kind() != "assignment"
+                    || left.kind() != "identifier"
+                    || right.kind() != "call"
+                {
+                    continue;
+                }
+                let callee = right
+                    .child_by_field_name("function")
+                    .and_then(|f| self.dotted(f));
+                let Some(&(_, kind)) = ENV_CLASSES
+                    .iter()
+                    .find(|(class, _)| callee.as_deref() == Some(*class))
+                else {
+                    continue;
+                };
+                let object = EnvObject {
+                    kind,
+                    scheme: self.env_scheme(right),
+                };
+                self.env_objects.insert(self.text(left).to_string(), object);
+            }
+        }
+    }
+
+    /// The keyword arguments of `Env(...)`: `NAME=cast` or `NAME=(cast, default)`.
+    fn env_scheme(&self, call: Node) -> HashMap<String, (Option<String>, Option<Value>)> {
+        let mut scheme = HashMap::new();
+        let Some(arguments) = call.child_by_field_name("arguments") else {
+            return scheme;
+        };
+        for keyword in children(arguments) {
+            let (Some(name), Some(value)) = (
+                keyword.child_by_field_name("name"),
+                keyword.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            if keyword.kind() != "keyword_argument" {
+                continue;
+            }
+            let entry = match (value.kind(), children(value).as_slice()) {
+                ("tuple", [cast, default]) => (
+                    self.cast_name(&self.value(*cast, 0)),
+                    Some(self.value(*default, 0)),
+                ),
+                ("tuple", [cast]) => (self.cast_name(&self.value(*cast, 0)), None),
+                _ => (self.cast_name(&self.value(value, 0)), None),
+            };
+            scheme.insert(self.text(name).to_string(), entry);
+        }
+        scheme
+    }
+
+    /// A cast given as a value: a resolved dotted name, `()` after a call.
+    fn cast_name(&self, value: &Value) -> Option<String> {
+        match value {
+            Value::Name(name) => Some(self.resolve(name)),
+            Value::Attribute(name) => Some(name.clone()),
+            Value::Call(call) => call.callee.as_ref().map(|callee| format!("{callee}()")),
+            _ => None,
+        }
+    }
+
+    /// A read through django-environ or python-decouple: `decouple.config(...)`, or a call of
+    /// (or a method of) an object [`Reader::read_env_objects`] found, with the argument
+    /// positions of each method.
+    fn library_env_read(&self, node: Node, callee: &str) -> Option<EnvRead> {
+        let (head, method) = match callee.split_once('.') {
+            _ if callee == "decouple.config" => (callee, None),
+            Some((head, method)) => (head, Some(method)),
+            None => (callee, None),
+        };
+        let object = self.env_objects.get(head);
+        let kind = if callee == "decouple.config" {
+            EnvReadKind::DecoupleConfig
+        } else {
+            object?.kind
+        };
+        let call = self.call(node, 0);
+        let cast_at = |index: usize| call.arg(index, "cast").and_then(|v| self.cast_name(v));
+        let var = |index: usize| call.arg(index, "var").and_then(Value::as_str);
+        // (name, default, cast)
+        let (name, default, cast) = match (kind, method) {
+            (EnvReadKind::DecoupleConfig, None) => (
+                call.arg(0, "option").and_then(Value::as_str),
+                call.arg(1, "default"),
+                cast_at(2),
+            ),
+            (EnvReadKind::EnvironEnv, None | Some("get_value")) => {
+                (var(0), call.arg(2, "default"), cast_at(1))
+            }
+            (EnvReadKind::EnvironEnv, Some(method @ ("list" | "tuple" | "dict"))) => {
+                (var(0), call.arg(2, "default"), Some(method.to_string()))
+            }
+            (
+                EnvReadKind::EnvironEnv,
+                Some(
+                    method @ ("str" | "bool" | "int" | "float" | "json" | "url" | "path" | "bytes"),
+                ),
+            ) => (var(0), call.arg(1, "default"), Some(method.to_string())),
+            (EnvReadKind::EnvironEnv, Some(method)) => {
+                // The URL readers name their variable by default.
+                let variable = match method {
+                    "db_url" | "db" => "DATABASE_URL",
+                    "cache_url" | "cache" => "CACHE_URL",
+                    "email_url" | "email" => "EMAIL_URL",
+                    "search_url" => "SEARCH_URL",
+                    "channels_url" | "channels" => "CHANNELS_URL",
+                    _ => return None,
+                };
+                (
+                    Some(var(0).unwrap_or(variable)),
+                    call.arg(1, "default"),
+                    Some(method.to_string()),
+                )
+            }
+            _ => return None,
+        };
+        let scheme = name
+            .and_then(|name| object?.scheme.get(name))
+            .filter(|_| kind == EnvReadKind::EnvironEnv);
+        Some(EnvRead {
+            line: call.line,
+            kind,
+            name: name.map(str::to_string),
+            default: default
+                .cloned()
+                .or_else(|| scheme.and_then(|(_, default)| default.clone())),
+            cast: cast.or_else(|| scheme.and_then(|(cast, _)| cast.clone())),
+        })
     }
 
     fn push_env(&mut self, read: EnvRead) {
@@ -544,6 +721,7 @@ impl<'a> Reader<'a> {
             kind: EnvReadKind::EnvironSubscript,
             name: index.as_str().map(str::to_string),
             default: None,
+            cast: None,
         };
         self.push_env(read);
     }

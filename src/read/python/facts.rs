@@ -279,18 +279,29 @@ pub enum EnvReadKind {
     EnvironSubscript,
     /// `os.environ.setdefault(name, default)`: Django's `DJANGO_SETTINGS_MODULE`.
     EnvironSetdefault,
+    /// A read through a django-environ `Env()` bound at module level in the same file:
+    /// `env("X")`, `env.str("X")`, `env.bool("X")`, `env.db()` (which reads `DATABASE_URL`).
+    EnvironEnv,
+    /// python-decouple: `decouple.config("X")`, or a call of an `AutoConfig()` or `Config()`
+    /// bound at module level in the same file.
+    DecoupleConfig,
 }
 
-/// One read of an environment variable. Pydantic-settings fields and `environ`-style
-/// declarations are not read.
+/// One read of an environment variable. Pydantic-settings fields are not read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnvRead {
     pub line: u32,
     pub kind: EnvReadKind,
     /// The variable's name when it is a string literal.
     pub name: Option<String>,
-    /// The default argument, when given.
+    /// The default argument, when given; for django-environ also the second item of the
+    /// variable's `(cast, default)` scheme given to `Env()`.
     pub default: Option<Value>,
+    /// What the value is read as, when the read says: a django-environ method (`str`, `bool`,
+    /// `db`, `cache_url`, ...), else a `cast` argument (or the `Env()` scheme's cast) as a
+    /// resolved dotted name (`bool`, `dj_database_url.parse`), `()` after a call
+    /// (`decouple.Csv()`).
+    pub cast: Option<String>,
 }
 
 /// How a path is written to.

@@ -520,6 +520,85 @@ fn environment_reads() {
 }
 
 #[test]
+fn django_environ_and_decouple_reads() {
+    let f = facts(
+        "import environ\nfrom decouple import config, Csv\nfrom dj_database_url import parse as db_url\n\
+         env = environ.Env(DEBUG=(bool, False), PORT=int)\n\
+         SECRET_KEY = env('SECRET_KEY')\n\
+         NAME = env.str('NAME', 'x')\n\
+         DATABASES = {'default': env.db()}\n\
+         CACHES = {'default': env.cache_url('REDIS_URL', default='locmemcache://')}\n\
+         DEBUG = env('DEBUG')\n\
+         PORT = env('PORT')\n\
+         TLS = env.bool('TLS')\n\
+         HOSTS = env.list('HOSTS', str, ['a'])\n\
+         env.read_env('.env')\n\
+         KEY = config('DJANGO_KEY')\n\
+         CSV = config('CSV', cast=Csv())\n\
+         VERBOSE = config('VERBOSE', default=False, cast=bool)\n\
+         DB = config('DB', cast=db_url)\n\
+         other('NOT')\n\
+         def f():\n    return notenv.str('NOT')\n",
+    );
+    type Read<'a> = (
+        u32,
+        EnvReadKind,
+        Option<&'a str>,
+        Option<&'a Value>,
+        Option<&'a str>,
+    );
+    let got: Vec<Read> = f
+        .env_reads
+        .iter()
+        .map(|r| {
+            (
+                r.line,
+                r.kind,
+                r.name.as_deref(),
+                r.default.as_ref(),
+                r.cast.as_deref(),
+            )
+        })
+        .collect();
+    let environ = EnvReadKind::EnvironEnv;
+    let decouple = EnvReadKind::DecoupleConfig;
+    let x = str_value("x");
+    let cache = str_value("locmemcache://");
+    let no = Value::Bool(false);
+    let hosts = Value::StrList(vec!["a".into()]);
+    assert_eq!(
+        got,
+        [
+            (5, environ, Some("SECRET_KEY"), None, None),
+            (6, environ, Some("NAME"), Some(&x), Some("str")),
+            (7, environ, Some("DATABASE_URL"), None, Some("db")),
+            (
+                8,
+                environ,
+                Some("REDIS_URL"),
+                Some(&cache),
+                Some("cache_url")
+            ),
+            // The scheme given to `Env()` casts, and its second item is a default.
+            (9, environ, Some("DEBUG"), Some(&no), Some("bool")),
+            (10, environ, Some("PORT"), None, Some("int")),
+            (11, environ, Some("TLS"), None, Some("bool")),
+            (12, environ, Some("HOSTS"), Some(&hosts), Some("list")),
+            (14, decouple, Some("DJANGO_KEY"), None, None),
+            (15, decouple, Some("CSV"), None, Some("decouple.Csv()")),
+            (16, decouple, Some("VERBOSE"), Some(&no), Some("bool")),
+            (
+                17,
+                decouple,
+                Some("DB"),
+                None,
+                Some("dj_database_url.parse")
+            ),
+        ]
+    );
+}
+
+#[test]
 fn filesystem_writes_with_literal_paths() {
     let f = facts(
         "import os, logging, pathlib\nfrom pathlib import Path\n\
