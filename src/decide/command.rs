@@ -574,13 +574,24 @@ fn entry_choice(
     let server = script_server::find_in_main(app.source, &found.module, &shown, requested)?;
     let mut argv = vec![format!("{venv_bin}/python")];
     argv.extend(found.args());
+    let guarded = app
+        .source
+        .module(&found.module)
+        .is_some_and(|module| !module.facts.main_calls.is_empty());
     let command = Decision::new(
         argv,
         Source::Detected,
-        format!(
-            "no console script, and `{}` has an `if __name__ == \"__main__\":` block at line {}: run as `{shown}`",
-            found.file, found.line
-        ),
+        if guarded {
+            format!(
+                "no console script, and `{}` has an `if __name__ == \"__main__\":` block at line {}: run as `{shown}`",
+                found.file, found.line
+            )
+        } else {
+            format!(
+                "no console script, and the package's `{}` runs code at module level from line {}: run as `{shown}`",
+                found.file, found.line
+            )
+        },
     );
     Ok(Some(match server {
         Some(server) => CommandChoice {

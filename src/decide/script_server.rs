@@ -282,8 +282,14 @@ pub fn find_in_main(
     let Some(module) = scan.module(module_name) else {
         return Ok(None);
     };
-    let mut calls: Vec<&Call> = module.facts.main_calls.iter().collect();
-    for call in &module.facts.main_calls {
+    // A package's `__main__.py` runs as a whole under `python -m`, guarded or not.
+    let run = if module.module.ends_with(".__main__") {
+        &module.facts.module_calls
+    } else {
+        &module.facts.main_calls
+    };
+    let mut calls: Vec<&Call> = run.iter().collect();
+    for call in run {
         if let Some(function) = call.callee.as_deref().filter(|name| !name.contains('.')) {
             calls.extend(calls_of(module, function));
         }
