@@ -737,11 +737,31 @@ fn detect_web(
         .cloned()
         .collect();
     let objects = django_entry(files, objects);
-    let scripts_found = script_apps(app.source, &script_frameworks);
+    let mut scripts_found = script_apps(app.source, &script_frameworks);
+    let mut others = Vec::new();
+    if objects.is_empty() && scripts_found.len() > 1 {
+        if let Some(chosen) = conventional_script(&scripts_found, &project.name) {
+            others = scripts_found
+                .iter()
+                .filter(|script| script.file != chosen.file)
+                .map(|script| format!("`{}`", script.file))
+                .collect();
+            scripts_found = vec![chosen];
+        }
+    }
     match (objects.as_slice(), scripts_found.as_slice()) {
         ([], [script]) => {
             let requested = settings.port.as_ref().map(|setting| setting.value);
-            return script_command(files, app, script, venv_bin, requested);
+            let mut choice = script_command(files, app, script, venv_bin, requested)?;
+            if !others.is_empty() {
+                choice.findings.push(format!(
+                    "`{}` is run for its conventional entry name, among the {} scripts {}",
+                    script.file,
+                    script.framework.distribution(),
+                    others.join(", ")
+                ));
+            }
+            return Ok(choice);
         }
         ([], []) if frameworks.is_empty() => {
             if let Some(choice) = entry_choice(app, settings, venv_bin)? {
@@ -1229,6 +1249,45 @@ fn script_apps(scan: &SourceScan, frameworks: &BTreeSet<Framework>) -> Vec<Scrip
         .collect()
 }
 
+/// Among several scripts of one framework, the one its users name as the entry: for Streamlit
+/// `streamlit_app.py`, `app.py`, `main.py`, `Home.py`/`home.py`, then a file named like the
+/// project; for Gradio and Panel `app.py`, `main.py`, then one named like the project. The
+/// first name that exactly one script has wins; `None` when none does, or the scripts are of
+/// several frameworks.
+fn conventional_script(scripts: &[ScriptApp], project: &str) -> Option<ScriptApp> {
+    let framework = scripts.first()?.framework;
+    if scripts.iter().any(|script| script.framework != framework) {
+        return None;
+    }
+    let names: &[&[&str]] = match framework {
+        Framework::Streamlit => &[
+            &["streamlit_app.py"],
+            &["app.py"],
+            &["main.py"],
+            &["Home.py", "home.py"],
+        ],
+        _ => &[&["app.py"], &["main.py"]],
+    };
+    let base = |script: &ScriptApp| script.file.rsplit('/').next().unwrap_or_default().to_string();
+    let own = PackageName::new(project);
+    let named = |accept: &dyn Fn(&str) -> bool| {
+        let found: Vec<&ScriptApp> = scripts.iter().filter(|script| accept(&base(script))).collect();
+        match found.as_slice() {
+            [one] => Some((*one).clone()),
+            _ => None,
+        }
+    };
+    names
+        .iter()
+        .find_map(|choices| named(&|file: &str| choices.contains(&file)))
+        .or_else(|| {
+            named(&|file: &str| {
+                file.strip_suffix(".py")
+                    .is_some_and(|stem| own.is(stem))
+            })
+        })
+}
+
 /// Runs a script with its framework's own server on `port`, bound to all interfaces, with
 /// nothing written outside `/tmp`.
 fn script_command(
@@ -1625,8 +1684,16 @@ mod tests {
 
     /// The example's files with `source` in place of its scan, decided with no settings.
     fn decided_with_source(name: &str, source: &str) -> Result<super::CommandChoice, String> {
+        decided_with_files(name, &[("app.py", "app", source)])
+    }
+
+    /// The example's files with these `(file, module, text)` in place of its scan.
+    fn decided_with_files(
+        name: &str,
+        sources: &[(&str, &str, &str)],
+    ) -> Result<super::CommandChoice, String> {
         let files = crate::read::read_project(&example(name)).expect("reads");
-        let scan = crate::read::source::scan_of_texts(&[("app.py", "app", source)]);
+        let scan = crate::read::source::scan_of_texts(sources);
         let app = super::AppProject {
             pyproject: &files.pyproject,
             manifest: "pyproject.toml".into(),
@@ -1694,6 +1761,32 @@ mod tests {
             error.contains("no script that runs it was found"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn among_several_scripts_the_conventional_entry_name_is_run() {
+        let page = "import streamlit as st\nst.title('x')\n";
+        let run = |names: &[&str]| {
+            let sources: Vec<(&str, &str, &str)> = names
+                .iter()
+                .map(|name| (*name, name.trim_end_matches(".py"), page))
+                .collect();
+            decided_with_files("streamlit-app", &sources).map(|choice| choice.command.value[2].clone())
+        };
+        assert_eq!(
+            run(&["eda.py", "app.py", "streamlit_app.py", "plots.py"]).unwrap(),
+            "streamlit_app.py"
+        );
+        assert_eq!(run(&["eda.py", "main.py", "app.py"]).unwrap(), "app.py");
+        assert_eq!(run(&["eda.py", "main.py"]).unwrap(), "main.py");
+        assert_eq!(run(&["eda.py", "Home.py"]).unwrap(), "Home.py");
+        // A file named like the project (`streamlit-app`).
+        assert_eq!(run(&["eda.py", "streamlit-app.py"]).unwrap(), "streamlit-app.py");
+        let error = run(&["eda.py", "plots.py"]).unwrap_err();
+        assert!(error.contains("several web applications"), "{error}");
+        // Two files of that name in different directories are no choice.
+        let error = run(&["a/app.py", "b/app.py"]).unwrap_err();
+        assert!(error.contains("several web applications"), "{error}");
     }
 
     #[test]
