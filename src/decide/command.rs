@@ -525,10 +525,12 @@ fn script_choice(
     let command = Decision::new(vec![format!("{venv_bin}/{script}")], source, reason);
     Ok(match server {
         Some(server) => {
-            let framework = match app.source.app_objects.as_slice() {
-                [one] => Some(one.framework),
-                _ => None,
-            };
+            let framework = server
+                .framework
+                .or(match app.source.app_objects.as_slice() {
+                    [one] => Some(one.framework),
+                    _ => None,
+                });
             CommandChoice {
                 command,
                 web: true,
@@ -537,7 +539,7 @@ fn script_choice(
                 port: Some(server.port),
                 env: server.env,
                 findings: server.findings,
-                health: None,
+                health: server.health,
                 health_note: String::new(),
                 session_script: String::new(),
                 warnings: Vec::new(),
@@ -598,14 +600,16 @@ fn entry_choice(
             command,
             web: true,
             handles_sigterm: server.handles_sigterm,
-            framework: match app.source.app_objects.as_slice() {
-                [one] => Some(one.framework),
-                _ => None,
-            },
+            framework: server
+                .framework
+                .or(match app.source.app_objects.as_slice() {
+                    [one] => Some(one.framework),
+                    _ => None,
+                }),
             port: Some(server.port),
             env: server.env,
             findings: server.findings,
-            health: None,
+            health: server.health,
             health_note: String::new(),
             session_script: String::new(),
             warnings: Vec::new(),
@@ -1368,10 +1372,6 @@ fn script_command(
     let session_path = path.clone();
     let at = format!("`{}:{}`", script.file, script.line);
     let port_text = port.to_string();
-    let env = |name: &str, value: &str| EnvVar {
-        name: name.into(),
-        value: value.into(),
-    };
     let mut findings = vec![format!(
         "{distribution} script `{}`: `{}(...)` at {at}",
         script.file, script.call
@@ -1436,12 +1436,7 @@ fn script_command(
             }
             (
                 vec![format!("{venv_bin}/python"), path],
-                vec![
-                    env("GRADIO_SERVER_NAME", "0.0.0.0"),
-                    env("GRADIO_SERVER_PORT", &port_text),
-                    env("GRADIO_ANALYTICS_ENABLED", "False"),
-                    env("GRADIO_TEMP_DIR", "/tmp/gradio"),
-                ],
+                script_server::gradio_env(port),
                 false,
                 Some(("/config".to_string(), "the configuration Gradio serves once the app is built".to_string())),
                 "the script has built the app by then; its event handlers run only when used".to_string(),
