@@ -372,13 +372,33 @@ fn app_factories(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> 
         .collect()
 }
 
-/// Keeps the factories that no module calls in a module-level assignment: one that is called
-/// (`app = create_app()`, also through an import) is served through that assignment.
+/// Keeps the factories that the project's own code never calls: one that is called
+/// (`app = create_app()`, `uvicorn.run(create_app())`, also through an import) is served
+/// the way that code serves it. Calls in test modules (`test_*.py`, `conftest.py`) do not
+/// count.
 fn uncalled(factories: &mut Vec<AppObject>, modules: &[Module]) {
+    let is_test = |module: &Module| {
+        let name = module.file.rsplit('/').next().unwrap_or_default();
+        name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py"
+    };
     let called: std::collections::BTreeSet<&str> = modules
         .iter()
-        .flat_map(|module| module.facts.assignments.iter())
-        .filter_map(|assignment| assignment.call.callee.as_deref()?.rsplit('.').next())
+        .filter(|module| !is_test(module))
+        .flat_map(|module| {
+            let facts = &module.facts;
+            facts
+                .assignments
+                .iter()
+                .map(|assignment| &assignment.call)
+                .chain(facts.module_calls.iter())
+                .chain(
+                    facts
+                        .functions
+                        .iter()
+                        .flat_map(|function| function.calls.iter()),
+                )
+        })
+        .filter_map(|call| call.callee.as_deref()?.rsplit('.').next())
         .collect();
     factories.retain(|factory| !called.contains(factory.variable.as_str()));
 }
@@ -612,6 +632,17 @@ mod tests {
             ("svc/main.py", "from .factory import create_app\n\napp = create_app()\n"),
         ]);
         assert_eq!(super::scan(dir.path(), "").app_factories, []);
+        // So is one the project's code calls to serve it; a test's call does not count.
+        let dir = project("served", &[
+            ("svc/factory.py", "from fastapi import FastAPI\n\ndef create_app() -> FastAPI:\n    return FastAPI()\n"),
+            ("svc/run.py", "import uvicorn\nfrom .factory import create_app\ndef main():\n    uvicorn.run(create_app())\n"),
+        ]);
+        assert_eq!(super::scan(dir.path(), "").app_factories, []);
+        let dir = project("tested", &[
+            ("svc/factory.py", "from fastapi import FastAPI\n\ndef create_app() -> FastAPI:\n    return FastAPI()\n"),
+            ("conftest.py", "from svc.factory import create_app\ndef client():\n    return create_app()\n"),
+        ]);
+        assert_eq!(super::scan(dir.path(), "").app_factories.len(), 1);
         assert_eq!(scan.app_objects.len(), 1);
         assert!(!scan.app_objects[0].factory);
     }
