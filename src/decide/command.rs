@@ -494,10 +494,12 @@ fn script_choice(
     let command = Decision::new(vec![format!("{venv_bin}/{script}")], source, reason);
     Ok(match server {
         Some(server) => {
-            let framework = match app.source.app_objects.as_slice() {
-                [one] => Some(one.framework),
-                _ => None,
-            };
+            let framework = server
+                .framework
+                .or(match app.source.app_objects.as_slice() {
+                    [one] => Some(one.framework),
+                    _ => None,
+                });
             CommandChoice {
                 command,
                 web: true,
@@ -506,7 +508,7 @@ fn script_choice(
                 port: Some(server.port),
                 env: server.env,
                 findings: server.findings,
-                health: None,
+                health: server.health,
                 health_note: String::new(),
                 session_script: String::new(),
                 warnings: Vec::new(),
@@ -543,27 +545,40 @@ fn entry_choice(
     let server = script_server::find_in_main(app.source, &found.module, &shown, requested)?;
     let mut argv = vec![format!("{venv_bin}/python")];
     argv.extend(found.args());
+    let guarded = app
+        .source
+        .module(&found.module)
+        .is_some_and(|module| !module.facts.main_calls.is_empty());
     let command = Decision::new(
         argv,
         Source::Detected,
-        format!(
-            "no console script, and `{}` has an `if __name__ == \"__main__\":` block at line {}: run as `{shown}`",
-            found.file, found.line
-        ),
+        if guarded {
+            format!(
+                "no console script, and `{}` has an `if __name__ == \"__main__\":` block at line {}: run as `{shown}`",
+                found.file, found.line
+            )
+        } else {
+            format!(
+                "no console script, and the package's `{}` runs code at module level from line {}: run as `{shown}`",
+                found.file, found.line
+            )
+        },
     );
     Ok(Some(match server {
         Some(server) => CommandChoice {
             command,
             web: true,
             handles_sigterm: server.handles_sigterm,
-            framework: match app.source.app_objects.as_slice() {
-                [one] => Some(one.framework),
-                _ => None,
-            },
+            framework: server
+                .framework
+                .or(match app.source.app_objects.as_slice() {
+                    [one] => Some(one.framework),
+                    _ => None,
+                }),
             port: Some(server.port),
             env: server.env,
             findings: server.findings,
-            health: None,
+            health: server.health,
             health_note: String::new(),
             session_script: String::new(),
             warnings: Vec::new(),
@@ -695,11 +710,43 @@ fn detect_web(
         .cloned()
         .collect();
     let objects = django_entry(files, objects);
-    let scripts_found = script_apps(app.source, &script_frameworks);
+    let mut scripts_found = script_apps(app.source, &script_frameworks);
+    let mut others = Vec::new();
+    if objects.is_empty() && scripts_found.len() > 1 {
+        if let Some(chosen) = conventional_script(&scripts_found, &project.name) {
+            others = scripts_found
+                .iter()
+                .filter(|script| script.file != chosen.file)
+                .map(|script| format!("`{}`", script.file))
+                .collect();
+            scripts_found = vec![chosen];
+        }
+    }
+    // A factory no module calls (`def create_app() -> FastAPI:`) only when no plain app object
+    // or script is found: the server calls it.
+    let objects = if objects.is_empty() && scripts_found.is_empty() {
+        app.source
+            .app_factories
+            .iter()
+            .filter(|factory| frameworks.contains(&factory.framework))
+            .cloned()
+            .collect()
+    } else {
+        objects
+    };
     match (objects.as_slice(), scripts_found.as_slice()) {
         ([], [script]) => {
             let requested = settings.port.as_ref().map(|setting| setting.value);
-            return script_command(files, app, script, venv_bin, requested);
+            let mut choice = script_command(files, app, script, venv_bin, requested)?;
+            if !others.is_empty() {
+                choice.findings.push(format!(
+                    "`{}` is run for its conventional entry name, among the {} scripts {}",
+                    script.file,
+                    script.framework.distribution(),
+                    others.join(", ")
+                ));
+            }
+            return Ok(choice);
         }
         ([], []) if frameworks.is_empty() => {
             if let Some(choice) = entry_choice(app, settings, venv_bin)? {
@@ -760,7 +807,7 @@ fn detect_web(
                 names.join(" and "),
                 if app.import_root().is_empty() { "." } else { app.import_root() }
             ))
-            .detail("uv-rootless looks for a top-level assignment such as `app = FastAPI()` or `app = Flask(__name__)`, or Django's `wsgi.py`")
+            .detail("uv-rootless looks for a top-level assignment such as `app = FastAPI()` or `app = Flask(__name__)`, a top-level factory that returns one (`def create_app() -> FastAPI:`), or Django's `wsgi.py`")
             .hint(command_hint(&frameworks)));
         }
         many => {
@@ -787,55 +834,62 @@ fn detect_web(
     let bind = format!("0.0.0.0:{port_text}");
     // The servers the lock may install, in order of preference, and how each takes the app.
     let bin = |program: &str| format!("{venv_bin}/{program}");
-    let candidates: Vec<(&str, bool, Vec<String>)> = if object.is_asgi() {
+    // A factory is named the way each server calls one: `--factory module:func` (uvicorn,
+    // granian), `module:func()` (hypercorn, gunicorn), `--call module:func` (waitress).
+    let factory = object.factory;
+    let called = if factory {
+        format!("{target}()")
+    } else {
+        target.clone()
+    };
+    let strings = |parts: &[&[&str]]| -> Vec<String> {
+        parts.concat().into_iter().map(String::from).collect()
+    };
+    let (uv_bin, hc_bin, gr_bin, da_bin, gu_bin, wa_bin) = (
+        bin("uvicorn"),
+        bin("hypercorn"),
+        bin("granian"),
+        bin("daphne"),
+        bin("gunicorn"),
+        bin("waitress-serve"),
+    );
+    let factory_flag: &[&str] = if factory { &["--factory"] } else { &[] };
+    let listen = format!("--listen={bind}");
+    let granian = |interface: &str| {
+        strings(&[
+            &[gr_bin.as_str(), "--interface", interface],
+            factory_flag,
+            &["--host", "0.0.0.0", "--port", &port_text, &target],
+        ])
+    };
+    let mut candidates: Vec<(&str, bool, Vec<String>)> = if object.is_asgi() {
         vec![
             (
                 "uvicorn",
                 true,
-                vec![
-                    bin("uvicorn"),
-                    target.clone(),
-                    "--host".into(),
-                    "0.0.0.0".into(),
-                    "--port".into(),
-                    port_text.clone(),
-                ],
+                strings(&[
+                    &[uv_bin.as_str()],
+                    factory_flag,
+                    &[&target, "--host", "0.0.0.0", "--port", &port_text],
+                ]),
             ),
             (
                 "hypercorn",
                 true,
-                vec![
-                    bin("hypercorn"),
-                    "--bind".into(),
-                    bind.clone(),
-                    target.clone(),
-                ],
+                strings(&[&[hc_bin.as_str(), "--bind", &bind, &called]]),
             ),
-            (
-                "granian",
-                true,
-                vec![
-                    bin("granian"),
-                    "--interface".into(),
-                    "asgi".into(),
-                    "--host".into(),
-                    "0.0.0.0".into(),
-                    "--port".into(),
-                    port_text.clone(),
-                    target.clone(),
-                ],
-            ),
+            ("granian", true, granian("asgi")),
             (
                 "daphne",
                 true,
-                vec![
-                    bin("daphne"),
-                    "--bind".into(),
-                    "0.0.0.0".into(),
-                    "--port".into(),
-                    port_text.clone(),
-                    target.clone(),
-                ],
+                strings(&[&[
+                    da_bin.as_str(),
+                    "--bind",
+                    "0.0.0.0",
+                    "--port",
+                    &port_text,
+                    &target,
+                ]]),
             ),
         ]
     } else {
@@ -843,38 +897,24 @@ fn detect_web(
             (
                 "gunicorn",
                 true,
-                vec![
-                    bin("gunicorn"),
-                    "--bind".into(),
-                    bind.clone(),
-                    target.clone(),
-                ],
+                strings(&[&[gu_bin.as_str(), "--bind", &bind, &called]]),
             ),
             (
                 "waitress",
                 false,
-                vec![
-                    bin("waitress-serve"),
-                    format!("--listen={bind}"),
-                    target.clone(),
-                ],
+                if factory {
+                    strings(&[&[wa_bin.as_str(), &listen, "--call", &target]])
+                } else {
+                    strings(&[&[wa_bin.as_str(), &listen, &target]])
+                },
             ),
-            (
-                "granian",
-                true,
-                vec![
-                    bin("granian"),
-                    "--interface".into(),
-                    "wsgi".into(),
-                    "--host".into(),
-                    "0.0.0.0".into(),
-                    "--port".into(),
-                    port_text.clone(),
-                    target.clone(),
-                ],
-            ),
+            ("granian", true, granian("wsgi")),
         ]
     };
+    // Daphne takes an application, never a factory.
+    if factory {
+        candidates.retain(|(server, _, _)| *server != "daphne");
+    }
     let Some((server, handles_sigterm, argv)) = candidates
         .into_iter()
         .find(|(distribution, _, _)| has(distribution))
@@ -892,18 +932,34 @@ fn detect_web(
         command: Decision::new(
             argv,
             Source::Detected,
-            format!(
-                "{} application `{target}` found in `{}`, served by {server} from `uv.lock`",
-                object.framework.distribution(),
-                object.file
-            ),
+            if factory {
+                format!(
+                    "{} application factory `{target}` ({}:{}), a top-level function that returns the app and that no module calls, called by {server} from `uv.lock`",
+                    object.framework.distribution(),
+                    object.file,
+                    object.line
+                )
+            } else {
+                format!(
+                    "{} application `{target}` found in `{}`, served by {server} from `uv.lock`",
+                    object.framework.distribution(),
+                    object.file
+                )
+            },
         ),
         web: true,
         handles_sigterm,
         framework: Some(object.framework),
         port: None,
         env: Vec::new(),
-        findings: Vec::new(),
+        findings: if factory {
+            vec![format!(
+                "`{target}` at `{}:{}` is an application factory: {server} calls it once when it starts",
+                object.file, object.line
+            )]
+        } else {
+            Vec::new()
+        },
         health: None,
         health_note: String::new(),
         session_script: String::new(),
@@ -1111,7 +1167,11 @@ fn flask_development_server(
     venv_bin: &str,
     port: u16,
 ) -> CommandChoice {
-    let target = object.target();
+    let target = if object.factory {
+        format!("{}()", object.target())
+    } else {
+        object.target()
+    };
     let warning = format!(
         "`{}` uses flask and `uv.lock` installs no WSGI server, so the image runs Flask's development server (`flask run`), which Flask says is not for production: run `uv add gunicorn`, then uv-rootless again, to serve it with gunicorn",
         app.manifest
@@ -1187,6 +1247,50 @@ fn script_apps(scan: &SourceScan, frameworks: &BTreeSet<Framework>) -> Vec<Scrip
         .collect()
 }
 
+/// Among several scripts of one framework, the one its users name as the entry: for Streamlit
+/// `streamlit_app.py`, `app.py`, `main.py`, `Home.py`/`home.py`, then a file named like the
+/// project; for Gradio and Panel `app.py`, `main.py`, then one named like the project. The
+/// first name that exactly one script has wins; `None` when none does, or the scripts are of
+/// several frameworks.
+fn conventional_script(scripts: &[ScriptApp], project: &str) -> Option<ScriptApp> {
+    let framework = scripts.first()?.framework;
+    if scripts.iter().any(|script| script.framework != framework) {
+        return None;
+    }
+    let names: &[&[&str]] = match framework {
+        Framework::Streamlit => &[
+            &["streamlit_app.py"],
+            &["app.py"],
+            &["main.py"],
+            &["Home.py", "home.py"],
+        ],
+        _ => &[&["app.py"], &["main.py"]],
+    };
+    let base = |script: &ScriptApp| {
+        script
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let own = PackageName::new(project);
+    let named = |accept: &dyn Fn(&str) -> bool| {
+        let found: Vec<&ScriptApp> = scripts
+            .iter()
+            .filter(|script| accept(&base(script)))
+            .collect();
+        match found.as_slice() {
+            [one] => Some((*one).clone()),
+            _ => None,
+        }
+    };
+    names
+        .iter()
+        .find_map(|choices| named(&|file: &str| choices.contains(&file)))
+        .or_else(|| named(&|file: &str| file.strip_suffix(".py").is_some_and(|stem| own.is(stem))))
+}
+
 /// Runs a script with its framework's own server on `port`, bound to all interfaces, with
 /// nothing written outside `/tmp`.
 fn script_command(
@@ -1237,10 +1341,6 @@ fn script_command(
     let session_path = path.clone();
     let at = format!("`{}:{}`", script.file, script.line);
     let port_text = port.to_string();
-    let env = |name: &str, value: &str| EnvVar {
-        name: name.into(),
-        value: value.into(),
-    };
     let mut findings = vec![format!(
         "{distribution} script `{}`: `{}(...)` at {at}",
         script.file, script.call
@@ -1305,12 +1405,7 @@ fn script_command(
             }
             (
                 vec![format!("{venv_bin}/python"), path],
-                vec![
-                    env("GRADIO_SERVER_NAME", "0.0.0.0"),
-                    env("GRADIO_SERVER_PORT", &port_text),
-                    env("GRADIO_ANALYTICS_ENABLED", "False"),
-                    env("GRADIO_TEMP_DIR", "/tmp/gradio"),
-                ],
+                script_server::gradio_env(port),
                 false,
                 Some(("/config".to_string(), "the configuration Gradio serves once the app is built".to_string())),
                 "the script has built the app by then; its event handlers run only when used".to_string(),
@@ -1583,8 +1678,16 @@ mod tests {
 
     /// The example's files with `source` in place of its scan, decided with no settings.
     fn decided_with_source(name: &str, source: &str) -> Result<super::CommandChoice, String> {
+        decided_with_files(name, &[("app.py", "app", source)])
+    }
+
+    /// The example's files with these `(file, module, text)` in place of its scan.
+    fn decided_with_files(
+        name: &str,
+        sources: &[(&str, &str, &str)],
+    ) -> Result<super::CommandChoice, String> {
         let files = crate::read::read_project(&example(name)).expect("reads");
-        let scan = crate::read::source::scan_of_texts(&[("app.py", "app", source)]);
+        let scan = crate::read::source::scan_of_texts(sources);
         let app = super::AppProject {
             pyproject: &files.pyproject,
             manifest: "pyproject.toml".into(),
@@ -1652,6 +1755,36 @@ mod tests {
             error.contains("no script that runs it was found"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn among_several_scripts_the_conventional_entry_name_is_run() {
+        let page = "import streamlit as st\nst.title('x')\n";
+        let run = |names: &[&str]| {
+            let sources: Vec<(&str, &str, &str)> = names
+                .iter()
+                .map(|name| (*name, name.trim_end_matches(".py"), page))
+                .collect();
+            decided_with_files("streamlit-app", &sources)
+                .map(|choice| choice.command.value[2].clone())
+        };
+        assert_eq!(
+            run(&["eda.py", "app.py", "streamlit_app.py", "plots.py"]).unwrap(),
+            "streamlit_app.py"
+        );
+        assert_eq!(run(&["eda.py", "main.py", "app.py"]).unwrap(), "app.py");
+        assert_eq!(run(&["eda.py", "main.py"]).unwrap(), "main.py");
+        assert_eq!(run(&["eda.py", "Home.py"]).unwrap(), "Home.py");
+        // A file named like the project (`streamlit-app`).
+        assert_eq!(
+            run(&["eda.py", "streamlit-app.py"]).unwrap(),
+            "streamlit-app.py"
+        );
+        let error = run(&["eda.py", "plots.py"]).unwrap_err();
+        assert!(error.contains("several web applications"), "{error}");
+        // Two files of that name in different directories are no choice.
+        let error = run(&["a/app.py", "b/app.py"]).unwrap_err();
+        assert!(error.contains("several web applications"), "{error}");
     }
 
     #[test]
@@ -1789,7 +1922,13 @@ mod tests {
             .expect_err("no cli")
             .contains("no application object was found"));
         assert!(decided("fastapi-cli", "fastapi", "service/web.py", factory).is_err());
-        let litestar = "from litestar import Litestar\ndef create_app() -> Litestar:\n    return Litestar([])\n";
+        // A factory the source names is called by the server itself.
+        let factory = "from litestar import Litestar\ndef create_app() -> Litestar:\n    return Litestar([])\n";
+        assert_eq!(
+            decided("uvicorn", "litestar", "app.py", factory).expect("plans")[..3],
+            ["/app/bin/uvicorn", "--factory", "app:create_app"]
+        );
+        let litestar = "from litestar import Litestar\nfrom .build import make\napp = make()\n";
         assert_eq!(
             decided("uvicorn", "litestar", "app.py", litestar).expect("plans"),
             [
@@ -1799,6 +1938,169 @@ mod tests {
                 "0.0.0.0",
                 "--port",
                 "8000"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_factory_no_module_calls_is_served_with_the_servers_factory_syntax() {
+        let decided = |servers: &[&str], sources: &[(&str, &str, &str)]| {
+            let mut files = crate::read::read_project(&example("fastapi-service")).expect("reads");
+            files
+                .lock
+                .package
+                .retain(|package| package.name != "uvicorn");
+            for name in servers {
+                let mut package = files.lock.package[0].clone();
+                package.name = name.to_string();
+                files.lock.package.push(package);
+            }
+            let mut scan = crate::read::source::scan_of_texts(sources);
+            scan.app_objects = scan
+                .modules
+                .iter()
+                .flat_map(crate::read::source::app_objects_of)
+                .collect();
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map_err(|error| error.to_string())
+        };
+        let factory = (
+            "svc/main.py",
+            "svc.main",
+            "from fastapi import FastAPI\n\ndef create_app():\n    app = FastAPI()\n    return app\n",
+        );
+        let argv = |servers: &[&str]| decided(servers, &[factory]).expect("plans").command.value;
+        assert_eq!(
+            argv(&["uvicorn"]),
+            [
+                "/app/bin/uvicorn",
+                "--factory",
+                "svc.main:create_app",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "8000"
+            ]
+        );
+        assert_eq!(
+            argv(&["hypercorn"]),
+            [
+                "/app/bin/hypercorn",
+                "--bind",
+                "0.0.0.0:8000",
+                "svc.main:create_app()"
+            ]
+        );
+        assert_eq!(
+            argv(&["granian"]),
+            [
+                "/app/bin/granian",
+                "--interface",
+                "asgi",
+                "--factory",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "8000",
+                "svc.main:create_app"
+            ]
+        );
+        // Daphne cannot call a factory: the next server that can is taken, else an error.
+        assert_eq!(argv(&["daphne", "hypercorn"])[0], "/app/bin/hypercorn");
+        assert!(decided(&["daphne"], &[factory]).is_err());
+        let choice = decided(&["uvicorn"], &[factory]).expect("plans");
+        assert!(
+            choice
+                .command
+                .reason
+                .contains("factory `svc.main:create_app` (svc/main.py:3)"),
+            "{}",
+            choice.command.reason
+        );
+        // A plain app object wins over a factory.
+        let plain = (
+            "svc/app.py",
+            "svc.app",
+            "from fastapi import FastAPI\napp = FastAPI()\n",
+        );
+        assert_eq!(
+            decided(&["uvicorn"], &[factory, plain])
+                .expect("plans")
+                .command
+                .value[..2],
+            ["/app/bin/uvicorn", "svc.app:app"]
+        );
+        // Several factories are several applications.
+        let other = (
+            "svc/other.py",
+            "svc.other",
+            "import fastapi\ndef make() -> fastapi.FastAPI:\n    return fastapi.FastAPI()\n",
+        );
+        let error = decided(&["uvicorn"], &[factory, other]).expect_err("several");
+        assert!(error.contains("several web applications"), "{error}");
+        assert!(error.contains("`svc.other:make` (svc/other.py)"), "{error}");
+    }
+
+    #[test]
+    fn a_wsgi_factory_is_called_by_gunicorn_and_waitress() {
+        let decided = |server: &str| {
+            let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
+            files
+                .lock
+                .package
+                .retain(|package| package.name != "gunicorn");
+            let mut package = files.lock.package[0].clone();
+            package.name = server.into();
+            files.lock.package.push(package);
+            let scan = crate::read::source::scan_of_texts(&[(
+                "web.py",
+                "web",
+                "from flask import Flask\ndef create_app() -> Flask:\n    return Flask(__name__)\n",
+            )]);
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| choice.command.value)
+            .map_err(|error| error.to_string())
+        };
+        assert_eq!(
+            decided("gunicorn").unwrap(),
+            [
+                "/app/bin/gunicorn",
+                "--bind",
+                "0.0.0.0:8000",
+                "web:create_app()"
+            ]
+        );
+        assert_eq!(
+            decided("waitress").unwrap(),
+            [
+                "/app/bin/waitress-serve",
+                "--listen=0.0.0.0:8000",
+                "--call",
+                "web:create_app"
             ]
         );
     }

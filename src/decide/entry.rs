@@ -23,7 +23,8 @@ pub struct Entry {
     pub kind: EntryKind,
     /// The module whose `if __name__ == "__main__":` block runs (`pkg.__main__`, `main`).
     pub module: String,
-    /// The file, relative to the project root, and the line of its `__main__` block's first call.
+    /// The file, relative to the project root, and the line of its `__main__` block's first call
+    /// (of its first module-level call, for a package's unguarded `__main__.py`).
     pub file: String,
     pub line: u32,
 }
@@ -115,7 +116,19 @@ pub fn find(app: &AppProject<'_>) -> Result<Option<Entry>, UserError> {
 }
 
 fn candidate(module: &Module, virtual_project: bool) -> Option<Entry> {
-    let first_line = module.facts.main_calls.first().map(|call| call.line)?;
+    // A package's `__main__` module runs top to bottom under `python -m`: any module-level
+    // call is its entry, guarded by `if __name__ == "__main__":` or not.
+    let calls = if module.module.ends_with(".__main__") {
+        &module.facts.module_calls
+    } else {
+        &module.facts.main_calls
+    };
+    let first_line = module
+        .facts
+        .main_calls
+        .first()
+        .or(calls.first())
+        .map(|call| call.line)?;
     let entry = |kind| Entry {
         kind,
         module: module.module.clone(),
@@ -212,6 +225,26 @@ mod tests {
             find_in(PACKAGED, vec![module("main", "src/main.py", true)]).unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn a_packages_main_without_a_guard_runs_its_module_level_calls() {
+        // `asyncio.run(main())` at the bottom of `bot/__main__.py`, no `__main__` guard.
+        let mut main = module("bot.__main__", "bot/__main__.py", false);
+        main.facts.module_calls.push(Call {
+            line: 12,
+            callee: Some("asyncio.run".into()),
+            args: Vec::new(),
+            kwargs: Vec::new(),
+        });
+        let entry = find_in(PACKAGED, vec![main.clone()]).unwrap().unwrap();
+        assert_eq!(entry.args(), ["-m", "bot"]);
+        assert_eq!(entry.line, 12);
+        // A plain module's module-level calls are imports' side effects, not an entry.
+        let mut plain = main;
+        plain.module = "main".into();
+        plain.file = "main.py".into();
+        assert_eq!(find_in(VIRTUAL, vec![plain]).unwrap(), None);
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub struct ScriptServer {
     pub env: Vec<EnvVar>,
     /// What was read and where, for `explain`.
     pub findings: Vec<String>,
+    /// The framework's own health endpoint and why, when the server has one.
+    pub health: Option<(String, String)>,
+    /// The framework that serves, when the server is one's own (Gradio's `launch`).
+    pub framework: Option<Framework>,
 }
 
 /// A server-starting call: how to match it and what it does when an argument is left out.
@@ -257,17 +261,118 @@ pub fn find(
         return Ok(None);
     };
     let function = function.trim();
-    for call in calls_of(module, function) {
+    let subject = format!("the script `{script}` (`{entry}`)");
+    served(
+        scan,
+        module,
+        &subject,
+        calls_of(module, function),
+        requested,
+    )
+}
+
+/// The first of `calls` that starts a server, read.
+fn served(
+    scan: &SourceScan,
+    module: &Module,
+    subject: &str,
+    calls: Vec<&Call>,
+    requested: Option<u16>,
+) -> Result<Option<ScriptServer>, UserError> {
+    let gradio = module
+        .facts
+        .imports
+        .iter()
+        .any(|import| import.target == "gradio" || import.target.starts_with("gradio."));
+    for call in calls {
         let Some(callee) = call.callee.as_deref() else {
             continue;
         };
+        if gradio && last(callee) == "launch" {
+            return gradio_launch(module, subject, call, requested).map(Some);
+        }
         let Some(server) = SERVERS.iter().find(|server| (server.matches)(callee, scan)) else {
             continue;
         };
-        let subject = format!("the script `{script}` (`{entry}`)");
-        return decide(scan, module, &subject, server, call, requested).map(Some);
+        return decide(scan, module, subject, server, call, requested).map(Some);
     }
     Ok(None)
+}
+
+/// What the image sets for a Gradio app that launches itself on `port`: all interfaces, the
+/// port, no analytics, its upload and cache directory under `/tmp`.
+pub fn gradio_env(port: u16) -> Vec<EnvVar> {
+    [
+        ("GRADIO_SERVER_NAME", "0.0.0.0".to_string()),
+        ("GRADIO_SERVER_PORT", port.to_string()),
+        ("GRADIO_ANALYTICS_ENABLED", "False".to_string()),
+        ("GRADIO_TEMP_DIR", "/tmp/gradio".to_string()),
+    ]
+    .into_iter()
+    .map(|(name, value)| EnvVar {
+        name: name.into(),
+        value,
+    })
+    .collect()
+}
+
+/// Gradio's `.launch(...)`: it listens on `GRADIO_SERVER_NAME`/`GRADIO_SERVER_PORT` unless
+/// `server_name=`/`server_port=` fix them (its own default port is 7860). A loopback
+/// `server_name`, or a fixed port other than the one asked for, is an error.
+pub fn gradio_launch(
+    module: &Module,
+    subject: &str,
+    call: &Call,
+    requested: Option<u16>,
+) -> Result<ScriptServer, UserError> {
+    let at = format!("`{}:{}`", module.file, call.line);
+    let callee = call.callee.clone().unwrap_or_default();
+    let mut findings = vec![format!(
+        "{subject} launches a Gradio app: `{callee}(...)` at {at}"
+    )];
+    if let Some(host) = call.kwarg("server_name").and_then(Value::as_str) {
+        if host != "0.0.0.0" && host != "::" {
+            return Err(UserError::new(format!(
+                "{subject} launches the Gradio app on `{host}` (`server_name`) at {at}: nothing outside the container can reach it"
+            ))
+            .hint("drop `server_name` (the image sets `GRADIO_SERVER_NAME=0.0.0.0`), then uv-rootless again"));
+        }
+    }
+    let port = match call.kwarg("server_port") {
+        Some(Value::Int(fixed)) => {
+            let fixed = u16::try_from(*fixed).ok().filter(|port| *port != 0);
+            match (fixed, requested) {
+                (Some(fixed), Some(wanted)) if fixed != wanted => {
+                    return Err(UserError::new(format!(
+                        "{subject} launches the Gradio app on port {fixed} (`server_port`) at {at}, but it is to listen on port {wanted}"
+                    ))
+                    .hint(format!("drop `server_port` (the image sets `GRADIO_SERVER_PORT={wanted}`), or drop `--port`/`port`")));
+                }
+                (Some(fixed), _) => fixed,
+                (None, _) => requested.unwrap_or(7860),
+            }
+        }
+        None => requested.unwrap_or(7860),
+        Some(_) => {
+            let port = requested.unwrap_or(7860);
+            findings.push(format!(
+                "`server_port` at {at} could not be read: the image sets `GRADIO_SERVER_PORT={port}`, which it overrides"
+            ));
+            port
+        }
+    };
+    Ok(ScriptServer {
+        server: "gradio",
+        port,
+        handles_sigterm: false,
+        env: gradio_env(port),
+        findings,
+        health: Some((
+            "/config".to_string(),
+            "the configuration Gradio serves once the app is built".to_string(),
+        )),
+        framework: Some(Framework::Gradio),
+    })
 }
 
 /// Reads a module's `if __name__ == "__main__":` block (`python main.py`, `python -m pkg`) and
@@ -282,23 +387,20 @@ pub fn find_in_main(
     let Some(module) = scan.module(module_name) else {
         return Ok(None);
     };
-    let mut calls: Vec<&Call> = module.facts.main_calls.iter().collect();
-    for call in &module.facts.main_calls {
+    // A package's `__main__.py` runs as a whole under `python -m`, guarded or not.
+    let run = if module.module.ends_with(".__main__") {
+        &module.facts.module_calls
+    } else {
+        &module.facts.main_calls
+    };
+    let mut calls: Vec<&Call> = run.iter().collect();
+    for call in run {
         if let Some(function) = call.callee.as_deref().filter(|name| !name.contains('.')) {
             calls.extend(calls_of(module, function));
         }
     }
-    for call in calls {
-        let Some(callee) = call.callee.as_deref() else {
-            continue;
-        };
-        let Some(server) = SERVERS.iter().find(|server| (server.matches)(callee, scan)) else {
-            continue;
-        };
-        let subject = format!("`{shown}` (the `__main__` block of `{}`)", module.file);
-        return decide(scan, module, &subject, server, call, requested).map(Some);
-    }
-    Ok(None)
+    let subject = format!("`{shown}` (the `__main__` block of `{}`)", module.file);
+    served(scan, module, &subject, calls, requested)
 }
 
 fn decide(
@@ -444,6 +546,8 @@ fn decide(
         handles_sigterm: server.handles_sigterm,
         env,
         findings,
+        health: None,
+        framework: None,
     })
 }
 
@@ -560,6 +664,75 @@ mod tests {
             Some(9000)
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_gradio_launch_in_the_entry_function_serves_on_the_address_the_image_sets() {
+        let env = |server: &ScriptServer| -> Vec<String> {
+            server
+                .env
+                .iter()
+                .map(|var| format!("{}={}", var.name, var.value))
+                .collect()
+        };
+        let server = found(
+            "import gradio as gr\n\ndef main():\n    with gr.Blocks() as demo:\n        gr.Markdown('x')\n    demo.queue().launch(server_name='0.0.0.0')\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.server, server.port), ("gradio", 7860));
+        assert!(!server.handles_sigterm);
+        assert_eq!(
+            env(&server),
+            [
+                "GRADIO_SERVER_NAME=0.0.0.0",
+                "GRADIO_SERVER_PORT=7860",
+                "GRADIO_ANALYTICS_ENABLED=False",
+                "GRADIO_TEMP_DIR=/tmp/gradio"
+            ]
+        );
+        assert_eq!(server.health.as_ref().expect("a health path").0, "/config");
+        assert!(
+            server.findings[0].contains("`src/pkg/cli.py:6`"),
+            "{:?}",
+            server.findings
+        );
+        // `server_port=` is the port; a requested one is set through the environment.
+        let server = found(
+            "import gradio as gr\ndef main():\n    gr.Interface(fn=str, inputs='text', outputs='text').launch(server_port=7000)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 7000);
+        let server = found(
+            "import gradio as gr\ndef main():\n    gr.Blocks().launch()\n",
+            Some(9000),
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 9000);
+        assert!(env(&server).contains(&"GRADIO_SERVER_PORT=9000".to_string()));
+        // Loopback, or a fixed port that is not the one asked for, is an error with the fix.
+        let error = found(
+            "import gradio as gr\ndef main():\n    gr.Blocks().launch(server_name='127.0.0.1')\n",
+            None,
+        )
+        .expect_err("loopback")
+        .render(false);
+        assert!(error.contains("`127.0.0.1` (`server_name`)"), "{error}");
+        assert!(error.contains("GRADIO_SERVER_NAME=0.0.0.0"), "{error}");
+        assert!(found(
+            "import gradio as gr\ndef main():\n    gr.Blocks().launch(server_port=7000)\n",
+            Some(9000)
+        )
+        .is_err());
+        // `.launch()` in a module that does not import gradio is something else.
+        assert_eq!(
+            found("def main():\n    rocket.launch()\n", None).expect("ok"),
+            None
+        );
     }
 
     #[test]

@@ -77,8 +77,11 @@ pub struct AppObject {
     /// Variable name: `app`.
     pub variable: String,
     pub framework: Framework,
-    /// Line of the assignment.
+    /// Line of the assignment (of the `def`, for a factory).
     pub line: u32,
+    /// Whether `variable` is a function that returns the application (a factory the server
+    /// calls), rather than the application itself.
+    pub factory: bool,
 }
 
 impl AppObject {
@@ -128,6 +131,9 @@ pub struct SourceScan {
     pub import_root: String,
     /// Web application objects found below `import_root`.
     pub app_objects: Vec<AppObject>,
+    /// Top-level functions that return an application and that no module-level assignment
+    /// calls (`def create_app() -> FastAPI:`), found below `import_root`.
+    pub app_factories: Vec<AppObject>,
     /// Scripts served by their framework (Streamlit, Gradio, Panel) found below
     /// `import_root`.
     pub script_apps: Vec<ScriptApp>,
@@ -267,6 +273,8 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
             format!("{import_root}/{}", file.path)
         };
         scan.app_objects.extend(app_objects(&path, &module, &facts));
+        scan.app_factories
+            .extend(app_factories(&path, &module, &facts));
         scan.script_apps.extend(script_app(&path, &facts));
         scan.modules.push(Module {
             file: path,
@@ -275,7 +283,9 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
             facts: *facts,
         });
     }
+    uncalled(&mut scan.app_factories, &scan.modules);
     scan.app_objects.sort();
+    scan.app_factories.sort();
     scan.script_apps.sort();
     scan.import_root = import_root;
     scan
@@ -308,9 +318,89 @@ fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
                 variable: assignment.target.clone(),
                 framework,
                 line: assignment.line,
+                factory: false,
             })
         })
         .collect()
+}
+
+/// Top-level functions that return an application object: annotated with the framework's
+/// class (`def get_app() -> Litestar:`), or returning a call of it (`return Litestar([...])`),
+/// or building one and returning a name (`app = FastAPI(); ...; return app`). A factory the
+/// module itself calls in an assignment is left out: that assignment is the app object.
+fn app_factories(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
+    let constructor = |dotted: &str| Framework::from_constructor(dotted.rsplit('.').next()?);
+    facts
+        .functions
+        .iter()
+        .filter(|function| function.qualname == function.name)
+        .filter(|function| {
+            !facts
+                .assignments
+                .iter()
+                .any(|assignment| assignment.call.callee.as_deref() == Some(&function.name))
+        })
+        .filter_map(|function| {
+            let framework = function
+                .returns
+                .as_deref()
+                .and_then(constructor)
+                .or_else(|| {
+                    function.returned.iter().find_map(|value| match value {
+                        python::Value::Call(call) => call.callee.as_deref().and_then(constructor),
+                        _ => None,
+                    })
+                })
+                .or_else(|| {
+                    let returns_name = function
+                        .returned
+                        .iter()
+                        .any(|value| matches!(value, python::Value::Name(_)));
+                    returns_name
+                        .then(|| factory_framework(&function.name, facts))
+                        .flatten()
+                })?;
+            Some(AppObject {
+                file: file.to_string(),
+                module: module.to_string(),
+                variable: function.name.clone(),
+                framework,
+                line: function.line,
+                factory: true,
+            })
+        })
+        .collect()
+}
+
+/// Keeps the factories that the project's own code never calls: one that is called
+/// (`app = create_app()`, `uvicorn.run(create_app())`, also through an import) is served
+/// the way that code serves it. Calls in test modules (`test_*.py`, `conftest.py`) do not
+/// count.
+fn uncalled(factories: &mut Vec<AppObject>, modules: &[Module]) {
+    let is_test = |module: &Module| {
+        let name = module.file.rsplit('/').next().unwrap_or_default();
+        name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py"
+    };
+    let called: std::collections::BTreeSet<&str> = modules
+        .iter()
+        .filter(|module| !is_test(module))
+        .flat_map(|module| {
+            let facts = &module.facts;
+            facts
+                .assignments
+                .iter()
+                .map(|assignment| &assignment.call)
+                .chain(facts.module_calls.iter())
+                .chain(
+                    facts
+                        .functions
+                        .iter()
+                        .flat_map(|function| function.calls.iter()),
+                )
+        })
+        .filter_map(|call| call.callee.as_deref()?.rsplit('.').next())
+        .collect();
+    factories.retain(|factory| !called.contains(factory.variable.as_str()));
 }
 
 /// The framework of a same-module factory: `app = create_app()` where the file's own top-level
@@ -411,9 +501,16 @@ pub(crate) fn scan_of_texts(files: &[(&str, &str, &str)]) -> SourceScan {
         .filter_map(|module| script_app(&module.file, &module.facts))
         .collect();
     script_apps.sort();
+    let mut app_factories: Vec<AppObject> = modules
+        .iter()
+        .flat_map(|module| app_factories(&module.file, &module.module, &module.facts))
+        .collect();
+    uncalled(&mut app_factories, &modules);
+    app_factories.sort();
     SourceScan {
         modules,
         script_apps,
+        app_factories,
         ..SourceScan::default()
     }
 }
@@ -496,6 +593,58 @@ mod tests {
             .map(|o| (o.target(), o.framework, o.line))
             .collect();
         assert_eq!(found, [("api.main:app".to_string(), Framework::Fastapi, 8)]);
+    }
+
+    #[test]
+    fn factories_that_are_never_called_at_module_level() {
+        let dir = project("factories", &[
+            (
+                "src/svc/app.py",
+                "from litestar import Litestar\n\ndef get_app() -> Litestar:\n    return Litestar([])\n",
+            ),
+            (
+                "src/svc/main.py",
+                "import fastapi\n\ndef create_app():\n    app = fastapi.FastAPI()\n    app.include_router(r)\n    return app\n\ndef helper() -> dict:\n    return {}\n\nclass C:\n    def build(self) -> fastapi.FastAPI:\n        return fastapi.FastAPI()\n",
+            ),
+            // Builds an app but returns something else, and a factory the module calls itself.
+            (
+                "src/svc/other.py",
+                "from flask import Flask\n\ndef run():\n    web = Flask(__name__)\n    return 0\n\ndef make() -> Flask:\n    return Flask(__name__)\n\nweb = make()\n",
+            ),
+        ]);
+        let scan = scan(dir.path(), "");
+        let found: Vec<(String, Framework, u32)> = scan
+            .app_factories
+            .iter()
+            .map(|o| (o.target(), o.framework, o.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("svc.app:get_app".to_string(), Framework::Litestar, 3),
+                ("svc.main:create_app".to_string(), Framework::Fastapi, 3),
+            ]
+        );
+        assert!(scan.app_factories.iter().all(|o| o.factory));
+        // Called in an assignment by another module, the factory is that module's app.
+        let dir = project("called", &[
+            ("svc/factory.py", "from fastapi import FastAPI\n\ndef create_app() -> FastAPI:\n    return FastAPI()\n"),
+            ("svc/main.py", "from .factory import create_app\n\napp = create_app()\n"),
+        ]);
+        assert_eq!(super::scan(dir.path(), "").app_factories, []);
+        // So is one the project's code calls to serve it; a test's call does not count.
+        let dir = project("served", &[
+            ("svc/factory.py", "from fastapi import FastAPI\n\ndef create_app() -> FastAPI:\n    return FastAPI()\n"),
+            ("svc/run.py", "import uvicorn\nfrom .factory import create_app\ndef main():\n    uvicorn.run(create_app())\n"),
+        ]);
+        assert_eq!(super::scan(dir.path(), "").app_factories, []);
+        let dir = project("tested", &[
+            ("svc/factory.py", "from fastapi import FastAPI\n\ndef create_app() -> FastAPI:\n    return FastAPI()\n"),
+            ("conftest.py", "from svc.factory import create_app\ndef client():\n    return create_app()\n"),
+        ]);
+        assert_eq!(super::scan(dir.path(), "").app_factories.len(), 1);
+        assert_eq!(scan.app_objects.len(), 1);
+        assert!(!scan.app_objects[0].factory);
     }
 
     #[test]

@@ -1093,6 +1093,40 @@ impl<'a> Reader<'a> {
         let is_async = node.child(0).is_some_and(|first| first.kind() == "async");
         let body = node.child_by_field_name("body");
         let calls = body.map(|body| self.calls_in(body)).unwrap_or_default();
+        let returns = node
+            .child_by_field_name("return_type")
+            .and_then(|annotation| children(annotation).into_iter().find(|n| n.is_named()))
+            .and_then(|annotation| match annotation.kind() {
+                "string" => self
+                    .string(annotation)
+                    .filter(|text| {
+                        !text.is_empty()
+                            && text.split('.').all(|part| {
+                                !part.is_empty()
+                                    && part.chars().all(|ch| ch.is_alphanumeric() || ch == '_')
+                            })
+                    })
+                    .map(|text| self.resolve(&text)),
+                "identifier" | "attribute" => self.dotted(annotation),
+                _ => None,
+            });
+        let mut returned = Vec::new();
+        if let Some(body) = body {
+            let mut stack = vec![body];
+            while let Some(node) = stack.pop() {
+                match node.kind() {
+                    "function_definition" | "class_definition" | "lambda" | "ERROR" => {}
+                    "return_statement" => {
+                        if let Some(value) = children(node).into_iter().find(|n| n.is_named()) {
+                            if returned.len() < MAX_OTHER {
+                                returned.push(self.value(value, 0));
+                            }
+                        }
+                    }
+                    _ => stack.extend(children(node).into_iter().rev()),
+                }
+            }
+        }
         let function = Function {
             line: line(node),
             name: name.to_string(),
@@ -1101,6 +1135,8 @@ impl<'a> Reader<'a> {
             is_async,
             decorators,
             calls,
+            returns,
+            returned,
         };
         push_capped(
             &mut self.facts.functions,

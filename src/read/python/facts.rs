@@ -193,6 +193,12 @@ pub struct Function {
     /// Every call in the body, nested calls and calls inside `if`/`with`/`try`/`for`/`while`/
     /// `match` included, in source order; calls inside nested `def`s and classes belong to those.
     pub calls: Vec<Call>,
+    /// The return annotation when it is a dotted name or a string of one, resolved:
+    /// `-> FastAPI` after `from fastapi import FastAPI` reads `fastapi.FastAPI`.
+    pub returns: Option<String>,
+    /// The values of the body's own `return` statements (not those of nested `def`s), in
+    /// source order; a bare `return` is left out.
+    pub returned: Vec<Value>,
 }
 
 /// One `@decorator` line.

@@ -1083,3 +1083,57 @@ fn module_calls_are_what_runs_as_a_script_not_inside_definitions() {
     );
     assert_eq!(f.module_calls[3].line, 11);
 }
+
+#[test]
+fn return_annotations_and_returned_values() {
+    let f = facts(
+        "from litestar import Litestar\nimport fastapi\n\
+         def get_app() -> Litestar:\n    return Litestar([])\n\
+         def make() -> 'fastapi.FastAPI':\n\
+         \x20   app = fastapi.FastAPI()\n\
+         \x20   def inner():\n        return 1\n\
+         \x20   if x:\n        return\n\
+         \x20   return app\n\
+         def other() -> list[str]:\n    return ['a']\n",
+    );
+    let read: Vec<(&str, Option<&str>, &[Value])> = f
+        .functions
+        .iter()
+        .map(|fun| {
+            (
+                fun.name.as_str(),
+                fun.returns.as_deref(),
+                fun.returned.as_slice(),
+            )
+        })
+        .collect();
+    let call = |callee: &str, line: u32, args: Vec<Value>| {
+        Value::Call(Box::new(Call {
+            line,
+            callee: Some(callee.into()),
+            args,
+            kwargs: Vec::new(),
+        }))
+    };
+    assert_eq!(
+        read,
+        [
+            (
+                "get_app",
+                Some("litestar.Litestar"),
+                &[call(
+                    "litestar.Litestar",
+                    4,
+                    vec![Value::StrList(Vec::new())]
+                )][..]
+            ),
+            (
+                "make",
+                Some("fastapi.FastAPI"),
+                &[Value::Name("app".into())][..]
+            ),
+            ("inner", None, &[Value::Int(1)][..]),
+            ("other", None, &[Value::StrList(vec!["a".into()])][..]),
+        ]
+    );
+}
