@@ -185,7 +185,12 @@ fn resolve(scan: &SourceScan, module: &crate::read::source::Module, name: &str) 
             .assignments
             .iter()
             .any(|assignment| assignment.target == variable);
-        let reexport = owner.facts.imports.iter().rev().find(|i| i.local == variable);
+        let reexport = owner
+            .facts
+            .imports
+            .iter()
+            .rev()
+            .find(|i| i.local == variable);
         match reexport {
             Some(import) if !assigned => {
                 dotted = import.target.clone();
