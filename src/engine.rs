@@ -47,18 +47,31 @@ impl Docker {
         self.run_unless_interrupted(args, timeout, true)
     }
 
-    fn run_unless_interrupted(
+    /// As [`Docker::run`], but a command still running at `timeout` is killed and gives
+    /// `Ok(None)`: for a command whose running on is the finding, not an engine failure.
+    pub fn run_or_time_out(
         &self,
         args: &[&str],
         timeout: Duration,
-        stop_when_interrupted: bool,
-    ) -> Result<Output, UserError> {
-        if stop_when_interrupted && interrupted() {
+    ) -> Result<Option<Output>, UserError> {
+        if interrupted() {
             return Err(UserError::new("interrupted"));
         }
+        match run_bounded(self.command(args), timeout) {
+            Ok(output) => Ok(Some(output)),
+            Err(RunError::Timeout) => Ok(None),
+            Err(error) => Err(self.run_error(error, args, timeout)),
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(&self.program);
         command.args(args).env("DOCKER_BUILDKIT", "1");
-        run_bounded(command, timeout).map_err(|error| match error {
+        command
+    }
+
+    fn run_error(&self, error: RunError, args: &[&str], timeout: Duration) -> UserError {
+        match error {
             RunError::Timeout => UserError::new(format!(
                 "`{} {}` did not finish within {} s",
                 self.program,
@@ -68,7 +81,20 @@ impl Docker {
             .hint("raise the limit with `--timeout`, or look at the engine with `docker ps`"),
             RunError::Io(error) => UserError::new(format!("{error:#}"))
                 .hint("install Docker, or point `UV_ROOTLESS_DOCKER` at the docker client"),
-        })
+        }
+    }
+
+    fn run_unless_interrupted(
+        &self,
+        args: &[&str],
+        timeout: Duration,
+        stop_when_interrupted: bool,
+    ) -> Result<Output, UserError> {
+        if stop_when_interrupted && interrupted() {
+            return Err(UserError::new("interrupted"));
+        }
+        run_bounded(self.command(args), timeout)
+            .map_err(|error| self.run_error(error, args, timeout))
     }
 
     /// Adds `undo` to what [`Docker::cleanup`] undoes, after the containers.

@@ -261,3 +261,27 @@ fn the_config_schema_refuses_what_the_config_type_refuses() {
         assert!(!accepts(bad), "{bad}");
     }
 }
+
+/// README's `[tool.uv-rootless]` table has a row for every key of the table of options.
+#[test]
+fn the_readme_table_lists_every_option() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = readme
+        .split("## Configuration: `[tool.uv-rootless]`")
+        .nth(1)
+        .expect("README has the configuration section");
+    let table = table.split("\n\n").nth(1).unwrap_or_default();
+    let listed: Vec<&str> = table
+        .lines()
+        .filter_map(|row| row.strip_prefix("| ")?.split(" |").next())
+        .flat_map(|keys| keys.split(", "))
+        .map(|key| key.trim_matches('`'))
+        .collect();
+    let missing: Vec<&str> = uv_rootless::options::OPTIONS
+        .iter()
+        .map(|option| option.key)
+        .filter(|key| !listed.contains(key))
+        .collect();
+    assert!(missing.is_empty(), "README's table lacks {missing:?}");
+}

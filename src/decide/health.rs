@@ -38,6 +38,7 @@ const PREFIX_KWARGS: &[&str] = &["prefix", "url_prefix", "path"];
 /// Every GET route read from decorators and route lists, in source order.
 pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
     let mut routes = Vec::new();
+    let includes = includes(scan);
     for module in &scan.modules {
         let facts = &module.facts;
         for function in &facts.functions {
@@ -59,25 +60,18 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
                 if !is_get {
                     continue;
                 }
-                // A router's literal prefix, from its assignment in the same module.
-                let prefix = object
-                    .and_then(|object| {
-                        facts
-                            .assignments
-                            .iter()
-                            .find(|assignment| assignment.target == object)
-                    })
-                    .and_then(|assignment| {
-                        PREFIX_KWARGS
-                            .iter()
-                            .find_map(|name| assignment.call.kwarg(name)?.as_str())
-                    })
-                    .unwrap_or_default();
-                routes.push(Route {
-                    path: join(prefix, path),
-                    file: module.file.clone(),
-                    line: decorator.line,
-                });
+                // A router's prefixes: its own and those of every chain of includes above it.
+                let prefixes = match object.and_then(|object| resolve(scan, module, object)) {
+                    Some(router) => prefixes(scan, &includes, &router, 0),
+                    None => vec![String::new()],
+                };
+                for prefix in prefixes {
+                    routes.push(Route {
+                        path: join(&prefix, path),
+                        file: module.file.clone(),
+                        line: decorator.line,
+                    });
+                }
             }
         }
         for entry in &facts.routes {
@@ -107,6 +101,152 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
         routes.extend(site.routes());
     }
     routes
+}
+
+/// A router, app or blueprint object: the module that assigns it and its name there.
+type Object = (String, String);
+
+/// `into.include_router(router, prefix=...)` or `into.register_blueprint(router,
+/// url_prefix=...)`, at module level or inside a function.
+struct Include {
+    router: Object,
+    into: Object,
+    prefix: String,
+    /// Flask's `url_prefix` at registration replaces the blueprint's own.
+    replaces_own: bool,
+}
+
+/// Deepest chain of includes (and of re-exports) followed.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+fn includes(scan: &SourceScan) -> Vec<Include> {
+    let mut found = Vec::new();
+    for module in &scan.modules {
+        let facts = &module.facts;
+        let calls = facts
+            .module_calls
+            .iter()
+            .chain(facts.functions.iter().flat_map(|function| &function.calls));
+        for call in calls {
+            let Some((object, method)) = call.callee.as_deref().and_then(|c| c.rsplit_once('.'))
+            else {
+                continue;
+            };
+            let (router_keyword, prefix_keyword) = match method {
+                "include_router" => ("router", "prefix"),
+                "register_blueprint" => ("blueprint", "url_prefix"),
+                _ => continue,
+            };
+            let router = match call.arg(0, router_keyword) {
+                Some(python::Value::Name(name) | python::Value::Attribute(name)) => {
+                    resolve(scan, module, name)
+                }
+                _ => None,
+            };
+            let (Some(router), Some(into)) = (router, resolve(scan, module, object)) else {
+                continue;
+            };
+            let prefix = call.kwarg(prefix_keyword).and_then(python::Value::as_str);
+            found.push(Include {
+                router,
+                into,
+                prefix: prefix.unwrap_or_default().to_string(),
+                replaces_own: method == "register_blueprint" && prefix.is_some(),
+            });
+        }
+    }
+    found
+}
+
+/// The object a name used in `module` stands for: a name the module assigns itself, or one
+/// it imports (`health.router` after `from app.routers import health`, `router` after
+/// `from .api import router`), followed through a package's re-exports.
+fn resolve(scan: &SourceScan, module: &crate::read::source::Module, name: &str) -> Option<Object> {
+    let mut dotted = if name.contains('.') {
+        name.to_string()
+    } else {
+        match module.facts.imports.iter().rev().find(|i| i.local == name) {
+            Some(import) => import.target.clone(),
+            None => return Some((module.module.clone(), name.to_string())),
+        }
+    };
+    let mut module = module;
+    for _ in 0..MAX_INCLUDE_DEPTH {
+        let import = python::Import {
+            line: 0,
+            local: String::new(),
+            target: dotted,
+        };
+        let absolute = import.absolute(&module.module, module.is_package)?;
+        let (owner, variable) = absolute.rsplit_once('.')?;
+        let owner = scan.module(owner)?;
+        let assigned = owner
+            .facts
+            .assignments
+            .iter()
+            .any(|assignment| assignment.target == variable);
+        let reexport = owner
+            .facts
+            .imports
+            .iter()
+            .rev()
+            .find(|i| i.local == variable);
+        match reexport {
+            Some(import) if !assigned => {
+                dotted = import.target.clone();
+                module = owner;
+            }
+            _ => return Some((owner.module.clone(), variable.to_string())),
+        }
+    }
+    None
+}
+
+/// Every full prefix of `router`'s routes: its own (`APIRouter(prefix=...)`), below each
+/// chain of includes that reaches it.
+fn prefixes(scan: &SourceScan, includes: &[Include], router: &Object, depth: usize) -> Vec<String> {
+    let own = scan
+        .module(&router.0)
+        .and_then(|module| {
+            module
+                .facts
+                .assignments
+                .iter()
+                .find(|assignment| assignment.target == router.1)
+        })
+        .and_then(|assignment| {
+            PREFIX_KWARGS
+                .iter()
+                .find_map(|name| assignment.call.kwarg(name)?.as_str())
+        })
+        .unwrap_or_default();
+    let above: Vec<&Include> = includes
+        .iter()
+        .filter(|include| &include.router == router)
+        .collect();
+    if above.is_empty() || depth >= MAX_INCLUDE_DEPTH {
+        return vec![own.to_string()];
+    }
+    let mut found = Vec::new();
+    for include in above {
+        let own = if include.replaces_own { "" } else { own };
+        for outer in prefixes(scan, includes, &include.into, depth + 1) {
+            let prefix = concat(&concat(&outer, &include.prefix), own);
+            if !found.contains(&prefix) {
+                found.push(prefix);
+            }
+        }
+    }
+    found
+}
+
+/// Two prefixes one after the other; an empty one adds nothing, not even a `/`.
+fn concat(outer: &str, inner: &str) -> String {
+    match (outer.is_empty(), inner.is_empty()) {
+        (_, true) => outer.to_string(),
+        (true, false) => inner.to_string(),
+        (false, false) => join(outer, inner),
+    }
 }
 
 /// `prefix` + `path`, with one `/` between them and one in front.
@@ -285,6 +425,70 @@ mod tests {
             "from litestar import get\n@get('/readyz')\nasync def r() -> str: ...\n",
         )]);
         assert_eq!(path_of(decide(&scan, None)), "/readyz");
+    }
+
+    #[test]
+    fn included_routers_carry_their_include_prefix_across_modules() {
+        // `from pkg import module`, then `module.router`, at module level.
+        let scan = scan_of(&[
+            (
+                "app/main.py",
+                "from fastapi import FastAPI\nfrom app.routers import health\napp = FastAPI()\napp.include_router(health.router, prefix='/health')\n",
+            ),
+            (
+                "app/routers/health.py",
+                "from fastapi import APIRouter\nrouter = APIRouter()\n@router.get('/')\ndef h(): return {}\n",
+            ),
+        ]);
+        assert_eq!(
+            decide(&scan, None),
+            Probe::Http {
+                path: "/health/".into(),
+                reason: "health GET route in `app/routers/health.py:3`".into()
+            }
+        );
+        // A relative import under an alias, included inside a factory, and the router's own
+        // prefix below the include prefix.
+        let scan = scan_of(&[
+            (
+                "app/main.py",
+                "from .api import router as api_router\ndef create_app():\n    app = FastAPI()\n    app.include_router(api_router, prefix='/api')\n    return app\n",
+            ),
+            (
+                "app/api.py",
+                "router = APIRouter(prefix='/v1')\n@router.get('/items')\ndef items(): pass\n",
+            ),
+        ]);
+        assert_eq!(path_of(decide(&scan, None)), "/api/v1/items");
+        // A router included in a router that is included in turn, re-exported by a package.
+        let scan = scan_of(&[
+            (
+                "svc/main.py",
+                "from svc.routes import api\napp = FastAPI()\napp.include_router(api, prefix='/api')\n",
+            ),
+            ("svc/routes/__init__.py", "from .top import api\n"),
+            (
+                "svc/routes/top.py",
+                "from . import ops\napi = APIRouter()\napi.include_router(ops.router, prefix='/ops')\n",
+            ),
+            (
+                "svc/routes/ops.py",
+                "router = APIRouter()\n@router.get('/livez')\ndef l(): pass\n",
+            ),
+        ]);
+        assert_eq!(path_of(decide(&scan, None)), "/api/ops/livez");
+        // Flask: `url_prefix` of `register_blueprint` replaces the blueprint's own.
+        let scan = scan_of(&[
+            (
+                "site/app.py",
+                "from site.ops import bp\napp = Flask(__name__)\napp.register_blueprint(bp, url_prefix='/ops')\n",
+            ),
+            (
+                "site/ops.py",
+                "bp = Blueprint('ops', __name__, url_prefix='/old')\n@bp.route('/ping')\ndef p(): pass\n",
+            ),
+        ]);
+        assert_eq!(path_of(decide(&scan, None)), "/ops/ping");
     }
 
     #[test]

@@ -491,8 +491,9 @@ pub(crate) fn scan_of_texts(files: &[(&str, &str, &str)]) -> SourceScan {
         .iter()
         .map(|(file, module, text)| Module {
             file: file.to_string(),
-            module: module.to_string(),
-            is_package: false,
+            // `pkg/__init__.py` is the package `pkg`, as the scanner names it.
+            module: module.trim_end_matches(".__init__").to_string(),
+            is_package: module.ends_with(".__init__"),
             facts: crate::read::python::read_facts(text, None).expect("parses"),
         })
         .collect();

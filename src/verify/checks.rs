@@ -58,6 +58,9 @@ pub enum Job {
         stderr: String,
         elapsed: Duration,
     },
+    /// A command-line app's smoke test (`smoke`, as one line) was still running after
+    /// `timeout`: most likely a server or a loop that the plan took for a command-line app.
+    DidNotExit { smoke: String, timeout: Duration },
 }
 
 impl Job {
@@ -136,6 +139,16 @@ impl Job {
             } => (
                 true,
                 format!("`{smoke}` exited 0 in {:.2} s", elapsed.as_secs_f64()),
+            ),
+            Job::DidNotExit { smoke, timeout } => (
+                false,
+                format!(
+                    "`{smoke}` did not exit within {} s, so the app was stopped; a command-line \
+                     app's smoke test must exit. If the app is a server, set `kind = \"web\"` \
+                     (with `port`) in `[tool.uv-rootless]`; if it runs until stopped, set \
+                     `kind = \"worker\"`; else give `smoke-args` that exit",
+                    timeout.as_secs()
+                ),
             ),
             Job::Exited {
                 smoke,
@@ -672,6 +685,35 @@ mod tests {
             stderr: "Traceback\nPermissionError: [Errno 30] Read-only file system\n".into(),
             elapsed: Duration::from_millis(120),
         }
+    }
+
+    #[test]
+    fn a_smoke_test_that_never_exits_fails_and_names_the_kinds_that_fix_it() {
+        let job = Job::DidNotExit {
+            smoke: "serve --help".into(),
+            timeout: Duration::from_secs(60),
+        };
+        let check = read_only_run(&job, "");
+        assert!(!check.passed, "{check:?}");
+        assert!(
+            check
+                .detail
+                .contains("`serve --help` did not exit within 60 s"),
+            "{}",
+            check.detail
+        );
+        assert!(check.detail.contains(r#"kind = "web""#), "{}", check.detail);
+        assert!(check.detail.contains("`port`"), "{}", check.detail);
+        assert!(
+            check.detail.contains(r#"kind = "worker""#),
+            "{}",
+            check.detail
+        );
+        assert!(
+            check.detail.contains("[tool.uv-rootless]"),
+            "{}",
+            check.detail
+        );
     }
 
     #[test]

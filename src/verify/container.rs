@@ -407,9 +407,15 @@ impl<'a> Containers<'a> {
         let (name, mut args) = self.run_args(read_only, false, true);
         args.push(self.image.clone());
         args.extend(self.plan.app.smoke_args.iter().cloned());
-        let output = self.docker(&args, self.run_timeout)?;
+        let smoke = self.plan.app.smoke_args.join(" ");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        // Killing the client leaves the container running; the caller removes it.
+        let Some(output) = self.docker.run_or_time_out(&args, self.run_timeout)? else {
+            let timeout = self.run_timeout;
+            return Ok((name, Job::DidNotExit { smoke, timeout }));
+        };
         let job = Job::Exited {
-            smoke: self.plan.app.smoke_args.join(" "),
+            smoke,
             code: output.code,
             stdout: output.stdout,
             stderr: output.stderr,
