@@ -40,6 +40,52 @@ pub struct CommandChoice {
     pub warnings: Vec<String>,
 }
 
+impl CommandChoice {
+    /// A command-line program: no port, no probe, nothing read from the source.
+    fn program(command: Decision<Vec<String>>) -> Self {
+        CommandChoice {
+            command,
+            web: false,
+            handles_sigterm: false,
+            framework: None,
+            port: None,
+            env: Vec::new(),
+            findings: Vec::new(),
+            health: None,
+            health_note: String::new(),
+            session_script: String::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A console script or a `__main__` block: a web app on the server's port when its code
+    /// starts one (`server`, read from the source), a command-line program otherwise.
+    fn run_by_code(
+        app: &AppProject<'_>,
+        command: Decision<Vec<String>>,
+        server: Option<script_server::ScriptServer>,
+    ) -> Self {
+        let Some(server) = server else {
+            return CommandChoice::program(command);
+        };
+        CommandChoice {
+            web: true,
+            handles_sigterm: server.handles_sigterm,
+            framework: server
+                .framework
+                .or(match app.source.app_objects.as_slice() {
+                    [one] => Some(one.framework),
+                    _ => None,
+                }),
+            port: Some(server.port),
+            env: server.env,
+            findings: server.findings,
+            health: server.health,
+            ..CommandChoice::program(command)
+        }
+    }
+}
+
 /// A program that serves HTTP, as `--command` may start it.
 struct Server {
     /// The program's name in the venv's `bin`.
@@ -492,42 +538,7 @@ fn script_choice(
     let requested = settings.port.as_ref().map(|setting| setting.value);
     let server = script_server::find(app.source, script, entry, requested)?;
     let command = Decision::new(vec![format!("{venv_bin}/{script}")], source, reason);
-    Ok(match server {
-        Some(server) => {
-            let framework = server
-                .framework
-                .or(match app.source.app_objects.as_slice() {
-                    [one] => Some(one.framework),
-                    _ => None,
-                });
-            CommandChoice {
-                command,
-                web: true,
-                handles_sigterm: server.handles_sigterm,
-                framework,
-                port: Some(server.port),
-                env: server.env,
-                findings: server.findings,
-                health: server.health,
-                health_note: String::new(),
-                session_script: String::new(),
-                warnings: Vec::new(),
-            }
-        }
-        None => CommandChoice {
-            command,
-            web: false,
-            handles_sigterm: false,
-            framework: None,
-            port: None,
-            env: Vec::new(),
-            findings: Vec::new(),
-            health: None,
-            health_note: String::new(),
-            session_script: String::new(),
-            warnings: Vec::new(),
-        },
-    })
+    Ok(CommandChoice::run_by_code(app, command, server))
 }
 
 /// Runs the project's `__main__` (`python -m pkg`, `python main.py`): a web app when that block
@@ -564,39 +575,7 @@ fn entry_choice(
             )
         },
     );
-    Ok(Some(match server {
-        Some(server) => CommandChoice {
-            command,
-            web: true,
-            handles_sigterm: server.handles_sigterm,
-            framework: server
-                .framework
-                .or(match app.source.app_objects.as_slice() {
-                    [one] => Some(one.framework),
-                    _ => None,
-                }),
-            port: Some(server.port),
-            env: server.env,
-            findings: server.findings,
-            health: server.health,
-            health_note: String::new(),
-            session_script: String::new(),
-            warnings: Vec::new(),
-        },
-        None => CommandChoice {
-            command,
-            web: false,
-            handles_sigterm: false,
-            framework: None,
-            port: None,
-            env: Vec::new(),
-            findings: Vec::new(),
-            health: None,
-            health_note: String::new(),
-            session_script: String::new(),
-            warnings: Vec::new(),
-        },
-    }))
+    Ok(Some(CommandChoice::run_by_code(app, command, server)))
 }
 
 /// Script names become file names under the venv's `bin`: keep them to what is safe there.
