@@ -343,8 +343,9 @@ pub struct Probe {
     pub git: Vec<String>,
     pub missing_bytecode: Vec<String>,
     pub missing_bytecode_count: usize,
-    /// Modules of the standard library that importing the environment's top-level modules
-    /// loaded from source, without bytecode.
+    /// Modules of the standard library that importing the top-level modules of the
+    /// environment's distributions (but the local ones: the project's own) loaded from source,
+    /// without bytecode.
     #[serde(default)]
     pub stdlib_missing_bytecode: Vec<String>,
     /// Why that list may be incomplete (the imports ran out of time), or empty.
@@ -561,7 +562,7 @@ pub fn bytecode_compiled(probe: &Probe) -> Check {
             .map(String::as_str)
             .collect();
         problems.push(format!(
-            "importing the environment's top-level modules loaded {stdlib} module(s) of the \
+            "importing the dependencies' top-level modules loaded {stdlib} module(s) of the \
              standard library without .pyc, e.g. {}",
             shown.join(", ")
         ));
@@ -577,7 +578,7 @@ pub fn bytecode_compiled(probe: &Probe) -> Check {
         detail: if problems.is_empty() {
             format!(
                 "every importable module of the venv and the source has its .pyc, and so has \
-                 every module of the stdlib that importing the venv's modules loads{note}"
+                 every module of the stdlib that importing the venv's dependencies loads{note}"
             )
         } else {
             format!("{}{note}", problems.join("; "))
@@ -1170,7 +1171,7 @@ mod tests {
         assert!(!check.passed);
         assert_eq!(
             check.detail,
-            "importing the environment's top-level modules loaded 1 module(s) of the standard \
+            "importing the dependencies' top-level modules loaded 1 module(s) of the standard \
              library without .pyc, e.g. /usr/local/lib/python3.13/csv.py (importing took over 120 s)"
         );
     }

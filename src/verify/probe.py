@@ -45,9 +45,20 @@ for dirpath, dirnames, filenames in walk("/"):
                 forbidden.append(path)
 
 # The environment and the source are compiled in full. The standard library is compiled for what
-# the environment imports: a child interpreter imports each top-level module of the environment's
-# distributions and lists the standard library's modules it loaded from source without bytecode
-# (each compiled again on every start, in memory, on a read-only root).
+# the dependencies import: a child interpreter imports each top-level module of the environment's
+# distributions but the local ones (the project, its workspace members and path dependencies,
+# installed from `file://`: their imports are the app's own, which the build leaves alone so that
+# a source change never changes that layer) and lists the standard library's modules it loaded
+# from source without bytecode (each compiled again on every start, in memory, on a read-only root).
+
+
+def local(dist):
+    try:
+        return json.loads(dist.read_text("direct_url.json") or "{}").get("url", "").startswith("file:")
+    except ValueError:
+        return False
+
+
 CHILD = """
 import importlib, importlib.machinery, importlib.util, os, sys, sysconfig
 std = sysconfig.get_path("stdlib") + os.sep
@@ -67,6 +78,7 @@ tops = sorted(
     {
         f.parts[0].partition(".")[0]
         for dist in importlib.metadata.distributions(path=site)
+        if not local(dist)
         for f in dist.files or []
         if len(f.parts) == 1 and f.suffix in (".py", ".so") or len(f.parts) == 2 and f.parts[1] == "__init__.py"
     }
