@@ -696,21 +696,50 @@ fn detect_web(
     for requirement in &project.dependencies {
         dependencies.insert(requirement_name(requirement, &field)?);
     }
-    let frameworks: BTreeSet<Framework> = [
+    const WEB_FRAMEWORKS: [Framework; 5] = [
         Framework::Fastapi,
         Framework::Starlette,
         Framework::Litestar,
         Framework::Flask,
         Framework::Django,
-    ]
-    .into_iter()
-    .filter(|framework| dependencies.contains(framework.distribution()))
-    .collect();
+    ];
+    let mut frameworks: BTreeSet<Framework> = WEB_FRAMEWORKS
+        .into_iter()
+        .filter(|framework| dependencies.contains(framework.distribution()))
+        .collect();
     let script_frameworks: BTreeSet<Framework> =
         [Framework::Streamlit, Framework::Gradio, Framework::Panel]
             .into_iter()
             .filter(|framework| dependencies.contains(framework.distribution()))
             .collect();
+    let installs = Installs::of(files, app, settings);
+    let mut through_others = Vec::new();
+    if frameworks.is_empty() && script_frameworks.is_empty() {
+        // A framework that only another dependency brings (`django-allauth` installs Django,
+        // `flask-sqlalchemy` Flask) counts when the image installs it and the source builds
+        // its application: an object or an uncalled factory of that framework.
+        let builds = |framework: Framework| {
+            app.source
+                .app_objects
+                .iter()
+                .chain(&app.source.app_factories)
+                .any(|object| object.framework == framework)
+        };
+        frameworks = WEB_FRAMEWORKS
+            .into_iter()
+            .filter(|framework| installs.has(framework.distribution()) && builds(*framework))
+            .collect();
+        through_others = frameworks
+            .iter()
+            .map(|framework| {
+                format!(
+                    "{} is not in `[project.dependencies]` of `{}`, but another dependency installs it and the source builds its application",
+                    framework.distribution(),
+                    app.manifest
+                )
+            })
+            .collect();
+    }
     if frameworks.is_empty() && script_frameworks.is_empty() {
         return entry_choice(app, settings, venv_bin)?.ok_or_else(no_command);
     }
@@ -722,7 +751,6 @@ fn detect_web(
         .filter(|object| frameworks.contains(&object.framework))
         .cloned()
         .collect();
-    let installs = Installs::of(files, app, settings);
     let objects = django_entry(&installs, objects);
     let mut scripts_found = script_apps(app.source, &script_frameworks);
     let mut others = Vec::new();
@@ -934,7 +962,9 @@ fn detect_web(
         .find(|(distribution, _, _)| has(distribution))
     else {
         if object.framework == Framework::Flask && has("flask") {
-            return Ok(flask_development_server(app, &object, venv_bin, port));
+            let mut choice = flask_development_server(app, &object, venv_bin, port);
+            choice.findings.extend(through_others);
+            return Ok(choice);
         }
         return Err(if object.is_asgi() {
             missing_server(
@@ -956,7 +986,7 @@ fn detect_web(
             )
         });
     };
-    Ok(CommandChoice {
+    let mut choice = CommandChoice {
         command: Decision::new(
             argv,
             Source::Detected,
@@ -992,7 +1022,9 @@ fn detect_web(
         health_note: String::new(),
         session_script: String::new(),
         warnings: Vec::new(),
-    })
+    };
+    choice.findings.extend(through_others);
+    Ok(choice)
 }
 
 /// A FastAPI or Litestar app the source builds in a way not read here (`app = create_app()`):
@@ -2163,6 +2195,53 @@ mod tests {
         let error = decided(&["uvicorn"], &[factory, other]).expect_err("several");
         assert!(error.contains("several web applications"), "{error}");
         assert!(error.contains("`svc.other:make` (svc/other.py)"), "{error}");
+    }
+
+    #[test]
+    fn a_framework_another_dependency_installs_counts_when_the_source_builds_its_app() {
+        let decided = |text: &str| {
+            let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
+            // Flask comes with an extension (`flask-login` depends on it): the lock installs it,
+            // `[project.dependencies]` does not name it.
+            if let Some(project) = files.pyproject.project.as_mut() {
+                project.dependencies = vec!["flask-login".into(), "gunicorn".into()];
+            }
+            let mut scan = crate::read::source::scan_of_texts(&[("wsgi.py", "wsgi", text)]);
+            scan.app_objects = scan
+                .modules
+                .iter()
+                .flat_map(crate::read::source::app_objects_of)
+                .collect();
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| (choice.command.value, choice.findings))
+            .map_err(|error| error.to_string())
+        };
+        let (argv, findings) =
+            decided("from flask import Flask\napp = Flask(__name__)\n").expect("plans");
+        assert_eq!(
+            argv,
+            ["/app/bin/gunicorn", "--bind", "0.0.0.0:8000", "wsgi:app"]
+        );
+        assert!(
+            findings.iter().any(|finding| finding
+                .contains("flask is not in `[project.dependencies]` of `pyproject.toml`")),
+            "{findings:?}"
+        );
+        // Installed but never built by the source: no web app.
+        let error = decided("print('hello')\n").expect_err("no command");
+        assert!(error.contains("no command to run"), "{error}");
     }
 
     #[test]
