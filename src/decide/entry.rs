@@ -184,12 +184,13 @@ fn candidate(module: &Module, virtual_project: bool) -> Option<Entry> {
     }
 }
 
-/// `pkg/main.py` (or another conventional entry name) with an `if __name__ == "__main__":`
-/// block, run as `python -m pkg.main` from the import root.
+/// `pkg/main.py` (or another conventional entry name, or the package's own name:
+/// `netbot/netbot.py`) with an `if __name__ == "__main__":` block, run as `python -m pkg.main`
+/// from the import root.
 fn nested(module: &Module) -> Option<Entry> {
     let (package, name) = module.module.split_once('.')?;
     if name.contains('.')
-        || !NESTED_ENTRY_NAMES.contains(&name)
+        || !(NESTED_ENTRY_NAMES.contains(&name) || name == package)
         || module.is_package
         || is_tooling(package)
     {
@@ -328,6 +329,13 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(main.args(), ["-m", "bot.main"]);
+        let own = find_in(
+            VIRTUAL,
+            vec![module("netbot.netbot", "netbot/netbot.py", true)],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(own.args(), ["-m", "netbot.netbot"]);
         // A project with console scripts says what runs: none of its modules is guessed.
         let scripts = format!("{VIRTUAL}[project.scripts]\nhello = \"app.main:main\"\n");
         assert_eq!(
