@@ -233,13 +233,30 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
     };
     // `src/` is the source root of the src layout, unless it is itself a package
     // (`src/__init__.py`, imported as `src.app`): then the project's directory is the root.
-    let import_root = if project_root.join(&src).is_dir()
-        && !project_root.join(&src).join("__init__.py").is_file()
-    {
-        src
-    } else {
-        dir.to_string()
-    };
+    if project_root.join(&src).is_dir() && !project_root.join(&src).join("__init__.py").is_file() {
+        let scan = scan_root(project_root, src, limits);
+        // A `src/` without `__init__.py` whose own modules import `src.…` is a namespace
+        // package run from the project's directory (`uvicorn src.main:app`): module paths start
+        // there, as they do on the developer's machine.
+        if !imports_src_package(&scan) {
+            return scan;
+        }
+    }
+    scan_root(project_root, dir.to_string(), limits)
+}
+
+/// Whether a module of `scan` (rooted at a `src/`) imports `src` itself absolutely:
+/// `from src.db import x`, `import src.auth`, `from src import app`.
+fn imports_src_package(scan: &SourceScan) -> bool {
+    scan.modules.iter().any(|module| {
+        module.facts.imports.iter().any(|import| {
+            import.level() == 0 && (import.target == "src" || import.target.starts_with("src."))
+        })
+    })
+}
+
+/// The scan of the modules below `import_root`.
+fn scan_root(project_root: &Path, import_root: String, limits: &ScanLimits) -> SourceScan {
     let base = if import_root.is_empty() {
         project_root.to_path_buf()
     } else {
@@ -558,6 +575,37 @@ mod tests {
             std::fs::write(path, text).expect("write");
         }
         dir
+    }
+
+    #[test]
+    fn a_src_directory_its_modules_import_as_src_is_a_package_of_the_root() {
+        let dir = project(
+            "src-namespace",
+            &[
+                (
+                    "src/main.py",
+                    "from fastapi import FastAPI\nfrom src.db import engine\napp = FastAPI()\n",
+                ),
+                ("src/db/database.py", "engine = None\n"),
+                ("pyproject.toml", "[project]\nname = 'x'\n"),
+            ],
+        );
+        let scan = scan(dir.path(), "");
+        assert_eq!(scan.import_root, "");
+        let targets: Vec<String> = scan.app_objects.iter().map(AppObject::target).collect();
+        assert_eq!(targets, ["src.main:app"]);
+    }
+
+    #[test]
+    fn a_src_layout_whose_modules_import_their_package_keeps_src_as_root() {
+        let dir = project("src-layout", &[
+            ("src/api/main.py", "from fastapi import FastAPI\nfrom api.db import engine\nimport srcery\napp = FastAPI()\n"),
+            ("src/api/db.py", "engine = None\n"),
+        ]);
+        let scan = scan(dir.path(), "");
+        assert_eq!(scan.import_root, "src");
+        let targets: Vec<String> = scan.app_objects.iter().map(AppObject::target).collect();
+        assert_eq!(targets, ["api.main:app"]);
     }
 
     #[test]
