@@ -62,12 +62,13 @@ impl CommandChoice {
     /// starts one (`server`, read from the source), a command-line program otherwise.
     fn run_by_code(
         app: &AppProject<'_>,
-        command: Decision<Vec<String>>,
+        mut command: Decision<Vec<String>>,
         server: Option<script_server::ScriptServer>,
     ) -> Self {
         let Some(server) = server else {
             return CommandChoice::program(command);
         };
+        command.value.extend(server.args);
         CommandChoice {
             web: true,
             handles_sigterm: server.handles_sigterm,

@@ -7,7 +7,7 @@
 use super::DEFAULT_PORT;
 use crate::error::UserError;
 use crate::model::EnvVar;
-use crate::read::python::{Call, Value};
+use crate::read::python::{Call, Function, Value};
 use crate::read::source::{Framework, Module, SourceScan};
 
 /// What the script's server listens on, and what the image sets for it.
@@ -19,6 +19,9 @@ pub struct ScriptServer {
     pub handles_sigterm: bool,
     /// Variables the code reads for its address, set to what the container needs.
     pub env: Vec<EnvVar>,
+    /// Options the command passes for the address (`--host 0.0.0.0`), when its command line
+    /// reads it and its default is not what the container needs.
+    pub args: Vec<String>,
     /// What was read and where, for `explain`.
     pub findings: Vec<String>,
     /// The framework's own health endpoint and why, when the server has one.
@@ -147,7 +150,31 @@ enum Read {
     Literal(String),
     /// Read from this variable, with this default.
     Env(String, Option<String>),
+    /// A parameter the command line sets: a click, typer or argparse option.
+    Option(CliOption),
     Unknown,
+}
+
+/// An option of the script's command line that a value is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CliOption {
+    /// The option that sets it (`--port`); `None` for a plain Python default no command-line
+    /// library reads.
+    flag: Option<String>,
+    /// The variable the library reads it from when the option is not given (`envvar=`).
+    envvar: Option<String>,
+    /// Its default when the option is not given.
+    default: Box<Read>,
+    /// Where it is declared, for `explain`: "`@click.option` at `src/pkg/cli.py:4`".
+    declared: String,
+}
+
+/// Where a value is read: the module, and the function whose body holds the server's call
+/// (`None` for a module's `__main__` block).
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    module: &'a Module,
+    function: Option<&'a Function>,
 }
 
 fn literal(value: &Value) -> Option<String> {
@@ -168,10 +195,18 @@ fn is_env_name(name: &str) -> bool {
 }
 
 /// Reads `value`: literals, `int(...)`/`str(...)` around another value, `os.environ.get`,
-/// `os.getenv`, `os.environ[...]`, and a module-level name assigned one of those.
-fn read(value: &Value, module: &Module, depth: usize) -> Read {
+/// `os.getenv`, `os.environ[...]`, a module-level name assigned one of those, and a
+/// command-line option: a parameter of the function that a click or typer option declares
+/// (or its plain default), or `args.NAME` of an argparse `add_argument`.
+fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
+    let module = scope.module;
     if let Some(text) = literal(value) {
         return Read::Literal(text);
+    }
+    if depth < 4 {
+        if let Some(option) = cli_option(value, scope, depth) {
+            return Read::Option(option);
+        }
     }
     let env = |name: Option<&Value>, default: Option<&Value>| match name.and_then(Value::as_str) {
         Some(name) if is_env_name(name) => Read::Env(name.to_string(), default.and_then(literal)),
@@ -182,7 +217,7 @@ fn read(value: &Value, module: &Module, depth: usize) -> Read {
             Some("int" | "str") if depth < 4 => call
                 .args
                 .first()
-                .map_or(Read::Unknown, |inner| read(inner, module, depth + 1)),
+                .map_or(Read::Unknown, |inner| read(inner, scope, depth + 1)),
             Some("os.environ.get" | "os.getenv") => env(call.args.first(), call.arg(1, "default")),
             _ => Read::Unknown,
         },
@@ -196,11 +231,243 @@ fn read(value: &Value, module: &Module, depth: usize) -> Read {
             .map_or(Read::Unknown, |assignment| {
                 read(
                     &Value::Call(Box::new(assignment.call.clone())),
-                    module,
+                    Scope {
+                        module,
+                        function: None,
+                    },
                     depth + 1,
                 )
             }),
         _ => Read::Unknown,
+    }
+}
+
+/// The name click gives the parameter of an option declared with `decls`
+/// (`"--port", "-p"` is `port`; a bare identifier names it).
+fn click_name(decls: &[&str]) -> Option<String> {
+    if let Some(name) = decls.iter().find(|decl| !decl.starts_with('-')) {
+        return Some(name.to_string());
+    }
+    let longest = decls
+        .iter()
+        .filter(|decl| decl.starts_with("--"))
+        .chain(decls.iter().filter(|decl| !decl.starts_with("--")))
+        .max_by_key(|decl| (decl.starts_with("--"), decl.len()))?;
+    Some(
+        longest
+            .trim_start_matches('-')
+            .replace('-', "_")
+            .to_ascii_lowercase(),
+    )
+}
+
+/// The long option among `decls`, else the first one.
+fn flag_of(decls: &[&str]) -> Option<String> {
+    decls
+        .iter()
+        .find(|decl| decl.starts_with("--"))
+        .or_else(|| decls.iter().find(|decl| decl.starts_with('-')))
+        .map(|decl| decl.to_string())
+        .filter(|flag| is_flag(flag))
+}
+
+/// An option name safe to put in the command: `--port`, `-p`, `--bind-host`.
+fn is_flag(flag: &str) -> bool {
+    flag.len() <= 64
+        && flag.starts_with('-')
+        && flag
+            .trim_start_matches('-')
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphanumeric())
+        && flag
+            .chars()
+            .all(|ch| ch == '-' || ch == '_' || ch.is_ascii_alphanumeric())
+}
+
+fn strings(values: &[Value]) -> Vec<&str> {
+    values.iter().filter_map(Value::as_str).collect()
+}
+
+/// The command-line option `value` is read from, when it is one.
+fn cli_option(value: &Value, scope: Scope<'_>, depth: usize) -> Option<CliOption> {
+    let module = scope.module;
+    let inner = |value: &Value| Box::new(read(value, scope, depth + 1));
+    match value {
+        // A parameter of the function that holds the call.
+        Value::Name(name) => {
+            let function = scope.function?;
+            let param = function.params.iter().find(|param| &param.name == name)?;
+            let at = |line: u32| format!("`{}:{line}`", module.file);
+            // `@click.option("--port", default=8000)` on the function.
+            for decorator in &function.decorators {
+                let Some(call) = &decorator.call else {
+                    continue;
+                };
+                let callee = call.callee.as_deref().unwrap_or_default();
+                if !matches!(callee, "click.option" | "click.decorators.option") {
+                    continue;
+                }
+                let decls = strings(&call.args);
+                if click_name(&decls).as_deref() != Some(name.as_str()) {
+                    continue;
+                }
+                return Some(CliOption {
+                    flag: flag_of(&decls),
+                    envvar: call
+                        .kwarg("envvar")
+                        .and_then(Value::as_str)
+                        .filter(|v| is_env_name(v))
+                        .map(str::to_string),
+                    default: call.kwarg("default").map_or(Box::new(Read::Absent), inner),
+                    declared: format!("`@click.option` at {}", at(decorator.line)),
+                });
+            }
+            let typer_call = |call: &Call| {
+                matches!(
+                    call.callee.as_deref(),
+                    Some("typer.Option" | "typer.params.Option")
+                )
+            };
+            let typer_flag = |decls: &[&str]| {
+                flag_of(decls).or_else(|| {
+                    Some(format!("--{}", name.replace('_', "-"))).filter(|f| is_flag(f))
+                })
+            };
+            // `port: Annotated[int, typer.Option("--port")] = 8000`.
+            if let Some(call) = param.annotated.as_ref().filter(|call| typer_call(call)) {
+                return Some(CliOption {
+                    flag: typer_flag(&strings(&call.args)),
+                    envvar: call
+                        .kwarg("envvar")
+                        .and_then(Value::as_str)
+                        .filter(|v| is_env_name(v))
+                        .map(str::to_string),
+                    default: param.default.as_ref().map_or(Box::new(Read::Absent), inner),
+                    declared: format!(
+                        "`typer.Option` in the annotation of `{name}` at {}",
+                        at(function.line)
+                    ),
+                });
+            }
+            // `port: int = typer.Option(8000, "--port")`.
+            if let Some(call) = param
+                .default
+                .as_ref()
+                .and_then(Value::as_call)
+                .filter(|call| typer_call(call))
+            {
+                let default = call
+                    .arg(0, "default")
+                    .filter(|value| value.as_str().is_none_or(|text| !text.starts_with('-')));
+                let decls = strings(&call.args);
+                return Some(CliOption {
+                    flag: typer_flag(&decls),
+                    envvar: call
+                        .kwarg("envvar")
+                        .and_then(Value::as_str)
+                        .filter(|v| is_env_name(v))
+                        .map(str::to_string),
+                    default: default.map_or(Box::new(Read::Absent), inner),
+                    declared: format!(
+                        "`typer.Option` as the default of `{name}` at {}",
+                        at(function.line)
+                    ),
+                });
+            }
+            // A plain default: a typer command's option (`--port`), else what the function gets
+            // when it is called with no arguments.
+            let default = param.default.as_ref()?;
+            let typer = module
+                .facts
+                .imports
+                .iter()
+                .any(|import| import.target == "typer" || import.target.starts_with("typer."));
+            Some(CliOption {
+                flag: if typer { typer_flag(&[]) } else { None },
+                envvar: None,
+                default: inner(default),
+                declared: format!(
+                    "{} `{name}` of `{}` at {}",
+                    if typer {
+                        "the typer parameter"
+                    } else {
+                        "the default of the parameter"
+                    },
+                    function.qualname,
+                    at(function.line)
+                ),
+            })
+        }
+        // `args.port` after `parser.add_argument("--port", type=int, default=5000)`.
+        Value::Attribute(dotted) => {
+            let (_, dest) = dotted.rsplit_once('.')?;
+            let calls = scope
+                .function
+                .map(|function| function.calls.as_slice())
+                .into_iter()
+                .flatten()
+                .chain(&module.facts.module_calls);
+            for call in calls {
+                if call.callee.as_deref().map(last) != Some("add_argument") {
+                    continue;
+                }
+                let decls = strings(&call.args);
+                let named = match call.kwarg("dest").and_then(Value::as_str) {
+                    Some(given) => given.to_string(),
+                    None => match decls
+                        .iter()
+                        .find(|decl| decl.starts_with("--"))
+                        .or(decls.first())
+                    {
+                        Some(decl) => decl.trim_start_matches('-').replace('-', "_"),
+                        None => continue,
+                    },
+                };
+                if named != dest {
+                    continue;
+                }
+                return Some(CliOption {
+                    flag: flag_of(&decls),
+                    envvar: None,
+                    default: call.kwarg("default").map_or(Box::new(Read::Absent), inner),
+                    declared: format!("`add_argument` at `{}:{}`", module.file, call.line),
+                });
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// A read option as what decides the address: the variable a library reads it from (or its
+/// default reads), a plain default no command line sets, or the option itself.
+fn settle(read: Read, what: &str, findings: &mut Vec<String>) -> Read {
+    let Read::Option(option) = read else {
+        return read;
+    };
+    findings.push(match &option.flag {
+        Some(flag) => format!(
+            "the {what} is the option `{flag}` of the command line ({})",
+            option.declared
+        ),
+        None => format!("the {what} is {}", option.declared),
+    });
+    if let Some(name) = option.envvar {
+        let default = match *option.default {
+            Read::Literal(text) => Some(text),
+            Read::Env(_, default) => default,
+            _ => None,
+        };
+        return Read::Env(name, default);
+    }
+    match *option.default {
+        Read::Env(name, default) => Read::Env(name, default),
+        default if option.flag.is_none() => default,
+        default => Read::Option(CliOption {
+            default: Box::new(default),
+            ..option
+        }),
     }
 }
 
@@ -219,8 +486,9 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// The calls `function` makes in `module`, and those of the module's own top-level functions
-/// it calls by name (one level: a `main()` that calls `serve()`).
-fn calls_of<'a>(module: &'a Module, function: &str) -> Vec<&'a Call> {
+/// it calls by name (one level: a `main()` that calls `serve()`), each with the function whose
+/// body holds it.
+fn calls_of<'a>(module: &'a Module, function: &str) -> Vec<(Option<&'a Function>, &'a Call)> {
     let top = |name: &str| {
         module
             .facts
@@ -231,7 +499,8 @@ fn calls_of<'a>(module: &'a Module, function: &str) -> Vec<&'a Call> {
     let Some(entry) = top(function) else {
         return Vec::new();
     };
-    let mut calls: Vec<&Call> = entry.calls.iter().collect();
+    let mut calls: Vec<(Option<&Function>, &Call)> =
+        entry.calls.iter().map(|call| (Some(entry), call)).collect();
     for call in &entry.calls {
         if let Some(helper) = call
             .callee
@@ -239,7 +508,7 @@ fn calls_of<'a>(module: &'a Module, function: &str) -> Vec<&'a Call> {
             .filter(|name| *name != function)
             .and_then(top)
         {
-            calls.extend(helper.calls.iter());
+            calls.extend(helper.calls.iter().map(|call| (Some(helper), call)));
         }
     }
     calls
@@ -276,7 +545,7 @@ fn served(
     scan: &SourceScan,
     module: &Module,
     subject: &str,
-    calls: Vec<&Call>,
+    calls: Vec<(Option<&Function>, &Call)>,
     requested: Option<u16>,
 ) -> Result<Option<ScriptServer>, UserError> {
     let gradio = module
@@ -284,7 +553,7 @@ fn served(
         .imports
         .iter()
         .any(|import| import.target == "gradio" || import.target.starts_with("gradio."));
-    for call in calls {
+    for (function, call) in calls {
         let Some(callee) = call.callee.as_deref() else {
             continue;
         };
@@ -294,7 +563,8 @@ fn served(
         let Some(server) = SERVERS.iter().find(|server| (server.matches)(callee, scan)) else {
             continue;
         };
-        return decide(scan, module, subject, server, call, requested).map(Some);
+        let scope = Scope { module, function };
+        return decide(scan, scope, subject, server, call, requested).map(Some);
     }
     Ok(None)
 }
@@ -366,6 +636,7 @@ pub fn gradio_launch(
         port,
         handles_sigterm: false,
         env: gradio_env(port),
+        args: Vec::new(),
         findings,
         health: Some((
             "/config".to_string(),
@@ -393,7 +664,7 @@ pub fn find_in_main(
     } else {
         &module.facts.main_calls
     };
-    let mut calls: Vec<&Call> = run.iter().collect();
+    let mut calls: Vec<(Option<&Function>, &Call)> = run.iter().map(|call| (None, call)).collect();
     for call in run {
         if let Some(function) = call.callee.as_deref().filter(|name| !name.contains('.')) {
             calls.extend(calls_of(module, function));
@@ -405,12 +676,13 @@ pub fn find_in_main(
 
 fn decide(
     scan: &SourceScan,
-    module: &Module,
+    scope: Scope<'_>,
     subject: &str,
     server: &Server,
     call: &Call,
     requested: Option<u16>,
 ) -> Result<ScriptServer, UserError> {
+    let module = scope.module;
     let at = format!("`{}:{}`", module.file, call.line);
     let callee = call.callee.clone().unwrap_or_default();
     let mut findings = vec![format!(
@@ -420,7 +692,7 @@ fn decide(
     let mut env = Vec::new();
     let (mut host, mut port) = (Read::Absent, Read::Absent);
     if let Some(bind) = server.bind.and_then(|name| call.kwarg(name)) {
-        match read(bind, module, 0) {
+        match read(bind, scope, 0) {
             Read::Literal(text) => {
                 if let Some((h, p)) = text.rsplit_once(':') {
                     host = Read::Literal(h.trim_matches(['[', ']']).to_string());
@@ -435,6 +707,11 @@ fn decide(
                 host = Read::Env(name.clone(), None);
                 port = Read::Env(name, default_port);
             }
+            // An option's `host:port` default is not split here.
+            Read::Option(_) => {
+                host = Read::Unknown;
+                port = Read::Unknown;
+            }
             other => {
                 host = other.clone();
                 port = other;
@@ -442,11 +719,14 @@ fn decide(
         }
     }
     if host == Read::Absent {
-        host = argument(call, server.host).map_or(Read::Absent, |v| read(v, module, 0));
+        host = argument(call, server.host).map_or(Read::Absent, |v| read(v, scope, 0));
     }
     if port == Read::Absent {
-        port = argument(call, server.port).map_or(Read::Absent, |v| read(v, module, 0));
+        port = argument(call, server.port).map_or(Read::Absent, |v| read(v, scope, 0));
     }
+    let host = settle(host, "host", &mut findings);
+    let port = settle(port, "port", &mut findings);
+    let mut args = Vec::new();
     let unreachable = |host: &str, how: &str| {
         UserError::new(format!(
             "{subject} starts {} on {host} ({how}) at {at}: nothing outside the container can reach it",
@@ -481,6 +761,24 @@ fn decide(
         Read::Unknown => findings.push(format!(
             "the host could not be read at {at}; it must be 0.0.0.0 for the port to be reachable"
         )),
+        Read::Option(option) => {
+            let flag = option.flag.clone().unwrap_or_default();
+            match option.default.as_ref() {
+                Read::Literal(text) if !is_loopback(text) => {}
+                Read::Literal(text) => {
+                    findings.push(format!(
+                        "`{flag}` defaults to {text}, which nothing outside the container can reach: the command passes `{flag} 0.0.0.0`"
+                    ));
+                    args.extend([flag, "0.0.0.0".to_string()]);
+                }
+                _ => {
+                    findings.push(format!(
+                        "`{flag}` has no default that can be read: the command passes `{flag} 0.0.0.0`"
+                    ));
+                    args.extend([flag, "0.0.0.0".to_string()]);
+                }
+            }
+        }
         _ => {}
     }
     let hard_coded = |port: u16, how: &str| -> Result<u16, UserError> {
@@ -536,6 +834,33 @@ fn decide(
             ));
             port
         }
+        Read::Option(option) => {
+            let flag = option.flag.clone().unwrap_or_default();
+            let default = match option.default.as_ref() {
+                Read::Literal(text) => parse(text),
+                _ => None,
+            };
+            match (default, requested) {
+                (Some(port), None) => port,
+                (Some(port), Some(wanted)) if wanted == port => port,
+                (default, wanted) => {
+                    let port = wanted
+                        .or(default)
+                        .or(server.default_port)
+                        .unwrap_or(DEFAULT_PORT);
+                    findings.push(format!(
+                        "the command passes `{flag} {port}` ({})",
+                        match (default, wanted) {
+                            (Some(default), Some(_)) => format!("its default is {default}"),
+                            (None, _) => "it has no default that can be read".to_string(),
+                            (Some(_), None) => String::new(),
+                        }
+                    ));
+                    args.extend([flag, port.to_string()]);
+                    port
+                }
+            }
+        }
     };
     if let Some(note) = scan.cut_note() {
         findings.push(note);
@@ -545,6 +870,7 @@ fn decide(
         port: chosen,
         handles_sigterm: server.handles_sigterm,
         env,
+        args,
         findings,
         health: None,
         framework: None,
@@ -733,6 +1059,117 @@ mod tests {
             found("def main():\n    rocket.launch()\n", None).expect("ok"),
             None
         );
+    }
+
+    fn args(server: &ScriptServer) -> Vec<&str> {
+        server.args.iter().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn click_options_give_the_port_and_a_loopback_host_is_overridden() {
+        let text = "import click, uvicorn\n\n@click.command()\n@click.option('--host', default='127.0.0.1')\n@click.option('--port', '-p', default=8001, type=int)\ndef main(host, port):\n    uvicorn.run('pkg.app:app', host=host, port=port)\n";
+        let server = found(text, None).expect("ok").expect("a server");
+        assert_eq!((server.server, server.port), ("uvicorn", 8001));
+        assert_eq!(args(&server), ["--host", "0.0.0.0"]);
+        assert!(
+            server
+                .findings
+                .iter()
+                .any(|finding| finding.contains("`--port`")
+                    && finding.contains("`src/pkg/cli.py:5`")),
+            "{:?}",
+            server.findings
+        );
+        // A requested port is passed with the option.
+        let server = found(text, Some(9000)).expect("ok").expect("a server");
+        assert_eq!(server.port, 9000);
+        assert_eq!(args(&server), ["--host", "0.0.0.0", "--port", "9000"]);
+        // `envvar=` is set by the image instead; an option with no default is passed.
+        let server = found(
+            "import click, uvicorn\n@click.command()\n@click.option('--host', default='0.0.0.0')\n@click.option('--listen-port', 'port', envvar='APP_PORT', default=7000)\ndef main(host, port):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 7000);
+        assert!(server.args.is_empty());
+        assert_eq!(server.env[0].name, "APP_PORT");
+        let server = found(
+            "import click, uvicorn\n@click.command()\n@click.option('--port', type=int)\ndef main(port):\n    uvicorn.run(app, host='0.0.0.0', port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.port, args(&server)), (8000, vec!["--port", "8000"]));
+    }
+
+    #[test]
+    fn typer_options_and_plain_defaults() {
+        let server = found(
+            "import typer, uvicorn\ndef main(host: str = typer.Option('127.0.0.1', '--host', '-h'), port: int = typer.Option(8002)):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8002, vec!["--host", "0.0.0.0"])
+        );
+        let server = found(
+            "import typer, uvicorn\nfrom typing import Annotated\ndef main(bind_host: Annotated[str, typer.Option()] = '0.0.0.0', port: Annotated[int, typer.Option(envvar='PORT')] = 8003):\n    uvicorn.run(app, host=bind_host, port=port)\n",
+            Some(9000),
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 9000);
+        assert!(server.args.is_empty());
+        assert_eq!(server.env[0].name, "PORT");
+        // A typer command's plain default is its option `--port`.
+        let server = found(
+            "import typer, uvicorn\ndef main(host: str = '127.0.0.1', port: int = 8004):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8004, vec!["--host", "0.0.0.0"])
+        );
+        // A plain function called with no arguments gets its defaults: no option to pass.
+        let server = found(
+            "import uvicorn\ndef main(host='0.0.0.0', port=8005):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.port, server.args.len()), (8005, 0));
+        assert!(found(
+            "import uvicorn\ndef main(host='127.0.0.1', port=8005):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn argparse_arguments_give_the_port() {
+        let server = found(
+            "import argparse, os\nfrom waitress import serve\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--host', default='127.0.0.1')\n    parser.add_argument('-p', '--port', type=int, default=int(os.environ.get('PORT', '5001')))\n    args = parser.parse_args()\n    serve(app, host=args.host, port=args.port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.server, server.port), ("waitress", 5001));
+        assert_eq!(args(&server), ["--host", "0.0.0.0"]);
+        assert_eq!(server.env[0].name, "PORT");
+        // In a `__main__` block.
+        let scan = scan_of(&[(
+            "main",
+            "import argparse\nimport uvicorn\nif __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--port', dest='listen', type=int, default=5002)\n    parser.add_argument('--host', default='0.0.0.0')\n    options = parser.parse_args()\n    uvicorn.run(app, host=options.host, port=options.listen)\n",
+        )]);
+        let server = find_in_main(&scan, "main", "python main.py", Some(9000))
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.port, args(&server)), (9000, vec!["--port", "9000"]));
     }
 
     #[test]

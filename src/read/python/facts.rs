@@ -199,6 +199,19 @@ pub struct Function {
     /// The values of the body's own `return` statements (not those of nested `def`s), in
     /// source order; a bare `return` is left out.
     pub returned: Vec<Value>,
+    /// The named parameters, in order (`*args`, `**kwargs` and the `*` separator left out).
+    pub params: Vec<Param>,
+}
+
+/// One named parameter of a `def`: `port: int = typer.Option(8000)`,
+/// `host: Annotated[str, typer.Option()] = "0.0.0.0"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub default: Option<Value>,
+    /// The first call among the items of an `Annotated[...]` annotation:
+    /// `typer.Option("--port")` of `Annotated[int, typer.Option("--port")]`.
+    pub annotated: Option<Call>,
 }
 
 /// One `@decorator` line.
@@ -211,6 +224,9 @@ pub struct Decorator {
     pub first_str: Option<String>,
     /// The `methods=[...]` string list, when given.
     pub methods: Vec<String>,
+    /// The decorator's own call with its arguments, when it is one:
+    /// `@click.option("--port", default=8000)`.
+    pub call: Option<Call>,
 }
 
 /// One entry of Django's `urlpatterns`.
