@@ -446,12 +446,16 @@ fn settle(read: Read, what: &str, findings: &mut Vec<String>) -> Read {
     let Read::Option(option) = read else {
         return read;
     };
+    let default = match option.default.as_ref() {
+        Read::Literal(text) => format!(", default {text}"),
+        _ => String::new(),
+    };
     findings.push(match &option.flag {
         Some(flag) => format!(
-            "the {what} is the option `{flag}` of the command line ({})",
+            "the {what} is the option `{flag}` of the command line ({}{default})",
             option.declared
         ),
-        None => format!("the {what} is {}", option.declared),
+        None => format!("the {what} is {}{default}", option.declared),
     });
     if let Some(name) = option.envvar {
         let default = match *option.default {
