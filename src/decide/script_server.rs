@@ -1,8 +1,10 @@
 //! Whether a console script starts a server: `[project.scripts] serve = "pkg.cli:main"` whose
 //! `main()` calls `uvicorn.run(...)`, `waitress.serve(...)`, Flask's `app.run(...)` and the
 //! like. Reads the function's calls (and those of same-module functions it calls, one level
-//! deep), then the address the server listens on: a literal, or an environment variable with
-//! its default, which the image then sets.
+//! deep), then the address the server listens on: a literal, an environment variable with
+//! its default, which the image then sets, or an option of the script's command line (click,
+//! typer, argparse), which the command passes when its default will not do. An entry that is a
+//! typer app or a click group is read through its commands.
 
 use super::DEFAULT_PORT;
 use crate::error::UserError;
@@ -535,13 +537,115 @@ pub fn find(
     };
     let function = function.trim();
     let subject = format!("the script `{script}` (`{entry}`)");
-    served(
+    if let Some(server) = served(
         scan,
         module,
         &subject,
         calls_of(module, function),
         requested,
-    )
+    )? {
+        return Ok(Some(server));
+    }
+    subcommand(scan, module, &subject, function, requested)
+}
+
+/// An entry that is a typer app or a click group (`app = typer.Typer()`, `@click.group()`):
+/// the first of its commands (`@app.command()`) that starts a server, run by its name. A typer
+/// app with one command and no callback runs that command without its name.
+fn subcommand(
+    scan: &SourceScan,
+    module: &Module,
+    subject: &str,
+    entry: &str,
+    requested: Option<u16>,
+) -> Result<Option<ScriptServer>, UserError> {
+    let typer = module.facts.assignments.iter().any(|assignment| {
+        assignment.target == entry
+            && matches!(
+                assignment.call.callee.as_deref(),
+                Some("typer.Typer" | "typer.main.Typer")
+            )
+    });
+    let group = module.facts.functions.iter().any(|function| {
+        function.qualname == entry
+            && function.decorators.iter().any(|decorator| {
+                decorator
+                    .callee
+                    .as_deref()
+                    .is_some_and(|callee| last(callee) == "group")
+            })
+    });
+    if !typer && !group {
+        return Ok(None);
+    }
+    let of_entry = |method: &str| format!("{entry}.{method}");
+    let commands: Vec<(&Function, &crate::read::python::Decorator)> = module
+        .facts
+        .functions
+        .iter()
+        .filter(|function| function.class.is_none())
+        .filter_map(|function| {
+            function
+                .decorators
+                .iter()
+                .find(|decorator| decorator.callee.as_deref() == Some(of_entry("command").as_str()))
+                .map(|decorator| (function, decorator))
+        })
+        .collect();
+    let callback = module.facts.functions.iter().any(|function| {
+        function
+            .decorators
+            .iter()
+            .any(|decorator| decorator.callee.as_deref() == Some(of_entry("callback").as_str()))
+    });
+    for (function, decorator) in &commands {
+        let Some(mut server) = served(
+            scan,
+            module,
+            subject,
+            calls_of(module, &function.qualname),
+            requested,
+        )?
+        else {
+            continue;
+        };
+        let named = decorator
+            .call
+            .as_ref()
+            .and_then(|call| call.arg(0, "name"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let name = named.unwrap_or_else(|| function.name.to_ascii_lowercase().replace('_', "-"));
+        let alone = typer && commands.len() == 1 && !callback;
+        let valid = !name.is_empty()
+            && !name.starts_with('-')
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':'));
+        if alone {
+            server.findings.insert(
+                1,
+                format!(
+                    "`{}` at `{}:{}` is the only command of the typer app `{entry}`: it runs without its name",
+                    function.name, module.file, function.line
+                ),
+            );
+        } else if valid {
+            server.findings.insert(
+                1,
+                format!(
+                    "the server starts in the command `{name}` (`{}` at `{}:{}`): the command passes it",
+                    function.name, module.file, function.line
+                ),
+            );
+            server.args.insert(0, name);
+        } else {
+            continue;
+        }
+        return Ok(Some(server));
+    }
+    Ok(None)
 }
 
 /// The first of `calls` that starts a server, read.
@@ -904,12 +1008,15 @@ mod tests {
     }
 
     fn found(text: &str, requested: Option<u16>) -> Result<Option<ScriptServer>, UserError> {
-        find(
-            &scan_of(&[("pkg.cli", text)]),
-            "serve",
-            "pkg.cli:main",
-            requested,
-        )
+        found_at(text, "pkg.cli:main", requested)
+    }
+
+    fn found_at(
+        text: &str,
+        entry: &str,
+        requested: Option<u16>,
+    ) -> Result<Option<ScriptServer>, UserError> {
+        find(&scan_of(&[("pkg.cli", text)]), "serve", entry, requested)
     }
 
     #[test]
@@ -1174,6 +1281,39 @@ mod tests {
             .expect("ok")
             .expect("a server");
         assert_eq!((server.port, args(&server)), (9000, vec!["--port", "9000"]));
+    }
+
+    #[test]
+    fn a_typer_app_or_click_group_runs_its_serving_command_by_name() {
+        let server = found_at(
+            "import typer, uvicorn\napp = typer.Typer()\n\n@app.command()\ndef init_db():\n    pass\n\n@app.command()\ndef run_server(port: int = 8010):\n    uvicorn.run('pkg.api:app', host='0.0.0.0', port=port)\n",
+            "pkg.cli:app",
+            Some(9000),
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 9000);
+        assert_eq!(args(&server), ["run-server", "--port", "9000"]);
+        // One command and no callback: typer runs it without its name.
+        let server = found_at(
+            "import typer, uvicorn\napp = typer.Typer()\n@app.command()\ndef serve(host: str = '127.0.0.1'):\n    uvicorn.run('pkg.api:app', host=host, port=8011)\n",
+            "pkg.cli:app",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8011, vec!["--host", "0.0.0.0"])
+        );
+        // A click group's command, named in its decorator.
+        let server = found(
+            "import click\nfrom waitress import serve\n@click.group()\ndef main():\n    pass\n@main.command('web')\n@click.option('--port', default=8012)\ndef web_cmd(port):\n    serve(app, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.port, args(&server)), (8012, vec!["web"]));
     }
 
     #[test]
