@@ -1086,11 +1086,12 @@ const WSGI_SERVERS: &[&str] = &["gunicorn", "waitress", "granian"];
 /// websockets need ASGI) or the lock has no WSGI server. In `asgi.py`, `application` is the
 /// one Django's `ASGI_APPLICATION` names (Channels wraps the plain app in it).
 fn django_entry(files: &ProjectFiles, objects: Vec<AppObject>) -> Vec<AppObject> {
+    // The package the door sits in: `site` for `site/wsgi.py` and `site/asgi/__init__.py`.
     let dir_of = |object: &AppObject| {
         object
-            .file
-            .rsplit_once('/')
-            .map_or("", |(dir, _)| dir)
+            .module
+            .rsplit_once('.')
+            .map_or("", |(package, _)| package)
             .to_string()
     };
     let django: Vec<&AppObject> = objects
