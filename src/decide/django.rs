@@ -288,6 +288,7 @@ pub fn static_files(site: Option<&Site<'_>>, layout: &Layout) -> StaticFiles {
         "-c".into(),
         "import os, shutil, sys; from django.conf import settings; \
          root = os.path.abspath(settings.STATIC_ROOT); target = sys.argv[1] + root; \
+         os.makedirs(root, exist_ok=True); \
          os.makedirs(os.path.dirname(target), exist_ok=True); shutil.move(root, target)"
             .into(),
         STATIC_STAGING.into(),

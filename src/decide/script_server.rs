@@ -404,12 +404,20 @@ fn cli_option(value: &Value, scope: Scope<'_>, depth: usize) -> Option<CliOption
         // `args.port` after `parser.add_argument("--port", type=int, default=5000)`.
         Value::Attribute(dotted) => {
             let (_, dest) = dotted.rsplit_once('.')?;
+            // The function's own parser first, then one a helper of the module builds.
             let calls = scope
                 .function
                 .map(|function| function.calls.as_slice())
                 .into_iter()
                 .flatten()
-                .chain(&module.facts.module_calls);
+                .chain(&module.facts.module_calls)
+                .chain(
+                    module
+                        .facts
+                        .functions
+                        .iter()
+                        .flat_map(|function| &function.calls),
+                );
             for call in calls {
                 if call.callee.as_deref().map(last) != Some("add_argument") {
                     continue;
@@ -1272,6 +1280,14 @@ mod tests {
         assert_eq!((server.server, server.port), ("waitress", 5001));
         assert_eq!(args(&server), ["--host", "0.0.0.0"]);
         assert_eq!(server.env[0].name, "PORT");
+        // A parser built by a helper of the module.
+        let server = found(
+            "import argparse, uvicorn\ndef parse():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--port', type=int, default=5003)\n    return parser.parse_args()\ndef main():\n    args = parse()\n    uvicorn.run(app, host='0.0.0.0', port=args.port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 5003);
         // In a `__main__` block.
         let scan = scan_of(&[(
             "main",
