@@ -1,7 +1,8 @@
 //! Whether a console script starts a server: `[project.scripts] serve = "pkg.cli:main"` whose
 //! `main()` calls `uvicorn.run(...)`, `waitress.serve(...)`, Flask's `app.run(...)` and the
-//! like. Reads the function's calls (and those of same-module functions it calls, one level
-//! deep), then the address the server listens on: a literal, an environment variable with
+//! like. Reads the function's calls (and those of the functions it calls, of its module or
+//! imported from another scanned module, one level deep, their parameters read from the
+//! arguments passed), then the address the server listens on: a literal, an environment variable with
 //! its default, which the image then sets, or an option of the script's command line (click,
 //! typer, argparse), which the command passes when its default will not do. An entry that is a
 //! typer app or a click group is read through its commands.
@@ -177,6 +178,9 @@ struct CliOption {
 struct Scope<'a> {
     module: &'a Module,
     function: Option<&'a Function>,
+    /// The call that entered `function` from another function, and where that call was
+    /// made: a parameter with nothing declared for it is read from the caller's argument.
+    caller: Option<(&'a Call, &'a Module, Option<&'a Function>)>,
 }
 
 fn literal(value: &Value) -> Option<String> {
@@ -236,6 +240,7 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
                     Scope {
                         module,
                         function: None,
+                        caller: None,
                     },
                     depth + 1,
                 )
@@ -377,6 +382,36 @@ fn cli_option(value: &Value, scope: Scope<'_>, depth: usize) -> Option<CliOption
                     ),
                 });
             }
+            // A helper's parameter: the argument its caller passes, read where the call is.
+            if let Some((call, caller_module, caller_function)) = scope.caller {
+                let index = function.params.iter().position(|p| &p.name == name)?;
+                // A method's `self` is not among the call's arguments.
+                let index = if function.class.is_some() {
+                    index.checked_sub(1)?
+                } else {
+                    index
+                };
+                if let Some(argument) = call.arg(index, name) {
+                    let outer = Scope {
+                        module: caller_module,
+                        function: caller_function,
+                        caller: None,
+                    };
+                    return match read(argument, outer, depth + 1) {
+                        Read::Option(option) => Some(option),
+                        found @ (Read::Literal(_) | Read::Env(..)) => Some(CliOption {
+                            flag: None,
+                            envvar: None,
+                            default: Box::new(found),
+                            declared: format!(
+                                "the argument `{name}` of `{}` passed at `{}:{}`",
+                                function.qualname, caller_module.file, call.line
+                            ),
+                        }),
+                        _ => None,
+                    };
+                }
+            }
             // A plain default: a typer command's option (`--port`), else what the function gets
             // when it is called with no arguments.
             let default = param.default.as_ref()?;
@@ -499,33 +534,82 @@ fn is_loopback(host: &str) -> bool {
     matches!(host, "127.0.0.1" | "localhost" | "::1") || host.starts_with("127.")
 }
 
-/// The calls `function` makes in `module`, and those of the module's own top-level functions
-/// it calls by name (one level: a `main()` that calls `serve()`), each with the function whose
-/// body holds it.
-fn calls_of<'a>(module: &'a Module, function: &str) -> Vec<(Option<&'a Function>, &'a Call)> {
-    let top = |name: &str| {
+/// The top-level function `callee` names from `module`: one of its own (`serve`), or one it
+/// imports from another scanned module (`from .server import serve`, `pkg.server.serve`).
+fn function_named<'a>(
+    scan: &'a SourceScan,
+    module: &'a Module,
+    callee: &str,
+) -> Option<(&'a Module, &'a Function)> {
+    let top = |module: &'a Module, name: &str| {
         module
             .facts
             .functions
             .iter()
             .find(|candidate| candidate.qualname == name)
+            .map(|function| (module, function))
     };
-    let Some(entry) = top(function) else {
+    if !callee.contains('.') {
+        return top(module, callee);
+    }
+    let absolute = crate::read::python::Import {
+        line: 0,
+        local: String::new(),
+        target: callee.to_string(),
+    }
+    .absolute(&module.module, module.is_package)?;
+    let (owner, name) = absolute.rsplit_once('.')?;
+    top(scan.module(owner)?, name)
+}
+
+/// The calls `function` makes in `module`, and those of the top-level functions it calls by
+/// name, its module's own or imported from another scanned module (one level: a `main()` that
+/// calls `serve()`), each with where its body is.
+fn calls_of<'a>(
+    scan: &'a SourceScan,
+    module: &'a Module,
+    function: &str,
+) -> Vec<(Scope<'a>, &'a Call)> {
+    let Some((_, entry)) = function_named(scan, module, function) else {
         return Vec::new();
     };
-    let mut calls: Vec<(Option<&Function>, &Call)> =
-        entry.calls.iter().map(|call| (Some(entry), call)).collect();
-    for call in &entry.calls {
-        if let Some(helper) = call
+    let scope = Scope {
+        module,
+        function: Some(entry),
+        caller: None,
+    };
+    let mut calls: Vec<(Scope, &Call)> = entry.calls.iter().map(|call| (scope, call)).collect();
+    calls.extend(helper_calls(scan, module, &entry.calls, Some(entry)));
+    calls
+}
+
+/// The calls of the top-level functions that `calls` (made in `module`) call by name.
+fn helper_calls<'a>(
+    scan: &'a SourceScan,
+    module: &'a Module,
+    calls: &'a [Call],
+    caller: Option<&'a Function>,
+) -> Vec<(Scope<'a>, &'a Call)> {
+    let mut found = Vec::new();
+    for call in calls {
+        let Some((owner, helper)) = call
             .callee
             .as_deref()
-            .filter(|name| *name != function)
-            .and_then(top)
-        {
-            calls.extend(helper.calls.iter().map(|call| (Some(helper), call)));
+            .and_then(|callee| function_named(scan, module, callee))
+        else {
+            continue;
+        };
+        if caller.is_some_and(|caller| std::ptr::eq(caller, helper)) {
+            continue;
         }
+        let scope = Scope {
+            module: owner,
+            function: Some(helper),
+            caller: Some((call, module, caller)),
+        };
+        found.extend(helper.calls.iter().map(|call| (scope, call)));
     }
-    calls
+    found
 }
 
 /// Reads the script entry `module:function` (as in `[project.scripts]`); `Ok(None)` when it
@@ -545,13 +629,7 @@ pub fn find(
     };
     let function = function.trim();
     let subject = format!("the script `{script}` (`{entry}`)");
-    if let Some(server) = served(
-        scan,
-        module,
-        &subject,
-        calls_of(module, function),
-        requested,
-    )? {
+    if let Some(server) = served(scan, &subject, calls_of(scan, module, function), requested)? {
         return Ok(Some(server));
     }
     subcommand(scan, module, &subject, function, requested)
@@ -609,9 +687,8 @@ fn subcommand(
     for (function, decorator) in &commands {
         let Some(mut server) = served(
             scan,
-            module,
             subject,
-            calls_of(module, &function.qualname),
+            calls_of(scan, module, &function.qualname),
             requested,
         )?
         else {
@@ -659,27 +736,26 @@ fn subcommand(
 /// The first of `calls` that starts a server, read.
 fn served(
     scan: &SourceScan,
-    module: &Module,
     subject: &str,
-    calls: Vec<(Option<&Function>, &Call)>,
+    calls: Vec<(Scope<'_>, &Call)>,
     requested: Option<u16>,
 ) -> Result<Option<ScriptServer>, UserError> {
-    let gradio = module
-        .facts
-        .imports
-        .iter()
-        .any(|import| import.target == "gradio" || import.target.starts_with("gradio."));
-    for (function, call) in calls {
+    for (scope, call) in calls {
         let Some(callee) = call.callee.as_deref() else {
             continue;
         };
+        let gradio = scope
+            .module
+            .facts
+            .imports
+            .iter()
+            .any(|import| import.target == "gradio" || import.target.starts_with("gradio."));
         if gradio && last(callee) == "launch" {
-            return gradio_launch(module, subject, call, requested).map(Some);
+            return gradio_launch(scope.module, subject, call, requested).map(Some);
         }
         let Some(server) = SERVERS.iter().find(|server| (server.matches)(callee, scan)) else {
             continue;
         };
-        let scope = Scope { module, function };
         return decide(scan, scope, subject, server, call, requested).map(Some);
     }
     Ok(None)
@@ -780,14 +856,21 @@ pub fn find_in_main(
     } else {
         &module.facts.main_calls
     };
-    let mut calls: Vec<(Option<&Function>, &Call)> = run.iter().map(|call| (None, call)).collect();
+    let scope = Scope {
+        module,
+        function: None,
+        caller: None,
+    };
+    let mut calls: Vec<(Scope, &Call)> = run.iter().map(|call| (scope, call)).collect();
     for call in run {
-        if let Some(function) = call.callee.as_deref().filter(|name| !name.contains('.')) {
-            calls.extend(calls_of(module, function));
+        if let Some(callee) = call.callee.as_deref() {
+            if let Some((owner, function)) = function_named(scan, module, callee) {
+                calls.extend(calls_of(scan, owner, &function.qualname));
+            }
         }
     }
     let subject = format!("`{shown}` (the `__main__` block of `{}`)", module.file);
-    served(scan, module, &subject, calls, requested)
+    served(scan, &subject, calls, requested)
 }
 
 fn decide(
@@ -1330,6 +1413,68 @@ mod tests {
         .expect("ok")
         .expect("a server");
         assert_eq!((server.port, args(&server)), (8012, vec!["web"]));
+    }
+
+    #[test]
+    fn a_helper_s_parameters_are_read_from_its_caller_s_arguments() {
+        let server = found(
+            "import click, uvicorn\ndef serve(app, bind_host, bind_port):\n    uvicorn.run(app, host=bind_host, port=bind_port)\n@click.command()\n@click.option('--host', default='127.0.0.1')\n@click.option('--port', default=8030)\ndef main(host, port):\n    serve('pkg.api:app', host, bind_port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8030, vec!["--host", "0.0.0.0"])
+        );
+        let server = found(
+            "import uvicorn\ndef serve(port):\n    uvicorn.run(app, host='0.0.0.0', port=port)\ndef main():\n    serve(8031)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 8031);
+    }
+
+    #[test]
+    fn a_function_imported_from_another_module_is_followed() {
+        // `python -m pkg`: `__main__.py` calls the CLI's `main`, imported relatively.
+        let scan = scan_of(&[
+            ("pkg.__main__", "from .cli import main\n\nmain()\n"),
+            (
+                "pkg.cli",
+                "import click\nfrom pkg.server import run\n@click.command()\n@click.option('--port', default=8020)\ndef main(port):\n    run(port)\n",
+            ),
+            (
+                "pkg.server",
+                "import uvicorn\ndef run(port):\n    uvicorn.run('pkg.api:app', host='0.0.0.0', port=port)\n",
+            ),
+        ]);
+        // The port passes through a parameter of the helper that starts the server.
+        let server = find_in_main(&scan, "pkg.__main__", "python -m pkg", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.server, server.port), ("uvicorn", 8020));
+        assert!(
+            server.findings[0].contains("`src/pkg/server.py:3`"),
+            "{:?}",
+            server.findings
+        );
+        // A console script whose entry calls a server function imported by absolute name.
+        let scan = scan_of(&[
+            (
+                "pkg.cli",
+                "import pkg.server\ndef main():\n    pkg.server.serve()\n",
+            ),
+            (
+                "pkg.server",
+                "from waitress import serve as waitress_serve\ndef serve():\n    waitress_serve(app, host='0.0.0.0', port=8021)\n",
+            ),
+        ]);
+        let server = find(&scan, "serve", "pkg.cli:main", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.server, server.port), ("waitress", 8021));
     }
 
     #[test]
