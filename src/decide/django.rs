@@ -71,8 +71,10 @@ pub fn site(scan: &SourceScan) -> Option<Site<'_>> {
     modules.sort_by_key(|module| rank(module));
     for module in modules {
         for read in &module.facts.env_reads {
-            let names_settings = read.kind == EnvReadKind::EnvironSetdefault
-                && read.name.as_deref() == Some("DJANGO_SETTINGS_MODULE");
+            let names_settings = matches!(
+                read.kind,
+                EnvReadKind::EnvironSetdefault | EnvReadKind::EnvironAssign
+            ) && read.name.as_deref() == Some("DJANGO_SETTINGS_MODULE");
             let Some(Value::Str(name)) = read.default.as_ref().filter(|_| names_settings) else {
                 continue;
             };
@@ -185,7 +187,7 @@ impl<'a> Site<'a> {
                     EnvReadKind::EnvironGet | EnvReadKind::Getenv => {
                         read.default.is_none() && name.ends_with("SECRET_KEY")
                     }
-                    EnvReadKind::EnvironSetdefault => false,
+                    EnvReadKind::EnvironSetdefault | EnvReadKind::EnvironAssign => false,
                     EnvReadKind::EnvironEnv | EnvReadKind::DecoupleConfig => read.default.is_none(),
                 };
                 if required {
@@ -617,7 +619,7 @@ mod tests {
             ),
             (
                 "mysite/wsgi/__init__.py",
-                "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.production')\n",
+                "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'mysite.settings.production'\n",
             ),
             ("mysite/settings/__init__.py", "from .base import *\n"),
             ("mysite/settings/base.py", "ROOT_URLCONF = 'mysite.urls'\n"),

@@ -707,11 +707,24 @@ impl<'a> Reader<'a> {
         if value != "os.environ" {
             return;
         }
-        // `os.environ["X"] = ...` sets the variable; only reads count. Asked last because
-        // `parent` walks down from the root.
+        // `os.environ["X"] = ...` sets the variable: kept as such, with the value set. Asked
+        // last because `parent` walks down from the root.
         if let Some(parent) = node.parent() {
             let is_target = ["assignment", "augmented_assignment"].contains(&parent.kind())
                 && parent.child_by_field_name("left") == Some(node);
+            if is_target && parent.kind() == "assignment" {
+                let set = EnvRead {
+                    line: line(node),
+                    kind: EnvReadKind::EnvironAssign,
+                    name: index.as_str().map(str::to_string),
+                    default: parent
+                        .child_by_field_name("right")
+                        .map(|value| self.value(value, 0)),
+                    cast: None,
+                };
+                self.push_env(set);
+                return;
+            }
             if is_target || parent.kind() == "delete_statement" {
                 return;
             }

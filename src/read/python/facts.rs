@@ -301,6 +301,9 @@ pub enum EnvReadKind {
     EnvironSubscript,
     /// `os.environ.setdefault(name, default)`: Django's `DJANGO_SETTINGS_MODULE`.
     EnvironSetdefault,
+    /// `os.environ[name] = value`, a write: the value is the default, as the variable holds
+    /// it from then on.
+    EnvironAssign,
     /// A read through a django-environ `Env()` bound at module level in the same file:
     /// `env("X")`, `env.str("X")`, `env.bool("X")`, `env.db()` (which reads `DATABASE_URL`).
     EnvironEnv,
@@ -309,7 +312,8 @@ pub enum EnvReadKind {
     DecoupleConfig,
 }
 
-/// One read of an environment variable. Pydantic-settings fields are not read.
+/// One read of an environment variable (or a plain `os.environ[name] = value`, which sets
+/// it). Pydantic-settings fields are not read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnvRead {
     pub line: u32,

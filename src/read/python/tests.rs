@@ -515,6 +515,12 @@ fn environment_reads() {
             ),
             (8, EnvReadKind::EnvironGet, Some("E"), None),
             (8, EnvReadKind::Getenv, None, None),
+            (
+                9,
+                EnvReadKind::EnvironAssign,
+                Some("SET"),
+                Some(&str_value("1"))
+            ),
         ]
     );
 }
