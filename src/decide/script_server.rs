@@ -870,7 +870,19 @@ pub fn find_in_main(
         }
     }
     let subject = format!("`{shown}` (the `__main__` block of `{}`)", module.file);
-    served(scan, &subject, calls, requested)
+    if let Some(server) = served(scan, &subject, calls, requested)? {
+        return Ok(Some(server));
+    }
+    // `cli()` or `app()` of a click group or typer app of the module.
+    for call in run {
+        let Some(callee) = call.callee.as_deref().filter(|name| !name.contains('.')) else {
+            continue;
+        };
+        if let Some(server) = subcommand(scan, module, &subject, callee, requested)? {
+            return Ok(Some(server));
+        }
+    }
+    Ok(None)
 }
 
 fn decide(
@@ -1475,6 +1487,30 @@ mod tests {
             .expect("ok")
             .expect("a server");
         assert_eq!((server.server, server.port), ("waitress", 8021));
+    }
+
+    #[test]
+    fn a_main_block_that_runs_a_click_group_or_a_typer_app() {
+        let scan = scan_of(&[(
+            "main",
+            "import click\n\n@click.group()\ndef cli():\n    pass\n\n@cli.command()\n@click.option('--host', default='localhost')\n@click.option('--port', default=DEFAULT_PORT)\ndef run(host, port):\n    import uvicorn\n    uvicorn.run('app:app', host=host, port=port)\n\nif __name__ == '__main__':\n    cli()\n",
+        )]);
+        let server = find_in_main(&scan, "main", "python main.py", None)
+            .expect("ok")
+            .expect("a server");
+        // A default that cannot be read is passed: uvicorn's own port.
+        assert_eq!(
+            (server.port, args(&server)),
+            (8000, vec!["run", "--host", "0.0.0.0", "--port", "8000"])
+        );
+        let scan = scan_of(&[(
+            "pkg.__main__",
+            "import typer, uvicorn\napp = typer.Typer()\n@app.command()\ndef serve(port: int = 8040):\n    uvicorn.run('pkg.api:app', host='0.0.0.0', port=port)\n@app.command()\ndef migrate():\n    pass\napp()\n",
+        )]);
+        let server = find_in_main(&scan, "pkg.__main__", "python -m pkg", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.port, args(&server)), (8040, vec!["serve"]));
     }
 
     #[test]
