@@ -592,11 +592,19 @@ fn helper_calls<'a>(
 ) -> Vec<(Scope<'a>, &'a Call)> {
     let mut found = Vec::new();
     for call in calls {
-        let Some((owner, helper)) = call
-            .callee
-            .as_deref()
-            .and_then(|callee| function_named(scan, module, callee))
-        else {
+        // `typer.run(serve)` runs `serve` as a one-command typer app.
+        let typer_run = matches!(call.callee.as_deref(), Some("typer.run" | "typer.main.run"));
+        let named = if typer_run {
+            match call.args.first() {
+                Some(Value::Name(name)) => function_named(scan, module, name),
+                _ => None,
+            }
+        } else {
+            call.callee
+                .as_deref()
+                .and_then(|callee| function_named(scan, module, callee))
+        };
+        let Some((owner, helper)) = named else {
             continue;
         };
         if caller.is_some_and(|caller| std::ptr::eq(caller, helper)) {
@@ -605,7 +613,7 @@ fn helper_calls<'a>(
         let scope = Scope {
             module: owner,
             function: Some(helper),
-            caller: Some((call, module, caller)),
+            caller: (!typer_run).then_some((call, module, caller)),
         };
         found.extend(helper.calls.iter().map(|call| (scope, call)));
     }
@@ -1357,6 +1365,17 @@ mod tests {
         .expect("ok")
         .expect("a server");
         assert_eq!((server.port, server.args.len()), (8005, 0));
+        // `typer.run(serve)` in the entry: `serve`'s parameters are its options.
+        let server = found(
+            "import typer, uvicorn\ndef serve(host: str = 'localhost', port: int = 8006):\n    uvicorn.run(app, host=host, port=port)\ndef main():\n    typer.run(serve)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8006, vec!["--host", "0.0.0.0"])
+        );
         assert!(found(
             "import uvicorn\ndef main(host='127.0.0.1', port=8005):\n    uvicorn.run(app, host=host, port=port)\n",
             None,
