@@ -201,7 +201,8 @@ fn is_env_name(name: &str) -> bool {
 }
 
 /// Reads `value`: literals, `int(...)`/`str(...)` around another value, `os.environ.get`,
-/// `os.getenv`, `os.environ[...]`, a module-level name assigned one of those, and a
+/// `os.getenv`, `os.environ[...]`, a module-level name assigned one of those (or an upper-case
+/// constant), and a
 /// command-line option: a parameter of the function that a click or typer option declares
 /// (or its plain default), or `args.NAME` of an argparse `add_argument`.
 fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
@@ -228,6 +229,34 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
             _ => Read::Unknown,
         },
         Value::Subscript { value, index } if value == "os.environ" => env(Some(index), None),
+        // An upper-case module constant: `DEFAULT_PORT = 8000`, `PORT = int(os.getenv(...))`.
+        Value::Name(name)
+            if depth < 4
+                && module
+                    .facts
+                    .constants
+                    .iter()
+                    .any(|constant| &constant.name == name) =>
+        {
+            let constant = module
+                .facts
+                .constants
+                .iter()
+                .rev()
+                .find(|constant| &constant.name == name)
+                .map(|constant| &constant.value);
+            constant.map_or(Read::Unknown, |value| {
+                read(
+                    value,
+                    Scope {
+                        module,
+                        function: None,
+                        caller: None,
+                    },
+                    depth + 1,
+                )
+            })
+        }
         Value::Name(name) if depth < 4 => module
             .facts
             .assignments
@@ -1522,6 +1551,15 @@ mod tests {
             (server.port, args(&server)),
             (8000, vec!["run", "--host", "0.0.0.0", "--port", "8000"])
         );
+        // An upper-case module constant is read.
+        let scan = scan_of(&[(
+            "main",
+            "import click, uvicorn\nDEFAULT_PORT = 8041\n@click.command()\n@click.option('--port', default=DEFAULT_PORT)\ndef main(port):\n    uvicorn.run(app, host='0.0.0.0', port=port)\nif __name__ == '__main__':\n    main()\n",
+        )]);
+        let server = find_in_main(&scan, "main", "python main.py", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.port, server.args.len()), (8041, 0));
         let scan = scan_of(&[(
             "pkg.__main__",
             "import typer, uvicorn\napp = typer.Typer()\n@app.command()\ndef serve(port: int = 8040):\n    uvicorn.run('pkg.api:app', host='0.0.0.0', port=port)\n@app.command()\ndef migrate():\n    pass\napp()\n",
