@@ -444,11 +444,30 @@ fn cli_option(value: &Value, scope: Scope<'_>, depth: usize) -> Option<CliOption
             // A plain default: a typer command's option (`--port`), else what the function gets
             // when it is called with no arguments.
             let default = param.default.as_ref()?;
-            let typer = module
+            // A typer command: decorated `@app.command()` in a module that imports typer, or
+            // run by `typer.run(function)`.
+            let imports_typer = module
                 .facts
                 .imports
                 .iter()
                 .any(|import| import.target == "typer" || import.target.starts_with("typer."));
+            let decorated = function.decorators.iter().any(|decorator| {
+                decorator
+                    .callee
+                    .as_deref()
+                    .is_some_and(|callee| last(callee) == "command")
+            });
+            let run_by_typer = module
+                .facts
+                .functions
+                .iter()
+                .flat_map(|other| &other.calls)
+                .chain(&module.facts.module_calls)
+                .any(|call| {
+                    matches!(call.callee.as_deref(), Some("typer.run" | "typer.main.run"))
+                        && call.args.first() == Some(&Value::Name(function.name.clone()))
+                });
+            let typer = imports_typer && (decorated || run_by_typer);
             Some(CliOption {
                 flag: if typer { typer_flag(&[]) } else { None },
                 envvar: None,
@@ -1377,7 +1396,7 @@ mod tests {
         assert_eq!(server.env[0].name, "PORT");
         // A typer command's plain default is its option `--port`.
         let server = found(
-            "import typer, uvicorn\ndef main(host: str = '127.0.0.1', port: int = 8004):\n    uvicorn.run(app, host=host, port=port)\n",
+            "import typer, uvicorn\ncli = typer.Typer()\n@cli.command()\ndef main(host: str = '127.0.0.1', port: int = 8004):\n    uvicorn.run(app, host=host, port=port)\n",
             None,
         )
         .expect("ok")
@@ -1394,6 +1413,19 @@ mod tests {
         .expect("ok")
         .expect("a server");
         assert_eq!((server.port, server.args.len()), (8005, 0));
+        // In a module that imports typer too, unless typer runs it.
+        let server = found(
+            "import typer, uvicorn\ndef main(host='0.0.0.0', port=8007):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.port, server.args.len()), (8007, 0));
+        assert!(found(
+            "import typer, uvicorn\ndef main(host='127.0.0.1', port=8007):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .is_err());
         // `typer.run(serve)` in the entry: `serve`'s parameters are its options.
         let server = found(
             "import typer, uvicorn\ndef serve(host: str = 'localhost', port: int = 8006):\n    uvicorn.run(app, host=host, port=port)\ndef main():\n    typer.run(serve)\n",
