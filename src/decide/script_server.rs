@@ -520,8 +520,16 @@ fn cli_option(value: &Value, scope: Scope<'_>, depth: usize) -> Option<CliOption
                 if named != dest {
                     continue;
                 }
+                // With subcommands, the option may be one's own: it cannot be passed first.
+                let subparsers = module
+                    .facts
+                    .functions
+                    .iter()
+                    .flat_map(|function| &function.calls)
+                    .chain(&module.facts.module_calls)
+                    .any(|call| call.callee.as_deref().map(last) == Some("add_subparsers"));
                 return Some(CliOption {
-                    flag: flag_of(&decls),
+                    flag: flag_of(&decls).filter(|_| !subparsers),
                     envvar: None,
                     default: call.kwarg("default").map_or(Box::new(Read::Absent), inner),
                     declared: format!("`add_argument` at `{}:{}`", module.file, call.line),
@@ -1455,6 +1463,12 @@ mod tests {
         assert_eq!((server.server, server.port), ("waitress", 5001));
         assert_eq!(args(&server), ["--host", "0.0.0.0"]);
         assert_eq!(server.env[0].name, "PORT");
+        // With subcommands, the option is not passed: a loopback default is an error.
+        assert!(found(
+            "import argparse, uvicorn\ndef main():\n    parser = argparse.ArgumentParser()\n    sub = parser.add_subparsers()\n    serve = sub.add_parser('serve')\n    serve.add_argument('--host', default='127.0.0.1')\n    args = parser.parse_args()\n    uvicorn.run(app, host=args.host, port=8000)\n",
+            None,
+        )
+        .is_err());
         // A parser built by a helper of the module.
         let server = found(
             "import argparse, uvicorn\ndef parse():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--port', type=int, default=5003)\n    return parser.parse_args()\ndef main():\n    args = parse()\n    uvicorn.run(app, host='0.0.0.0', port=args.port)\n",
