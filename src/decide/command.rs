@@ -62,12 +62,13 @@ impl CommandChoice {
     /// starts one (`server`, read from the source), a command-line program otherwise.
     fn run_by_code(
         app: &AppProject<'_>,
-        command: Decision<Vec<String>>,
+        mut command: Decision<Vec<String>>,
         server: Option<script_server::ScriptServer>,
     ) -> Self {
         let Some(server) = server else {
             return CommandChoice::program(command);
         };
+        command.value.extend(server.args);
         CommandChoice {
             web: true,
             handles_sigterm: server.handles_sigterm,
@@ -1166,11 +1167,12 @@ const WSGI_SERVERS: &[&str] = &["gunicorn", "waitress", "granian"];
 /// websockets need ASGI) or the lock has no WSGI server. In `asgi.py`, `application` is the
 /// one Django's `ASGI_APPLICATION` names (Channels wraps the plain app in it).
 fn django_entry(installs: &Installs<'_>, objects: Vec<AppObject>) -> Vec<AppObject> {
+    // The package the door sits in: `site` for `site/wsgi.py` and `site/asgi/__init__.py`.
     let dir_of = |object: &AppObject| {
         object
-            .file
-            .rsplit_once('/')
-            .map_or("", |(dir, _)| dir)
+            .module
+            .rsplit_once('.')
+            .map_or("", |(package, _)| package)
             .to_string()
     };
     let django: Vec<&AppObject> = objects

@@ -7,7 +7,7 @@
 use super::health::Route;
 use crate::model::{EnvVar, Layout, StaticFiles};
 use crate::read::python::{Constant, EnvList, EnvReadKind, Value};
-use crate::read::source::{Module, SourceScan};
+use crate::read::source::{django_door, Module, SourceScan};
 
 /// The `Host` every probe sends to a Django app. The image's health check and `verify` connect
 /// to 127.0.0.1 and say so; the Kubernetes probes are given it as a header (without one they
@@ -58,17 +58,23 @@ pub enum Hosts {
 /// The settings module that the server's entry module (`wsgi.py`, `asgi.py`) names, else the
 /// one `manage.py` or another module names; `None` when it is not in the source.
 pub fn site(scan: &SourceScan) -> Option<Site<'_>> {
-    let rank = |module: &Module| match module.file.rsplit('/').next() {
-        Some("wsgi.py" | "asgi.py") => 0,
-        Some("manage.py") => 1,
-        _ => 2,
+    let rank = |module: &Module| {
+        if django_door(&module.module).is_some() {
+            0
+        } else if module.module == "manage" {
+            1
+        } else {
+            2
+        }
     };
     let mut modules: Vec<&Module> = scan.modules.iter().collect();
     modules.sort_by_key(|module| rank(module));
     for module in modules {
         for read in &module.facts.env_reads {
-            let names_settings = read.kind == EnvReadKind::EnvironSetdefault
-                && read.name.as_deref() == Some("DJANGO_SETTINGS_MODULE");
+            let names_settings = matches!(
+                read.kind,
+                EnvReadKind::EnvironSetdefault | EnvReadKind::EnvironAssign
+            ) && read.name.as_deref() == Some("DJANGO_SETTINGS_MODULE");
             let Some(Value::Str(name)) = read.default.as_ref().filter(|_| names_settings) else {
                 continue;
             };
@@ -181,7 +187,7 @@ impl<'a> Site<'a> {
                     EnvReadKind::EnvironGet | EnvReadKind::Getenv => {
                         read.default.is_none() && name.ends_with("SECRET_KEY")
                     }
-                    EnvReadKind::EnvironSetdefault => false,
+                    EnvReadKind::EnvironSetdefault | EnvReadKind::EnvironAssign => false,
                     EnvReadKind::EnvironEnv | EnvReadKind::DecoupleConfig => read.default.is_none(),
                 };
                 if required {
@@ -284,6 +290,7 @@ pub fn static_files(site: Option<&Site<'_>>, layout: &Layout) -> StaticFiles {
         "-c".into(),
         "import os, shutil, sys; from django.conf import settings; \
          root = os.path.abspath(settings.STATIC_ROOT); target = sys.argv[1] + root; \
+         os.makedirs(root, exist_ok=True); \
          os.makedirs(os.path.dirname(target), exist_ok=True); shutil.move(root, target)"
             .into(),
         STATIC_STAGING.into(),
@@ -601,6 +608,31 @@ mod tests {
         );
         // `DEBUG = False` in prod wins over base's `True`: no hosts, every request refused.
         assert!(matches!(site.hosts(), Hosts::Refuse(_)));
+    }
+
+    #[test]
+    fn the_settings_a_wsgi_package_names_win_over_manage_py() {
+        let scan = scan(&[
+            (
+                "manage.py",
+                "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.local')\n",
+            ),
+            (
+                "mysite/wsgi/__init__.py",
+                "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'mysite.settings.production'\n",
+            ),
+            ("mysite/settings/__init__.py", "from .base import *\n"),
+            ("mysite/settings/base.py", "ROOT_URLCONF = 'mysite.urls'\n"),
+            ("mysite/settings/local.py", "from .base import *\n"),
+            ("mysite/settings/production.py", "from .base import *\nSTATIC_ROOT = '/srv/static'\n"),
+        ]);
+        let site = site(&scan).expect("a site");
+        assert_eq!(site.settings.module, "mysite.settings.production");
+        assert_eq!(site.settings_at, ("mysite/wsgi/__init__.py", 2));
+        assert_eq!(
+            site.static_root().as_deref(),
+            Some("mysite/settings/production.py:2")
+        );
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! Whether a console script starts a server: `[project.scripts] serve = "pkg.cli:main"` whose
 //! `main()` calls `uvicorn.run(...)`, `waitress.serve(...)`, Flask's `app.run(...)` and the
-//! like. Reads the function's calls (and those of same-module functions it calls, one level
-//! deep), then the address the server listens on: a literal, or an environment variable with
-//! its default, which the image then sets.
+//! like. Reads the function's calls (and those of the functions it calls, of its module or
+//! imported from another scanned module, one level deep, their parameters read from the
+//! arguments passed), then the address the server listens on: a literal, an environment variable with
+//! its default, which the image then sets, or an option of the script's command line (click,
+//! typer, argparse), which the command passes when its default will not do. An entry that is a
+//! typer app or a click group is read through its commands.
 
 use super::DEFAULT_PORT;
 use crate::error::UserError;
 use crate::model::EnvVar;
-use crate::read::python::{Call, Value};
+use crate::read::python::{Call, Function, Value};
 use crate::read::source::{Framework, Module, SourceScan};
 
 /// What the script's server listens on, and what the image sets for it.
@@ -19,6 +22,9 @@ pub struct ScriptServer {
     pub handles_sigterm: bool,
     /// Variables the code reads for its address, set to what the container needs.
     pub env: Vec<EnvVar>,
+    /// Options the command passes for the address (`--host 0.0.0.0`), when its command line
+    /// reads it and its default is not what the container needs.
+    pub args: Vec<String>,
     /// What was read and where, for `explain`.
     pub findings: Vec<String>,
     /// The framework's own health endpoint and why, when the server has one.
@@ -147,7 +153,34 @@ enum Read {
     Literal(String),
     /// Read from this variable, with this default.
     Env(String, Option<String>),
+    /// A parameter the command line sets: a click, typer or argparse option.
+    Option(CliOption),
     Unknown,
+}
+
+/// An option of the script's command line that a value is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CliOption {
+    /// The option that sets it (`--port`); `None` for a plain Python default no command-line
+    /// library reads.
+    flag: Option<String>,
+    /// The variable the library reads it from when the option is not given (`envvar=`).
+    envvar: Option<String>,
+    /// Its default when the option is not given.
+    default: Box<Read>,
+    /// Where it is declared, for `explain`: "`@click.option` at `src/pkg/cli.py:4`".
+    declared: String,
+}
+
+/// Where a value is read: the module, and the function whose body holds the server's call
+/// (`None` for a module's `__main__` block).
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    module: &'a Module,
+    function: Option<&'a Function>,
+    /// The call that entered `function` from another function, and where that call was
+    /// made: a parameter with nothing declared for it is read from the caller's argument.
+    caller: Option<(&'a Call, &'a Module, Option<&'a Function>)>,
 }
 
 fn literal(value: &Value) -> Option<String> {
@@ -168,10 +201,19 @@ fn is_env_name(name: &str) -> bool {
 }
 
 /// Reads `value`: literals, `int(...)`/`str(...)` around another value, `os.environ.get`,
-/// `os.getenv`, `os.environ[...]`, and a module-level name assigned one of those.
-fn read(value: &Value, module: &Module, depth: usize) -> Read {
+/// `os.getenv`, `os.environ[...]`, a module-level name assigned one of those (or an upper-case
+/// constant), and a
+/// command-line option: a parameter of the function that a click or typer option declares
+/// (or its plain default), or `args.NAME` of an argparse `add_argument`.
+fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
+    let module = scope.module;
     if let Some(text) = literal(value) {
         return Read::Literal(text);
+    }
+    if depth < 4 {
+        if let Some(option) = cli_option(value, scope, depth) {
+            return Read::Option(option);
+        }
     }
     let env = |name: Option<&Value>, default: Option<&Value>| match name.and_then(Value::as_str) {
         Some(name) if is_env_name(name) => Read::Env(name.to_string(), default.and_then(literal)),
@@ -182,11 +224,39 @@ fn read(value: &Value, module: &Module, depth: usize) -> Read {
             Some("int" | "str") if depth < 4 => call
                 .args
                 .first()
-                .map_or(Read::Unknown, |inner| read(inner, module, depth + 1)),
+                .map_or(Read::Unknown, |inner| read(inner, scope, depth + 1)),
             Some("os.environ.get" | "os.getenv") => env(call.args.first(), call.arg(1, "default")),
             _ => Read::Unknown,
         },
         Value::Subscript { value, index } if value == "os.environ" => env(Some(index), None),
+        // An upper-case module constant: `DEFAULT_PORT = 8000`, `PORT = int(os.getenv(...))`.
+        Value::Name(name)
+            if depth < 4
+                && module
+                    .facts
+                    .constants
+                    .iter()
+                    .any(|constant| &constant.name == name) =>
+        {
+            let constant = module
+                .facts
+                .constants
+                .iter()
+                .rev()
+                .find(|constant| &constant.name == name)
+                .map(|constant| &constant.value);
+            constant.map_or(Read::Unknown, |value| {
+                read(
+                    value,
+                    Scope {
+                        module,
+                        function: None,
+                        caller: None,
+                    },
+                    depth + 1,
+                )
+            })
+        }
         Value::Name(name) if depth < 4 => module
             .facts
             .assignments
@@ -196,11 +266,313 @@ fn read(value: &Value, module: &Module, depth: usize) -> Read {
             .map_or(Read::Unknown, |assignment| {
                 read(
                     &Value::Call(Box::new(assignment.call.clone())),
-                    module,
+                    Scope {
+                        module,
+                        function: None,
+                        caller: None,
+                    },
                     depth + 1,
                 )
             }),
         _ => Read::Unknown,
+    }
+}
+
+/// The name click gives the parameter of an option declared with `decls`
+/// (`"--port", "-p"` is `port`; a bare identifier names it).
+fn click_name(decls: &[&str]) -> Option<String> {
+    if let Some(name) = decls.iter().find(|decl| !decl.starts_with('-')) {
+        return Some(name.to_string());
+    }
+    let longest = decls
+        .iter()
+        .filter(|decl| decl.starts_with("--"))
+        .chain(decls.iter().filter(|decl| !decl.starts_with("--")))
+        .max_by_key(|decl| (decl.starts_with("--"), decl.len()))?;
+    Some(
+        longest
+            .trim_start_matches('-')
+            .replace('-', "_")
+            .to_ascii_lowercase(),
+    )
+}
+
+/// The long option among `decls`, else the first one.
+fn flag_of(decls: &[&str]) -> Option<String> {
+    decls
+        .iter()
+        .find(|decl| decl.starts_with("--"))
+        .or_else(|| decls.iter().find(|decl| decl.starts_with('-')))
+        .map(|decl| decl.to_string())
+        .filter(|flag| is_flag(flag))
+}
+
+/// An option name safe to put in the command: `--port`, `-p`, `--bind-host`.
+fn is_flag(flag: &str) -> bool {
+    flag.len() <= 64
+        && flag.starts_with('-')
+        && flag
+            .trim_start_matches('-')
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphanumeric())
+        && flag
+            .chars()
+            .all(|ch| ch == '-' || ch == '_' || ch.is_ascii_alphanumeric())
+}
+
+fn strings(values: &[Value]) -> Vec<&str> {
+    values.iter().filter_map(Value::as_str).collect()
+}
+
+/// The command-line option `value` is read from, when it is one.
+fn cli_option(value: &Value, scope: Scope<'_>, depth: usize) -> Option<CliOption> {
+    let module = scope.module;
+    let inner = |value: &Value| Box::new(read(value, scope, depth + 1));
+    match value {
+        // A parameter of the function that holds the call.
+        Value::Name(name) => {
+            let function = scope.function?;
+            let param = function.params.iter().find(|param| &param.name == name)?;
+            let at = |line: u32| format!("`{}:{line}`", module.file);
+            // `@click.option("--port", default=8000)` on the function.
+            for decorator in &function.decorators {
+                let Some(call) = &decorator.call else {
+                    continue;
+                };
+                let callee = call.callee.as_deref().unwrap_or_default();
+                if !matches!(callee, "click.option" | "click.decorators.option") {
+                    continue;
+                }
+                let decls = strings(&call.args);
+                if click_name(&decls).as_deref() != Some(name.as_str()) {
+                    continue;
+                }
+                return Some(CliOption {
+                    flag: flag_of(&decls),
+                    envvar: call
+                        .kwarg("envvar")
+                        .and_then(Value::as_str)
+                        .filter(|v| is_env_name(v))
+                        .map(str::to_string),
+                    default: call.kwarg("default").map_or(Box::new(Read::Absent), inner),
+                    declared: format!("`@click.option` at {}", at(decorator.line)),
+                });
+            }
+            let typer_call = |call: &Call| {
+                matches!(
+                    call.callee.as_deref(),
+                    Some("typer.Option" | "typer.params.Option")
+                )
+            };
+            let typer_flag = |decls: &[&str]| {
+                flag_of(decls).or_else(|| {
+                    Some(format!("--{}", name.replace('_', "-"))).filter(|f| is_flag(f))
+                })
+            };
+            // `port: Annotated[int, typer.Option("--port")] = 8000`.
+            if let Some(call) = param.annotated.as_ref().filter(|call| typer_call(call)) {
+                return Some(CliOption {
+                    flag: typer_flag(&strings(&call.args)),
+                    envvar: call
+                        .kwarg("envvar")
+                        .and_then(Value::as_str)
+                        .filter(|v| is_env_name(v))
+                        .map(str::to_string),
+                    default: param.default.as_ref().map_or(Box::new(Read::Absent), inner),
+                    declared: format!(
+                        "`typer.Option` in the annotation of `{name}` at {}",
+                        at(function.line)
+                    ),
+                });
+            }
+            // `port: int = typer.Option(8000, "--port")`.
+            if let Some(call) = param
+                .default
+                .as_ref()
+                .and_then(Value::as_call)
+                .filter(|call| typer_call(call))
+            {
+                let default = call
+                    .arg(0, "default")
+                    .filter(|value| value.as_str().is_none_or(|text| !text.starts_with('-')));
+                let decls = strings(&call.args);
+                return Some(CliOption {
+                    flag: typer_flag(&decls),
+                    envvar: call
+                        .kwarg("envvar")
+                        .and_then(Value::as_str)
+                        .filter(|v| is_env_name(v))
+                        .map(str::to_string),
+                    default: default.map_or(Box::new(Read::Absent), inner),
+                    declared: format!(
+                        "`typer.Option` as the default of `{name}` at {}",
+                        at(function.line)
+                    ),
+                });
+            }
+            // A helper's parameter: the argument its caller passes, read where the call is.
+            if let Some((call, caller_module, caller_function)) = scope.caller {
+                let index = function.params.iter().position(|p| &p.name == name)?;
+                // A method's `self` is not among the call's arguments.
+                let index = if function.class.is_some() {
+                    index.checked_sub(1)?
+                } else {
+                    index
+                };
+                if let Some(argument) = call.arg(index, name) {
+                    let outer = Scope {
+                        module: caller_module,
+                        function: caller_function,
+                        caller: None,
+                    };
+                    return match read(argument, outer, depth + 1) {
+                        Read::Option(option) => Some(option),
+                        found @ (Read::Literal(_) | Read::Env(..)) => Some(CliOption {
+                            flag: None,
+                            envvar: None,
+                            default: Box::new(found),
+                            declared: format!(
+                                "the argument `{name}` of `{}` passed at `{}:{}`",
+                                function.qualname, caller_module.file, call.line
+                            ),
+                        }),
+                        _ => None,
+                    };
+                }
+            }
+            // A plain default: a typer command's option (`--port`), else what the function gets
+            // when it is called with no arguments.
+            let default = param.default.as_ref()?;
+            // A typer command: decorated `@app.command()` in a module that imports typer, or
+            // run by `typer.run(function)`.
+            let imports_typer = module
+                .facts
+                .imports
+                .iter()
+                .any(|import| import.target == "typer" || import.target.starts_with("typer."));
+            let decorated = function.decorators.iter().any(|decorator| {
+                decorator
+                    .callee
+                    .as_deref()
+                    .is_some_and(|callee| last(callee) == "command")
+            });
+            let run_by_typer = module
+                .facts
+                .functions
+                .iter()
+                .flat_map(|other| &other.calls)
+                .chain(&module.facts.module_calls)
+                .any(|call| {
+                    matches!(call.callee.as_deref(), Some("typer.run" | "typer.main.run"))
+                        && call.args.first() == Some(&Value::Name(function.name.clone()))
+                });
+            let typer = imports_typer && (decorated || run_by_typer);
+            Some(CliOption {
+                flag: if typer { typer_flag(&[]) } else { None },
+                envvar: None,
+                default: inner(default),
+                declared: format!(
+                    "{} `{name}` of `{}` at {}",
+                    if typer {
+                        "the typer parameter"
+                    } else {
+                        "the default of the parameter"
+                    },
+                    function.qualname,
+                    at(function.line)
+                ),
+            })
+        }
+        // `args.port` after `parser.add_argument("--port", type=int, default=5000)`.
+        Value::Attribute(dotted) => {
+            let (_, dest) = dotted.rsplit_once('.')?;
+            // The function's own parser first, then one a helper of the module builds.
+            let calls = scope
+                .function
+                .map(|function| function.calls.as_slice())
+                .into_iter()
+                .flatten()
+                .chain(&module.facts.module_calls)
+                .chain(
+                    module
+                        .facts
+                        .functions
+                        .iter()
+                        .flat_map(|function| &function.calls),
+                );
+            for call in calls {
+                if call.callee.as_deref().map(last) != Some("add_argument") {
+                    continue;
+                }
+                let decls = strings(&call.args);
+                let named = match call.kwarg("dest").and_then(Value::as_str) {
+                    Some(given) => given.to_string(),
+                    None => match decls
+                        .iter()
+                        .find(|decl| decl.starts_with("--"))
+                        .or(decls.first())
+                    {
+                        Some(decl) => decl.trim_start_matches('-').replace('-', "_"),
+                        None => continue,
+                    },
+                };
+                if named != dest {
+                    continue;
+                }
+                // With subcommands, the option may be one's own: it cannot be passed first.
+                let subparsers = module
+                    .facts
+                    .functions
+                    .iter()
+                    .flat_map(|function| &function.calls)
+                    .chain(&module.facts.module_calls)
+                    .any(|call| call.callee.as_deref().map(last) == Some("add_subparsers"));
+                return Some(CliOption {
+                    flag: flag_of(&decls).filter(|_| !subparsers),
+                    envvar: None,
+                    default: call.kwarg("default").map_or(Box::new(Read::Absent), inner),
+                    declared: format!("`add_argument` at `{}:{}`", module.file, call.line),
+                });
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// A read option as what decides the address: the variable a library reads it from (or its
+/// default reads), a plain default no command line sets, or the option itself.
+fn settle(read: Read, what: &str, findings: &mut Vec<String>) -> Read {
+    let Read::Option(option) = read else {
+        return read;
+    };
+    let default = match option.default.as_ref() {
+        Read::Literal(text) => format!(", default {text}"),
+        _ => String::new(),
+    };
+    findings.push(match &option.flag {
+        Some(flag) => format!(
+            "the {what} is the option `{flag}` of the command line ({}{default})",
+            option.declared
+        ),
+        None => format!("the {what} is {}{default}", option.declared),
+    });
+    if let Some(name) = option.envvar {
+        let default = match *option.default {
+            Read::Literal(text) => Some(text),
+            Read::Env(_, default) => default,
+            _ => None,
+        };
+        return Read::Env(name, default);
+    }
+    match *option.default {
+        Read::Env(name, default) => Read::Env(name, default),
+        default if option.flag.is_none() => default,
+        default => Read::Option(CliOption {
+            default: Box::new(default),
+            ..option
+        }),
     }
 }
 
@@ -218,31 +590,90 @@ fn is_loopback(host: &str) -> bool {
     matches!(host, "127.0.0.1" | "localhost" | "::1") || host.starts_with("127.")
 }
 
-/// The calls `function` makes in `module`, and those of the module's own top-level functions
-/// it calls by name (one level: a `main()` that calls `serve()`).
-fn calls_of<'a>(module: &'a Module, function: &str) -> Vec<&'a Call> {
-    let top = |name: &str| {
+/// The top-level function `callee` names from `module`: one of its own (`serve`), or one it
+/// imports from another scanned module (`from .server import serve`, `pkg.server.serve`).
+fn function_named<'a>(
+    scan: &'a SourceScan,
+    module: &'a Module,
+    callee: &str,
+) -> Option<(&'a Module, &'a Function)> {
+    let top = |module: &'a Module, name: &str| {
         module
             .facts
             .functions
             .iter()
             .find(|candidate| candidate.qualname == name)
+            .map(|function| (module, function))
     };
-    let Some(entry) = top(function) else {
+    if !callee.contains('.') {
+        return top(module, callee);
+    }
+    let absolute = crate::read::python::Import {
+        line: 0,
+        local: String::new(),
+        target: callee.to_string(),
+    }
+    .absolute(&module.module, module.is_package)?;
+    let (owner, name) = absolute.rsplit_once('.')?;
+    top(scan.module(owner)?, name)
+}
+
+/// The calls `function` makes in `module`, and those of the top-level functions it calls by
+/// name, its module's own or imported from another scanned module (one level: a `main()` that
+/// calls `serve()`), each with where its body is.
+fn calls_of<'a>(
+    scan: &'a SourceScan,
+    module: &'a Module,
+    function: &str,
+) -> Vec<(Scope<'a>, &'a Call)> {
+    let Some((_, entry)) = function_named(scan, module, function) else {
         return Vec::new();
     };
-    let mut calls: Vec<&Call> = entry.calls.iter().collect();
-    for call in &entry.calls {
-        if let Some(helper) = call
-            .callee
-            .as_deref()
-            .filter(|name| *name != function)
-            .and_then(top)
-        {
-            calls.extend(helper.calls.iter());
-        }
-    }
+    let scope = Scope {
+        module,
+        function: Some(entry),
+        caller: None,
+    };
+    let mut calls: Vec<(Scope, &Call)> = entry.calls.iter().map(|call| (scope, call)).collect();
+    calls.extend(helper_calls(scan, module, &entry.calls, Some(entry)));
     calls
+}
+
+/// The calls of the top-level functions that `calls` (made in `module`) call by name.
+fn helper_calls<'a>(
+    scan: &'a SourceScan,
+    module: &'a Module,
+    calls: &'a [Call],
+    caller: Option<&'a Function>,
+) -> Vec<(Scope<'a>, &'a Call)> {
+    let mut found = Vec::new();
+    for call in calls {
+        // `typer.run(serve)` runs `serve` as a one-command typer app.
+        let typer_run = matches!(call.callee.as_deref(), Some("typer.run" | "typer.main.run"));
+        let named = if typer_run {
+            match call.args.first() {
+                Some(Value::Name(name)) => function_named(scan, module, name),
+                _ => None,
+            }
+        } else {
+            call.callee
+                .as_deref()
+                .and_then(|callee| function_named(scan, module, callee))
+        };
+        let Some((owner, helper)) = named else {
+            continue;
+        };
+        if caller.is_some_and(|caller| std::ptr::eq(caller, helper)) {
+            continue;
+        }
+        let scope = Scope {
+            module: owner,
+            function: Some(helper),
+            caller: (!typer_run).then_some((call, module, caller)),
+        };
+        found.extend(helper.calls.iter().map(|call| (scope, call)));
+    }
+    found
 }
 
 /// Reads the script entry `module:function` (as in `[project.scripts]`); `Ok(None)` when it
@@ -262,39 +693,134 @@ pub fn find(
     };
     let function = function.trim();
     let subject = format!("the script `{script}` (`{entry}`)");
-    served(
-        scan,
-        module,
-        &subject,
-        calls_of(module, function),
-        requested,
-    )
+    if let Some(server) = served(scan, &subject, calls_of(scan, module, function), requested)? {
+        return Ok(Some(server));
+    }
+    subcommand(scan, module, &subject, function, requested)
+}
+
+/// An entry that is a typer app or a click group (`app = typer.Typer()`, `@click.group()`):
+/// the first of its commands (`@app.command()`) that starts a server, run by its name. A typer
+/// app with one command and no callback runs that command without its name.
+fn subcommand(
+    scan: &SourceScan,
+    module: &Module,
+    subject: &str,
+    entry: &str,
+    requested: Option<u16>,
+) -> Result<Option<ScriptServer>, UserError> {
+    let typer = module.facts.assignments.iter().any(|assignment| {
+        assignment.target == entry
+            && matches!(
+                assignment.call.callee.as_deref(),
+                Some("typer.Typer" | "typer.main.Typer")
+            )
+    });
+    let group = module.facts.functions.iter().any(|function| {
+        function.qualname == entry
+            && function.decorators.iter().any(|decorator| {
+                decorator
+                    .callee
+                    .as_deref()
+                    .is_some_and(|callee| last(callee) == "group")
+            })
+    });
+    if !typer && !group {
+        return Ok(None);
+    }
+    let of_entry = |method: &str| format!("{entry}.{method}");
+    let commands: Vec<(&Function, &crate::read::python::Decorator)> = module
+        .facts
+        .functions
+        .iter()
+        .filter(|function| function.class.is_none())
+        .filter_map(|function| {
+            function
+                .decorators
+                .iter()
+                .find(|decorator| decorator.callee.as_deref() == Some(of_entry("command").as_str()))
+                .map(|decorator| (function, decorator))
+        })
+        .collect();
+    let callback = module.facts.functions.iter().any(|function| {
+        function
+            .decorators
+            .iter()
+            .any(|decorator| decorator.callee.as_deref() == Some(of_entry("callback").as_str()))
+    });
+    for (function, decorator) in &commands {
+        let Some(mut server) = served(
+            scan,
+            subject,
+            calls_of(scan, module, &function.qualname),
+            requested,
+        )?
+        else {
+            continue;
+        };
+        let named = decorator
+            .call
+            .as_ref()
+            .and_then(|call| call.arg(0, "name"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let name = named.unwrap_or_else(|| function.name.to_ascii_lowercase().replace('_', "-"));
+        let alone = typer && commands.len() == 1 && !callback;
+        let valid = !name.is_empty()
+            && !name.starts_with('-')
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':'));
+        if alone {
+            server.findings.insert(
+                1,
+                format!(
+                    "`{}` at `{}:{}` is the only command of the typer app `{entry}`: it runs without its name",
+                    function.name, module.file, function.line
+                ),
+            );
+        } else if valid {
+            server.findings.insert(
+                1,
+                format!(
+                    "the server starts in the command `{name}` (`{}` at `{}:{}`): the command passes it",
+                    function.name, module.file, function.line
+                ),
+            );
+            server.args.insert(0, name);
+        } else {
+            continue;
+        }
+        return Ok(Some(server));
+    }
+    Ok(None)
 }
 
 /// The first of `calls` that starts a server, read.
 fn served(
     scan: &SourceScan,
-    module: &Module,
     subject: &str,
-    calls: Vec<&Call>,
+    calls: Vec<(Scope<'_>, &Call)>,
     requested: Option<u16>,
 ) -> Result<Option<ScriptServer>, UserError> {
-    let gradio = module
-        .facts
-        .imports
-        .iter()
-        .any(|import| import.target == "gradio" || import.target.starts_with("gradio."));
-    for call in calls {
+    for (scope, call) in calls {
         let Some(callee) = call.callee.as_deref() else {
             continue;
         };
+        let gradio = scope
+            .module
+            .facts
+            .imports
+            .iter()
+            .any(|import| import.target == "gradio" || import.target.starts_with("gradio."));
         if gradio && last(callee) == "launch" {
-            return gradio_launch(module, subject, call, requested).map(Some);
+            return gradio_launch(scope.module, subject, call, requested).map(Some);
         }
         let Some(server) = SERVERS.iter().find(|server| (server.matches)(callee, scan)) else {
             continue;
         };
-        return decide(scan, module, subject, server, call, requested).map(Some);
+        return decide(scan, scope, subject, server, call, requested).map(Some);
     }
     Ok(None)
 }
@@ -366,6 +892,7 @@ pub fn gradio_launch(
         port,
         handles_sigterm: false,
         env: gradio_env(port),
+        args: Vec::new(),
         findings,
         health: Some((
             "/config".to_string(),
@@ -393,24 +920,44 @@ pub fn find_in_main(
     } else {
         &module.facts.main_calls
     };
-    let mut calls: Vec<&Call> = run.iter().collect();
+    let scope = Scope {
+        module,
+        function: None,
+        caller: None,
+    };
+    let mut calls: Vec<(Scope, &Call)> = run.iter().map(|call| (scope, call)).collect();
     for call in run {
-        if let Some(function) = call.callee.as_deref().filter(|name| !name.contains('.')) {
-            calls.extend(calls_of(module, function));
+        if let Some(callee) = call.callee.as_deref() {
+            if let Some((owner, function)) = function_named(scan, module, callee) {
+                calls.extend(calls_of(scan, owner, &function.qualname));
+            }
         }
     }
     let subject = format!("`{shown}` (the `__main__` block of `{}`)", module.file);
-    served(scan, module, &subject, calls, requested)
+    if let Some(server) = served(scan, &subject, calls, requested)? {
+        return Ok(Some(server));
+    }
+    // `cli()` or `app()` of a click group or typer app of the module.
+    for call in run {
+        let Some(callee) = call.callee.as_deref().filter(|name| !name.contains('.')) else {
+            continue;
+        };
+        if let Some(server) = subcommand(scan, module, &subject, callee, requested)? {
+            return Ok(Some(server));
+        }
+    }
+    Ok(None)
 }
 
 fn decide(
     scan: &SourceScan,
-    module: &Module,
+    scope: Scope<'_>,
     subject: &str,
     server: &Server,
     call: &Call,
     requested: Option<u16>,
 ) -> Result<ScriptServer, UserError> {
+    let module = scope.module;
     let at = format!("`{}:{}`", module.file, call.line);
     let callee = call.callee.clone().unwrap_or_default();
     let mut findings = vec![format!(
@@ -420,7 +967,7 @@ fn decide(
     let mut env = Vec::new();
     let (mut host, mut port) = (Read::Absent, Read::Absent);
     if let Some(bind) = server.bind.and_then(|name| call.kwarg(name)) {
-        match read(bind, module, 0) {
+        match read(bind, scope, 0) {
             Read::Literal(text) => {
                 if let Some((h, p)) = text.rsplit_once(':') {
                     host = Read::Literal(h.trim_matches(['[', ']']).to_string());
@@ -435,6 +982,11 @@ fn decide(
                 host = Read::Env(name.clone(), None);
                 port = Read::Env(name, default_port);
             }
+            // An option's `host:port` default is not split here.
+            Read::Option(_) => {
+                host = Read::Unknown;
+                port = Read::Unknown;
+            }
             other => {
                 host = other.clone();
                 port = other;
@@ -442,11 +994,14 @@ fn decide(
         }
     }
     if host == Read::Absent {
-        host = argument(call, server.host).map_or(Read::Absent, |v| read(v, module, 0));
+        host = argument(call, server.host).map_or(Read::Absent, |v| read(v, scope, 0));
     }
     if port == Read::Absent {
-        port = argument(call, server.port).map_or(Read::Absent, |v| read(v, module, 0));
+        port = argument(call, server.port).map_or(Read::Absent, |v| read(v, scope, 0));
     }
+    let host = settle(host, "host", &mut findings);
+    let port = settle(port, "port", &mut findings);
+    let mut args = Vec::new();
     let unreachable = |host: &str, how: &str| {
         UserError::new(format!(
             "{subject} starts {} on {host} ({how}) at {at}: nothing outside the container can reach it",
@@ -481,6 +1036,24 @@ fn decide(
         Read::Unknown => findings.push(format!(
             "the host could not be read at {at}; it must be 0.0.0.0 for the port to be reachable"
         )),
+        Read::Option(option) => {
+            let flag = option.flag.clone().unwrap_or_default();
+            match option.default.as_ref() {
+                Read::Literal(text) if !is_loopback(text) => {}
+                Read::Literal(text) => {
+                    findings.push(format!(
+                        "`{flag}` defaults to {text}, which nothing outside the container can reach: the command passes `{flag} 0.0.0.0`"
+                    ));
+                    args.extend([flag, "0.0.0.0".to_string()]);
+                }
+                _ => {
+                    findings.push(format!(
+                        "`{flag}` has no default that can be read: the command passes `{flag} 0.0.0.0`"
+                    ));
+                    args.extend([flag, "0.0.0.0".to_string()]);
+                }
+            }
+        }
         _ => {}
     }
     let hard_coded = |port: u16, how: &str| -> Result<u16, UserError> {
@@ -536,6 +1109,33 @@ fn decide(
             ));
             port
         }
+        Read::Option(option) => {
+            let flag = option.flag.clone().unwrap_or_default();
+            let default = match option.default.as_ref() {
+                Read::Literal(text) => parse(text),
+                _ => None,
+            };
+            match (default, requested) {
+                (Some(port), None) => port,
+                (Some(port), Some(wanted)) if wanted == port => port,
+                (default, wanted) => {
+                    let port = wanted
+                        .or(default)
+                        .or(server.default_port)
+                        .unwrap_or(DEFAULT_PORT);
+                    findings.push(format!(
+                        "the command passes `{flag} {port}` ({})",
+                        match (default, wanted) {
+                            (Some(default), Some(_)) => format!("its default is {default}"),
+                            (None, _) => "it has no default that can be read".to_string(),
+                            (Some(_), None) => String::new(),
+                        }
+                    ));
+                    args.extend([flag, port.to_string()]);
+                    port
+                }
+            }
+        }
     };
     if let Some(note) = scan.cut_note() {
         findings.push(note);
@@ -545,6 +1145,7 @@ fn decide(
         port: chosen,
         handles_sigterm: server.handles_sigterm,
         env,
+        args,
         findings,
         health: None,
         framework: None,
@@ -574,12 +1175,15 @@ mod tests {
     }
 
     fn found(text: &str, requested: Option<u16>) -> Result<Option<ScriptServer>, UserError> {
-        find(
-            &scan_of(&[("pkg.cli", text)]),
-            "serve",
-            "pkg.cli:main",
-            requested,
-        )
+        found_at(text, "pkg.cli:main", requested)
+    }
+
+    fn found_at(
+        text: &str,
+        entry: &str,
+        requested: Option<u16>,
+    ) -> Result<Option<ScriptServer>, UserError> {
+        find(&scan_of(&[("pkg.cli", text)]), "serve", entry, requested)
     }
 
     #[test]
@@ -733,6 +1337,283 @@ mod tests {
             found("def main():\n    rocket.launch()\n", None).expect("ok"),
             None
         );
+    }
+
+    fn args(server: &ScriptServer) -> Vec<&str> {
+        server.args.iter().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn click_options_give_the_port_and_a_loopback_host_is_overridden() {
+        let text = "import click, uvicorn\n\n@click.command()\n@click.option('--host', default='127.0.0.1')\n@click.option('--port', '-p', default=8001, type=int)\ndef main(host, port):\n    uvicorn.run('pkg.app:app', host=host, port=port)\n";
+        let server = found(text, None).expect("ok").expect("a server");
+        assert_eq!((server.server, server.port), ("uvicorn", 8001));
+        assert_eq!(args(&server), ["--host", "0.0.0.0"]);
+        assert!(
+            server
+                .findings
+                .iter()
+                .any(|finding| finding.contains("`--port`")
+                    && finding.contains("`src/pkg/cli.py:5`")),
+            "{:?}",
+            server.findings
+        );
+        // A requested port is passed with the option.
+        let server = found(text, Some(9000)).expect("ok").expect("a server");
+        assert_eq!(server.port, 9000);
+        assert_eq!(args(&server), ["--host", "0.0.0.0", "--port", "9000"]);
+        // `envvar=` is set by the image instead; an option with no default is passed.
+        let server = found(
+            "import click, uvicorn\n@click.command()\n@click.option('--host', default='0.0.0.0')\n@click.option('--listen-port', 'port', envvar='APP_PORT', default=7000)\ndef main(host, port):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 7000);
+        assert!(server.args.is_empty());
+        assert_eq!(server.env[0].name, "APP_PORT");
+        let server = found(
+            "import click, uvicorn\n@click.command()\n@click.option('--port', type=int)\ndef main(port):\n    uvicorn.run(app, host='0.0.0.0', port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.port, args(&server)), (8000, vec!["--port", "8000"]));
+    }
+
+    #[test]
+    fn typer_options_and_plain_defaults() {
+        let server = found(
+            "import typer, uvicorn\ndef main(host: str = typer.Option('127.0.0.1', '--host', '-h'), port: int = typer.Option(8002)):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8002, vec!["--host", "0.0.0.0"])
+        );
+        let server = found(
+            "import typer, uvicorn\nfrom typing import Annotated\ndef main(bind_host: Annotated[str, typer.Option()] = '0.0.0.0', port: Annotated[int, typer.Option(envvar='PORT')] = 8003):\n    uvicorn.run(app, host=bind_host, port=port)\n",
+            Some(9000),
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 9000);
+        assert!(server.args.is_empty());
+        assert_eq!(server.env[0].name, "PORT");
+        // A typer command's plain default is its option `--port`.
+        let server = found(
+            "import typer, uvicorn\ncli = typer.Typer()\n@cli.command()\ndef main(host: str = '127.0.0.1', port: int = 8004):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8004, vec!["--host", "0.0.0.0"])
+        );
+        // A plain function called with no arguments gets its defaults: no option to pass.
+        let server = found(
+            "import uvicorn\ndef main(host='0.0.0.0', port=8005):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.port, server.args.len()), (8005, 0));
+        // In a module that imports typer too, unless typer runs it.
+        let server = found(
+            "import typer, uvicorn\ndef main(host='0.0.0.0', port=8007):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.port, server.args.len()), (8007, 0));
+        assert!(found(
+            "import typer, uvicorn\ndef main(host='127.0.0.1', port=8007):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .is_err());
+        // `typer.run(serve)` in the entry: `serve`'s parameters are its options.
+        let server = found(
+            "import typer, uvicorn\ndef serve(host: str = 'localhost', port: int = 8006):\n    uvicorn.run(app, host=host, port=port)\ndef main():\n    typer.run(serve)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8006, vec!["--host", "0.0.0.0"])
+        );
+        assert!(found(
+            "import uvicorn\ndef main(host='127.0.0.1', port=8005):\n    uvicorn.run(app, host=host, port=port)\n",
+            None,
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn argparse_arguments_give_the_port() {
+        let server = found(
+            "import argparse, os\nfrom waitress import serve\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--host', default='127.0.0.1')\n    parser.add_argument('-p', '--port', type=int, default=int(os.environ.get('PORT', '5001')))\n    args = parser.parse_args()\n    serve(app, host=args.host, port=args.port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.server, server.port), ("waitress", 5001));
+        assert_eq!(args(&server), ["--host", "0.0.0.0"]);
+        assert_eq!(server.env[0].name, "PORT");
+        // With subcommands, the option is not passed: a loopback default is an error.
+        assert!(found(
+            "import argparse, uvicorn\ndef main():\n    parser = argparse.ArgumentParser()\n    sub = parser.add_subparsers()\n    serve = sub.add_parser('serve')\n    serve.add_argument('--host', default='127.0.0.1')\n    args = parser.parse_args()\n    uvicorn.run(app, host=args.host, port=8000)\n",
+            None,
+        )
+        .is_err());
+        // A parser built by a helper of the module.
+        let server = found(
+            "import argparse, uvicorn\ndef parse():\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--port', type=int, default=5003)\n    return parser.parse_args()\ndef main():\n    args = parse()\n    uvicorn.run(app, host='0.0.0.0', port=args.port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 5003);
+        // In a `__main__` block.
+        let scan = scan_of(&[(
+            "main",
+            "import argparse\nimport uvicorn\nif __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--port', dest='listen', type=int, default=5002)\n    parser.add_argument('--host', default='0.0.0.0')\n    options = parser.parse_args()\n    uvicorn.run(app, host=options.host, port=options.listen)\n",
+        )]);
+        let server = find_in_main(&scan, "main", "python main.py", Some(9000))
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.port, args(&server)), (9000, vec!["--port", "9000"]));
+    }
+
+    #[test]
+    fn a_typer_app_or_click_group_runs_its_serving_command_by_name() {
+        let server = found_at(
+            "import typer, uvicorn\napp = typer.Typer()\n\n@app.command()\ndef init_db():\n    pass\n\n@app.command()\ndef run_server(port: int = 8010):\n    uvicorn.run('pkg.api:app', host='0.0.0.0', port=port)\n",
+            "pkg.cli:app",
+            Some(9000),
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 9000);
+        assert_eq!(args(&server), ["run-server", "--port", "9000"]);
+        // One command and no callback: typer runs it without its name.
+        let server = found_at(
+            "import typer, uvicorn\napp = typer.Typer()\n@app.command()\ndef serve(host: str = '127.0.0.1'):\n    uvicorn.run('pkg.api:app', host=host, port=8011)\n",
+            "pkg.cli:app",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8011, vec!["--host", "0.0.0.0"])
+        );
+        // A click group's command, named in its decorator.
+        let server = found(
+            "import click\nfrom waitress import serve\n@click.group()\ndef main():\n    pass\n@main.command('web')\n@click.option('--port', default=8012)\ndef web_cmd(port):\n    serve(app, port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.port, args(&server)), (8012, vec!["web"]));
+    }
+
+    #[test]
+    fn a_helper_s_parameters_are_read_from_its_caller_s_arguments() {
+        let server = found(
+            "import click, uvicorn\ndef serve(app, bind_host, bind_port):\n    uvicorn.run(app, host=bind_host, port=bind_port)\n@click.command()\n@click.option('--host', default='127.0.0.1')\n@click.option('--port', default=8030)\ndef main(host, port):\n    serve('pkg.api:app', host, bind_port=port)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(
+            (server.port, args(&server)),
+            (8030, vec!["--host", "0.0.0.0"])
+        );
+        let server = found(
+            "import uvicorn\ndef serve(port):\n    uvicorn.run(app, host='0.0.0.0', port=port)\ndef main():\n    serve(8031)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!(server.port, 8031);
+    }
+
+    #[test]
+    fn a_function_imported_from_another_module_is_followed() {
+        // `python -m pkg`: `__main__.py` calls the CLI's `main`, imported relatively.
+        let scan = scan_of(&[
+            ("pkg.__main__", "from .cli import main\n\nmain()\n"),
+            (
+                "pkg.cli",
+                "import click\nfrom pkg.server import run\n@click.command()\n@click.option('--port', default=8020)\ndef main(port):\n    run(port)\n",
+            ),
+            (
+                "pkg.server",
+                "import uvicorn\ndef run(port):\n    uvicorn.run('pkg.api:app', host='0.0.0.0', port=port)\n",
+            ),
+        ]);
+        // The port passes through a parameter of the helper that starts the server.
+        let server = find_in_main(&scan, "pkg.__main__", "python -m pkg", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.server, server.port), ("uvicorn", 8020));
+        assert!(
+            server.findings[0].contains("`src/pkg/server.py:3`"),
+            "{:?}",
+            server.findings
+        );
+        // A console script whose entry calls a server function imported by absolute name.
+        let scan = scan_of(&[
+            (
+                "pkg.cli",
+                "import pkg.server\ndef main():\n    pkg.server.serve()\n",
+            ),
+            (
+                "pkg.server",
+                "from waitress import serve as waitress_serve\ndef serve():\n    waitress_serve(app, host='0.0.0.0', port=8021)\n",
+            ),
+        ]);
+        let server = find(&scan, "serve", "pkg.cli:main", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.server, server.port), ("waitress", 8021));
+    }
+
+    #[test]
+    fn a_main_block_that_runs_a_click_group_or_a_typer_app() {
+        let scan = scan_of(&[(
+            "main",
+            "import click\n\n@click.group()\ndef cli():\n    pass\n\n@cli.command()\n@click.option('--host', default='localhost')\n@click.option('--port', default=DEFAULT_PORT)\ndef run(host, port):\n    import uvicorn\n    uvicorn.run('app:app', host=host, port=port)\n\nif __name__ == '__main__':\n    cli()\n",
+        )]);
+        let server = find_in_main(&scan, "main", "python main.py", None)
+            .expect("ok")
+            .expect("a server");
+        // A default that cannot be read is passed: uvicorn's own port.
+        assert_eq!(
+            (server.port, args(&server)),
+            (8000, vec!["run", "--host", "0.0.0.0", "--port", "8000"])
+        );
+        // An upper-case module constant is read.
+        let scan = scan_of(&[(
+            "main",
+            "import click, uvicorn\nDEFAULT_PORT = 8041\n@click.command()\n@click.option('--port', default=DEFAULT_PORT)\ndef main(port):\n    uvicorn.run(app, host='0.0.0.0', port=port)\nif __name__ == '__main__':\n    main()\n",
+        )]);
+        let server = find_in_main(&scan, "main", "python main.py", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.port, server.args.len()), (8041, 0));
+        let scan = scan_of(&[(
+            "pkg.__main__",
+            "import typer, uvicorn\napp = typer.Typer()\n@app.command()\ndef serve(port: int = 8040):\n    uvicorn.run('pkg.api:app', host='0.0.0.0', port=port)\n@app.command()\ndef migrate():\n    pass\napp()\n",
+        )]);
+        let server = find_in_main(&scan, "pkg.__main__", "python -m pkg", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.port, args(&server)), (8040, vec!["serve"]));
     }
 
     #[test]

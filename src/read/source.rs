@@ -90,11 +90,11 @@ impl AppObject {
         format!("{}:{}", self.module, self.variable)
     }
 
-    /// Whether an ASGI server serves it: an ASGI framework's app, or Django's `asgi.py`.
+    /// Whether an ASGI server serves it: an ASGI framework's app, or Django's `asgi.py` (or
+    /// `asgi/__init__.py`).
     pub fn is_asgi(&self) -> bool {
         self.framework.is_asgi()
-            || (self.framework == Framework::Django
-                && self.file.rsplit('/').next() == Some("asgi.py"))
+            || (self.framework == Framework::Django && django_door(&self.module) == Some("asgi"))
     }
 }
 
@@ -308,12 +308,23 @@ fn scan_root(project_root: &Path, import_root: String, limits: &ScanLimits) -> S
     scan
 }
 
+/// `wsgi` or `asgi` when `module` is one of Django's entry modules: `site.wsgi`, the module of
+/// a `wsgi.py` or of a package `wsgi/__init__.py`.
+pub fn django_door(module: &str) -> Option<&'static str> {
+    match module.rsplit('.').next() {
+        Some("wsgi") => Some("wsgi"),
+        Some("asgi") => Some("asgi"),
+        _ => None,
+    }
+}
+
 /// Module-level `name = Framework(...)` assignments, and Django's
-/// `application = get_wsgi_application()` in a `wsgi.py`, `get_asgi_application()` (or
-/// Channels' `ProtocolTypeRouter(...)`) in an `asgi.py`.
+/// `application = get_wsgi_application()` in a `wsgi.py` (or `wsgi/__init__.py`),
+/// `get_asgi_application()` (or Channels' `ProtocolTypeRouter(...)`) in an `asgi.py` (or
+/// `asgi/__init__.py`).
 fn app_objects(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> {
-    let is_wsgi = file.rsplit('/').next() == Some("wsgi.py");
-    let is_asgi = file.rsplit('/').next() == Some("asgi.py");
+    let is_wsgi = django_door(module) == Some("wsgi");
+    let is_asgi = django_door(module) == Some("asgi");
     facts
         .assignments
         .iter()
@@ -824,6 +835,34 @@ mod tests {
             [
                 ("site.asgi:application".to_string(), Framework::Django),
                 ("site.wsgi:application".to_string(), Framework::Django)
+            ]
+        );
+    }
+
+    #[test]
+    fn django_entry_packages() {
+        let dir = project("django-packages", &[
+            (
+                "site/asgi/__init__.py",
+                "from django.core.asgi import get_asgi_application\napplication = get_asgi_application()\n",
+            ),
+            (
+                "site/wsgi/__init__.py",
+                "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+            ),
+            ("site/wsgi_helpers.py", "application = get_wsgi_application()\n"),
+        ]);
+        let scan = scan(dir.path(), "");
+        let targets: Vec<(String, bool)> = scan
+            .app_objects
+            .iter()
+            .map(|o| (o.target(), o.is_asgi()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("site.asgi:application".to_string(), true),
+                ("site.wsgi:application".to_string(), false)
             ]
         );
     }

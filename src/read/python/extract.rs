@@ -707,11 +707,24 @@ impl<'a> Reader<'a> {
         if value != "os.environ" {
             return;
         }
-        // `os.environ["X"] = ...` sets the variable; only reads count. Asked last because
-        // `parent` walks down from the root.
+        // `os.environ["X"] = ...` sets the variable: kept as such, with the value set. Asked
+        // last because `parent` walks down from the root.
         if let Some(parent) = node.parent() {
             let is_target = ["assignment", "augmented_assignment"].contains(&parent.kind())
                 && parent.child_by_field_name("left") == Some(node);
+            if is_target && parent.kind() == "assignment" {
+                let set = EnvRead {
+                    line: line(node),
+                    kind: EnvReadKind::EnvironAssign,
+                    name: index.as_str().map(str::to_string),
+                    default: parent
+                        .child_by_field_name("right")
+                        .map(|value| self.value(value, 0)),
+                    cast: None,
+                };
+                self.push_env(set);
+                return;
+            }
             if is_target || parent.kind() == "delete_statement" {
                 return;
             }
@@ -1137,6 +1150,7 @@ impl<'a> Reader<'a> {
             calls,
             returns,
             returned,
+            params: self.params(node),
         };
         push_capped(
             &mut self.facts.functions,
@@ -1151,6 +1165,80 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The named parameters of a `def`, with their defaults and `Annotated[...]` calls.
+    fn params(&self, function: Node) -> Vec<Param> {
+        let Some(parameters) = function.child_by_field_name("parameters") else {
+            return Vec::new();
+        };
+        let mut params = Vec::new();
+        for parameter in children(parameters).into_iter().take(MAX_OTHER) {
+            let (name, annotation, default) = match parameter.kind() {
+                "identifier" => (Some(parameter), None, None),
+                "typed_parameter" => (
+                    children(parameter)
+                        .into_iter()
+                        .find(|child| child.kind() == "identifier"),
+                    parameter.child_by_field_name("type"),
+                    None,
+                ),
+                "default_parameter" | "typed_default_parameter" => (
+                    parameter.child_by_field_name("name"),
+                    parameter.child_by_field_name("type"),
+                    parameter.child_by_field_name("value"),
+                ),
+                _ => continue,
+            };
+            let Some(name) = name.filter(|name| name.kind() == "identifier") else {
+                continue;
+            };
+            params.push(Param {
+                name: self.text(name).to_string(),
+                default: default.map(|value| self.value(value, 0)),
+                annotated: annotation.and_then(|annotation| self.annotated_call(annotation)),
+            });
+        }
+        params
+    }
+
+    /// The first call among the items of `Annotated[T, call(...), ...]`.
+    fn annotated_call(&self, annotation: Node) -> Option<Call> {
+        let mut node = annotation;
+        // The `type` node wraps the expression.
+        while node.kind() == "type" {
+            node = children(node).into_iter().find(|child| child.is_named())?;
+        }
+        let (base, items) = match node.kind() {
+            "subscript" => (
+                node.child_by_field_name("value")?,
+                field_children(node, "subscript"),
+            ),
+            "generic_type" => {
+                let parts = children(node);
+                let base = *parts.first()?;
+                let items = parts
+                    .iter()
+                    .filter(|part| part.kind() == "type_parameter")
+                    .flat_map(|part| children(*part))
+                    .collect();
+                (base, items)
+            }
+            _ => return None,
+        };
+        let base = self.dotted(base)?;
+        if base != "typing.Annotated"
+            && base != "typing_extensions.Annotated"
+            && base != "Annotated"
+        {
+            return None;
+        }
+        items.into_iter().find_map(|mut item| {
+            while item.kind() == "type" {
+                item = children(item).into_iter().find(|child| child.is_named())?;
+            }
+            (item.kind() == "call").then(|| self.call(item, 0))
+        })
+    }
+
     fn decorator(&self, decorator: Node) -> Option<Decorator> {
         let expression = children(decorator).into_iter().next()?;
         let at = line(decorator);
@@ -1160,6 +1248,7 @@ impl<'a> Reader<'a> {
                 callee: self.dotted(expression),
                 first_str: None,
                 methods: Vec::new(),
+                call: None,
             });
         }
         let call = self.call(expression, 0);
@@ -1174,8 +1263,9 @@ impl<'a> Reader<'a> {
                 .first()
                 .and_then(Value::as_str)
                 .map(str::to_string),
-            callee: call.callee,
+            callee: call.callee.clone(),
             methods,
+            call: Some(call),
         })
     }
 }

@@ -199,6 +199,19 @@ pub struct Function {
     /// The values of the body's own `return` statements (not those of nested `def`s), in
     /// source order; a bare `return` is left out.
     pub returned: Vec<Value>,
+    /// The named parameters, in order (`*args`, `**kwargs` and the `*` separator left out).
+    pub params: Vec<Param>,
+}
+
+/// One named parameter of a `def`: `port: int = typer.Option(8000)`,
+/// `host: Annotated[str, typer.Option()] = "0.0.0.0"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub default: Option<Value>,
+    /// The first call among the items of an `Annotated[...]` annotation:
+    /// `typer.Option("--port")` of `Annotated[int, typer.Option("--port")]`.
+    pub annotated: Option<Call>,
 }
 
 /// One `@decorator` line.
@@ -211,6 +224,9 @@ pub struct Decorator {
     pub first_str: Option<String>,
     /// The `methods=[...]` string list, when given.
     pub methods: Vec<String>,
+    /// The decorator's own call with its arguments, when it is one:
+    /// `@click.option("--port", default=8000)`.
+    pub call: Option<Call>,
 }
 
 /// One entry of Django's `urlpatterns`.
@@ -285,6 +301,9 @@ pub enum EnvReadKind {
     EnvironSubscript,
     /// `os.environ.setdefault(name, default)`: Django's `DJANGO_SETTINGS_MODULE`.
     EnvironSetdefault,
+    /// `os.environ[name] = value`, a write: the value is the default, as the variable holds
+    /// it from then on.
+    EnvironAssign,
     /// A read through a django-environ `Env()` bound at module level in the same file:
     /// `env("X")`, `env.str("X")`, `env.bool("X")`, `env.db()` (which reads `DATABASE_URL`).
     EnvironEnv,
@@ -293,7 +312,8 @@ pub enum EnvReadKind {
     DecoupleConfig,
 }
 
-/// One read of an environment variable. Pydantic-settings fields are not read.
+/// One read of an environment variable (or a plain `os.environ[name] = value`, which sets
+/// it). Pydantic-settings fields are not read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnvRead {
     pub line: u32,

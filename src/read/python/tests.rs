@@ -515,6 +515,12 @@ fn environment_reads() {
             ),
             (8, EnvReadKind::EnvironGet, Some("E"), None),
             (8, EnvReadKind::Getenv, None, None),
+            (
+                9,
+                EnvReadKind::EnvironAssign,
+                Some("SET"),
+                Some(&str_value("1"))
+            ),
         ]
     );
 }
@@ -1136,4 +1142,50 @@ fn return_annotations_and_returned_values() {
             ("other", None, &[Value::StrList(vec!["a".into()])][..]),
         ]
     );
+}
+
+#[test]
+fn parameters_with_defaults_annotated_options_and_decorator_arguments() {
+    let f = facts(
+        "import click, typer\nfrom typing import Annotated\n\
+         @click.command()\n@click.option('--port', '-p', default=8000, envvar='PORT')\n\
+         def serve(host, port: int = typer.Option(8000, '--port'), *args, debug=False,\n\
+         \x20         name: Annotated[str, typer.Option('--name')] = 'x', **kw):\n    pass\n",
+    );
+    let serve = &f.functions[0];
+    let params: Vec<(&str, Option<&Value>, Option<&str>)> = serve
+        .params
+        .iter()
+        .map(|param| {
+            (
+                param.name.as_str(),
+                param.default.as_ref(),
+                param
+                    .annotated
+                    .as_ref()
+                    .and_then(|call| call.callee.as_deref()),
+            )
+        })
+        .collect();
+    let typer_option = serve.params[1]
+        .default
+        .as_ref()
+        .and_then(Value::as_call)
+        .expect("a call");
+    assert_eq!(typer_option.callee.as_deref(), Some("typer.Option"));
+    assert_eq!(typer_option.args, [Value::Int(8000), str_value("--port")]);
+    assert_eq!(
+        params,
+        [
+            ("host", None, None),
+            ("port", serve.params[1].default.as_ref(), None),
+            ("debug", Some(&Value::Bool(false)), None),
+            ("name", Some(&str_value("x")), Some("typer.Option")),
+        ]
+    );
+    let option = serve.decorators[1].call.as_ref().expect("a call");
+    assert_eq!(option.callee.as_deref(), Some("click.option"));
+    assert_eq!(option.args, [str_value("--port"), str_value("-p")]);
+    assert_eq!(option.kwarg("default"), Some(&Value::Int(8000)));
+    assert_eq!(option.kwarg("envvar"), Some(&str_value("PORT")));
 }
