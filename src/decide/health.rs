@@ -60,6 +60,34 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
                 if !is_get {
                     continue;
                 }
+                if callee.starts_with("litestar.") {
+                    // A Litestar handler sits below its controller's `path`, and below the
+                    // `Router(path=...)` whose `route_handlers` list it or its controller.
+                    let (owner, own) = match &function.class {
+                        Some(class) => {
+                            let qualname = function
+                                .qualname
+                                .strip_suffix(&format!(".{}", function.name))
+                                .unwrap_or(class);
+                            let path = facts
+                                .classes
+                                .iter()
+                                .find(|found| found.qualname == qualname)
+                                .and_then(|found| found.path.clone());
+                            (qualname.to_string(), path.unwrap_or_default())
+                        }
+                        None => (function.qualname.clone(), String::new()),
+                    };
+                    let owner = (module.module.clone(), owner);
+                    for prefix in prefixes(scan, &includes, &owner, 0) {
+                        routes.push(Route {
+                            path: litestar_join(&concat(&prefix, &own), path),
+                            file: module.file.clone(),
+                            line: decorator.line,
+                        });
+                    }
+                    continue;
+                }
                 // A router's prefixes: its own and those of every chain of includes above it.
                 let prefixes = match object.and_then(|object| resolve(scan, module, object)) {
                     Some(router) => prefixes(scan, &includes, &router, 0),
@@ -75,21 +103,26 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
             }
         }
         for entry in &facts.routes {
-            let owned_by_mount = matches!(
-                &entry.owner,
-                python::RouteOwner::Call(Some(callee)) if callee.rsplit('.').next() == Some("Mount")
-            );
             let is_route = entry
                 .callee
                 .as_deref()
                 .is_some_and(|callee| callee.rsplit('.').next() == Some("Route"));
-            // A route inside a `Mount` sits below the mount's path, which is not read here.
-            if owned_by_mount || !is_route {
+            // Below the paths of the `Mount`s around it, and of the mounts of the app that
+            // holds it; a mount whose path is not a literal hides it.
+            let (true, Some(within), Some(path)) = (is_route, &entry.within, &entry.path) else {
                 continue;
-            }
-            if let Some(path) = &entry.path {
+            };
+            let outer = match (&entry.owner, &entry.owner_name) {
+                (python::RouteOwner::Call(Some(callee)), Some(name))
+                    if callee.rsplit('.').next() != Some("Mount") =>
+                {
+                    prefixes(scan, &includes, &(module.module.clone(), name.clone()), 0)
+                }
+                _ => vec![String::new()],
+            };
+            for prefix in outer {
                 routes.push(Route {
-                    path: join("", path),
+                    path: join(&concat(&prefix, within), path),
                     file: module.file.clone(),
                     line: entry.line,
                 });
@@ -106,8 +139,10 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
 /// A router, app or blueprint object: the module that assigns it and its name there.
 type Object = (String, String);
 
-/// `into.include_router(router, prefix=...)` or `into.register_blueprint(router,
-/// url_prefix=...)`, at module level or inside a function.
+/// `into.include_router(router, prefix=...)`, `into.register_blueprint(router,
+/// url_prefix=...)` or `into.mount(path, app)`, at module level or inside a function; a
+/// `Mount(path, app=router)` in a route list; a name in the `route_handlers` of Litestar's
+/// `Router(path=...)` (or `Litestar(...)`).
 struct Include {
     router: Object,
     into: Object,
@@ -132,12 +167,13 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
             else {
                 continue;
             };
-            let (router_keyword, prefix_keyword) = match method {
-                "include_router" => ("router", "prefix"),
-                "register_blueprint" => ("blueprint", "url_prefix"),
+            let (router_at, router_keyword, prefix_keyword) = match method {
+                "include_router" => (0, "router", "prefix"),
+                "register_blueprint" => (0, "blueprint", "url_prefix"),
+                "mount" => (1, "app", "path"),
                 _ => continue,
             };
-            let router = match call.arg(0, router_keyword) {
+            let router = match call.arg(router_at, router_keyword) {
                 Some(python::Value::Name(name) | python::Value::Attribute(name)) => {
                     resolve(scan, module, name)
                 }
@@ -146,13 +182,54 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
             let (Some(router), Some(into)) = (router, resolve(scan, module, object)) else {
                 continue;
             };
-            let prefix = call.kwarg(prefix_keyword).and_then(python::Value::as_str);
+            let prefix = if method == "mount" {
+                call.arg(0, prefix_keyword)
+            } else {
+                call.kwarg(prefix_keyword)
+            }
+            .and_then(python::Value::as_str);
             found.push(Include {
                 router,
                 into,
                 prefix: prefix.unwrap_or_default().to_string(),
                 replaces_own: method == "register_blueprint" && prefix.is_some(),
             });
+        }
+        // An owner bound to no name is an object of its own, with no includes above it.
+        let owner = |name: &Option<String>, line: u32| match name {
+            Some(name) => (module.module.clone(), name.clone()),
+            None => (module.module.clone(), format!("<line {line}>")),
+        };
+        for entry in &facts.routes {
+            let (Some(app), Some(within), Some(path)) = (&entry.app, &entry.within, &entry.path)
+            else {
+                continue;
+            };
+            if let Some(router) = resolve(scan, module, app) {
+                found.push(Include {
+                    router,
+                    into: owner(&entry.owner_name, entry.line),
+                    prefix: concat(within, path),
+                    replaces_own: false,
+                });
+            }
+        }
+        for list in &facts.handler_lists {
+            // A named router's own `path` is read from its assignment, as a prefix's is.
+            let prefix = match &list.owner_name {
+                Some(_) => String::new(),
+                None => list.path.clone().unwrap_or_default(),
+            };
+            for handler in &list.handlers {
+                if let Some(router) = resolve(scan, module, handler) {
+                    found.push(Include {
+                        router,
+                        into: owner(&list.owner_name, list.line),
+                        prefix: prefix.clone(),
+                        replaces_own: false,
+                    });
+                }
+            }
         }
     }
     found
@@ -215,9 +292,15 @@ fn prefixes(scan: &SourceScan, includes: &[Include], router: &Object, depth: usi
                 .find(|assignment| assignment.target == router.1)
         })
         .and_then(|assignment| {
+            let is_router = assignment
+                .call
+                .callee
+                .as_deref()
+                .is_some_and(|callee| callee.rsplit('.').next() == Some("Router"));
             PREFIX_KWARGS
                 .iter()
                 .find_map(|name| assignment.call.kwarg(name)?.as_str())
+                .or_else(|| assignment.call.args.first()?.as_str().filter(|_| is_router))
         })
         .unwrap_or_default();
     let above: Vec<&Include> = includes
@@ -258,6 +341,16 @@ fn join(prefix: &str, path: &str) -> String {
         joined
     } else {
         format!("/{joined}")
+    }
+}
+
+/// A Litestar handler's path below its prefix: Litestar serves `/x` and `/x/` alike, so a
+/// handler at `/` of a controller at `/health` is `/health`.
+fn litestar_join(prefix: &str, path: &str) -> String {
+    let joined = join(prefix, path);
+    match joined.trim_end_matches('/') {
+        "" => "/".to_string(),
+        trimmed => trimmed.to_string(),
     }
 }
 
@@ -489,6 +582,68 @@ mod tests {
             ),
         ]);
         assert_eq!(path_of(decide(&scan, None)), "/ops/ping");
+    }
+
+    fn paths_of(scan: &SourceScan) -> Vec<String> {
+        get_routes(scan)
+            .into_iter()
+            .map(|route| route.path)
+            .collect()
+    }
+
+    #[test]
+    fn starlette_mounts_prefix_their_routes_and_the_apps_they_mount() {
+        let scan = scan_of(&[(
+            "m.py",
+            "from starlette.routing import Route, Mount\nPREFIX = '/p'\napp = Starlette(routes=[\n    Mount('/api', routes=[Route('/healthz', h)]),\n    Mount(path='/v1/', routes=[Mount('/inner', routes=[Route('/ping', p)])]),\n    Mount(PREFIX, routes=[Route('/status', s)]),\n])\n",
+        )]);
+        assert_eq!(paths_of(&scan), ["/api/healthz", "/v1/inner/ping"]);
+        assert_eq!(path_of(decide(&scan, None)), "/api/healthz");
+        // A sub-application mounted with `app.mount` or `Mount(app=...)`, across modules.
+        let scan = scan_of(&[
+            (
+                "svc/main.py",
+                "from fastapi import FastAPI\nfrom svc.api import api\nfrom svc import ops\napp = FastAPI()\napp.mount('/v1', api)\nroot = Starlette(routes=[Mount('/ops', app=ops.app)])\n",
+            ),
+            (
+                "svc/api.py",
+                "api = FastAPI()\n@api.get('/healthz')\ndef h(): pass\n",
+            ),
+            (
+                "svc/ops.py",
+                "app = Starlette(routes=[Route('/ping', p)])\n",
+            ),
+        ]);
+        assert_eq!(paths_of(&scan), ["/v1/healthz", "/ops/ping"]);
+    }
+
+    #[test]
+    fn litestar_handlers_sit_below_their_controller_and_router_paths() {
+        let scan = scan_of(&[(
+            "app.py",
+            "from litestar import Controller, Litestar, Router, get\n\nclass HealthController(Controller):\n    path = '/health'\n\n    @get()\n    async def check(self) -> dict: ...\n\n    @get('/ready')\n    async def ready(self) -> dict: ...\n\n@get(path='/items')\nasync def items() -> list: ...\n\napi = Router(path='/api', route_handlers=[HealthController, items])\napp = Litestar(route_handlers=[api])\n",
+        )]);
+        assert_eq!(
+            paths_of(&scan),
+            ["/api/health", "/api/health/ready", "/api/items"]
+        );
+        assert_eq!(path_of(decide(&scan, None)), "/api/health");
+        // An unnamed router, a positional path, and a controller from another module.
+        let scan = scan_of(&[
+            (
+                "svc/app.py",
+                "from litestar import Litestar, Router\nfrom svc.controllers import Ops\nfrom svc import handlers\napp = Litestar(route_handlers=[Router(path='/v1', route_handlers=[Ops]), Router('/v2', route_handlers=[handlers.ping])])\n",
+            ),
+            (
+                "svc/controllers.py",
+                "import litestar\nclass Ops(litestar.Controller):\n    path = '/ops'\n    @litestar.get('/livez')\n    def livez(self) -> str: ...\n",
+            ),
+            (
+                "svc/handlers.py",
+                "from litestar import get\n@get('/ping/')\ndef ping() -> str: ...\n",
+            ),
+        ]);
+        assert_eq!(paths_of(&scan), ["/v1/ops/livez", "/v2/ping"]);
     }
 
     #[test]
