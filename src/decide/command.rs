@@ -538,12 +538,29 @@ fn with_web_alternative(
     let Some(framework) = web.framework.filter(|_| web.web) else {
         return choice;
     };
-    choice.findings.push(format!(
-        "the console script `{script}` runs, not the {} app the source holds ({}); to serve that app instead: `--command {}`",
-        framework.distribution(),
-        web.command.reason,
-        web.command.value.join(" ")
-    ));
+    // Only a command `--command` accepts: its server among the app's runtime dependencies.
+    let accepted = given_command(
+        files,
+        app,
+        settings,
+        &web.command.value,
+        Source::Flag,
+        venv_bin,
+    );
+    let command = web.command.value.join(" ");
+    choice.findings.push(match accepted {
+        Ok(_) => format!(
+            "the console script `{script}` runs, not the {} app the source holds ({}); to serve that app instead: `--command {command}`",
+            framework.distribution(),
+            web.command.reason,
+        ),
+        Err(error) => format!(
+            "the console script `{script}` runs, not the {} app the source holds ({}); `--command {command}` would serve it once the server is a dependency of the app: {}",
+            framework.distribution(),
+            web.command.reason,
+            error.message
+        ),
+    });
     choice
 }
 
