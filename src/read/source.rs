@@ -382,6 +382,7 @@ fn clean(path: &str) -> Option<String> {
 /// `app/routers/` (or `backend/mysite/wsgi.py` naming `mysite.settings`) runs from `app` (or
 /// `backend`), the only directory where those imports resolve. An app module that imports
 /// itself as a package (`from app.core import x`, `from .core import x`) stays where it is.
+/// An app below `src/` that imports `src.config` runs from the project's directory.
 fn module_relative_root(scan: &SourceScan) -> Option<(String, String)> {
     let exists = |name: &str| {
         let below = format!("{name}.");
@@ -399,9 +400,6 @@ fn module_relative_root(scan: &SourceScan) -> Option<(String, String)> {
             continue;
         };
         let facts = &module.facts;
-        if packages.is_empty() || facts.imports.iter().any(|import| import.level() > 0) {
-            continue;
-        }
         let settings = facts
             .env_reads
             .iter()
@@ -414,7 +412,23 @@ fn module_relative_root(scan: &SourceScan) -> Option<(String, String)> {
             .chain(settings)
             .filter_map(|target| target.split('.').next())
             .collect();
-        if heads.contains(&packages[0]) {
+        // `from src.config import x` imports the `src` directory itself, as a namespace
+        // package: the project's directory is the root.
+        let root = scan.import_root.as_str();
+        let (parent, base) = root.rsplit_once('/').unwrap_or(("", root));
+        if !base.is_empty() && heads.contains(&base) && !exists(base) {
+            if !found.iter().any(|(seen, _)| seen == parent) {
+                let note = format!(
+                    "`{}` imports `{base}` as a package: its modules start at `{}`, above it",
+                    object.file,
+                    if parent.is_empty() { "." } else { parent }
+                );
+                found.push((parent.to_string(), note));
+            }
+            continue;
+        }
+        let relative = facts.imports.iter().any(|import| import.level() > 0);
+        if packages.is_empty() || relative || heads.contains(&packages[0]) {
             continue;
         }
         for head in heads {
@@ -928,6 +942,35 @@ mod tests {
             scan_project(dir.path(), "", virtual_manifest, false).import_root,
             ""
         );
+        // `src` imported as a package from inside it: the project's directory is the root.
+        let dir = project(
+            "src-package",
+            &[
+                (
+                    "src/main.py",
+                    "from fastapi import FastAPI\nfrom src.config import x\napp = FastAPI()\n",
+                ),
+                ("src/config.py", "x = 1\n"),
+            ],
+        );
+        let scan = scan_project(dir.path(), "", virtual_manifest, false);
+        assert_eq!(scan.import_root, "");
+        assert_eq!(scan.app_objects[0].target(), "src.main:app");
+        assert!(scan.import_root_note.is_some());
+        // In a workspace member, its own directory.
+        let dir = project(
+            "src-package-member",
+            &[
+                (
+                    "apps/api/src/main.py",
+                    "from fastapi import FastAPI\nfrom src.config import x\napp = FastAPI()\n",
+                ),
+                ("apps/api/src/config.py", "x = 1\n"),
+            ],
+        );
+        let scan = scan_project(dir.path(), "apps/api", virtual_manifest, false);
+        assert_eq!(scan.import_root, "apps/api");
+        assert_eq!(scan.app_objects[0].target(), "src.main:app");
     }
 
     #[test]
