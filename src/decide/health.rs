@@ -26,7 +26,9 @@ pub enum Probe {
 }
 
 /// Last path segments that name a health endpoint, preferred in this order.
-const HEALTH_NAMES: &[&str] = &["healthz", "health", "livez", "readyz", "ping", "status"];
+const HEALTH_NAMES: &[&str] = &[
+    "healthz", "health", "livez", "liveness", "live", "readyz", "ping", "status",
+];
 
 /// Decorator names that declare a GET route when their first argument is a path.
 const GET_DECORATORS: &[&str] = &["get"];
@@ -239,8 +241,19 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
 /// it imports (`health.router` after `from app.routers import health`, `router` after
 /// `from .api import router`), followed through a package's re-exports.
 fn resolve(scan: &SourceScan, module: &crate::read::source::Module, name: &str) -> Option<Object> {
+    // A module-level assignment binds the name for the module's own code: an import of the
+    // same name inside a function (`import app.models` in a lifespan hook) does not.
+    let assigned_here = |name: &str| {
+        module
+            .facts
+            .assignments
+            .iter()
+            .any(|assignment| assignment.target == name)
+    };
     let mut dotted = if name.contains('.') {
         name.to_string()
+    } else if assigned_here(name) {
+        return Some((module.module.clone(), name.to_string()));
     } else {
         match module.facts.imports.iter().rev().find(|i| i.local == name) {
             Some(import) => import.target.clone(),
@@ -589,6 +602,23 @@ mod tests {
             .into_iter()
             .map(|route| route.path)
             .collect()
+    }
+
+    #[test]
+    fn an_import_inside_a_function_does_not_hide_the_app_it_shares_a_name_with() {
+        let scan = scan_of(&[
+            (
+                "app/main.py",
+                "from fastapi import FastAPI\nfrom app.routers import root\n\nasync def lifespan(app: FastAPI):\n    import app.models\n    yield\n\napp = FastAPI(lifespan=lifespan)\napp.include_router(root.router, prefix='/api/v1')\n",
+            ),
+            (
+                "app/routers/root.py",
+                "router = APIRouter()\n@router.get('/')\ndef r(): pass\n@router.get('/health/liveness')\ndef l(): pass\n",
+            ),
+            ("app/models.py", ""),
+        ]);
+        assert_eq!(paths_of(&scan), ["/api/v1/", "/api/v1/health/liveness"]);
+        assert_eq!(path_of(decide(&scan, None)), "/api/v1/health/liveness");
     }
 
     #[test]
