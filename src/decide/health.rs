@@ -27,7 +27,16 @@ pub enum Probe {
 
 /// Last path segments that name a health endpoint, preferred in this order.
 const HEALTH_NAMES: &[&str] = &[
-    "healthz", "health", "livez", "liveness", "live", "readyz", "ping", "status",
+    "healthz",
+    "health",
+    "health-check",
+    "healthcheck",
+    "livez",
+    "liveness",
+    "live",
+    "readyz",
+    "ping",
+    "status",
 ];
 
 /// Decorator names that declare a GET route when their first argument is a path.
@@ -75,7 +84,8 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
                                 .classes
                                 .iter()
                                 .find(|found| found.qualname == qualname)
-                                .and_then(|found| found.path.clone());
+                                .and_then(|found| found.string("path"))
+                                .map(str::to_string);
                             (qualname.to_string(), path.unwrap_or_default())
                         }
                         None => (function.qualname.clone(), String::new()),
@@ -148,7 +158,8 @@ type Object = (String, String);
 struct Include {
     router: Object,
     into: Object,
-    prefix: String,
+    /// `None` when the prefix is not a string the source spells out.
+    prefix: Option<String>,
     /// Flask's `url_prefix` at registration replaces the blueprint's own.
     replaces_own: bool,
 }
@@ -184,17 +195,19 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
             let (Some(router), Some(into)) = (router, resolve(scan, module, object)) else {
                 continue;
             };
-            let prefix = if method == "mount" {
+            let value = if method == "mount" {
                 call.arg(0, prefix_keyword)
             } else {
                 call.kwarg(prefix_keyword)
-            }
-            .and_then(python::Value::as_str);
+            };
             found.push(Include {
                 router,
                 into,
-                prefix: prefix.unwrap_or_default().to_string(),
-                replaces_own: method == "register_blueprint" && prefix.is_some(),
+                prefix: match value {
+                    None => Some(String::new()),
+                    Some(value) => text_of(scan, module, value),
+                },
+                replaces_own: method == "register_blueprint" && value.is_some(),
             });
         }
         // An owner bound to no name is an object of its own, with no includes above it.
@@ -211,7 +224,7 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
                 found.push(Include {
                     router,
                     into: owner(&entry.owner_name, entry.line),
-                    prefix: concat(within, path),
+                    prefix: Some(concat(within, path)),
                     replaces_own: false,
                 });
             }
@@ -227,7 +240,7 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
                     found.push(Include {
                         router,
                         into: owner(&list.owner_name, list.line),
-                        prefix: prefix.clone(),
+                        prefix: Some(prefix.clone()),
                         replaces_own: false,
                     });
                 }
@@ -310,12 +323,21 @@ fn prefixes(scan: &SourceScan, includes: &[Include], router: &Object, depth: usi
                 .callee
                 .as_deref()
                 .is_some_and(|callee| callee.rsplit('.').next() == Some("Router"));
-            PREFIX_KWARGS
+            let value = PREFIX_KWARGS
                 .iter()
-                .find_map(|name| assignment.call.kwarg(name)?.as_str())
-                .or_else(|| assignment.call.args.first()?.as_str().filter(|_| is_router))
-        })
-        .unwrap_or_default();
+                .find_map(|name| assignment.call.kwarg(name))
+                .or_else(|| assignment.call.args.first().filter(|_| is_router))?;
+            let module = scan.module(&router.0)?;
+            Some(text_of(scan, module, value))
+        });
+    // A prefix the source does not spell out hides the router's routes: a guess would be a
+    // path the app does not serve.
+    let own = match own {
+        Some(Some(own)) => own,
+        Some(None) => return Vec::new(),
+        None => String::new(),
+    };
+    let own = own.as_str();
     let above: Vec<&Include> = includes
         .iter()
         .filter(|include| &include.router == router)
@@ -326,14 +348,69 @@ fn prefixes(scan: &SourceScan, includes: &[Include], router: &Object, depth: usi
     let mut found = Vec::new();
     for include in above {
         let own = if include.replaces_own { "" } else { own };
+        let Some(between) = &include.prefix else {
+            continue;
+        };
         for outer in prefixes(scan, includes, &include.into, depth + 1) {
-            let prefix = concat(&concat(&outer, &include.prefix), own);
+            let prefix = concat(&concat(&outer, between), own);
             if !found.contains(&prefix) {
                 found.push(prefix);
             }
         }
     }
     found
+}
+
+/// The text of a prefix as the source spells it: a string literal, an upper-case constant of
+/// the module or of the one it is imported from (`API_PREFIX`, `config.API_PREFIX`), or the
+/// string a settings class gives the attribute of its instance (`settings.API_V1_STR` after
+/// `settings = Settings()` whose class body has `API_V1_STR: str = "/api/v1"`).
+fn text_of(
+    scan: &SourceScan,
+    module: &crate::read::source::Module,
+    value: &python::Value,
+) -> Option<String> {
+    let constant = |module: &crate::read::source::Module, name: &str| {
+        module
+            .facts
+            .constants
+            .iter()
+            .rev()
+            .find(|constant| constant.name == name)
+            .and_then(|constant| constant.value.as_str())
+            .map(str::to_string)
+    };
+    match value {
+        python::Value::Str(text) => Some(text.clone()),
+        python::Value::Name(name) => {
+            let (owner, name) = resolve(scan, module, name)?;
+            constant(scan.module(&owner)?, &name)
+        }
+        python::Value::Attribute(dotted) => {
+            let (object, attribute) = dotted.rsplit_once('.')?;
+            if let Some(owner) = scan.module(object) {
+                return constant(owner, attribute);
+            }
+            let (owner, name) = resolve(scan, module, object)?;
+            let owner = scan.module(&owner)?;
+            let built = owner
+                .facts
+                .assignments
+                .iter()
+                .rev()
+                .find(|assignment| assignment.target == name)?;
+            let class = built.call.callee.as_deref()?;
+            let (class_module, class) = resolve(scan, owner, class)?;
+            scan.module(&class_module)?
+                .facts
+                .classes
+                .iter()
+                .find(|found| found.qualname == class)?
+                .string(attribute)
+                .map(str::to_string)
+        }
+        _ => None,
+    }
 }
 
 /// Two prefixes one after the other; an empty one adds nothing, not even a `/`.
@@ -619,6 +696,41 @@ mod tests {
         ]);
         assert_eq!(paths_of(&scan), ["/api/v1/", "/api/v1/health/liveness"]);
         assert_eq!(path_of(decide(&scan, None)), "/api/v1/health/liveness");
+    }
+
+    #[test]
+    fn prefixes_from_constants_and_settings_and_none_from_what_is_not_spelled_out() {
+        let scan = scan_of(&[
+            (
+                "app/main.py",
+                "from fastapi import FastAPI\nfrom app.core.config import settings, API_PREFIX\nfrom app.core import config\nfrom app.api import api_router\nfrom app import ops, other, misc\napp = FastAPI()\napp.include_router(api_router, prefix=settings.API_V1_STR)\napp.include_router(ops.router, prefix=API_PREFIX)\napp.include_router(other.router, prefix=config.OTHER)\napp.include_router(misc.router, prefix=make_prefix())\n",
+            ),
+            (
+                "app/core/config.py",
+                "from pydantic_settings import BaseSettings\nAPI_PREFIX = '/ops'\nOTHER = '/other'\nclass Settings(BaseSettings):\n    API_V1_STR: str = '/api/v1'\n    NAME = 'x'\nsettings = Settings()\n",
+            ),
+            (
+                "app/api.py",
+                "from app.core.config import settings\napi_router = APIRouter()\n@api_router.get('/utils/health-check/')\ndef h(): pass\n",
+            ),
+            (
+                "app/ops.py",
+                "router = APIRouter()\n@router.get('/ping')\ndef p(): pass\n",
+            ),
+            (
+                "app/other.py",
+                "router = APIRouter(prefix=PREFIX)\n@router.get('/status')\ndef s(): pass\n",
+            ),
+            (
+                "app/misc.py",
+                "router = APIRouter()\n@router.get('/healthz')\ndef z(): pass\n",
+            ),
+        ]);
+        assert_eq!(
+            paths_of(&scan),
+            ["/api/v1/utils/health-check/", "/ops/ping"]
+        );
+        assert_eq!(path_of(decide(&scan, None)), "/api/v1/utils/health-check/");
     }
 
     #[test]

@@ -1267,18 +1267,19 @@ impl<'a> Reader<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let path = children(body)
+        let strings = children(body)
             .into_iter()
             .filter(|statement| statement.kind() == "expression_statement")
             .flat_map(children)
             .filter(|assignment| assignment.kind() == "assignment")
-            .find(|assignment| {
-                assignment
-                    .child_by_field_name("left")
-                    .is_some_and(|left| left.kind() == "identifier" && self.text(left) == "path")
+            .filter_map(|assignment| {
+                let left = assignment.child_by_field_name("left")?;
+                let right = assignment.child_by_field_name("right")?;
+                let value = self.string(right)?;
+                (left.kind() == "identifier").then(|| (self.text(left).to_string(), value))
             })
-            .and_then(|assignment| assignment.child_by_field_name("right"))
-            .and_then(|right| self.string(right));
+            .take(MAX_OTHER)
+            .collect();
         let mut qualname: Vec<&str> = scopes.iter().map(|(scope, _)| scope.as_str()).collect();
         qualname.push(name);
         let class = Class {
@@ -1286,7 +1287,7 @@ impl<'a> Reader<'a> {
             name: name.to_string(),
             qualname: qualname.join("."),
             bases,
-            path,
+            strings,
         };
         push_capped(
             &mut self.facts.classes,

@@ -312,8 +312,20 @@ pub struct Class {
     pub qualname: String,
     /// The base classes that are dotted names, resolved: `litestar.Controller`.
     pub bases: Vec<String>,
-    /// A class-level `path = "/x"`: the path of a Litestar `Controller`.
-    pub path: Option<String>,
+    /// Class-level `NAME = "text"` (or `NAME: str = "text"`): a Litestar `Controller`'s
+    /// `path`, a settings class's `API_PREFIX`. A later one of a name comes later.
+    pub strings: Vec<(String, String)>,
+}
+
+impl Class {
+    /// The last string the class body assigns to `name`.
+    pub fn string(&self, name: &str) -> Option<&str> {
+        self.strings
+            .iter()
+            .rev()
+            .find(|(found, _)| found == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// How the environment is read.
