@@ -80,13 +80,19 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
                                 .qualname
                                 .strip_suffix(&format!(".{}", function.name))
                                 .unwrap_or(class);
-                            let path = facts
+                            let found = facts
                                 .classes
                                 .iter()
-                                .find(|found| found.qualname == qualname)
-                                .and_then(|found| found.string("path"))
-                                .map(str::to_string);
-                            (qualname.to_string(), path.unwrap_or_default())
+                                .find(|found| found.qualname == qualname);
+                            let path = found.and_then(|found| found.string("path"));
+                            // A controller path that is not a literal hides its handlers.
+                            let hidden = found.is_some_and(|found| {
+                                path.is_none() && found.others.iter().any(|name| name == "path")
+                            });
+                            if hidden {
+                                continue;
+                            }
+                            (qualname.to_string(), path.unwrap_or_default().to_string())
                         }
                         None => (function.qualname.clone(), String::new()),
                     };
@@ -763,7 +769,7 @@ mod tests {
     fn litestar_handlers_sit_below_their_controller_and_router_paths() {
         let scan = scan_of(&[(
             "app.py",
-            "from litestar import Controller, Litestar, Router, get\n\nclass HealthController(Controller):\n    path = '/health'\n\n    @get()\n    async def check(self) -> dict: ...\n\n    @get('/ready')\n    async def ready(self) -> dict: ...\n\n@get(path='/items')\nasync def items() -> list: ...\n\napi = Router(path='/api', route_handlers=[HealthController, items])\napp = Litestar(route_handlers=[api])\n",
+            "from litestar import Controller, Litestar, Router, get\n\nclass HealthController(Controller):\n    path = '/health'\n\n    @get()\n    async def check(self) -> dict: ...\n\n    @get('/ready')\n    async def ready(self) -> dict: ...\n\n@get(path='/items')\nasync def items() -> list: ...\n\napi = Router(path='/api', route_handlers=[HealthController, items])\napp = Litestar(route_handlers=[api])\n\nclass Hidden(Controller):\n    path = urls.HIDDEN\n    @get('/healthz')\n    async def h(self) -> str: ...\n",
         )]);
         assert_eq!(
             paths_of(&scan),

@@ -1267,19 +1267,29 @@ impl<'a> Reader<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let strings = children(body)
+        let mut strings = Vec::new();
+        let mut others = Vec::new();
+        let assignments = children(body)
             .into_iter()
             .filter(|statement| statement.kind() == "expression_statement")
             .flat_map(children)
-            .filter(|assignment| assignment.kind() == "assignment")
-            .filter_map(|assignment| {
-                let left = assignment.child_by_field_name("left")?;
-                let right = assignment.child_by_field_name("right")?;
-                let value = self.string(right)?;
-                (left.kind() == "identifier").then(|| (self.text(left).to_string(), value))
-            })
-            .take(MAX_OTHER)
-            .collect();
+            .filter(|assignment| assignment.kind() == "assignment");
+        for assignment in assignments.take(MAX_OTHER) {
+            let Some(left) = assignment
+                .child_by_field_name("left")
+                .filter(|left| left.kind() == "identifier")
+            else {
+                continue;
+            };
+            let name = self.text(left).to_string();
+            match assignment
+                .child_by_field_name("right")
+                .and_then(|right| self.string(right))
+            {
+                Some(value) => strings.push((name, value)),
+                None => others.push(name),
+            }
+        }
         let mut qualname: Vec<&str> = scopes.iter().map(|(scope, _)| scope.as_str()).collect();
         qualname.push(name);
         let class = Class {
@@ -1288,6 +1298,7 @@ impl<'a> Reader<'a> {
             qualname: qualname.join("."),
             bases,
             strings,
+            others,
         };
         push_capped(
             &mut self.facts.classes,

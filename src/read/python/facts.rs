@@ -315,6 +315,8 @@ pub struct Class {
     /// Class-level `NAME = "text"` (or `NAME: str = "text"`): a Litestar `Controller`'s
     /// `path`, a settings class's `API_PREFIX`. A later one of a name comes later.
     pub strings: Vec<(String, String)>,
+    /// Names the class body assigns something other than a string literal.
+    pub others: Vec<String>,
 }
 
 impl Class {
