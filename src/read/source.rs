@@ -526,6 +526,7 @@ fn scan_at(project_root: &Path, import_root: String, limits: &ScanLimits) -> Sou
         });
     }
     uncalled(&mut scan.app_factories, &scan.modules);
+    unmounted(&mut scan.app_objects, &scan.modules);
     scan.app_objects.sort();
     scan.app_factories.sort();
     scan.script_apps.sort();
@@ -643,6 +644,60 @@ fn uncalled(factories: &mut Vec<AppObject>, modules: &[Module]) {
         .filter_map(|call| call.callee.as_deref()?.rsplit('.').next())
         .collect();
     factories.retain(|factory| !called.contains(factory.variable.as_str()));
+}
+
+/// Drops the application objects that another one mounts (`app.mount("/v1", api)`,
+/// `Mount("/v1", app=api)`): the server serves the outer one, which answers for both.
+fn unmounted(objects: &mut Vec<AppObject>, modules: &[Module]) {
+    let mut mounted: Vec<(String, String)> = Vec::new();
+    for module in modules {
+        let facts = &module.facts;
+        // A name used in `module`, as the module and variable it stands for.
+        let target = |name: &str| -> Option<(String, String)> {
+            let dotted = match facts.imports.iter().rev().find(|i| i.local == name) {
+                Some(import) => import.absolute(&module.module, module.is_package)?,
+                None if !name.contains('.') => return Some((module.module.clone(), name.into())),
+                None => name.to_string(),
+            };
+            dotted
+                .rsplit_once('.')
+                .map(|(owner, variable)| (owner.to_string(), variable.to_string()))
+        };
+        let calls = facts
+            .module_calls
+            .iter()
+            .chain(facts.functions.iter().flat_map(|function| &function.calls));
+        for call in calls {
+            let Some((receiver, "mount")) = call.callee.as_deref().and_then(|c| c.rsplit_once('.'))
+            else {
+                continue;
+            };
+            let is_app = target(receiver).is_some_and(|(owner, variable)| {
+                objects
+                    .iter()
+                    .any(|o| o.module == owner && o.variable == variable)
+            });
+            if let (true, Some(python::Value::Name(name))) = (is_app, call.arg(1, "app")) {
+                mounted.extend(target(name));
+            }
+        }
+        for entry in &facts.routes {
+            mounted.extend(entry.app.as_deref().and_then(target));
+        }
+    }
+    let outer: Vec<AppObject> = objects
+        .iter()
+        .filter(|object| {
+            !mounted
+                .iter()
+                .any(|(owner, variable)| *owner == object.module && *variable == object.variable)
+        })
+        .cloned()
+        .collect();
+    // Apps that all mount each other are none of them the outer one: keep them all.
+    if !outer.is_empty() {
+        *objects = outer;
+    }
 }
 
 /// The framework of a same-module factory: `app = create_app()` where the file's own top-level
@@ -1027,6 +1082,20 @@ mod tests {
         );
         assert_eq!(scan.import_root, "");
         assert_eq!(scan.app_objects[0].target(), "svc.main:app");
+    }
+
+    #[test]
+    fn an_app_another_app_mounts_is_not_a_candidate() {
+        let dir = project("mounted", &[
+            (
+                "main.py",
+                "from fastapi import FastAPI\nfrom starlette.applications import Starlette\nfrom starlette.routing import Mount\nfrom sub import admin\napi = FastAPI()\napp = FastAPI()\napp.mount('/v1', api)\nouter = Starlette(routes=[Mount('/admin', app=admin)])\n",
+            ),
+            ("sub.py", "from flask import Flask\nadmin = FastAPI()\n"),
+        ]);
+        let scan = scan(dir.path(), "");
+        let found: Vec<String> = scan.app_objects.iter().map(AppObject::target).collect();
+        assert_eq!(found, ["main:app", "main:outer"]);
     }
 
     #[test]
