@@ -296,6 +296,40 @@ fn installed_closure(
     )
 }
 
+/// What the image installs, asked by distribution name when a server is chosen: the app's
+/// [`installed_closure`], so a server the lock holds only for a dev group or an extra not chosen
+/// is never run; the whole lock when the lock does not hold the app (no `[project]`).
+struct Installs<'a> {
+    files: &'a ProjectFiles,
+    closure: Option<BTreeSet<PackageName>>,
+}
+
+impl<'a> Installs<'a> {
+    fn of(files: &'a ProjectFiles, app: &AppProject<'_>, settings: &Settings) -> Self {
+        let closure = installed_closure(files, app, settings);
+        let known = closure
+            .iter()
+            .any(|name| files.lock.package(name.as_str()).is_some());
+        Installs {
+            files,
+            closure: known.then_some(closure),
+        }
+    }
+
+    /// Whether the image installs `name` (a normalised distribution name).
+    fn has(&self, name: &str) -> bool {
+        match &self.closure {
+            Some(closure) => closure.contains(&PackageName::new(name)),
+            None => self.files.lock.package(name).is_some(),
+        }
+    }
+
+    /// Whether the lock holds `name` but the image does not install it.
+    fn only_outside(&self, name: &str) -> bool {
+        !self.has(name) && self.files.lock.package(name).is_some()
+    }
+}
+
 /// `--command` or `command` in the config: checked against what the lock installs when the
 /// program's distribution is certain, and a web app when it starts a known server.
 fn given_command(
@@ -715,21 +749,50 @@ fn detect_web(
     for requirement in &project.dependencies {
         dependencies.insert(requirement_name(requirement, &field)?);
     }
-    let frameworks: BTreeSet<Framework> = [
+    const WEB_FRAMEWORKS: [Framework; 5] = [
         Framework::Fastapi,
         Framework::Starlette,
         Framework::Litestar,
         Framework::Flask,
         Framework::Django,
-    ]
-    .into_iter()
-    .filter(|framework| dependencies.contains(framework.distribution()))
-    .collect();
+    ];
+    let mut frameworks: BTreeSet<Framework> = WEB_FRAMEWORKS
+        .into_iter()
+        .filter(|framework| dependencies.contains(framework.distribution()))
+        .collect();
     let script_frameworks: BTreeSet<Framework> =
         [Framework::Streamlit, Framework::Gradio, Framework::Panel]
             .into_iter()
             .filter(|framework| dependencies.contains(framework.distribution()))
             .collect();
+    let installs = Installs::of(files, app, settings);
+    let mut through_others = Vec::new();
+    if frameworks.is_empty() && script_frameworks.is_empty() {
+        // A framework that only another dependency brings (`django-allauth` installs Django,
+        // `flask-sqlalchemy` Flask) counts when the image installs it and the source builds
+        // its application: an object or an uncalled factory of that framework.
+        let builds = |framework: Framework| {
+            app.source
+                .app_objects
+                .iter()
+                .chain(&app.source.app_factories)
+                .any(|object| object.framework == framework)
+        };
+        frameworks = WEB_FRAMEWORKS
+            .into_iter()
+            .filter(|framework| installs.has(framework.distribution()) && builds(*framework))
+            .collect();
+        through_others = frameworks
+            .iter()
+            .map(|framework| {
+                format!(
+                    "{} is not in `[project.dependencies]` of `{}`, but another dependency installs it and the source builds its application",
+                    framework.distribution(),
+                    app.manifest
+                )
+            })
+            .collect();
+    }
     if frameworks.is_empty() && script_frameworks.is_empty() {
         return entry_choice(app, settings, venv_bin)?.ok_or_else(no_command);
     }
@@ -741,7 +804,7 @@ fn detect_web(
         .filter(|object| frameworks.contains(&object.framework))
         .cloned()
         .collect();
-    let objects = django_entry(files, objects);
+    let objects = django_entry(&installs, objects);
     let mut scripts_found = script_apps(app.source, &script_frameworks);
     let mut others = Vec::new();
     if objects.is_empty() && scripts_found.len() > 1 {
@@ -826,7 +889,7 @@ fn detect_web(
     let object = match objects.as_slice() {
         [one] => one.clone(),
         [] => {
-            if let Some(choice) = framework_cli(files, app, &frameworks, venv_bin, port) {
+            if let Some(choice) = framework_cli(&installs, app, &frameworks, venv_bin, port) {
                 return Ok(choice);
             }
             if let Some(choice) = entry_choice(app, settings, venv_bin)? {
@@ -860,7 +923,7 @@ fn detect_web(
         }
     };
 
-    let has = |name: &str| files.lock.package(name).is_some();
+    let has = |name: &str| installs.has(name);
     let target = object.target();
     let port_text = port.to_string();
     let bind = format!("0.0.0.0:{port_text}");
@@ -952,15 +1015,31 @@ fn detect_web(
         .find(|(distribution, _, _)| has(distribution))
     else {
         if object.framework == Framework::Flask && has("flask") {
-            return Ok(flask_development_server(app, &object, venv_bin, port));
+            let mut choice = flask_development_server(app, &object, venv_bin, port);
+            choice.findings.extend(through_others);
+            return Ok(choice);
         }
         return Err(if object.is_asgi() {
-            missing_server(app, object.framework, "ASGI server", "uvicorn")
+            missing_server(
+                &installs,
+                app,
+                object.framework,
+                "ASGI server",
+                ASGI_SERVERS,
+                "uvicorn",
+            )
         } else {
-            missing_server(app, object.framework, "WSGI server", "gunicorn")
+            missing_server(
+                &installs,
+                app,
+                object.framework,
+                "WSGI server",
+                WSGI_SERVERS,
+                "gunicorn",
+            )
         });
     };
-    Ok(CommandChoice {
+    let mut choice = CommandChoice {
         command: Decision::new(
             argv,
             Source::Detected,
@@ -996,7 +1075,9 @@ fn detect_web(
         health_note: String::new(),
         session_script: String::new(),
         warnings: Vec::new(),
-    })
+    };
+    choice.findings.extend(through_others);
+    Ok(choice)
 }
 
 /// A FastAPI or Litestar app the source builds in a way not read here (`app = create_app()`):
@@ -1005,7 +1086,7 @@ fn detect_web(
 /// `main.py`, `app.py`, `api.py` and the same under `app/`; `litestar run` for an app or a
 /// factory in `app.py`, `application.py` or those packages.
 fn framework_cli(
-    files: &ProjectFiles,
+    installs: &Installs<'_>,
     app: &AppProject<'_>,
     frameworks: &BTreeSet<Framework>,
     venv_bin: &str,
@@ -1015,7 +1096,7 @@ fn framework_cli(
     if app.pyproject.is_packaged() {
         return None;
     }
-    let has = |name: &str| files.lock.package(name).is_some();
+    let has = |name: &str| installs.has(name);
     let root = app.import_root();
     let at_root = |file: &str| {
         if root.is_empty() {
@@ -1137,7 +1218,7 @@ const WSGI_SERVERS: &[&str] = &["gunicorn", "waitress", "granian"];
 /// by the servers the lock installs. WSGI first, unless the project uses Channels (whose
 /// websockets need ASGI) or the lock has no WSGI server. In `asgi.py`, `application` is the
 /// one Django's `ASGI_APPLICATION` names (Channels wraps the plain app in it).
-fn django_entry(files: &ProjectFiles, objects: Vec<AppObject>) -> Vec<AppObject> {
+fn django_entry(installs: &Installs<'_>, objects: Vec<AppObject>) -> Vec<AppObject> {
     let dir_of = |object: &AppObject| {
         object
             .file
@@ -1162,8 +1243,8 @@ fn django_entry(files: &ProjectFiles, objects: Vec<AppObject>) -> Vec<AppObject>
         .find(|object| object.variable == "application")
         .or(asgi.last())
         .copied();
-    let installed = |names: &[&str]| names.iter().any(|name| files.lock.package(name).is_some());
-    let channels = files.lock.package("channels").is_some();
+    let installed = |names: &[&str]| names.iter().any(|name| installs.has(name));
+    let channels = installs.has("channels");
     let chosen = match (wsgi.as_slice(), asgi) {
         ([], Some(asgi)) => asgi,
         ([wsgi], Some(asgi)) => {
@@ -1240,18 +1321,41 @@ fn flask_development_server(
 }
 
 fn missing_server(
+    installs: &Installs<'_>,
     app: &AppProject<'_>,
     framework: Framework,
     kind: &str,
+    servers: &[&str],
     suggestion: &str,
 ) -> UserError {
-    UserError::new(format!(
+    let mut error = UserError::new(format!(
         "`{}` uses {}, but `uv.lock` installs no {kind} to serve it",
         app.manifest,
         framework.distribution()
-    ))
-    .hint(format!("run `uv add {suggestion}`, then uv-rootless again"))
-    .hint("or give the command with `--command`")
+    ));
+    // A server kept for development (`uv add --dev uvicorn`) is not in the image.
+    let outside: Vec<&str> = servers
+        .iter()
+        .copied()
+        .filter(|server| installs.only_outside(server))
+        .collect();
+    let suggestion = match outside.first() {
+        Some(server) => {
+            error = error.detail(format!(
+                "the lock holds {} only outside the app's runtime dependencies (a dev group, an extra not chosen), which the image does not install",
+                outside
+                    .iter()
+                    .map(|server| format!("`{server}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            *server
+        }
+        None => suggestion,
+    };
+    error
+        .hint(format!("run `uv add {suggestion}`, then uv-rootless again"))
+        .hint("or give the command with `--command`")
 }
 
 /// The scripts of `frameworks` in the source, without the pages of a Streamlit multipage app
@@ -1496,6 +1600,47 @@ fn script_command(
 #[cfg(test)]
 mod tests {
     use crate::options::Flags;
+    use crate::read::names::PackageName;
+    use crate::read::ProjectFiles;
+
+    /// `names` added to the lock as packages the app depends on, as `uv add` leaves them.
+    fn add_to_lock(files: &mut ProjectFiles, names: &[&str]) {
+        for name in names {
+            let mut package = files.lock.package[0].clone();
+            package.name = name.to_string();
+            package.dependencies.clear();
+            package.optional_dependencies.clear();
+            package.dev_dependencies.clear();
+            files.lock.package.push(package);
+        }
+        app_package(files)
+            .dependencies
+            .extend(names.iter().map(|name| crate::read::lock::Dependency {
+                name: name.to_string(),
+                version: None,
+                extra: None,
+                marker: None,
+            }));
+    }
+
+    /// `name` and every edge to it taken out of the lock.
+    fn remove_from_lock(files: &mut ProjectFiles, name: &str) {
+        files.lock.package.retain(|package| package.name != name);
+        for package in &mut files.lock.package {
+            package.dependencies.retain(|edge| edge.name != name);
+        }
+    }
+
+    /// The app's own package in the lock.
+    fn app_package(files: &mut ProjectFiles) -> &mut crate::read::lock::Package {
+        let app = PackageName::new(&files.pyproject.project.as_ref().expect("project").name);
+        files
+            .lock
+            .package
+            .iter_mut()
+            .find(|package| app.is(&package.name))
+            .expect("the app is in the lock")
+    }
 
     fn example(name: &str) -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -1871,11 +2016,9 @@ mod tests {
         let served_by = |example_name: &str, server: &str| {
             let mut files = crate::read::read_project(&example(example_name)).expect("reads");
             // The lock's own server swapped for another.
-            for package in &mut files.lock.package {
-                if package.name == "gunicorn" || package.name == "uvicorn" {
-                    package.name = server.into();
-                }
-            }
+            remove_from_lock(&mut files, "gunicorn");
+            remove_from_lock(&mut files, "uvicorn");
+            add_to_lock(&mut files, &[server]);
             let app = super::AppProject {
                 pyproject: &files.pyproject,
                 manifest: "pyproject.toml".into(),
@@ -1935,10 +2078,7 @@ mod tests {
     #[test]
     fn flasks_development_server_comes_with_a_warning_in_the_plan() {
         let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
-        files
-            .lock
-            .package
-            .retain(|package| package.name != "gunicorn");
+        remove_from_lock(&mut files, "gunicorn");
         let plan =
             crate::decide::plan(&files, &crate::options::Settings::default()).expect("plans");
         assert_eq!(plan.command.value[0], "/app/bin/flask");
@@ -1959,11 +2099,7 @@ mod tests {
             if let Some(project) = files.pyproject.project.as_mut() {
                 project.dependencies = vec![dependency.into()];
             }
-            for name in [dependency, lock_extra] {
-                let mut package = files.lock.package[0].clone();
-                package.name = name.into();
-                files.lock.package.push(package);
-            }
+            add_to_lock(&mut files, &[dependency, lock_extra]);
             let module = file.trim_end_matches(".py").replace('/', ".");
             let scan = crate::read::source::scan_of_texts(&[(file, module.as_str(), text)]);
             let app = super::AppProject {
@@ -2022,18 +2158,47 @@ mod tests {
     }
 
     #[test]
+    fn a_server_the_lock_holds_only_for_a_dev_group_is_not_run() {
+        let decided = |runtime: &[&str]| {
+            let mut files = crate::read::read_project(&example("fastapi-service")).expect("reads");
+            remove_from_lock(&mut files, "uvicorn");
+            // `uv add --dev uvicorn`: in the lock, on an edge of the `dev` group only.
+            add_to_lock(&mut files, &["uvicorn"]);
+            let app = app_package(&mut files);
+            let edge = app.dependencies.pop().expect("the edge just added");
+            app.dev_dependencies.insert("dev".into(), vec![edge]);
+            add_to_lock(&mut files, runtime);
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &files.source,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| choice.command.value)
+            .map_err(|error| error.to_string())
+        };
+        assert_eq!(decided(&["granian"]).expect("plans")[0], "/app/bin/granian");
+        let error = decided(&[]).expect_err("no server in the image");
+        assert!(
+            error.contains("installs no ASGI server")
+                && error.contains("holds `uvicorn` only outside the app's runtime dependencies"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn a_factory_no_module_calls_is_served_with_the_servers_factory_syntax() {
         let decided = |servers: &[&str], sources: &[(&str, &str, &str)]| {
             let mut files = crate::read::read_project(&example("fastapi-service")).expect("reads");
-            files
-                .lock
-                .package
-                .retain(|package| package.name != "uvicorn");
-            for name in servers {
-                let mut package = files.lock.package[0].clone();
-                package.name = name.to_string();
-                files.lock.package.push(package);
-            }
+            remove_from_lock(&mut files, "uvicorn");
+            add_to_lock(&mut files, servers);
             let mut scan = crate::read::source::scan_of_texts(sources);
             scan.app_objects = scan
                 .modules
@@ -2133,16 +2298,58 @@ mod tests {
     }
 
     #[test]
+    fn a_framework_another_dependency_installs_counts_when_the_source_builds_its_app() {
+        let decided = |text: &str| {
+            let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
+            // Flask comes with an extension (`flask-login` depends on it): the lock installs it,
+            // `[project.dependencies]` does not name it.
+            if let Some(project) = files.pyproject.project.as_mut() {
+                project.dependencies = vec!["flask-login".into(), "gunicorn".into()];
+            }
+            let mut scan = crate::read::source::scan_of_texts(&[("wsgi.py", "wsgi", text)]);
+            scan.app_objects = scan
+                .modules
+                .iter()
+                .flat_map(crate::read::source::app_objects_of)
+                .collect();
+            let app = super::AppProject {
+                pyproject: &files.pyproject,
+                manifest: "pyproject.toml".into(),
+                source: &scan,
+                member: String::new(),
+            };
+            super::decide(
+                &files,
+                &app,
+                &crate::options::Settings::default(),
+                "/app/bin",
+                8000,
+            )
+            .map(|choice| (choice.command.value, choice.findings))
+            .map_err(|error| error.to_string())
+        };
+        let (argv, findings) =
+            decided("from flask import Flask\napp = Flask(__name__)\n").expect("plans");
+        assert_eq!(
+            argv,
+            ["/app/bin/gunicorn", "--bind", "0.0.0.0:8000", "wsgi:app"]
+        );
+        assert!(
+            findings.iter().any(|finding| finding
+                .contains("flask is not in `[project.dependencies]` of `pyproject.toml`")),
+            "{findings:?}"
+        );
+        // Installed but never built by the source: no web app.
+        let error = decided("print('hello')\n").expect_err("no command");
+        assert!(error.contains("no command to run"), "{error}");
+    }
+
+    #[test]
     fn a_wsgi_factory_is_called_by_gunicorn_and_waitress() {
         let decided = |server: &str| {
             let mut files = crate::read::read_project(&example("flask-gunicorn")).expect("reads");
-            files
-                .lock
-                .package
-                .retain(|package| package.name != "gunicorn");
-            let mut package = files.lock.package[0].clone();
-            package.name = server.into();
-            files.lock.package.push(package);
+            remove_from_lock(&mut files, "gunicorn");
+            add_to_lock(&mut files, &[server]);
             let scan = crate::read::source::scan_of_texts(&[(
                 "web.py",
                 "web",
@@ -2191,15 +2398,9 @@ mod tests {
             if let Some(project) = files.pyproject.project.as_mut() {
                 project.dependencies = vec!["django".into()];
             }
-            files
-                .lock
-                .package
-                .retain(|package| package.name != "gunicorn");
-            for name in ["django"].iter().chain(servers) {
-                let mut package = files.lock.package[0].clone();
-                package.name = name.to_string();
-                files.lock.package.push(package);
-            }
+            remove_from_lock(&mut files, "gunicorn");
+            add_to_lock(&mut files, &["django"]);
+            add_to_lock(&mut files, servers);
             let scan = crate::read::source::scan_of_texts(&[
                 (
                     "mysite/wsgi.py",

@@ -1,7 +1,8 @@
 //! A project with no console script and no web app object, run the way its author runs it: a
 //! package with a `__main__.py` (`python -m pkg`), or, in a virtual project, a file at the top of
 //! its import root with an `if __name__ == "__main__":` block (`python main.py`, the layout that
-//! `uv init --app` writes).
+//! `uv init --app` writes); with neither, a module with a conventional entry name one level
+//! down (`app/main.py`, `bot/main.py`) and such a block, as `python -m app.main`.
 
 use super::select::AppProject;
 use crate::error::UserError;
@@ -15,6 +16,9 @@ pub enum EntryKind {
     Package(String),
     /// `python FILE`: a file in the working directory.
     File(String),
+    /// `python -m PACKAGE.MODULE`: a module of a top-level package (or a directory without
+    /// `__init__.py`), so its absolute imports of that package work.
+    Module(String),
 }
 
 /// The entry found, with where it was read.
@@ -33,7 +37,9 @@ impl Entry {
     /// The arguments after the interpreter.
     pub fn args(&self) -> Vec<String> {
         match &self.kind {
-            EntryKind::Package(package) => vec!["-m".into(), package.clone()],
+            EntryKind::Package(package) | EntryKind::Module(package) => {
+                vec!["-m".into(), package.clone()]
+            }
             EntryKind::File(file) => vec![file.clone()],
         }
     }
@@ -57,6 +63,9 @@ fn is_tooling(module: &str) -> bool {
         || module == "tests"
 }
 
+/// Names a module one level down takes when it is the app's entry (`app/main.py`).
+const NESTED_ENTRY_NAMES: &[&str] = &["main", "app", "bot", "run", "server", "worker", "cli"];
+
 /// The entry of `app`, `Ok(None)` when there is none, an error when several are equally likely.
 pub fn find(app: &AppProject<'_>) -> Result<Option<Entry>, UserError> {
     let virtual_project = !app.pyproject.is_packaged();
@@ -64,6 +73,25 @@ pub fn find(app: &AppProject<'_>) -> Result<Option<Entry>, UserError> {
     for module in &app.source.modules {
         if let Some(entry) = candidate(module, virtual_project) {
             candidates.push(entry);
+        }
+    }
+    // Only with nothing at the top and no console script at all: a module one level down is
+    // the entry less often than a helper someone runs by hand, and scripts say what runs.
+    let no_scripts = app
+        .pyproject
+        .project
+        .as_ref()
+        .is_none_or(|project| project.scripts.is_empty());
+    if candidates.is_empty() && no_scripts {
+        candidates = app.source.modules.iter().filter_map(nested).collect();
+        if candidates.len() > 1 {
+            let mains: Vec<&Entry> = candidates
+                .iter()
+                .filter(|entry| entry.module.ends_with(".main"))
+                .collect();
+            if let [main] = mains.as_slice() {
+                return Ok(Some((*main).clone()));
+            }
         }
     }
     if candidates.len() <= 1 {
@@ -77,6 +105,9 @@ pub fn find(app: &AppProject<'_>) -> Result<Option<Entry>, UserError> {
     let named_like_project = |entry: &&Entry| match (&entry.kind, &own) {
         (EntryKind::Package(package), Some(own)) => own.is(package),
         (EntryKind::File(file), Some(own)) => own.is(file.trim_end_matches(".py")),
+        (EntryKind::Module(module), Some(own)) => module
+            .split_once('.')
+            .is_some_and(|(package, _)| own.is(package)),
         _ => false,
     };
     let packages: Vec<&Entry> = candidates
@@ -151,6 +182,27 @@ fn candidate(module: &Module, virtual_project: bool) -> Option<Entry> {
         }
         _ => None,
     }
+}
+
+/// `pkg/main.py` (or another conventional entry name, or the package's own name:
+/// `netbot/netbot.py`) with an `if __name__ == "__main__":` block, run as `python -m pkg.main`
+/// from the import root.
+fn nested(module: &Module) -> Option<Entry> {
+    let (package, name) = module.module.split_once('.')?;
+    if name.contains('.')
+        || !(NESTED_ENTRY_NAMES.contains(&name) || name == package)
+        || module.is_package
+        || is_tooling(package)
+    {
+        return None;
+    }
+    let line = module.facts.main_calls.first()?.line;
+    Some(Entry {
+        kind: EntryKind::Module(module.module.clone()),
+        module: module.module.clone(),
+        file: module.file.clone(),
+        line,
+    })
 }
 
 #[cfg(test)]
@@ -245,6 +297,64 @@ mod tests {
         plain.module = "main".into();
         plain.file = "main.py".into();
         assert_eq!(find_in(VIRTUAL, vec![plain]).unwrap(), None);
+    }
+
+    #[test]
+    fn a_main_module_one_level_down_runs_with_dash_m_when_nothing_at_the_top_is_an_entry() {
+        // `app/main.py` of a directory without `__init__.py`, importing `app.config`.
+        let entry = find_in(VIRTUAL, vec![module("app.main", "app/main.py", true)])
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.args(), ["-m", "app.main"]);
+        assert_eq!(entry.shown(), "python -m app.main");
+        assert_eq!((entry.file.as_str(), entry.line), ("app/main.py", 7));
+        // A top-level entry wins; so does `main` among several one level down.
+        let top = find_in(
+            VIRTUAL,
+            vec![
+                module("app.main", "app/main.py", true),
+                module("run", "run.py", true),
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(top.args(), ["run.py"]);
+        let main = find_in(
+            PACKAGED,
+            vec![
+                module("bot.worker", "bot/worker.py", true),
+                module("bot.main", "bot/main.py", true),
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(main.args(), ["-m", "bot.main"]);
+        let own = find_in(
+            VIRTUAL,
+            vec![module("netbot.netbot", "netbot/netbot.py", true)],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(own.args(), ["-m", "netbot.netbot"]);
+        // A project with console scripts says what runs: none of its modules is guessed.
+        let scripts = format!("{VIRTUAL}[project.scripts]\nhello = \"app.main:main\"\n");
+        assert_eq!(
+            find_in(&scripts, vec![module("app.main", "app/main.py", true)]).unwrap(),
+            None
+        );
+        // A helper with another name, or deeper down, is no entry.
+        assert_eq!(
+            find_in(
+                VIRTUAL,
+                vec![
+                    module("app.db", "app/db.py", true),
+                    module("app.sub.main", "app/sub/main.py", true),
+                    module("tests.main", "tests/main.py", true),
+                ]
+            )
+            .unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -252,7 +252,7 @@ pub fn scan_project(project_root: &Path, dir: &str, manifest: &str, packaged: bo
     };
     match found {
         Some((root, note)) => {
-            let mut moved = scan_at(project_root, root, &limits);
+            let mut moved = scan_root(project_root, root, &limits);
             moved.import_root_note = Some(note);
             moved
         }
@@ -382,7 +382,6 @@ fn clean(path: &str) -> Option<String> {
 /// `app/routers/` (or `backend/mysite/wsgi.py` naming `mysite.settings`) runs from `app` (or
 /// `backend`), the only directory where those imports resolve. An app module that imports
 /// itself as a package (`from app.core import x`, `from .core import x`) stays where it is.
-/// An app below `src/` that imports `src.config` runs from the project's directory.
 fn module_relative_root(scan: &SourceScan) -> Option<(String, String)> {
     let exists = |name: &str| {
         let below = format!("{name}.");
@@ -412,21 +411,6 @@ fn module_relative_root(scan: &SourceScan) -> Option<(String, String)> {
             .chain(settings)
             .filter_map(|target| target.split('.').next())
             .collect();
-        // `from src.config import x` imports the `src` directory itself, as a namespace
-        // package: the project's directory is the root.
-        let root = scan.import_root.as_str();
-        let (parent, base) = root.rsplit_once('/').unwrap_or(("", root));
-        if !base.is_empty() && heads.contains(&base) && !exists(base) {
-            if !found.iter().any(|(seen, _)| seen == parent) {
-                let note = format!(
-                    "`{}` imports `{base}` as a package: its modules start at `{}`, above it",
-                    object.file,
-                    if parent.is_empty() { "." } else { parent }
-                );
-                found.push((parent.to_string(), note));
-            }
-            continue;
-        }
         let relative = facts.imports.iter().any(|import| import.level() > 0);
         if packages.is_empty() || relative || heads.contains(&packages[0]) {
             continue;
@@ -470,18 +454,30 @@ pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceS
     };
     // `src/` is the source root of the src layout, unless it is itself a package
     // (`src/__init__.py`, imported as `src.app`): then the project's directory is the root.
-    let import_root = if project_root.join(&src).is_dir()
-        && !project_root.join(&src).join("__init__.py").is_file()
-    {
-        src
-    } else {
-        dir.to_string()
-    };
-    scan_at(project_root, import_root, limits)
+    if project_root.join(&src).is_dir() && !project_root.join(&src).join("__init__.py").is_file() {
+        let scan = scan_root(project_root, src, limits);
+        // A `src/` without `__init__.py` whose own modules import `src.…` is a namespace
+        // package run from the project's directory (`uvicorn src.main:app`): module paths start
+        // there, as they do on the developer's machine.
+        if !imports_src_package(&scan) {
+            return scan;
+        }
+    }
+    scan_root(project_root, dir.to_string(), limits)
 }
 
-/// The modules below `import_root` (relative to `project_root`) and what they say.
-fn scan_at(project_root: &Path, import_root: String, limits: &ScanLimits) -> SourceScan {
+/// Whether a module of `scan` (rooted at a `src/`) imports `src` itself absolutely:
+/// `from src.db import x`, `import src.auth`, `from src import app`.
+fn imports_src_package(scan: &SourceScan) -> bool {
+    scan.modules.iter().any(|module| {
+        module.facts.imports.iter().any(|import| {
+            import.level() == 0 && (import.target == "src" || import.target.starts_with("src."))
+        })
+    })
+}
+
+/// The scan of the modules below `import_root`.
+fn scan_root(project_root: &Path, import_root: String, limits: &ScanLimits) -> SourceScan {
     let base = if import_root.is_empty() {
         project_root.to_path_buf()
     } else {
@@ -858,6 +854,37 @@ mod tests {
     }
 
     #[test]
+    fn a_src_directory_its_modules_import_as_src_is_a_package_of_the_root() {
+        let dir = project(
+            "src-namespace",
+            &[
+                (
+                    "src/main.py",
+                    "from fastapi import FastAPI\nfrom src.db import engine\napp = FastAPI()\n",
+                ),
+                ("src/db/database.py", "engine = None\n"),
+                ("pyproject.toml", "[project]\nname = 'x'\n"),
+            ],
+        );
+        let scan = scan(dir.path(), "");
+        assert_eq!(scan.import_root, "");
+        let targets: Vec<String> = scan.app_objects.iter().map(AppObject::target).collect();
+        assert_eq!(targets, ["src.main:app"]);
+    }
+
+    #[test]
+    fn a_src_layout_whose_modules_import_their_package_keeps_src_as_root() {
+        let dir = project("src-layout", &[
+            ("src/api/main.py", "from fastapi import FastAPI\nfrom api.db import engine\nimport srcery\napp = FastAPI()\n"),
+            ("src/api/db.py", "engine = None\n"),
+        ]);
+        let scan = scan(dir.path(), "");
+        assert_eq!(scan.import_root, "src");
+        let targets: Vec<String> = scan.app_objects.iter().map(AppObject::target).collect();
+        assert_eq!(targets, ["api.main:app"]);
+    }
+
+    #[test]
     fn finds_module_level_assignments_only() {
         let dir = project("assignments", &[(
             "app/main.py",
@@ -1011,7 +1038,6 @@ mod tests {
         let scan = scan_project(dir.path(), "", virtual_manifest, false);
         assert_eq!(scan.import_root, "");
         assert_eq!(scan.app_objects[0].target(), "src.main:app");
-        assert!(scan.import_root_note.is_some());
         // In a workspace member, its own directory.
         let dir = project(
             "src-package-member",

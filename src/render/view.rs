@@ -66,9 +66,15 @@ pub struct LayersView {
     pub staging: &'static str,
     /// The environment's path under [`LayersView::staging`].
     pub staged_venv: String,
-    /// Where the build stage stages the bytecode of the final image's standard library, at its
-    /// paths, for a final stage without a shell to compile it.
+    /// Where the stdlib stage stages the bytecode of the final image's standard library, at its
+    /// paths.
     pub stdlib_bytecode: &'static str,
+    /// How that bytecode is checked at import: `unchecked-hash` when the build stage's Python is
+    /// the final image's own (the same image, or uv's Python copied over), else `checked-hash`,
+    /// so that a source that differs there is compiled again, never run from other bytecode.
+    pub stdlib_invalidation: &'static str,
+    /// Why, for the Dockerfile's comment.
+    pub stdlib_invalidation_reason: &'static str,
     /// Where the dependencies' stage stages libstdc++ for a final image without it, at its
     /// path (empty when no extension module needs it).
     pub libstdcxx: &'static str,
@@ -82,6 +88,24 @@ const STAGING: &str = "/staging";
 
 /// Holds the standard library's bytecode, at its paths, in the build stage only.
 const STDLIB_BYTECODE: &str = "/stdlib-bytecode";
+
+/// The invalidation mode of the standard library's bytecode, and why: see
+/// [`LayersView::stdlib_invalidation`].
+fn stdlib_invalidation(base: &crate::model::Base) -> (&'static str, &'static str) {
+    if base.managed_python {
+        ("unchecked-hash", "the final stage copies this Python")
+    } else if base.build_image == base.runtime_image {
+        (
+            "unchecked-hash",
+            "the build and final stages start from the same image",
+        )
+    } else {
+        (
+            "checked-hash",
+            "the build image's standard library may differ from the final image's",
+        )
+    }
+}
 
 /// The base: its images and every fact the templates branch on or print.
 #[derive(Debug, Serialize)]
@@ -192,6 +216,8 @@ pub fn view(plan: &Plan) -> View<'_> {
             staging: STAGING,
             staged_venv: format!("{STAGING}{}", plan.layout.venv),
             stdlib_bytecode: STDLIB_BYTECODE,
+            stdlib_invalidation: stdlib_invalidation(base).0,
+            stdlib_invalidation_reason: stdlib_invalidation(base).1,
             libstdcxx: LIBSTDCXX,
         },
     }

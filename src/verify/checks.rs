@@ -343,6 +343,14 @@ pub struct Probe {
     pub git: Vec<String>,
     pub missing_bytecode: Vec<String>,
     pub missing_bytecode_count: usize,
+    /// Modules of the standard library that importing the top-level modules of the
+    /// environment's distributions (but the local ones: the project's own) loaded from source,
+    /// without bytecode.
+    #[serde(default)]
+    pub stdlib_missing_bytecode: Vec<String>,
+    /// Why that list may be incomplete (the imports ran out of time), or empty.
+    #[serde(default)]
+    pub stdlib_import_note: String,
     pub distributions: Vec<String>,
     /// Each installed distribution's version, by PEP 503 name.
     #[serde(default)]
@@ -533,19 +541,47 @@ pub fn no_dev_dependencies(probe: &Probe, dev_only: &BTreeSet<PackageName>) -> C
     }
 }
 
-/// Every importable module has its `.pyc`, so a read-only image never compiles at start.
+/// Every importable module of the environment and the source has its `.pyc`, and so has every
+/// module of the standard library that importing the environment loads, so a read-only image
+/// never compiles at start.
 pub fn bytecode_compiled(probe: &Probe) -> Check {
+    let stdlib = probe.stdlib_missing_bytecode.len();
+    let mut problems = Vec::new();
+    if probe.missing_bytecode_count > 0 {
+        problems.push(format!(
+            "{} module(s) of the environment or the source without .pyc, e.g. {}",
+            probe.missing_bytecode_count,
+            probe.missing_bytecode.join(", ")
+        ));
+    }
+    if stdlib > 0 {
+        let shown: Vec<&str> = probe
+            .stdlib_missing_bytecode
+            .iter()
+            .take(20)
+            .map(String::as_str)
+            .collect();
+        problems.push(format!(
+            "importing the dependencies' top-level modules loaded {stdlib} module(s) of the \
+             standard library without .pyc, e.g. {}",
+            shown.join(", ")
+        ));
+    }
+    let note = if probe.stdlib_import_note.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", probe.stdlib_import_note)
+    };
     Check {
         name: "bytecode compiled",
-        passed: probe.missing_bytecode_count == 0,
-        detail: if probe.missing_bytecode_count == 0 {
-            "every importable module of the stdlib, the venv and the source has its .pyc".into()
-        } else {
+        passed: problems.is_empty(),
+        detail: if problems.is_empty() {
             format!(
-                "{} module(s) without .pyc, e.g. {}",
-                probe.missing_bytecode_count,
-                probe.missing_bytecode.join(", ")
+                "every importable module of the venv and the source has its .pyc, and so has \
+                 every module of the stdlib that importing the venv's dependencies loads{note}"
             )
+        } else {
+            format!("{}{note}", problems.join("; "))
         },
     }
 }
@@ -1120,7 +1156,23 @@ mod tests {
         assert!(!check.passed);
         assert_eq!(
             check.detail,
-            "3 module(s) without .pyc, e.g. /src/app/main.py"
+            "3 module(s) of the environment or the source without .pyc, e.g. /src/app/main.py"
+        );
+    }
+
+    #[test]
+    fn a_stdlib_module_the_environment_loads_without_bytecode_fails_bytecode_compiled() {
+        let missing = Probe {
+            stdlib_missing_bytecode: vec!["/usr/local/lib/python3.13/csv.py".into()],
+            stdlib_import_note: "importing took over 120 s".into(),
+            ..clean_probe()
+        };
+        let check = bytecode_compiled(&missing);
+        assert!(!check.passed);
+        assert_eq!(
+            check.detail,
+            "importing the dependencies' top-level modules loaded 1 module(s) of the standard \
+             library without .pyc, e.g. /usr/local/lib/python3.13/csv.py (importing took over 120 s)"
         );
     }
 

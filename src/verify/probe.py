@@ -5,6 +5,7 @@ import importlib.util
 import json
 import os
 import re
+import subprocess
 import sys
 import sysconfig
 
@@ -43,9 +44,59 @@ for dirpath, dirnames, filenames in walk("/"):
             if os.access(path, os.X_OK):
                 forbidden.append(path)
 
+# The environment and the source are compiled in full. The standard library is compiled for what
+# the dependencies import: a child interpreter imports each top-level module of the environment's
+# distributions but the local ones (the project, its workspace members and path dependencies,
+# installed from `file://`: their imports are the app's own, which the build leaves alone so that
+# a source change never changes that layer) and lists the standard library's modules it loaded
+# from source without bytecode (each compiled again on every start, in memory, on a read-only root).
+
+
+def local(dist):
+    try:
+        return json.loads(dist.read_text("direct_url.json") or "{}").get("url", "").startswith("file:")
+    except ValueError:
+        return False
+
+
+CHILD = """
+import importlib, importlib.machinery, importlib.util, os, sys, sysconfig
+std = sysconfig.get_path("stdlib") + os.sep
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except BaseException:
+        pass
+    print(*[m.__file__ for m in list(sys.modules.values())
+            if isinstance(getattr(m, "__loader__", None), importlib.machinery.SourceFileLoader)
+            and m.__file__.startswith(std)
+            and not os.path.exists(importlib.util.cache_from_source(m.__file__))], sep="\\n", flush=True)
+os._exit(0)
+"""
+site = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
+tops = sorted(
+    {
+        f.parts[0].partition(".")[0]
+        for dist in importlib.metadata.distributions(path=site)
+        if not local(dist)
+        for f in dist.files or []
+        if len(f.parts) == 1 and f.suffix in (".py", ".so") or len(f.parts) == 2 and f.parts[1] == "__init__.py"
+    }
+    - {"tests", "test"}
+)
+stdlib_note = ""
+try:
+    child = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", CHILD, *tops], capture_output=True, text=True, timeout=120
+    ).stdout
+except subprocess.TimeoutExpired as error:
+    child = error.stdout.decode() if isinstance(error.stdout, bytes) else error.stdout or ""
+    stdlib_note = "importing the environment's modules took over 120 s; checked what loaded until then"
+stdlib_missing = sorted(set(child.splitlines()) - {""})
+
 missing = []
 missing_count = 0
-roots = [sysconfig.get_path("stdlib"), sysconfig.get_path("purelib")] + args["bytecode_roots"]
+roots = site + args["bytecode_roots"]
 seen = set()
 for root in roots:
     if not root or root in seen or not os.path.isdir(root):
@@ -88,6 +139,8 @@ print(
             "git": sorted(git),
             "missing_bytecode": missing,
             "missing_bytecode_count": missing_count,
+            "stdlib_missing_bytecode": stdlib_missing,
+            "stdlib_import_note": stdlib_note,
             "distributions": distributions,
             "versions": versions,
         }

@@ -59,7 +59,7 @@ fn has_raw_control(text: &str, yaml: bool) -> Option<char> {
 }
 
 /// The Dockerfile: the header first; every instruction one of the template's, as often at
-/// most as the template has it (and exactly once for FROM's five stages, LABEL, USER and
+/// most as the template has it (and exactly once for FROM's seven stages, LABEL, USER and
 /// ENTRYPOINT); no instruction word in any case but upper at the start of a line that does not
 /// continue another (Docker reads `run` as `RUN`); exec forms are JSON arrays.
 pub fn check_dockerfile(text: &str) -> Result<(), String> {
@@ -116,8 +116,8 @@ pub fn check_dockerfile(text: &str) -> Result<(), String> {
             ));
         }
     }
-    // Five stages: uv, build, deps, project and the final one.
-    for (word, expected) in [("FROM", 5), ("LABEL", 1), ("USER", 1), ("ENTRYPOINT", 1)] {
+    // Seven stages: uv, build, deps, stdlib-compiled, stdlib, project and the final one.
+    for (word, expected) in [("FROM", 7), ("LABEL", 1), ("USER", 1), ("ENTRYPOINT", 1)] {
         let count = counts.get(word).copied().unwrap_or(0);
         if count != expected {
             return Err(format!("{count} {word} instructions, not {expected}"));
