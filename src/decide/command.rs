@@ -513,7 +513,7 @@ pub fn decide(
     if scripts.len() == 1 {
         let script = scripts[0];
         check_script_name(script, app)?;
-        return script_choice(
+        let choice = script_choice(
             app,
             settings,
             venv_bin,
@@ -523,13 +523,16 @@ pub fn decide(
                 "the only entry of `[project.scripts]` in `{}`",
                 app.manifest
             ),
-        );
+        )?;
+        return Ok(with_web_alternative(
+            choice, script, files, app, settings, venv_bin, port,
+        ));
     }
     if let Some(project) = project.filter(|_| scripts.len() > 1) {
         let own = PackageName::new(&project.name);
         if let Some(script) = scripts.iter().find(|script| own.is(script)) {
             check_script_name(script, app)?;
-            return script_choice(
+            let choice = script_choice(
                 app,
                 settings,
                 venv_bin,
@@ -539,11 +542,61 @@ pub fn decide(
                     "the entry of `[project.scripts]` named like the project, among {}",
                     quoted(&scripts)
                 ),
-            );
+            )?;
+            return Ok(with_web_alternative(
+                choice, script, files, app, settings, venv_bin, port,
+            ));
         }
     }
 
     detect_web(files, app, settings, venv_bin, port, &scripts)
+}
+
+/// A console script chosen on its own that serves nothing, while the source holds a web app
+/// the lock can serve: `explain` names that app and the `--command` that would serve it, so
+/// the choice is seen and can be changed.
+fn with_web_alternative(
+    mut choice: CommandChoice,
+    script: &str,
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    settings: &Settings,
+    venv_bin: &str,
+    port: u16,
+) -> CommandChoice {
+    if choice.web {
+        return choice;
+    }
+    let Ok(web) = detect_web(files, app, settings, venv_bin, port, &[]) else {
+        return choice;
+    };
+    let Some(framework) = web.framework.filter(|_| web.web) else {
+        return choice;
+    };
+    // Only a command `--command` accepts: its server among the app's runtime dependencies.
+    let accepted = given_command(
+        files,
+        app,
+        settings,
+        &web.command.value,
+        Source::Flag,
+        venv_bin,
+    );
+    let command = web.command.value.join(" ");
+    choice.findings.push(match accepted {
+        Ok(_) => format!(
+            "the console script `{script}` runs, not the {} app the source holds ({}); to serve that app instead: `--command {command}`",
+            framework.distribution(),
+            web.command.reason,
+        ),
+        Err(error) => format!(
+            "the console script `{script}` runs, not the {} app the source holds ({}); `--command {command}` would serve it once the server is a dependency of the app: {}",
+            framework.distribution(),
+            web.command.reason,
+            error.message
+        ),
+    });
+    choice
 }
 
 fn origin(source: Source, flag: &str, key: &str) -> String {
@@ -1610,6 +1663,53 @@ mod tests {
         crate::app::load(&example(name), flags)
             .map(|loaded| loaded.plan)
             .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_console_script_that_serves_nothing_names_the_web_app_it_wins_over() {
+        let dir = std::env::temp_dir().join(format!(
+            "uv-rootless-web-alternative-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let source = example("script-server");
+        for file in [
+            "pyproject.toml",
+            "uv.lock",
+            "src/script_server/__init__.py",
+            "src/script_server/app.py",
+        ] {
+            let to = dir.join(file);
+            std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+            std::fs::copy(source.join(file), to).expect("copy");
+        }
+        std::fs::write(
+            dir.join("src/script_server/cli.py"),
+            "def main() -> None:\n    print('migrated')\n",
+        )
+        .expect("write");
+        let plan = crate::app::load(&dir, Flags::default()).map(|loaded| loaded.plan);
+        let _ = std::fs::remove_dir_all(&dir);
+        let plan = plan.expect("plans");
+        assert!(!plan.app.web);
+        assert!(
+            plan.app.findings.iter().any(|finding| finding
+                .contains("the console script `serve` runs, not the fastapi app the source holds")
+                && finding.contains(
+                    "`--command /app/bin/uvicorn script_server.app:app --host 0.0.0.0 --port 8000`"
+                )),
+            "{:?}",
+            plan.app.findings
+        );
+        // A script that serves the app itself says nothing of the kind.
+        let plan = crate::app::load(&example("script-server"), Flags::default())
+            .expect("plans")
+            .plan;
+        assert!(plan
+            .app
+            .findings
+            .iter()
+            .all(|finding| !finding.contains("instead")));
     }
 
     #[test]

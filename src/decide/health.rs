@@ -26,7 +26,18 @@ pub enum Probe {
 }
 
 /// Last path segments that name a health endpoint, preferred in this order.
-const HEALTH_NAMES: &[&str] = &["healthz", "health", "livez", "readyz", "ping", "status"];
+const HEALTH_NAMES: &[&str] = &[
+    "healthz",
+    "health",
+    "health-check",
+    "healthcheck",
+    "livez",
+    "liveness",
+    "live",
+    "readyz",
+    "ping",
+    "status",
+];
 
 /// Decorator names that declare a GET route when their first argument is a path.
 const GET_DECORATORS: &[&str] = &["get"];
@@ -60,6 +71,41 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
                 if !is_get {
                     continue;
                 }
+                if callee.starts_with("litestar.") {
+                    // A Litestar handler sits below its controller's `path`, and below the
+                    // `Router(path=...)` whose `route_handlers` list it or its controller.
+                    let (owner, own) = match &function.class {
+                        Some(class) => {
+                            let qualname = function
+                                .qualname
+                                .strip_suffix(&format!(".{}", function.name))
+                                .unwrap_or(class);
+                            let found = facts
+                                .classes
+                                .iter()
+                                .find(|found| found.qualname == qualname);
+                            let path = found.and_then(|found| found.string("path"));
+                            // A controller path that is not a literal hides its handlers.
+                            let hidden = found.is_some_and(|found| {
+                                path.is_none() && found.others.iter().any(|name| name == "path")
+                            });
+                            if hidden {
+                                continue;
+                            }
+                            (qualname.to_string(), path.unwrap_or_default().to_string())
+                        }
+                        None => (function.qualname.clone(), String::new()),
+                    };
+                    let owner = (module.module.clone(), owner);
+                    for prefix in prefixes(scan, &includes, &owner, 0) {
+                        routes.push(Route {
+                            path: litestar_join(&concat(&prefix, &own), path),
+                            file: module.file.clone(),
+                            line: decorator.line,
+                        });
+                    }
+                    continue;
+                }
                 // A router's prefixes: its own and those of every chain of includes above it.
                 let prefixes = match object.and_then(|object| resolve(scan, module, object)) {
                     Some(router) => prefixes(scan, &includes, &router, 0),
@@ -75,21 +121,26 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
             }
         }
         for entry in &facts.routes {
-            let owned_by_mount = matches!(
-                &entry.owner,
-                python::RouteOwner::Call(Some(callee)) if callee.rsplit('.').next() == Some("Mount")
-            );
             let is_route = entry
                 .callee
                 .as_deref()
                 .is_some_and(|callee| callee.rsplit('.').next() == Some("Route"));
-            // A route inside a `Mount` sits below the mount's path, which is not read here.
-            if owned_by_mount || !is_route {
+            // Below the paths of the `Mount`s around it, and of the mounts of the app that
+            // holds it; a mount whose path is not a literal hides it.
+            let (true, Some(within), Some(path)) = (is_route, &entry.within, &entry.path) else {
                 continue;
-            }
-            if let Some(path) = &entry.path {
+            };
+            let outer = match (&entry.owner, &entry.owner_name) {
+                (python::RouteOwner::Call(Some(callee)), Some(name))
+                    if callee.rsplit('.').next() != Some("Mount") =>
+                {
+                    prefixes(scan, &includes, &(module.module.clone(), name.clone()), 0)
+                }
+                _ => vec![String::new()],
+            };
+            for prefix in outer {
                 routes.push(Route {
-                    path: join("", path),
+                    path: join(&concat(&prefix, within), path),
                     file: module.file.clone(),
                     line: entry.line,
                 });
@@ -106,12 +157,15 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
 /// A router, app or blueprint object: the module that assigns it and its name there.
 type Object = (String, String);
 
-/// `into.include_router(router, prefix=...)` or `into.register_blueprint(router,
-/// url_prefix=...)`, at module level or inside a function.
+/// `into.include_router(router, prefix=...)`, `into.register_blueprint(router,
+/// url_prefix=...)` or `into.mount(path, app)`, at module level or inside a function; a
+/// `Mount(path, app=router)` in a route list; a name in the `route_handlers` of Litestar's
+/// `Router(path=...)` (or `Litestar(...)`).
 struct Include {
     router: Object,
     into: Object,
-    prefix: String,
+    /// `None` when the prefix is not a string the source spells out.
+    prefix: Option<String>,
     /// Flask's `url_prefix` at registration replaces the blueprint's own.
     replaces_own: bool,
 }
@@ -132,12 +186,13 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
             else {
                 continue;
             };
-            let (router_keyword, prefix_keyword) = match method {
-                "include_router" => ("router", "prefix"),
-                "register_blueprint" => ("blueprint", "url_prefix"),
+            let (router_at, router_keyword, prefix_keyword) = match method {
+                "include_router" => (0, "router", "prefix"),
+                "register_blueprint" => (0, "blueprint", "url_prefix"),
+                "mount" => (1, "app", "path"),
                 _ => continue,
             };
-            let router = match call.arg(0, router_keyword) {
+            let router = match call.arg(router_at, router_keyword) {
                 Some(python::Value::Name(name) | python::Value::Attribute(name)) => {
                     resolve(scan, module, name)
                 }
@@ -146,13 +201,56 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
             let (Some(router), Some(into)) = (router, resolve(scan, module, object)) else {
                 continue;
             };
-            let prefix = call.kwarg(prefix_keyword).and_then(python::Value::as_str);
+            let value = if method == "mount" {
+                call.arg(0, prefix_keyword)
+            } else {
+                call.kwarg(prefix_keyword)
+            };
             found.push(Include {
                 router,
                 into,
-                prefix: prefix.unwrap_or_default().to_string(),
-                replaces_own: method == "register_blueprint" && prefix.is_some(),
+                prefix: match value {
+                    None => Some(String::new()),
+                    Some(value) => text_of(scan, module, value),
+                },
+                replaces_own: method == "register_blueprint" && value.is_some(),
             });
+        }
+        // An owner bound to no name is an object of its own, with no includes above it.
+        let owner = |name: &Option<String>, line: u32| match name {
+            Some(name) => (module.module.clone(), name.clone()),
+            None => (module.module.clone(), format!("<line {line}>")),
+        };
+        for entry in &facts.routes {
+            let (Some(app), Some(within), Some(path)) = (&entry.app, &entry.within, &entry.path)
+            else {
+                continue;
+            };
+            if let Some(router) = resolve(scan, module, app) {
+                found.push(Include {
+                    router,
+                    into: owner(&entry.owner_name, entry.line),
+                    prefix: Some(concat(within, path)),
+                    replaces_own: false,
+                });
+            }
+        }
+        for list in &facts.handler_lists {
+            // A named router's own `path` is read from its assignment, as a prefix's is.
+            let prefix = match &list.owner_name {
+                Some(_) => String::new(),
+                None => list.path.clone().unwrap_or_default(),
+            };
+            for handler in &list.handlers {
+                if let Some(router) = resolve(scan, module, handler) {
+                    found.push(Include {
+                        router,
+                        into: owner(&list.owner_name, list.line),
+                        prefix: Some(prefix.clone()),
+                        replaces_own: false,
+                    });
+                }
+            }
         }
     }
     found
@@ -162,8 +260,19 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
 /// it imports (`health.router` after `from app.routers import health`, `router` after
 /// `from .api import router`), followed through a package's re-exports.
 fn resolve(scan: &SourceScan, module: &crate::read::source::Module, name: &str) -> Option<Object> {
+    // A module-level assignment binds the name for the module's own code: an import of the
+    // same name inside a function (`import app.models` in a lifespan hook) does not.
+    let assigned_here = |name: &str| {
+        module
+            .facts
+            .assignments
+            .iter()
+            .any(|assignment| assignment.target == name)
+    };
     let mut dotted = if name.contains('.') {
         name.to_string()
+    } else if assigned_here(name) {
+        return Some((module.module.clone(), name.to_string()));
     } else {
         match module.facts.imports.iter().rev().find(|i| i.local == name) {
             Some(import) => import.target.clone(),
@@ -215,11 +324,26 @@ fn prefixes(scan: &SourceScan, includes: &[Include], router: &Object, depth: usi
                 .find(|assignment| assignment.target == router.1)
         })
         .and_then(|assignment| {
-            PREFIX_KWARGS
+            let is_router = assignment
+                .call
+                .callee
+                .as_deref()
+                .is_some_and(|callee| callee.rsplit('.').next() == Some("Router"));
+            let value = PREFIX_KWARGS
                 .iter()
-                .find_map(|name| assignment.call.kwarg(name)?.as_str())
-        })
-        .unwrap_or_default();
+                .find_map(|name| assignment.call.kwarg(name))
+                .or_else(|| assignment.call.args.first().filter(|_| is_router))?;
+            let module = scan.module(&router.0)?;
+            Some(text_of(scan, module, value))
+        });
+    // A prefix the source does not spell out hides the router's routes: a guess would be a
+    // path the app does not serve.
+    let own = match own {
+        Some(Some(own)) => own,
+        Some(None) => return Vec::new(),
+        None => String::new(),
+    };
+    let own = own.as_str();
     let above: Vec<&Include> = includes
         .iter()
         .filter(|include| &include.router == router)
@@ -230,14 +354,69 @@ fn prefixes(scan: &SourceScan, includes: &[Include], router: &Object, depth: usi
     let mut found = Vec::new();
     for include in above {
         let own = if include.replaces_own { "" } else { own };
+        let Some(between) = &include.prefix else {
+            continue;
+        };
         for outer in prefixes(scan, includes, &include.into, depth + 1) {
-            let prefix = concat(&concat(&outer, &include.prefix), own);
+            let prefix = concat(&concat(&outer, between), own);
             if !found.contains(&prefix) {
                 found.push(prefix);
             }
         }
     }
     found
+}
+
+/// The text of a prefix as the source spells it: a string literal, an upper-case constant of
+/// the module or of the one it is imported from (`API_PREFIX`, `config.API_PREFIX`), or the
+/// string a settings class gives the attribute of its instance (`settings.API_V1_STR` after
+/// `settings = Settings()` whose class body has `API_V1_STR: str = "/api/v1"`).
+fn text_of(
+    scan: &SourceScan,
+    module: &crate::read::source::Module,
+    value: &python::Value,
+) -> Option<String> {
+    let constant = |module: &crate::read::source::Module, name: &str| {
+        module
+            .facts
+            .constants
+            .iter()
+            .rev()
+            .find(|constant| constant.name == name)
+            .and_then(|constant| constant.value.as_str())
+            .map(str::to_string)
+    };
+    match value {
+        python::Value::Str(text) => Some(text.clone()),
+        python::Value::Name(name) => {
+            let (owner, name) = resolve(scan, module, name)?;
+            constant(scan.module(&owner)?, &name)
+        }
+        python::Value::Attribute(dotted) => {
+            let (object, attribute) = dotted.rsplit_once('.')?;
+            if let Some(owner) = scan.module(object) {
+                return constant(owner, attribute);
+            }
+            let (owner, name) = resolve(scan, module, object)?;
+            let owner = scan.module(&owner)?;
+            let built = owner
+                .facts
+                .assignments
+                .iter()
+                .rev()
+                .find(|assignment| assignment.target == name)?;
+            let class = built.call.callee.as_deref()?;
+            let (class_module, class) = resolve(scan, owner, class)?;
+            scan.module(&class_module)?
+                .facts
+                .classes
+                .iter()
+                .find(|found| found.qualname == class)?
+                .string(attribute)
+                .map(str::to_string)
+        }
+        _ => None,
+    }
 }
 
 /// Two prefixes one after the other; an empty one adds nothing, not even a `/`.
@@ -258,6 +437,16 @@ fn join(prefix: &str, path: &str) -> String {
         joined
     } else {
         format!("/{joined}")
+    }
+}
+
+/// A Litestar handler's path below its prefix: Litestar serves `/x` and `/x/` alike, so a
+/// handler at `/` of a controller at `/health` is `/health`.
+fn litestar_join(prefix: &str, path: &str) -> String {
+    let joined = join(prefix, path);
+    match joined.trim_end_matches('/') {
+        "" => "/".to_string(),
+        trimmed => trimmed.to_string(),
     }
 }
 
@@ -489,6 +678,120 @@ mod tests {
             ),
         ]);
         assert_eq!(path_of(decide(&scan, None)), "/ops/ping");
+    }
+
+    fn paths_of(scan: &SourceScan) -> Vec<String> {
+        get_routes(scan)
+            .into_iter()
+            .map(|route| route.path)
+            .collect()
+    }
+
+    #[test]
+    fn an_import_inside_a_function_does_not_hide_the_app_it_shares_a_name_with() {
+        let scan = scan_of(&[
+            (
+                "app/main.py",
+                "from fastapi import FastAPI\nfrom app.routers import root\n\nasync def lifespan(app: FastAPI):\n    import app.models\n    yield\n\napp = FastAPI(lifespan=lifespan)\napp.include_router(root.router, prefix='/api/v1')\n",
+            ),
+            (
+                "app/routers/root.py",
+                "router = APIRouter()\n@router.get('/')\ndef r(): pass\n@router.get('/health/liveness')\ndef l(): pass\n",
+            ),
+            ("app/models.py", ""),
+        ]);
+        assert_eq!(paths_of(&scan), ["/api/v1/", "/api/v1/health/liveness"]);
+        assert_eq!(path_of(decide(&scan, None)), "/api/v1/health/liveness");
+    }
+
+    #[test]
+    fn prefixes_from_constants_and_settings_and_none_from_what_is_not_spelled_out() {
+        let scan = scan_of(&[
+            (
+                "app/main.py",
+                "from fastapi import FastAPI\nfrom app.core.config import settings, API_PREFIX\nfrom app.core import config\nfrom app.api import api_router\nfrom app import ops, other, misc\napp = FastAPI()\napp.include_router(api_router, prefix=settings.API_V1_STR)\napp.include_router(ops.router, prefix=API_PREFIX)\napp.include_router(other.router, prefix=config.OTHER)\napp.include_router(misc.router, prefix=make_prefix())\n",
+            ),
+            (
+                "app/core/config.py",
+                "from pydantic_settings import BaseSettings\nAPI_PREFIX = '/ops'\nOTHER = '/other'\nclass Settings(BaseSettings):\n    API_V1_STR: str = '/api/v1'\n    NAME = 'x'\nsettings = Settings()\n",
+            ),
+            (
+                "app/api.py",
+                "from app.core.config import settings\napi_router = APIRouter()\n@api_router.get('/utils/health-check/')\ndef h(): pass\n",
+            ),
+            (
+                "app/ops.py",
+                "router = APIRouter()\n@router.get('/ping')\ndef p(): pass\n",
+            ),
+            (
+                "app/other.py",
+                "router = APIRouter(prefix=PREFIX)\n@router.get('/status')\ndef s(): pass\n",
+            ),
+            (
+                "app/misc.py",
+                "router = APIRouter()\n@router.get('/healthz')\ndef z(): pass\n",
+            ),
+        ]);
+        assert_eq!(
+            paths_of(&scan),
+            ["/api/v1/utils/health-check/", "/ops/ping"]
+        );
+        assert_eq!(path_of(decide(&scan, None)), "/api/v1/utils/health-check/");
+    }
+
+    #[test]
+    fn starlette_mounts_prefix_their_routes_and_the_apps_they_mount() {
+        let scan = scan_of(&[(
+            "m.py",
+            "from starlette.routing import Route, Mount\nPREFIX = '/p'\napp = Starlette(routes=[\n    Mount('/api', routes=[Route('/healthz', h)]),\n    Mount(path='/v1/', routes=[Mount('/inner', routes=[Route('/ping', p)])]),\n    Mount(PREFIX, routes=[Route('/status', s)]),\n])\n",
+        )]);
+        assert_eq!(paths_of(&scan), ["/api/healthz", "/v1/inner/ping"]);
+        assert_eq!(path_of(decide(&scan, None)), "/api/healthz");
+        // A sub-application mounted with `app.mount` or `Mount(app=...)`, across modules.
+        let scan = scan_of(&[
+            (
+                "svc/main.py",
+                "from fastapi import FastAPI\nfrom svc.api import api\nfrom svc import ops\napp = FastAPI()\napp.mount('/v1', api)\nroot = Starlette(routes=[Mount('/ops', app=ops.app)])\n",
+            ),
+            (
+                "svc/api.py",
+                "api = FastAPI()\n@api.get('/healthz')\ndef h(): pass\n",
+            ),
+            (
+                "svc/ops.py",
+                "app = Starlette(routes=[Route('/ping', p)])\n",
+            ),
+        ]);
+        assert_eq!(paths_of(&scan), ["/v1/healthz", "/ops/ping"]);
+    }
+
+    #[test]
+    fn litestar_handlers_sit_below_their_controller_and_router_paths() {
+        let scan = scan_of(&[(
+            "app.py",
+            "from litestar import Controller, Litestar, Router, get\n\nclass HealthController(Controller):\n    path = '/health'\n\n    @get()\n    async def check(self) -> dict: ...\n\n    @get('/ready')\n    async def ready(self) -> dict: ...\n\n@get(path='/items')\nasync def items() -> list: ...\n\napi = Router(path='/api', route_handlers=[HealthController, items])\napp = Litestar(route_handlers=[api])\n\nclass Hidden(Controller):\n    path = urls.HIDDEN\n    @get('/healthz')\n    async def h(self) -> str: ...\n",
+        )]);
+        assert_eq!(
+            paths_of(&scan),
+            ["/api/health", "/api/health/ready", "/api/items"]
+        );
+        assert_eq!(path_of(decide(&scan, None)), "/api/health");
+        // An unnamed router, a positional path, and a controller from another module.
+        let scan = scan_of(&[
+            (
+                "svc/app.py",
+                "from litestar import Litestar, Router\nfrom svc.controllers import Ops\nfrom svc import handlers\napp = Litestar(route_handlers=[Router(path='/v1', route_handlers=[Ops]), Router('/v2', route_handlers=[handlers.ping])])\n",
+            ),
+            (
+                "svc/controllers.py",
+                "import litestar\nclass Ops(litestar.Controller):\n    path = '/ops'\n    @litestar.get('/livez')\n    def livez(self) -> str: ...\n",
+            ),
+            (
+                "svc/handlers.py",
+                "from litestar import get\n@get('/ping/')\ndef ping() -> str: ...\n",
+            ),
+        ]);
+        assert_eq!(paths_of(&scan), ["/v1/ops/livez", "/v2/ping"]);
     }
 
     #[test]

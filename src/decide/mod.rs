@@ -166,6 +166,9 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
             (HealthProbe::Tcp, String::new())
         }
     };
+    if let Some(note) = &app_project.source.import_root_note {
+        findings.push(note.clone());
+    }
     if let Some(note) = app_project.source.cut_note() {
         if !findings.contains(&note) {
             findings.push(note);

@@ -169,6 +169,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         }
     }
     let git = (!vcs_versioned.is_empty()).then(|| vcs::inspect(root));
+    let source = source::scan_project(root, "", &pyproject_text, pyproject.is_packaged());
     let files = ProjectFiles {
         root: root.to_path_buf(),
         pyproject_text,
@@ -176,7 +177,7 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         lock,
         python_version,
         members,
-        source: source::scan(root, ""),
+        source,
         vcs_versioned,
         file_versioned,
         git,

@@ -143,6 +143,8 @@ pub struct SourceScan {
     pub cut: Option<ScanCut>,
     /// `.py` files found but not parsed (too large, not UTF-8, unreadable).
     pub skipped_files: usize,
+    /// Why `import_root` is neither `src` nor the project's directory, for `explain`.
+    pub import_root_note: Option<String>,
 }
 
 impl SourceScan {
@@ -224,6 +226,225 @@ pub fn scan(project_root: &Path, dir: &str) -> SourceScan {
     scan_with(project_root, dir, &ScanLimits::default())
 }
 
+/// [`scan`] of a project whose manifest is `manifest` (the text of its `pyproject.toml`): a
+/// packaged project's modules start where its build backend's table puts them
+/// (`[tool.setuptools] package-dir`, hatch's `packages`, ...); a virtual project whose app
+/// imports its sibling modules as top-level ones (`from routers import users` in
+/// `app/main.py`) runs from the app's directory, as `cd app && uvicorn main:app` does.
+pub fn scan_project(project_root: &Path, dir: &str, manifest: &str, packaged: bool) -> SourceScan {
+    let limits = ScanLimits::default();
+    let scan = scan_with(project_root, dir, &limits);
+    let found = if packaged {
+        configured_root(manifest).and_then(|(root, key)| {
+            let root = below(dir, &root);
+            let moved = root != scan.import_root && project_root.join(&root).is_dir();
+            moved.then(|| {
+                let note = format!(
+                    "modules start at `{}`, where {key} of `{}` puts the packages",
+                    if root.is_empty() { "." } else { &root },
+                    below(dir, "pyproject.toml")
+                );
+                (root, note)
+            })
+        })
+    } else {
+        module_relative_root(&scan)
+    };
+    match found {
+        Some((root, note)) => {
+            let mut moved = scan_root(project_root, root, &limits);
+            moved.import_root_note = Some(note);
+            moved
+        }
+        None => scan,
+    }
+}
+
+/// `path` inside the project directory `dir`.
+fn below(dir: &str, path: &str) -> String {
+    match (dir.is_empty(), path.is_empty()) {
+        (true, _) => path.to_string(),
+        (false, true) => dir.to_string(),
+        (false, false) => format!("{dir}/{path}"),
+    }
+}
+
+/// The directory a build backend's table puts the packages in, relative to the project, and
+/// the key that says so: uv's `module-root`, hatch's wheel `packages` (their common parent) or
+/// `sources`, setuptools' `package-dir` for `""` or `packages.find.where`, pdm's
+/// `package-dir`, poetry's `from`, maturin's `python-source`. `None` when none is set or the
+/// path is not a plain relative one.
+fn configured_root(manifest: &str) -> Option<(String, &'static str)> {
+    let value: toml::Value = toml::from_str(manifest).ok()?;
+    let at = |path: &[&str]| path.iter().try_fold(&value, |value, key| value.get(key));
+    let one = |values: Vec<String>| {
+        let first = values.first()?.clone();
+        values.iter().all(|value| *value == first).then_some(first)
+    };
+    let strings = |value: &toml::Value| -> Vec<String> {
+        value
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let parent = |path: &str| {
+        let path = clean(path).unwrap_or_default();
+        path.rsplit_once('/')
+            .map_or(String::new(), |(parent, _)| parent.to_string())
+    };
+    let found: Option<(String, &'static str)> = None
+        .or_else(|| {
+            let root = at(&["tool", "uv", "build-backend", "module-root"])?.as_str()?;
+            Some((
+                root.to_string(),
+                "`module-root` in `[tool.uv.build-backend]`",
+            ))
+        })
+        .or_else(|| {
+            let packages = strings(at(&[
+                "tool", "hatch", "build", "targets", "wheel", "packages",
+            ])?);
+            let roots = packages.iter().map(|package| parent(package)).collect();
+            Some((
+                one(roots)?,
+                "`packages` in `[tool.hatch.build.targets.wheel]`",
+            ))
+        })
+        .or_else(|| {
+            let sources = at(&["tool", "hatch", "build", "targets", "wheel", "sources"])
+                .or_else(|| at(&["tool", "hatch", "build", "sources"]))?;
+            let roots = match sources.as_table() {
+                Some(table) => table
+                    .iter()
+                    .filter(|(_, to)| to.as_str() == Some(""))
+                    .map(|(from, _)| from.clone())
+                    .collect(),
+                None => strings(sources),
+            };
+            Some((one(roots)?, "hatch's `sources`"))
+        })
+        .or_else(|| {
+            let root = at(&["tool", "setuptools", "package-dir", ""])?.as_str()?;
+            Some((root.to_string(), "`package-dir` in `[tool.setuptools]`"))
+        })
+        .or_else(|| {
+            let roots = strings(at(&["tool", "setuptools", "packages", "find", "where"])?);
+            Some((one(roots)?, "`where` in `[tool.setuptools.packages.find]`"))
+        })
+        .or_else(|| {
+            let root = at(&["tool", "pdm", "build", "package-dir"])?.as_str()?;
+            Some((root.to_string(), "`package-dir` in `[tool.pdm.build]`"))
+        })
+        .or_else(|| {
+            let packages = at(&["tool", "poetry", "packages"])?.as_array()?;
+            let roots = packages
+                .iter()
+                .map(|package| {
+                    package
+                        .get("from")
+                        .and_then(toml::Value::as_str)
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect();
+            Some((one(roots)?, "`from` in `[tool.poetry] packages`"))
+        })
+        .or_else(|| {
+            let root = at(&["tool", "maturin", "python-source"])?.as_str()?;
+            Some((root.to_string(), "`python-source` in `[tool.maturin]`"))
+        });
+    let (root, key) = found?;
+    Some((clean(&root)?, key))
+}
+
+/// A relative directory as `/`-separated parts without `.`: `None` when it leaves the project.
+fn clean(path: &str) -> Option<String> {
+    if path.starts_with('/') || path.contains('\\') {
+        return None;
+    }
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect();
+    if parts.contains(&"..") {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+/// The directory a virtual project's app runs from when its module imports the modules
+/// beside it as top-level ones: `app/main.py` with `from routers import users` and
+/// `app/routers/` (or `backend/mysite/wsgi.py` naming `mysite.settings`) runs from `app` (or
+/// `backend`), the only directory where those imports resolve. An app module that imports
+/// itself as a package (`from app.core import x`, `from .core import x`) stays where it is.
+fn module_relative_root(scan: &SourceScan) -> Option<(String, String)> {
+    let exists = |name: &str| {
+        let below = format!("{name}.");
+        scan.modules
+            .iter()
+            .any(|module| module.module == name || module.module.starts_with(&below))
+    };
+    let mut found: Vec<(String, String)> = Vec::new();
+    for object in scan.app_objects.iter().chain(&scan.app_factories) {
+        let Some(module) = scan.module(&object.module) else {
+            continue;
+        };
+        let parts: Vec<&str> = module.module.split('.').collect();
+        let Some((_, packages)) = parts.split_last() else {
+            continue;
+        };
+        let facts = &module.facts;
+        let settings = facts
+            .env_reads
+            .iter()
+            .filter(|read| read.name.as_deref() == Some("DJANGO_SETTINGS_MODULE"))
+            .filter_map(|read| read.default.as_ref()?.as_str());
+        let heads: Vec<&str> = facts
+            .imports
+            .iter()
+            .map(|import| import.target.as_str())
+            .chain(settings)
+            .filter_map(|target| target.split('.').next())
+            .collect();
+        let relative = facts.imports.iter().any(|import| import.level() > 0);
+        if packages.is_empty() || relative || heads.contains(&packages[0]) {
+            continue;
+        }
+        for head in heads {
+            if exists(head) {
+                continue;
+            }
+            let inside = (1..=packages.len())
+                .rev()
+                .map(|depth| packages[..depth].join("."))
+                .find(|package| exists(&format!("{package}.{head}")));
+            if let Some(package) = inside {
+                let dir = package.replace('.', "/");
+                let dir = match scan.import_root.as_str() {
+                    "" => dir,
+                    root => format!("{root}/{dir}"),
+                };
+                if !found.iter().any(|(seen, _)| *seen == dir) {
+                    let note = format!(
+                        "`{}` imports `{head}` as a top-level module, which is `{dir}/{head}`: the app runs from `{dir}`, its modules start there",
+                        object.file
+                    );
+                    found.push((dir, note));
+                }
+            }
+        }
+    }
+    match <[_; 1]>::try_from(found) {
+        Ok([one]) => Some(one),
+        Err(_) => None,
+    }
+}
+
 /// [`scan`] within the given bounds.
 pub fn scan_with(project_root: &Path, dir: &str, limits: &ScanLimits) -> SourceScan {
     let src = if dir.is_empty() {
@@ -301,6 +522,7 @@ fn scan_root(project_root: &Path, import_root: String, limits: &ScanLimits) -> S
         });
     }
     uncalled(&mut scan.app_factories, &scan.modules);
+    unmounted(&mut scan.app_objects, &scan.modules);
     scan.app_objects.sort();
     scan.app_factories.sort();
     scan.script_apps.sort();
@@ -429,6 +651,60 @@ fn uncalled(factories: &mut Vec<AppObject>, modules: &[Module]) {
         .filter_map(|call| call.callee.as_deref()?.rsplit('.').next())
         .collect();
     factories.retain(|factory| !called.contains(factory.variable.as_str()));
+}
+
+/// Drops the application objects that another one mounts (`app.mount("/v1", api)`,
+/// `Mount("/v1", app=api)`): the server serves the outer one, which answers for both.
+fn unmounted(objects: &mut Vec<AppObject>, modules: &[Module]) {
+    let mut mounted: Vec<(String, String)> = Vec::new();
+    for module in modules {
+        let facts = &module.facts;
+        // A name used in `module`, as the module and variable it stands for.
+        let target = |name: &str| -> Option<(String, String)> {
+            let dotted = match facts.imports.iter().rev().find(|i| i.local == name) {
+                Some(import) => import.absolute(&module.module, module.is_package)?,
+                None if !name.contains('.') => return Some((module.module.clone(), name.into())),
+                None => name.to_string(),
+            };
+            dotted
+                .rsplit_once('.')
+                .map(|(owner, variable)| (owner.to_string(), variable.to_string()))
+        };
+        let calls = facts
+            .module_calls
+            .iter()
+            .chain(facts.functions.iter().flat_map(|function| &function.calls));
+        for call in calls {
+            let Some((receiver, "mount")) = call.callee.as_deref().and_then(|c| c.rsplit_once('.'))
+            else {
+                continue;
+            };
+            let is_app = target(receiver).is_some_and(|(owner, variable)| {
+                objects
+                    .iter()
+                    .any(|o| o.module == owner && o.variable == variable)
+            });
+            if let (true, Some(python::Value::Name(name))) = (is_app, call.arg(1, "app")) {
+                mounted.extend(target(name));
+            }
+        }
+        for entry in &facts.routes {
+            mounted.extend(entry.app.as_deref().and_then(target));
+        }
+    }
+    let outer: Vec<AppObject> = objects
+        .iter()
+        .filter(|object| {
+            !mounted
+                .iter()
+                .any(|(owner, variable)| *owner == object.module && *variable == object.variable)
+        })
+        .cloned()
+        .collect();
+    // Apps that all mount each other are none of them the outer one: keep them all.
+    if !outer.is_empty() {
+        *objects = outer;
+    }
 }
 
 /// The framework of a same-module factory: `app = create_app()` where the file's own top-level
@@ -705,6 +981,158 @@ mod tests {
         assert_eq!(super::scan(dir.path(), "").app_factories.len(), 1);
         assert_eq!(scan.app_objects.len(), 1);
         assert!(!scan.app_objects[0].factory);
+    }
+
+    #[test]
+    fn a_virtual_app_that_imports_its_siblings_runs_from_its_directory() {
+        let virtual_manifest = "[project]\nname = 'x'\n";
+        let dir = project("siblings", &[
+            (
+                "app/main.py",
+                "from fastapi import FastAPI\nfrom routers import users\nimport fastapi\napp = FastAPI()\n",
+            ),
+            ("app/routers/users.py", "router = 1\n"),
+            ("tools/seed.py", "x = 1\n"),
+        ]);
+        let scan = scan_project(dir.path(), "", virtual_manifest, false);
+        assert_eq!(scan.import_root, "app");
+        assert_eq!(scan.app_objects[0].target(), "main:app");
+        assert_eq!(scan.app_objects[0].file, "app/main.py");
+        assert!(scan
+            .import_root_note
+            .as_deref()
+            .is_some_and(|note| note.contains("`routers`")));
+        // Packaged, the project is installed and its modules are where the scan found them.
+        let scan = scan_project(dir.path(), "", virtual_manifest, true);
+        assert_eq!(scan.app_objects[0].target(), "app.main:app");
+        // Django's settings named from a directory below the project.
+        let dir = project("django-below", &[
+            ("backend/manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n"),
+            (
+                "backend/mysite/wsgi.py",
+                "import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\napplication = get_wsgi_application()\n",
+            ),
+            ("backend/mysite/settings.py", "ROOT_URLCONF = 'mysite.urls'\n"),
+        ]);
+        let scan = scan_project(dir.path(), "", virtual_manifest, false);
+        assert_eq!(scan.import_root, "backend");
+        assert_eq!(scan.app_objects[0].target(), "mysite.wsgi:application");
+        // An app that imports itself as a package stays where it is.
+        let dir = project("package-style", &[
+            ("app/main.py", "from fastapi import FastAPI\nfrom app.routers import users\nfrom config import x\napp = FastAPI()\n"),
+            ("app/routers/users.py", "router = 1\n"),
+            ("app/config.py", "x = 1\n"),
+        ]);
+        let scan = scan_project(dir.path(), "", virtual_manifest, false);
+        assert_eq!(scan.import_root, "");
+        assert_eq!(scan.import_root_note, None);
+        let dir = project("relative", &[
+            ("app/main.py", "from fastapi import FastAPI\nfrom .routers import users\nfrom config import x\napp = FastAPI()\n"),
+            ("app/routers/users.py", "router = 1\n"),
+            ("app/config.py", "x = 1\n"),
+        ]);
+        assert_eq!(
+            scan_project(dir.path(), "", virtual_manifest, false).import_root,
+            ""
+        );
+        // `src` imported as a package from inside it: the project's directory is the root.
+        let dir = project(
+            "src-package",
+            &[
+                (
+                    "src/main.py",
+                    "from fastapi import FastAPI\nfrom src.config import x\napp = FastAPI()\n",
+                ),
+                ("src/config.py", "x = 1\n"),
+            ],
+        );
+        let scan = scan_project(dir.path(), "", virtual_manifest, false);
+        assert_eq!(scan.import_root, "");
+        assert_eq!(scan.app_objects[0].target(), "src.main:app");
+        // In a workspace member, its own directory.
+        let dir = project(
+            "src-package-member",
+            &[
+                (
+                    "apps/api/src/main.py",
+                    "from fastapi import FastAPI\nfrom src.config import x\napp = FastAPI()\n",
+                ),
+                ("apps/api/src/config.py", "x = 1\n"),
+            ],
+        );
+        let scan = scan_project(dir.path(), "apps/api", virtual_manifest, false);
+        assert_eq!(scan.import_root, "apps/api");
+        assert_eq!(scan.app_objects[0].target(), "src.main:app");
+    }
+
+    #[test]
+    fn a_packaged_projects_modules_start_where_its_backend_puts_them() {
+        let files = [
+            ("lib/svc/__init__.py", ""),
+            (
+                "lib/svc/main.py",
+                "from fastapi import FastAPI\napp = FastAPI()\n",
+            ),
+        ];
+        for manifest in [
+            "[tool.setuptools]\npackage-dir = {\"\" = \"lib\"}\n",
+            "[tool.setuptools.packages.find]\nwhere = [\"lib\"]\n",
+            "[tool.hatch.build.targets.wheel]\npackages = [\"lib/svc\"]\n",
+            "[tool.hatch.build.targets.wheel.sources]\n\"lib\" = \"\"\n",
+            "[tool.uv.build-backend]\nmodule-root = \"lib\"\n",
+            "[tool.pdm.build]\npackage-dir = \"lib\"\n",
+            "[tool.poetry]\npackages = [{ include = \"svc\", from = \"lib\" }]\n",
+            "[tool.maturin]\npython-source = \"lib\"\n",
+        ] {
+            let dir = project("backend-root", &files);
+            let scan = scan_project(dir.path(), "", manifest, true);
+            assert_eq!(scan.import_root, "lib", "{manifest}");
+            assert_eq!(scan.app_objects[0].target(), "svc.main:app", "{manifest}");
+            assert!(scan.import_root_note.is_some(), "{manifest}");
+        }
+        // A root that leaves the project, or one that is not there, changes nothing.
+        let dir = project("backend-root-bad", &files);
+        for manifest in [
+            "[tool.setuptools]\npackage-dir = {\"\" = \"../lib\"}\n",
+            "[tool.setuptools]\npackage-dir = {\"\" = \"python\"}\n",
+        ] {
+            let scan = scan_project(dir.path(), "", manifest, true);
+            assert_eq!(scan.import_root, "", "{manifest}");
+            assert_eq!(scan.app_objects[0].target(), "lib.svc.main:app");
+        }
+        // uv's `module-root = ""` beside a `src` directory that is not the package's.
+        let dir = project(
+            "module-root-flat",
+            &[
+                (
+                    "svc/main.py",
+                    "from fastapi import FastAPI\napp = FastAPI()\n",
+                ),
+                ("src/notes.py", "x = 1\n"),
+            ],
+        );
+        let scan = scan_project(
+            dir.path(),
+            "",
+            "[tool.uv.build-backend]\nmodule-root = \"\"\n",
+            true,
+        );
+        assert_eq!(scan.import_root, "");
+        assert_eq!(scan.app_objects[0].target(), "svc.main:app");
+    }
+
+    #[test]
+    fn an_app_another_app_mounts_is_not_a_candidate() {
+        let dir = project("mounted", &[
+            (
+                "main.py",
+                "from fastapi import FastAPI\nfrom starlette.applications import Starlette\nfrom starlette.routing import Mount\nfrom sub import admin\napi = FastAPI()\napp = FastAPI()\napp.mount('/v1', api)\nouter = Starlette(routes=[Mount('/admin', app=admin)])\n",
+            ),
+            ("sub.py", "from flask import Flask\nadmin = FastAPI()\n"),
+        ]);
+        let scan = scan(dir.path(), "");
+        let found: Vec<String> = scan.app_objects.iter().map(AppObject::target).collect();
+        assert_eq!(found, ["main:app", "main:outer"]);
     }
 
     #[test]

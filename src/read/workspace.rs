@@ -59,8 +59,8 @@ pub fn read_members(root: &Path, pyproject: &PyProject) -> Result<Vec<Member>, U
                 &display,
                 super::MAX_PYPROJECT_BYTES,
             )?;
-            let pyproject = parse_toml(&text, &display)?;
-            let source = source::scan(root, &path);
+            let pyproject: super::pyproject::PyProject = parse_toml(&text, &display)?;
+            let source = source::scan_project(root, &path, &text, pyproject.is_packaged());
             Ok(Member {
                 path,
                 pyproject,

@@ -473,19 +473,105 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads the `routes=[...]` keyword of a call, whatever the callee.
+    /// Reads the `routes=[...]` keyword of a call, whatever the callee, and Litestar's
+    /// `route_handlers=[...]`.
     fn routes_keyword(&mut self, node: Node, callee: &Option<String>) {
         if let Some(arguments) = node.child_by_field_name("arguments") {
             for keyword in children(arguments) {
-                let is_routes = keyword.kind() == "keyword_argument"
-                    && keyword
-                        .child_by_field_name("name")
-                        .is_some_and(|n| self.text(n) == "routes");
-                if let (true, Some(list)) = (is_routes, keyword.child_by_field_name("value")) {
-                    self.route_list(list, RouteOwner::Call(callee.clone()));
+                if keyword.kind() != "keyword_argument" {
+                    continue;
+                }
+                let (Some(name), Some(list)) = (
+                    keyword.child_by_field_name("name"),
+                    keyword.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                match self.text(name) {
+                    "routes" => {
+                        let context = RouteContext {
+                            owner: RouteOwner::Call(callee.clone()),
+                            within: self.mount_prefix(node),
+                            owner_name: self.assigned_name(node),
+                        };
+                        self.route_list(list, &context);
+                    }
+                    "route_handlers" => self.handler_list(node, list, callee),
+                    _ => {}
                 }
             }
         }
+    }
+
+    fn handler_list(&mut self, owner: Node, list: Node, callee: &Option<String>) {
+        let call = self.call(owner, 0);
+        let is_router = callee
+            .as_deref()
+            .is_some_and(|callee| callee.rsplit('.').next() == Some("Router"));
+        let path = call
+            .kwarg("path")
+            .or_else(|| call.args.first().filter(|_| is_router))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let handlers = list_items(list)
+            .into_iter()
+            .filter_map(|item| match self.value(item, 0) {
+                Value::Name(name) | Value::Attribute(name) => Some(name),
+                _ => None,
+            })
+            .take(MAX_OTHER)
+            .collect();
+        let entry = HandlerList {
+            line: line(owner),
+            callee: callee.clone(),
+            path,
+            owner_name: self.assigned_name(owner),
+            handlers,
+        };
+        push_capped(
+            &mut self.facts.handler_lists,
+            entry,
+            MAX_OTHER,
+            &mut self.facts.truncated,
+        );
+    }
+
+    /// Whether a call's callee is named `Mount` (Starlette's, also re-exported by FastAPI).
+    fn is_mount(&self, call: Node) -> bool {
+        call.child_by_field_name("function")
+            .and_then(|function| self.dotted(function))
+            .is_some_and(|callee| callee.rsplit('.').next() == Some("Mount"))
+    }
+
+    /// The paths of the `Mount` calls `call` is (or sits in), outermost first and joined;
+    /// `None` when one of them is not a string literal.
+    fn mount_prefix(&self, call: Node) -> Option<String> {
+        let mut prefix = String::new();
+        let mut node = Some(call);
+        let mut steps = 0;
+        while let Some(current) = node {
+            steps += 1;
+            if steps > 10 * MAX_VALUE_DEPTH {
+                return None;
+            }
+            if current.kind() == "call" && self.is_mount(current) {
+                let mount = self.call(current, 0);
+                let path = mount.arg(0, "path").and_then(Value::as_str)?;
+                prefix = format!("{}{prefix}", path.trim_end_matches('/'));
+            }
+            node = current.parent();
+        }
+        Some(prefix)
+    }
+
+    /// The name a call's value is assigned to: `api` for `api = Router(...)`.
+    fn assigned_name(&self, call: Node) -> Option<String> {
+        let parent = call.parent()?;
+        let left = parent.child_by_field_name("left")?;
+        (parent.kind() == "assignment"
+            && parent.child_by_field_name("right") == Some(call)
+            && left.kind() == "identifier")
+            .then(|| self.text(left).to_string())
     }
 
     /// Names bound at module level (in module-level blocks too) to an instance of one of
@@ -781,20 +867,31 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn route_list(&mut self, list: Node, owner: RouteOwner) {
+    fn route_list(&mut self, list: Node, context: &RouteContext) {
         for item in list_items(list) {
             if item.kind() != "call" {
                 continue;
             }
             let call = self.call(item, 0);
+            let mounted = match call.arg(1, "app") {
+                Some(Value::Name(name) | Value::Attribute(name)) => Some(name.clone()),
+                _ => None,
+            };
             let entry = RouteEntry {
                 line: call.line,
-                owner: owner.clone(),
+                owner: context.owner.clone(),
                 path: call
                     .arg(0, "path")
                     .and_then(Value::as_str)
                     .map(str::to_string),
+                app: mounted.filter(|_| {
+                    call.callee
+                        .as_deref()
+                        .is_some_and(|callee| callee.rsplit('.').next() == Some("Mount"))
+                }),
                 callee: call.callee,
+                within: context.within.clone(),
+                owner_name: context.owner_name.clone(),
             };
             push_capped(
                 &mut self.facts.routes,
@@ -885,7 +982,14 @@ impl<'a> Reader<'a> {
                 );
             }
             ("urlpatterns", _) => self.url_patterns(value),
-            ("routes", _) => self.route_list(value, RouteOwner::Variable(target.to_string())),
+            ("routes", _) => {
+                let context = RouteContext {
+                    owner: RouteOwner::Variable(target.to_string()),
+                    within: Some(String::new()),
+                    owner_name: None,
+                };
+                self.route_list(value, &context);
+            }
             _ => {}
         }
     }
@@ -1075,6 +1179,7 @@ impl<'a> Reader<'a> {
                     let name = node
                         .child_by_field_name("name")
                         .map_or("", |n| self.text(n));
+                    self.class(node, body, name, scopes);
                     scopes.push((name.to_string(), true));
                     self.read_scopes(body, scopes, depth + 1);
                     scopes.pop();
@@ -1239,6 +1344,58 @@ impl<'a> Reader<'a> {
         })
     }
 
+    fn class(&mut self, node: Node, body: Node, name: &str, scopes: &[(String, bool)]) {
+        let bases = node
+            .child_by_field_name("superclasses")
+            .map(|bases| {
+                children(bases)
+                    .into_iter()
+                    .filter(|base| matches!(base.kind(), "identifier" | "attribute"))
+                    .filter_map(|base| self.dotted(base))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut strings = Vec::new();
+        let mut others = Vec::new();
+        let assignments = children(body)
+            .into_iter()
+            .filter(|statement| statement.kind() == "expression_statement")
+            .flat_map(children)
+            .filter(|assignment| assignment.kind() == "assignment");
+        for assignment in assignments.take(MAX_OTHER) {
+            let Some(left) = assignment
+                .child_by_field_name("left")
+                .filter(|left| left.kind() == "identifier")
+            else {
+                continue;
+            };
+            let name = self.text(left).to_string();
+            match assignment
+                .child_by_field_name("right")
+                .and_then(|right| self.string(right))
+            {
+                Some(value) => strings.push((name, value)),
+                None => others.push(name),
+            }
+        }
+        let mut qualname: Vec<&str> = scopes.iter().map(|(scope, _)| scope.as_str()).collect();
+        qualname.push(name);
+        let class = Class {
+            line: line(node),
+            name: name.to_string(),
+            qualname: qualname.join("."),
+            bases,
+            strings,
+            others,
+        };
+        push_capped(
+            &mut self.facts.classes,
+            class,
+            MAX_OTHER,
+            &mut self.facts.truncated,
+        );
+    }
+
     fn decorator(&self, decorator: Node) -> Option<Decorator> {
         let expression = children(decorator).into_iter().next()?;
         let at = line(decorator);
@@ -1258,16 +1415,26 @@ impl<'a> Reader<'a> {
         };
         Some(Decorator {
             line: at,
-            first_str: call
-                .args
-                .first()
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            // `@get()` takes its router's (or controller's) own path.
+            first_str: if call.args.is_empty() && call.kwargs.is_empty() {
+                Some(String::new())
+            } else {
+                call.arg(0, "path")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            },
             callee: call.callee.clone(),
             methods,
             call: Some(call),
         })
     }
+}
+
+/// Where a route list sits: its owner, the mounts around it, the name its owner is bound to.
+struct RouteContext {
+    owner: RouteOwner,
+    within: Option<String>,
+    owner_name: Option<String>,
 }
 
 /// The blocks a compound statement runs at its own level: every branch of `if`, `try`, `with`,

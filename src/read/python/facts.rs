@@ -27,6 +27,10 @@ pub struct FileFacts {
     pub url_patterns: Vec<UrlPattern>,
     /// Entries of `routes=[...]` keyword lists and of module-level `routes = [...]`.
     pub routes: Vec<RouteEntry>,
+    /// Litestar's `route_handlers=[...]` lists, with the path of the router that holds them.
+    pub handler_lists: Vec<HandlerList>,
+    /// Every `class`, top-level or nested, in source order.
+    pub classes: Vec<Class>,
     /// Module-level assignments to upper-case names, as Django's settings are written.
     pub constants: Vec<Constant>,
     pub env_reads: Vec<EnvRead>,
@@ -220,7 +224,8 @@ pub struct Decorator {
     pub line: u32,
     /// Resolved dotted name: `app.get`, `litestar.get`, `functools.cache`.
     pub callee: Option<String>,
-    /// The first positional argument when it is a string: the route of `@app.get("/health")`.
+    /// The first positional argument (or `path=`) when it is a string: the route of
+    /// `@app.get("/health")`; empty for a call without arguments (`@get()`).
     pub first_str: Option<String>,
     /// The `methods=[...]` string list, when given.
     pub methods: Vec<String>,
@@ -287,6 +292,58 @@ pub struct RouteEntry {
     pub callee: Option<String>,
     /// The first positional argument (or `path=`) when it is a string.
     pub path: Option<String>,
+    /// The paths of the Starlette `Mount`s the list sits in (its owner included), joined:
+    /// `/api/v1` inside `Mount("/api", routes=[Mount("/v1", routes=[...])])`, `""` inside
+    /// none; `None` when a mount's path is not a string literal.
+    pub within: Option<String>,
+    /// The `app=` of a `Mount` entry (or its second positional argument) when it is a name:
+    /// the application mounted at `path`.
+    pub app: Option<String>,
+    /// The module-level name the owner call is assigned to: `api` for
+    /// `api = Starlette(routes=[...])`.
+    pub owner_name: Option<String>,
+}
+
+/// A `route_handlers=[...]` list of Litestar's `Litestar(...)` or `Router(...)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HandlerList {
+    pub line: u32,
+    /// Resolved callee of the owner: `litestar.Router`, `litestar.Litestar`.
+    pub callee: Option<String>,
+    /// The owner's `path=` (a `Router`'s first positional argument) when it is a string.
+    pub path: Option<String>,
+    /// The module-level name the owner is assigned to: `api` for `api = Router(...)`.
+    pub owner_name: Option<String>,
+    /// The items that are names, as [`Value::Name`] or [`Value::Attribute`] spell them:
+    /// `health`, `app.controllers.UserController`.
+    pub handlers: Vec<String>,
+}
+
+/// A `class` statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Class {
+    pub line: u32,
+    pub name: String,
+    /// Enclosing classes and functions joined by `.`, as [`Function::qualname`].
+    pub qualname: String,
+    /// The base classes that are dotted names, resolved: `litestar.Controller`.
+    pub bases: Vec<String>,
+    /// Class-level `NAME = "text"` (or `NAME: str = "text"`): a Litestar `Controller`'s
+    /// `path`, a settings class's `API_PREFIX`. A later one of a name comes later.
+    pub strings: Vec<(String, String)>,
+    /// Names the class body assigns something other than a string literal.
+    pub others: Vec<String>,
+}
+
+impl Class {
+    /// The last string the class body assigns to `name`.
+    pub fn string(&self, name: &str) -> Option<&str> {
+        self.strings
+            .iter()
+            .rev()
+            .find(|(found, _)| found == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// How the environment is read.
