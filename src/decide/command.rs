@@ -1020,6 +1020,12 @@ fn detect_web(
             choice.findings.extend(through_others);
             return Ok(choice);
         }
+        if object.framework == Framework::Django && has("django") {
+            if let Some(mut choice) = django_development_server(app, &object, venv_bin, port) {
+                choice.findings.extend(through_others);
+                return Ok(choice);
+            }
+        }
         return Err(if object.is_asgi() {
             missing_server(
                 &installs,
@@ -1320,6 +1326,67 @@ fn flask_development_server(
         session_script: String::new(),
         warnings: vec![warning],
     }
+}
+
+/// `manage.py` run as Python runs it (`__main__`, its directory first on `sys.path`), with
+/// the migrations check `runserver` makes at start left out: it opens the database, and a
+/// database the container cannot open then (SQLite's file in a read-only directory, a server
+/// not up yet) stops the server before it listens. gunicorn makes no such check.
+const RUNSERVER_WITHOUT_MIGRATION_CHECK: &str = "import runpy, sys; from django.core.management.commands import runserver; runserver.Command.check_migrations = lambda self: None; sys.argv[0] = 'manage.py'; runpy.run_path('manage.py', run_name='__main__')";
+
+/// A Django project whose lock installs no WSGI or ASGI server runs the way its project runs
+/// it, `manage.py runserver`: Django's development server, with a warning that says how to serve
+/// it for production. `manage.py` must sit in the working directory, the import root of a
+/// virtual project; `None` otherwise. `--noreload`: the autoreloader would run the server in a
+/// second process that restarts on every change to the source, which cannot change in the image.
+/// It does not handle SIGTERM as PID 1, so an init runs it.
+fn django_development_server(
+    app: &AppProject<'_>,
+    object: &AppObject,
+    venv_bin: &str,
+    port: u16,
+) -> Option<CommandChoice> {
+    if app.pyproject.is_packaged() {
+        return None;
+    }
+    let manage = app.source.module("manage")?;
+    let warning = format!(
+        "`{}` uses django and `uv.lock` installs no WSGI or ASGI server, so the image runs Django's development server (`manage.py runserver`), which Django says is not for production: run `uv add gunicorn`, then uv-rootless again, to serve it with gunicorn",
+        app.manifest
+    );
+    Some(CommandChoice {
+        command: Decision::new(
+            vec![
+                format!("{venv_bin}/python"),
+                "-c".into(),
+                RUNSERVER_WITHOUT_MIGRATION_CHECK.into(),
+                "runserver".into(),
+                format!("0.0.0.0:{port}"),
+                "--noreload".into(),
+            ],
+            Source::Detected,
+            format!(
+                "django application `{}` found in `{}`; `uv.lock` installs no WSGI or ASGI server, so Django's development server serves it, started by `{}`",
+                object.target(),
+                object.file,
+                manage.file
+            ),
+        ),
+        web: true,
+        handles_sigterm: false,
+        framework: Some(Framework::Django),
+        port: None,
+        env: Vec::new(),
+        findings: vec![
+            "`manage.py runserver` starts without its migrations check, which opens the database before the server listens: a database the container cannot open then (SQLite's file in the read-only source, a server not up yet) would stop it; requests that use the database still need one".to_string(),
+            "`manage.py runserver` runs with `--noreload`: its autoreloader would start a second process to watch source that cannot change in the image".to_string(),
+            "`manage.py runserver` serves static files only with `DEBUG` on: with it off they are the app's to serve (WhiteNoise), as under gunicorn".to_string(),
+        ],
+        health: None,
+        health_note: String::new(),
+        session_script: String::new(),
+        warnings: vec![warning],
+    })
 }
 
 fn missing_server(
@@ -2091,6 +2158,58 @@ mod tests {
                     && warning.contains("uv add gunicorn")),
             "{:?}",
             plan.warnings
+        );
+    }
+
+    #[test]
+    fn djangos_development_server_runs_from_manage_py_when_the_lock_has_no_server() {
+        let mut files = crate::read::read_project(&example("django-site")).expect("reads");
+        remove_from_lock(&mut files, "gunicorn");
+        let plan =
+            crate::decide::plan(&files, &crate::options::Settings::default()).expect("plans");
+        assert_eq!(
+            plan.command.value[3..],
+            ["runserver", "0.0.0.0:8000", "--noreload"]
+        );
+        assert_eq!(
+            plan.command.value[..3],
+            [
+                "/app/bin/python",
+                "-c",
+                super::RUNSERVER_WITHOUT_MIGRATION_CHECK
+            ]
+        );
+        assert!(
+            plan.warnings
+                .iter()
+                .any(|warning| warning.contains("Django's development server")
+                    && warning.contains("uv add gunicorn")),
+            "{:?}",
+            plan.warnings
+        );
+        // The rest of Django's handling is the server's as much as gunicorn's.
+        assert!(plan.static_files.collect, "{}", plan.static_files.reason);
+        assert!(
+            plan.runtime
+                .probe_env
+                .iter()
+                .any(|env| env.name == "DJANGO_ALLOWED_HOSTS"
+                    && env.image_value.contains("127.0.0.1"))
+        );
+        // An installed project has no `manage.py` in its working directory: no fallback.
+        let mut packaged = files.clone();
+        packaged
+            .pyproject
+            .tool
+            .uv
+            .as_mut()
+            .expect("[tool.uv]")
+            .package = Some(true);
+        let error = crate::decide::plan(&packaged, &crate::options::Settings::default())
+            .expect_err("no manage.py where it runs");
+        assert!(
+            error.to_string().contains("installs no WSGI server"),
+            "{error}"
         );
     }
 
