@@ -541,11 +541,25 @@ pub fn no_dev_dependencies(probe: &Probe, dev_only: &BTreeSet<PackageName>) -> C
     }
 }
 
+/// How many modules of the standard library importing the dependencies may load without
+/// bytecode before `bytecode compiled` fails: a dependency whose import takes another path at
+/// run time than in the build (another user, `HOME`, settings) may load one the build did not
+/// see, which costs its compile at each start, not a failure. Without the stdlib layer at all,
+/// a FastAPI service loads 167.
+pub const STDLIB_WITHOUT_BYTECODE_TOLERATED: usize = 5;
+
 /// Every importable module of the environment and the source has its `.pyc`, and so has every
-/// module of the standard library that importing the environment loads, so a read-only image
-/// never compiles at start.
+/// module of the standard library that importing the dependencies loads (but at most
+/// [`STDLIB_WITHOUT_BYTECODE_TOLERATED`]), so a read-only image never compiles much at start.
 pub fn bytecode_compiled(probe: &Probe) -> Check {
     let stdlib = probe.stdlib_missing_bytecode.len();
+    let shown = probe
+        .stdlib_missing_bytecode
+        .iter()
+        .take(20)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut problems = Vec::new();
     if probe.missing_bytecode_count > 0 {
         problems.push(format!(
@@ -554,23 +568,26 @@ pub fn bytecode_compiled(probe: &Probe) -> Check {
             probe.missing_bytecode.join(", ")
         ));
     }
-    if stdlib > 0 {
-        let shown: Vec<&str> = probe
-            .stdlib_missing_bytecode
-            .iter()
-            .take(20)
-            .map(String::as_str)
-            .collect();
+    if stdlib > STDLIB_WITHOUT_BYTECODE_TOLERATED {
         problems.push(format!(
             "importing the dependencies' top-level modules loaded {stdlib} module(s) of the \
-             standard library without .pyc, e.g. {}",
-            shown.join(", ")
+             standard library without .pyc (at most {STDLIB_WITHOUT_BYTECODE_TOLERATED} \
+             pass), e.g. {shown}"
         ));
     }
-    let note = if probe.stdlib_import_note.is_empty() {
+    let mut notes = Vec::new();
+    if (1..=STDLIB_WITHOUT_BYTECODE_TOLERATED).contains(&stdlib) {
+        notes.push(format!(
+            "{stdlib} module(s) of the stdlib loaded without .pyc, compiled at each start: {shown}"
+        ));
+    }
+    if !probe.stdlib_import_note.is_empty() {
+        notes.push(probe.stdlib_import_note.clone());
+    }
+    let note = if notes.is_empty() {
         String::new()
     } else {
-        format!(" ({})", probe.stdlib_import_note)
+        format!(" ({})", notes.join("; "))
     };
     Check {
         name: "bytecode compiled",
@@ -1161,19 +1178,33 @@ mod tests {
     }
 
     #[test]
-    fn a_stdlib_module_the_environment_loads_without_bytecode_fails_bytecode_compiled() {
-        let missing = Probe {
-            stdlib_missing_bytecode: vec!["/usr/local/lib/python3.13/csv.py".into()],
+    fn stdlib_modules_the_dependencies_load_without_bytecode_fail_bytecode_compiled() {
+        let path = |n: usize| format!("/usr/local/lib/python3.13/m{n}.py");
+        let few = Probe {
+            stdlib_missing_bytecode: (0..STDLIB_WITHOUT_BYTECODE_TOLERATED).map(path).collect(),
+            ..clean_probe()
+        };
+        let check = bytecode_compiled(&few);
+        assert!(check.passed, "{}", check.detail);
+        assert!(check
+            .detail
+            .contains("5 module(s) of the stdlib loaded without .pyc"));
+        let many = Probe {
+            stdlib_missing_bytecode: (0..=STDLIB_WITHOUT_BYTECODE_TOLERATED).map(path).collect(),
             stdlib_import_note: "importing took over 120 s".into(),
             ..clean_probe()
         };
-        let check = bytecode_compiled(&missing);
+        let check = bytecode_compiled(&many);
         assert!(!check.passed);
-        assert_eq!(
-            check.detail,
-            "importing the dependencies' top-level modules loaded 1 module(s) of the standard \
-             library without .pyc, e.g. /usr/local/lib/python3.13/csv.py (importing took over 120 s)"
+        assert!(
+            check.detail.starts_with(
+                "importing the dependencies' top-level modules loaded 6 module(s) of the \
+                 standard library without .pyc (at most 5 pass), e.g. /usr/local/lib/python3.13/m0.py"
+            ),
+            "{}",
+            check.detail
         );
+        assert!(check.detail.ends_with("(importing took over 120 s)"));
     }
 
     #[test]
