@@ -108,6 +108,14 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         Some(django::Hosts::FromEnv { list, at }) => Some((list, at.as_str(), django::PROBE_HOST)),
         _ => None,
     };
+    // A console script run bare, with no subcommand named.
+    let subcommands = match choice.command.value.as_slice() {
+        [program] => program
+            .strip_prefix(&format!("{venv_bin}/"))
+            .and_then(|script| app_project.pyproject.project.as_ref()?.scripts.get(script))
+            .and_then(|entry| script_server::subcommands(app_project.source, entry)),
+        _ => None,
+    };
     let runtime = runtime::decide(&runtime::Input {
         settings,
         web: choice.web,
@@ -115,6 +123,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         workdir: &layout.workdir,
         written_paths: &app_project.source.written_paths(),
         probe_hosts,
+        subcommands: subcommands.as_deref(),
     })?;
     let kind = runtime.kind.value;
     // `kind` in the config can say what the command does not show: a server it does not

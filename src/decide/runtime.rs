@@ -64,6 +64,9 @@ pub struct Input<'a> {
     /// A list of allowed hosts read from a variable (Django's `ALLOWED_HOSTS`), where it is
     /// read, and the host the probes send, which it must hold.
     pub probe_hosts: Option<(&'a EnvList, &'a str, &'a str)>,
+    /// Why the command takes a subcommand (argparse subparsers, a click group), when it does:
+    /// run bare it prints its usage and exits, so it is no worker.
+    pub subcommands: Option<&'a str>,
 }
 
 pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
@@ -222,6 +225,16 @@ fn decide_kind(input: &Input<'_>) -> Decision<AppKind> {
         .copied()
         .filter(|name| input.installed.contains(&PackageName::new(name)))
         .collect();
+    if let (false, Some(found)) = (workers.is_empty(), input.subcommands) {
+        return Decision::new(
+            AppKind::Cli,
+            Source::Detected,
+            format!(
+                "{found}: run bare it prints its usage and exits, so it is a command-line tool and no worker, though `uv.lock` installs {}",
+                workers.join(", ")
+            ),
+        );
+    }
     if !workers.is_empty() {
         return Decision::new(
             AppKind::Worker,
@@ -304,7 +317,40 @@ mod tests {
             workdir: "/src",
             written_paths: &[],
             probe_hosts: None,
+            subcommands: None,
         }
+    }
+
+    #[test]
+    fn a_command_that_takes_a_subcommand_is_a_cli_though_a_bot_library_is_installed() {
+        let settings = Settings::default();
+        let installed: BTreeSet<PackageName> = [PackageName::new("telethon")].into();
+        let found = "`src/pkg/cli.py:4` adds argparse subcommands (`add_subparsers`)";
+        let runtime = decide(&Input {
+            subcommands: Some(found),
+            ..input(&settings, false, &installed)
+        })
+        .unwrap();
+        assert_eq!(runtime.kind.value, AppKind::Cli);
+        assert!(
+            runtime.kind.reason.contains(found),
+            "{}",
+            runtime.kind.reason
+        );
+        assert!(
+            runtime.kind.reason.contains("telethon"),
+            "{}",
+            runtime.kind.reason
+        );
+        // Without one it is the worker the library makes it; a web command stays web.
+        let runtime = decide(&input(&settings, false, &installed)).unwrap();
+        assert_eq!(runtime.kind.value, AppKind::Worker);
+        let runtime = decide(&Input {
+            subcommands: Some(found),
+            ..input(&settings, true, &installed)
+        })
+        .unwrap();
+        assert_eq!(runtime.kind.value, AppKind::Web);
     }
 
     #[test]

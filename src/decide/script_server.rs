@@ -5,7 +5,8 @@
 //! arguments passed), then the address the server listens on: a literal, an environment variable with
 //! its default, which the image then sets, or an option of the script's command line (click,
 //! typer, argparse), which the command passes when its default will not do. An entry that is a
-//! typer app or a click group is read through its commands.
+//! typer app or a click group is read through its commands. Also tells whether an entry takes a
+//! subcommand (argparse subparsers, a click group), which makes it no worker.
 
 use super::DEFAULT_PORT;
 use crate::error::UserError;
@@ -699,6 +700,70 @@ pub fn find(
     subcommand(scan, module, &subject, function, requested)
 }
 
+/// Whether the script entry `module:function` takes a subcommand: its function (or one it
+/// calls) adds argparse subparsers, or it is a click group or a typer app of two or more
+/// commands. Such a program run bare prints its usage and exits, so it is no long-running
+/// worker, whatever it installs. The finding, for `explain`; `None` when it does not.
+pub fn subcommands(scan: &SourceScan, entry: &str) -> Option<String> {
+    let entry = entry.split('[').next().unwrap_or_default().trim();
+    let (module_name, function) = entry.split_once(':')?;
+    let module = scan.module(module_name.trim())?;
+    let function = function.trim();
+    if let Some((scope, call)) = calls_of(scan, module, function)
+        .into_iter()
+        .find(|(_, call)| call.callee.as_deref().map(last) == Some("add_subparsers"))
+    {
+        return Some(format!(
+            "`{}:{}` adds argparse subcommands (`add_subparsers`)",
+            scope.module.file, call.line
+        ));
+    }
+    let facts = &module.facts;
+    if let Some(function) = facts.functions.iter().find(|candidate| {
+        candidate.qualname == function
+            && candidate.decorators.iter().any(|decorator| {
+                decorator
+                    .callee
+                    .as_deref()
+                    .is_some_and(|callee| last(callee) == "group")
+            })
+    }) {
+        return Some(format!(
+            "`{}:{}` makes `{}` a click group",
+            module.file, function.line, function.name
+        ));
+    }
+    let typer = facts.assignments.iter().find(|assignment| {
+        assignment.target == function
+            && matches!(
+                assignment.call.callee.as_deref(),
+                Some("typer.Typer" | "typer.main.Typer")
+            )
+    })?;
+    let decorated = |method: &str| {
+        let callee = format!("{function}.{method}");
+        facts
+            .functions
+            .iter()
+            .filter(|candidate| candidate.class.is_none())
+            .filter(|candidate| {
+                candidate
+                    .decorators
+                    .iter()
+                    .any(|decorator| decorator.callee.as_deref() == Some(callee.as_str()))
+            })
+            .count()
+    };
+    // A typer app of one command and no callback runs that command without its name.
+    let commands = decorated("command");
+    (commands >= 2 || (commands == 1 && decorated("callback") > 0)).then(|| {
+        format!(
+            "`{}:{}` makes `{function}` a typer app of {commands} command(s) run by name",
+            module.file, typer.line
+        )
+    })
+}
+
 /// An entry that is a typer app or a click group (`app = typer.Typer()`, `@click.group()`):
 /// the first of its commands (`@app.command()`) that starts a server, run by its name. A typer
 /// app with one command and no callback runs that command without its name.
@@ -1184,6 +1249,26 @@ mod tests {
         requested: Option<u16>,
     ) -> Result<Option<ScriptServer>, UserError> {
         find(&scan_of(&[("pkg.cli", text)]), "serve", entry, requested)
+    }
+
+    #[test]
+    fn an_entry_with_subcommands_is_found_and_a_plain_one_is_not() {
+        let at = |text: &str, entry: &str| subcommands(&scan_of(&[("pkg.cli", text)]), entry);
+        let argparse = "import argparse\ndef build():\n    p = argparse.ArgumentParser()\n    sub = p.add_subparsers(dest='cmd', required=True)\n    return p\ndef main():\n    args = build().parse_args()\n";
+        let found = at(argparse, "pkg.cli:main").expect("argparse subparsers");
+        assert!(found.contains("`src/pkg/cli.py:4`"), "{found}");
+        assert!(found.contains("add_subparsers"), "{found}");
+        let group = "import click\n@click.group()\ndef cli():\n    pass\n@cli.command()\ndef run():\n    pass\n";
+        assert!(at(group, "pkg.cli:cli").is_some_and(|f| f.contains("click group")));
+        let typer_two = "import typer\napp = typer.Typer()\n@app.command()\ndef a():\n    pass\n@app.command()\ndef b():\n    pass\n";
+        assert!(at(typer_two, "pkg.cli:app").is_some_and(|f| f.contains("typer app")));
+        // A typer app of one command runs it without its name; a plain parser takes none.
+        let typer_one = "import typer\napp = typer.Typer()\n@app.command()\ndef a():\n    pass\n";
+        assert_eq!(at(typer_one, "pkg.cli:app"), None);
+        let plain = "import argparse\ndef main():\n    p = argparse.ArgumentParser()\n    p.add_argument('--token')\n    p.parse_args()\n";
+        assert_eq!(at(plain, "pkg.cli:main"), None);
+        assert_eq!(at(argparse, "pkg.cli:other"), None);
+        assert_eq!(at(argparse, "pkg.missing:main"), None);
     }
 
     #[test]

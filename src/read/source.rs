@@ -182,7 +182,14 @@ impl SourceScan {
                     crate::read::python::FsWriteKind::Makedirs
                         | crate::read::python::FsWriteKind::PathMkdir
                 );
-                add(&write.path, &module.file, write.line, directory);
+                let path = match &write.constant {
+                    Some(constant) => match self.constant_str(module, constant) {
+                        Some(path) => path,
+                        None => continue,
+                    },
+                    None => &write.path,
+                };
+                add(path, &module.file, write.line, directory);
             }
             for url in &module.facts.sqlite_urls {
                 // `sqlite:///relative.db` is relative, `sqlite:////abs.db` absolute.
@@ -195,6 +202,24 @@ impl SourceScan {
             }
         }
         found
+    }
+
+    /// The string an upper-case constant holds: `NAME` in `module` itself, `pkg.mod.NAME` in
+    /// the module `pkg.mod` of this scan. The last assignment wins; `None` for anything but a
+    /// string literal.
+    fn constant_str<'s>(&'s self, module: &'s Module, constant: &str) -> Option<&'s str> {
+        let (owner, name) = match constant.rsplit_once('.') {
+            Some((owner, name)) => (self.module(owner)?, name),
+            None => (module, constant),
+        };
+        owner
+            .facts
+            .constants
+            .iter()
+            .rev()
+            .find(|c| c.name == name)?
+            .value
+            .as_str()
     }
 
     /// One line for `explain` when the scan did not read everything; `None` when it did.
@@ -834,6 +859,24 @@ mod tests {
                 ("logs/".to_string(), "app.py:2".to_string()),
                 ("logs/app.log".to_string(), "app.py:3".to_string()),
                 ("db.sqlite3".to_string(), "app.py:7".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn written_paths_named_by_an_upper_case_constant_of_the_module_or_an_imported_one() {
+        let config = "LOG_DIR: str = 'logs'\nDB_FILE = 'data/bot.db'\nname = 'lower'\n";
+        let utils = "import os\nfrom core.config import LOG_DIR\nfrom core import config\nCACHE = 'cache'\nos.makedirs(LOG_DIR, exist_ok=True)\nopen(config.DB_FILE, 'w')\nos.makedirs(CACHE)\nos.makedirs(MISSING)\nos.makedirs(name)\n";
+        let scan = scan_of_texts(&[
+            ("core/config.py", "core.config", config),
+            ("core/utils.py", "core.utils", utils),
+        ]);
+        assert_eq!(
+            scan.written_paths(),
+            [
+                ("logs/".to_string(), "core/utils.py:5".to_string()),
+                ("data/bot.db".to_string(), "core/utils.py:6".to_string()),
+                ("cache/".to_string(), "core/utils.py:7".to_string()),
             ]
         );
     }

@@ -739,24 +739,38 @@ impl<'a> Reader<'a> {
                 .and_then(Value::as_str)
                 .map(str::to_string)
         };
-        let (kind, path) = match callee {
-            "os.makedirs" | "os.mkdir" => (FsWriteKind::Makedirs, literal(0, "name")?),
+        // A literal path, or an upper-case constant naming one, left for the reader to look up.
+        let path = |value: Option<&Value>| -> Option<(String, Option<String>)> {
+            match value? {
+                Value::Str(text) => Some((text.clone(), None)),
+                Value::Name(name) if is_constant_name(name) => {
+                    Some((String::new(), Some(self.resolve(name))))
+                }
+                Value::Attribute(dotted)
+                    if dotted
+                        .rsplit_once('.')
+                        .is_some_and(|(_, last)| is_constant_name(last)) =>
+                {
+                    Some((String::new(), Some(dotted.clone())))
+                }
+                _ => None,
+            }
+        };
+        let (kind, (path, constant)) = match callee {
+            "os.makedirs" | "os.mkdir" => (FsWriteKind::Makedirs, path(call.arg(0, "name"))?),
             "logging.FileHandler"
             | "logging.handlers.RotatingFileHandler"
             | "logging.handlers.TimedRotatingFileHandler"
             | "logging.handlers.WatchedFileHandler" => {
-                (FsWriteKind::LogFile, literal(0, "filename")?)
+                (FsWriteKind::LogFile, path(call.arg(0, "filename"))?)
             }
-            "logging.basicConfig" => (
-                FsWriteKind::LogFile,
-                call.kwarg("filename")?.as_str()?.to_string(),
-            ),
+            "logging.basicConfig" => (FsWriteKind::LogFile, path(call.kwarg("filename"))?),
             "open" | "io.open" | "builtins.open" => {
                 let mode = literal(1, "mode")?;
                 if !writes(&mode) {
                     return None;
                 }
-                (FsWriteKind::Open(mode), literal(0, "file")?)
+                (FsWriteKind::Open(mode), path(call.arg(0, "file"))?)
             }
             _ => {
                 let (receiver, method) = callee.rsplit_once("().")?;
@@ -776,13 +790,14 @@ impl<'a> Reader<'a> {
                 let inner = self.call(inner, 0);
                 let parts: Option<Vec<&str>> = inner.args.iter().map(Value::as_str).collect();
                 let parts = parts.filter(|parts| !parts.is_empty())?;
-                (kind, parts.join("/"))
+                (kind, (parts.join("/"), None))
             }
         };
         Some(FsWrite {
             line: call.line,
             kind,
             path,
+            constant,
         })
     }
 
@@ -857,6 +872,7 @@ impl<'a> Reader<'a> {
                 line: line(node),
                 kind: FsWriteKind::LogFile,
                 path,
+                constant: None,
             };
             push_capped(
                 &mut self.facts.fs_writes,
@@ -997,11 +1013,7 @@ impl<'a> Reader<'a> {
     /// `NAME = value` at module level, for an upper-case `NAME`.
     fn module_constant(&mut self, target: Node, value: Node) {
         let name = self.text(target);
-        let upper = name.starts_with(|c: char| c.is_ascii_uppercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if !upper {
+        if !is_constant_name(name) {
             return;
         }
         let constant = Constant {
@@ -1508,6 +1520,14 @@ fn list_items(node: Node) -> Vec<Node> {
 }
 
 /// Whether an `open()` mode writes, appends, creates or updates.
+/// An upper-case module constant's name: `LOG_DIR`, `DB2`.
+fn is_constant_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
 fn writes(mode: &str) -> bool {
     mode.contains(['w', 'a', 'x', '+'])
 }

@@ -403,11 +403,17 @@ pub enum FsWriteKind {
     Open(String),
 }
 
-/// A write to a path given as a string literal. Absolute paths are kept too: the reader of
+/// A write to a path given as a string literal or an upper-case constant. Absolute paths are kept too: the reader of
 /// these facts decides which ones matter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FsWrite {
     pub line: u32,
     pub kind: FsWriteKind,
+    /// The literal path; empty when `constant` names it instead.
     pub path: String,
+    /// The upper-case constant the path is given as, resolved through the imports:
+    /// `LOG_DIR` (this module's), `core.config.LOG_DIR` (`from core.config import LOG_DIR`
+    /// or `config.LOG_DIR`). The reader looks up its string value among the module constants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constant: Option<String>,
 }
