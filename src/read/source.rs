@@ -546,6 +546,8 @@ fn scan_root(project_root: &Path, import_root: String, limits: &ScanLimits) -> S
             facts: *facts,
         });
     }
+    let built = built_by_imported_factories(&scan.app_factories, &scan.modules);
+    scan.app_objects.extend(built);
     uncalled(&mut scan.app_factories, &scan.modules);
     unmounted(&mut scan.app_objects, &scan.modules);
     scan.app_objects.sort();
@@ -647,18 +649,72 @@ fn app_factories(file: &str, module: &str, facts: &FileFacts) -> Vec<AppObject> 
         .collect()
 }
 
+/// Module-level `app = create_app()` where `create_app` is a factory of another module of the
+/// project, imported (`from web import create_app`, `from . import create_app`) or named
+/// through its module (`web.create_app()`): the application object of the assigning module.
+/// Test modules' calls are not. The calls of one factory build one application, however many
+/// modules make it (`wsgi.py` and `run.py`): the first object in module order stands for it.
+fn built_by_imported_factories(factories: &[AppObject], modules: &[Module]) -> Vec<AppObject> {
+    let mut built: Vec<(&AppObject, AppObject)> = Vec::new();
+    for module in modules.iter().filter(|module| !is_test_module(module)) {
+        let facts = &module.facts;
+        for assignment in &facts.assignments {
+            let Some(callee) = assignment.call.callee.as_deref() else {
+                continue;
+            };
+            // The callee as an absolute dotted name: a relative import's dots resolved.
+            let absolute = if callee.starts_with('.') {
+                facts
+                    .imports
+                    .iter()
+                    .filter(|import| callee == import.target)
+                    .find_map(|import| import.absolute(&module.module, module.is_package))
+            } else {
+                Some(callee.to_string())
+            };
+            let Some((owner, function)) = absolute.as_deref().and_then(|c| c.rsplit_once('.'))
+            else {
+                continue;
+            };
+            let factory = factories.iter().find(|factory| {
+                factory.module == owner
+                    && factory.variable == function
+                    && factory.module != module.module
+            });
+            if let Some(factory) = factory {
+                built.push((
+                    factory,
+                    AppObject {
+                        file: module.file.clone(),
+                        module: module.module.clone(),
+                        variable: assignment.target.clone(),
+                        framework: factory.framework,
+                        line: assignment.line,
+                        factory: false,
+                    },
+                ));
+            }
+        }
+    }
+    built.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    built.dedup_by(|later, first| later.0 == first.0);
+    built.into_iter().map(|(_, object)| object).collect()
+}
+
+/// A test module: `test_*.py`, `*_test.py`, `conftest.py`.
+fn is_test_module(module: &Module) -> bool {
+    let name = module.file.rsplit('/').next().unwrap_or_default();
+    name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py"
+}
+
 /// Keeps the factories that the project's own code never calls: one that is called
 /// (`app = create_app()`, `uvicorn.run(create_app())`, also through an import) is served
 /// the way that code serves it. Calls in test modules (`test_*.py`, `conftest.py`) do not
 /// count.
 fn uncalled(factories: &mut Vec<AppObject>, modules: &[Module]) {
-    let is_test = |module: &Module| {
-        let name = module.file.rsplit('/').next().unwrap_or_default();
-        name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py"
-    };
     let called: std::collections::BTreeSet<&str> = modules
         .iter()
-        .filter(|module| !is_test(module))
+        .filter(|module| !is_test_module(module))
         .flat_map(|module| {
             let facts = &module.facts;
             facts
@@ -972,6 +1028,71 @@ mod tests {
             .map(|o| (o.target(), o.framework, o.line))
             .collect();
         assert_eq!(found, [("api.main:app".to_string(), Framework::Fastapi, 8)]);
+    }
+
+    #[test]
+    fn an_app_built_by_a_factory_imported_from_another_module() {
+        let factory = "from flask import Flask\n\ndef create_app(config=None):\n    app = Flask(__name__)\n    return app\n";
+        let dir = project("imported-factory", &[
+            ("web/__init__.py", factory),
+            ("wsgi.py", "from web import create_app\n\napp = create_app()\n"),
+            // Relative, and through the module's name.
+            ("web/serve.py", "from . import create_app\nfrom web import other\nimport web\n\napplication = create_app('prod')\nx = web.create_app()\ny = other.make()\n"),
+            ("web/other.py", "def make():\n    return 1\n"),
+            // A test's call is not an app object.
+            ("test_app.py", "from web import create_app\n\nclient = create_app()\n"),
+        ]);
+        let scan = scan(dir.path(), "");
+        let found: Vec<(String, Framework, u32, bool)> = scan
+            .app_objects
+            .iter()
+            .map(|o| (o.target(), o.framework, o.line, o.factory))
+            .collect();
+        // Three modules build it: one application, the first in module order.
+        assert_eq!(
+            found,
+            [(
+                "web.serve:application".to_string(),
+                Framework::Flask,
+                5,
+                false
+            )]
+        );
+        assert_eq!(scan.app_factories, []);
+        let dir = project(
+            "imported-factories",
+            &[
+                ("web/__init__.py", factory),
+                (
+                    "api.py",
+                    "from fastapi import FastAPI
+
+def make_api():
+    return FastAPI()
+",
+                ),
+                (
+                    "wsgi.py",
+                    "from web import create_app
+
+app = create_app()
+",
+                ),
+                (
+                    "asgi.py",
+                    "from api import make_api
+
+app = make_api()
+",
+                ),
+            ],
+        );
+        let found: Vec<String> = super::scan(dir.path(), "")
+            .app_objects
+            .iter()
+            .map(AppObject::target)
+            .collect();
+        assert_eq!(found, ["asgi:app", "wsgi:app"]);
     }
 
     #[test]
