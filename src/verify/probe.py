@@ -67,10 +67,11 @@ for name in sys.argv[1:]:
         importlib.import_module(name)
     except BaseException:
         pass
-    print(*[m.__file__ for m in list(sys.modules.values())
-            if isinstance(getattr(m, "__loader__", None), importlib.machinery.SourceFileLoader)
-            and m.__file__.startswith(std)
-            and not os.path.exists(importlib.util.cache_from_source(m.__file__))], sep="\\n", flush=True)
+    # A line of its own: an imported module may print to stdout too.
+    print("", *[m.__file__ for m in list(sys.modules.values())
+                if isinstance(getattr(m, "__loader__", None), importlib.machinery.SourceFileLoader)
+                and m.__file__.startswith(std)
+                and not os.path.exists(importlib.util.cache_from_source(m.__file__))], sep="\\n", flush=True)
 os._exit(0)
 """
 site = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
@@ -87,12 +88,18 @@ tops = sorted(
 stdlib_note = ""
 try:
     child = subprocess.run(
-        [sys.executable, "-I", "-B", "-c", CHILD, *tops], capture_output=True, text=True, timeout=120
+        [sys.executable, "-I", "-B", "-c", CHILD, *tops],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=120,
     ).stdout
 except subprocess.TimeoutExpired as error:
     child = error.stdout.decode() if isinstance(error.stdout, bytes) else error.stdout or ""
     stdlib_note = "importing the environment's modules took over 120 s; checked what loaded until then"
-stdlib_missing = sorted(set(child.splitlines()) - {""})
+# Only the paths of the standard library's files: whatever else an imported module printed is not one.
+stdlib = sysconfig.get_path("stdlib") + os.sep
+stdlib_missing = sorted({line for line in child.splitlines() if line.startswith(stdlib) and os.path.isfile(line)})
 
 missing = []
 missing_count = 0
