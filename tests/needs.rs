@@ -223,3 +223,60 @@ fn psycopg2_from_its_sdist_gets_libpq() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn psycopg_from_its_wheel_gets_libpq_in_the_final_stage_unless_binary_ships_it() {
+    // psycopg 3 loads libpq with ctypes; its pure-Python wheel does not ship it.
+    let to_psycopg = |dir: &Path, with_binary: bool| {
+        let deps = if with_binary {
+            "    { name = \"psycopg\" },\n    { name = \"psycopg-binary\" },\n]"
+        } else {
+            "    { name = \"psycopg\" },\n]"
+        };
+        replace(dir, "uv.lock", "    { name = \"tinylib\" },\n]", deps);
+        let mut packages = "name = \"psycopg\"\nversion = \"3.2.9\"\nsource = { registry = \"https://pypi.org/simple\" }\nwheels = [{ url = \"https://files.example/psycopg-3.2.9-py3-none-any.whl\" }]".to_string();
+        if with_binary {
+            packages.push_str("\n\n[[package]]\nname = \"psycopg-binary\"\nversion = \"3.2.9\"\nsource = { registry = \"https://pypi.org/simple\" }\nwheels = [{ url = \"https://files.example/psycopg_binary-3.2.9-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl\" }]");
+        }
+        replace(
+            dir,
+            "uv.lock",
+            "name = \"tinylib\"\nversion = \"0.3.0\"\nsource = { git = \"https://git.example.com/team/tinylib?tag=v0.3.0#0123456789abcdef0123456789abcdef01234567\" }",
+            &packages,
+        );
+    };
+    let dir = fixture_copy("psycopg");
+    to_psycopg(&dir, false);
+    let loaded = uv_rootless::app::load(&dir, Flags::default()).unwrap();
+    assert_eq!(loaded.plan.needs.runtime_packages, ["libpq5"]);
+    let dockerfile = &loaded.rendered[0].content;
+    let final_stage = &dockerfile[dockerfile.rfind("\nFROM ").unwrap()..];
+    assert!(
+        final_stage.contains("apt-get install -y --no-install-recommends libpq5"),
+        "{final_stage}"
+    );
+    // No compiler for it: nothing is built.
+    assert!(!loaded.plan.needs.system_packages.iter().any(|p| p == "gcc"));
+    // A final stage without a package manager refuses, naming the binary wheel.
+    let flags = Flags {
+        base: Some(BaseId::Azurelinux),
+        ..Flags::default()
+    };
+    let error = uv_rootless::app::load(&dir, flags).unwrap_err();
+    assert!(error.message.contains("`psycopg` loads libpq"), "{error}");
+    assert!(
+        error.hints.iter().any(|h| h.contains("psycopg[binary]")),
+        "{error:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let dir = fixture_copy("psycopg-binary");
+    to_psycopg(&dir, true);
+    let loaded = uv_rootless::app::load(&dir, Flags::default()).unwrap();
+    assert!(
+        loaded.plan.needs.runtime_packages.is_empty(),
+        "{:?}",
+        loaded.plan.needs.runtime_packages
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -109,6 +109,72 @@ pub const NATIVE_NEEDS: &[NativeNeed] = &[
     },
 ];
 
+/// A system library that a package installed from its wheel (or pure Python) loads at run
+/// time, with `ctypes` or `cffi`, and does not ship: the final stage installs it. Its import
+/// fails without it (`psycopg`: "no pq wrapper available"; WeasyPrint: "cannot load library
+/// 'libgobject-2.0-0'").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadedAtRunTime {
+    /// PEP 503 name of the package that loads it.
+    pub package: &'static str,
+    /// Packages that, installed beside it, bring the library along (`psycopg[binary]`).
+    pub unless: &'static [&'static str],
+    /// The library, for people.
+    pub library: &'static str,
+    /// The packages that install it in the final stage, per base with a package manager there.
+    pub runtime: &'static [(BaseId, &'static [&'static str])],
+    /// What to depend on instead on a final stage that cannot install it; empty when nothing.
+    pub alternative: &'static str,
+}
+
+/// Names are Debian trixie's (python-slim's final stage), checked with `apt-cache policy`.
+pub const LOADED_AT_RUN_TIME: &[LoadedAtRunTime] = &[
+    LoadedAtRunTime {
+        package: "psycopg",
+        unless: &["psycopg-binary", "psycopg-c"],
+        library: "libpq (PostgreSQL client)",
+        runtime: &[(BaseId::PythonSlim, &["libpq5"])],
+        alternative: "`psycopg[binary]`, whose wheel ships libpq",
+    },
+    LoadedAtRunTime {
+        package: "weasyprint",
+        unless: &[],
+        library: "Pango",
+        runtime: &[(
+            BaseId::PythonSlim,
+            &["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"],
+        )],
+        alternative: "",
+    },
+    LoadedAtRunTime {
+        package: "cairocffi",
+        unless: &[],
+        library: "cairo",
+        runtime: &[(BaseId::PythonSlim, &["libcairo2"])],
+        alternative: "",
+    },
+    LoadedAtRunTime {
+        package: "python-magic",
+        unless: &[],
+        library: "libmagic",
+        runtime: &[(BaseId::PythonSlim, &["libmagic1t64"])],
+        alternative: "",
+    },
+    LoadedAtRunTime {
+        package: "pyzbar",
+        unless: &[],
+        library: "ZBar",
+        runtime: &[(BaseId::PythonSlim, &["libzbar0t64"])],
+        alternative: "",
+    },
+];
+
+impl LoadedAtRunTime {
+    pub fn runtime_packages(&self, base: BaseId) -> &'static [&'static str] {
+        column(self.runtime, base)
+    }
+}
+
 /// The entry for a PEP 503 package name.
 pub fn lookup(package: &str) -> Option<&'static NativeNeed> {
     NATIVE_NEEDS

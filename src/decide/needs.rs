@@ -139,6 +139,33 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
         }
         source_builds_out.push(build);
     }
+    // Libraries that installed packages load at run time, which their wheels do not ship.
+    let installed = crate::read::graph::closure_with(lock, app, input.groups, input.extras);
+    for need in native::LOADED_AT_RUN_TIME {
+        let needed = installed.contains(&PackageName::new(need.package))
+            && !need
+                .unless
+                .iter()
+                .any(|other| installed.contains(&PackageName::new(other)));
+        if !needed {
+            continue;
+        }
+        let runtime = need.runtime_packages(base.id);
+        if runtime.is_empty() || !base.runtime_has_shell {
+            let mut error = UserError::new(format!(
+                "`{}` loads {} at run time, which its wheel does not ship and the {} final stage cannot install",
+                need.package, need.library, base.title
+            ))
+            .detail("that final stage is distroless: no package manager, no shell");
+            if !need.alternative.is_empty() {
+                error = error.hint(format!("depend on {} instead", need.alternative));
+            }
+            return Err(
+                error.hint("or use `--base python-slim`, whose final stage installs the library")
+            );
+        }
+        add_unique(&mut runtime_packages, runtime);
+    }
     if !source_builds_out.is_empty() {
         // Compiler first, then the libraries' headers.
         let mut packages: Vec<String> = Vec::new();
