@@ -1711,6 +1711,39 @@ mod tests {
             .expect("the app is in the lock")
     }
 
+    /// The command decided for `files` with `source` as the project's scan, default settings.
+    fn decide_in(
+        files: &ProjectFiles,
+        source: &crate::read::source::SourceScan,
+    ) -> Result<super::CommandChoice, String> {
+        let app = super::AppProject {
+            pyproject: &files.pyproject,
+            manifest: "pyproject.toml".into(),
+            source,
+            member: String::new(),
+        };
+        super::decide(
+            files,
+            &app,
+            &crate::options::Settings::default(),
+            "/app/bin",
+            8000,
+        )
+        .map_err(|error| error.to_string())
+    }
+
+    /// The scan of `sources` with the application objects their modules build, as
+    /// `read_project` finds them.
+    fn scan_with_apps(sources: &[(&str, &str, &str)]) -> crate::read::source::SourceScan {
+        let mut scan = crate::read::source::scan_of_texts(sources);
+        scan.app_objects = scan
+            .modules
+            .iter()
+            .flat_map(crate::read::source::app_objects_of)
+            .collect();
+        scan
+    }
+
     fn example(name: &str) -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("examples")
@@ -1935,20 +1968,7 @@ mod tests {
             "dashboard",
             "import panel as pn\npn.extension()\npn.Column('# Hi').servable()\n",
         )]);
-        let app = super::AppProject {
-            pyproject: &files.pyproject,
-            manifest: "pyproject.toml".into(),
-            source: &scan,
-            member: String::new(),
-        };
-        let choice = super::decide(
-            &files,
-            &app,
-            &crate::options::Settings::default(),
-            "/app/bin",
-            8000,
-        )
-        .expect("plans");
+        let choice = decide_in(&files, &scan).expect("plans");
         assert_eq!(
             choice.command.value,
             [
@@ -1981,20 +2001,7 @@ mod tests {
     ) -> Result<super::CommandChoice, String> {
         let files = crate::read::read_project(&example(name)).expect("reads");
         let scan = crate::read::source::scan_of_texts(sources);
-        let app = super::AppProject {
-            pyproject: &files.pyproject,
-            manifest: "pyproject.toml".into(),
-            source: &scan,
-            member: String::new(),
-        };
-        super::decide(
-            &files,
-            &app,
-            &crate::options::Settings::default(),
-            "/app/bin",
-            8000,
-        )
-        .map_err(|error| error.to_string())
+        decide_in(&files, &scan)
     }
 
     #[test]
@@ -2088,21 +2095,8 @@ mod tests {
             remove_from_lock(&mut files, "gunicorn");
             remove_from_lock(&mut files, "uvicorn");
             add_to_lock(&mut files, &[server]);
-            let app = super::AppProject {
-                pyproject: &files.pyproject,
-                manifest: "pyproject.toml".into(),
-                source: &files.source,
-                member: String::new(),
-            };
-            super::decide(
-                &files,
-                &app,
-                &crate::options::Settings::default(),
-                "/app/bin",
-                8000,
-            )
-            .map(|choice| (choice.command.value, choice.handles_sigterm))
-            .map_err(|error| error.to_string())
+            decide_in(&files, &files.source)
+                .map(|choice| (choice.command.value, choice.handles_sigterm))
         };
         let (argv, handles_sigterm) = served_by("flask-gunicorn", "waitress").expect("plans");
         assert_eq!(
@@ -2223,21 +2217,7 @@ mod tests {
             add_to_lock(&mut files, &[dependency, lock_extra]);
             let module = file.trim_end_matches(".py").replace('/', ".");
             let scan = crate::read::source::scan_of_texts(&[(file, module.as_str(), text)]);
-            let app = super::AppProject {
-                pyproject: &files.pyproject,
-                manifest: "pyproject.toml".into(),
-                source: &scan,
-                member: String::new(),
-            };
-            super::decide(
-                &files,
-                &app,
-                &crate::options::Settings::default(),
-                "/app/bin",
-                8000,
-            )
-            .map(|choice| choice.command.value)
-            .map_err(|error| error.to_string())
+            decide_in(&files, &scan).map(|choice| choice.command.value)
         };
         let factory =
             "from fastapi import FastAPI\nfrom .factory import create_app\napp = create_app()\n";
@@ -2289,21 +2269,7 @@ mod tests {
             let edge = app.dependencies.pop().expect("the edge just added");
             app.dev_dependencies.insert("dev".into(), vec![edge]);
             add_to_lock(&mut files, runtime);
-            let app = super::AppProject {
-                pyproject: &files.pyproject,
-                manifest: "pyproject.toml".into(),
-                source: &files.source,
-                member: String::new(),
-            };
-            super::decide(
-                &files,
-                &app,
-                &crate::options::Settings::default(),
-                "/app/bin",
-                8000,
-            )
-            .map(|choice| choice.command.value)
-            .map_err(|error| error.to_string())
+            decide_in(&files, &files.source).map(|choice| choice.command.value)
         };
         assert_eq!(decided(&["granian"]).expect("plans")[0], "/app/bin/granian");
         let error = decided(&[]).expect_err("no server in the image");
@@ -2320,26 +2286,8 @@ mod tests {
             let mut files = crate::read::read_project(&example("fastapi-service")).expect("reads");
             remove_from_lock(&mut files, "uvicorn");
             add_to_lock(&mut files, servers);
-            let mut scan = crate::read::source::scan_of_texts(sources);
-            scan.app_objects = scan
-                .modules
-                .iter()
-                .flat_map(crate::read::source::app_objects_of)
-                .collect();
-            let app = super::AppProject {
-                pyproject: &files.pyproject,
-                manifest: "pyproject.toml".into(),
-                source: &scan,
-                member: String::new(),
-            };
-            super::decide(
-                &files,
-                &app,
-                &crate::options::Settings::default(),
-                "/app/bin",
-                8000,
-            )
-            .map_err(|error| error.to_string())
+            let scan = scan_with_apps(sources);
+            decide_in(&files, &scan)
         };
         let factory = (
             "svc/main.py",
@@ -2427,27 +2375,8 @@ mod tests {
             if let Some(project) = files.pyproject.project.as_mut() {
                 project.dependencies = vec!["flask-login".into(), "gunicorn".into()];
             }
-            let mut scan = crate::read::source::scan_of_texts(&[("wsgi.py", "wsgi", text)]);
-            scan.app_objects = scan
-                .modules
-                .iter()
-                .flat_map(crate::read::source::app_objects_of)
-                .collect();
-            let app = super::AppProject {
-                pyproject: &files.pyproject,
-                manifest: "pyproject.toml".into(),
-                source: &scan,
-                member: String::new(),
-            };
-            super::decide(
-                &files,
-                &app,
-                &crate::options::Settings::default(),
-                "/app/bin",
-                8000,
-            )
-            .map(|choice| (choice.command.value, choice.findings))
-            .map_err(|error| error.to_string())
+            let scan = scan_with_apps(&[("wsgi.py", "wsgi", text)]);
+            decide_in(&files, &scan).map(|choice| (choice.command.value, choice.findings))
         };
         let (argv, findings) =
             decided("from flask import Flask\napp = Flask(__name__)\n").expect("plans");
@@ -2476,21 +2405,7 @@ mod tests {
                 "web",
                 "from flask import Flask\ndef create_app() -> Flask:\n    return Flask(__name__)\n",
             )]);
-            let app = super::AppProject {
-                pyproject: &files.pyproject,
-                manifest: "pyproject.toml".into(),
-                source: &scan,
-                member: String::new(),
-            };
-            super::decide(
-                &files,
-                &app,
-                &crate::options::Settings::default(),
-                "/app/bin",
-                8000,
-            )
-            .map(|choice| choice.command.value)
-            .map_err(|error| error.to_string())
+            decide_in(&files, &scan).map(|choice| choice.command.value)
         };
         assert_eq!(
             decided("gunicorn").unwrap(),
@@ -2522,7 +2437,7 @@ mod tests {
             remove_from_lock(&mut files, "gunicorn");
             add_to_lock(&mut files, &["django"]);
             add_to_lock(&mut files, servers);
-            let scan = crate::read::source::scan_of_texts(&[
+            let scan = scan_with_apps(&[
                 (
                     "mysite/wsgi.py",
                     "mysite.wsgi",
@@ -2534,26 +2449,7 @@ mod tests {
                     "from django.core.asgi import get_asgi_application\ndjango_asgi_app = get_asgi_application()\nfrom channels.routing import ProtocolTypeRouter\napplication = ProtocolTypeRouter({'http': django_asgi_app})\n",
                 ),
             ]);
-            let mut scan = scan;
-            for module in &scan.modules {
-                scan.app_objects
-                    .extend(crate::read::source::app_objects_of(module));
-            }
-            let app = super::AppProject {
-                pyproject: &files.pyproject,
-                manifest: "pyproject.toml".into(),
-                source: &scan,
-                member: String::new(),
-            };
-            super::decide(
-                &files,
-                &app,
-                &crate::options::Settings::default(),
-                "/app/bin",
-                8000,
-            )
-            .map(|choice| choice.command.value)
-            .map_err(|error| error.to_string())
+            decide_in(&files, &scan).map(|choice| choice.command.value)
         };
         let argv = served(&["gunicorn", "uvicorn"]).expect("plans");
         assert_eq!(argv[0], "/app/bin/gunicorn");
@@ -2604,21 +2500,7 @@ mod tests {
                     .retain(|package| package.name != "gradio");
             }
             let scan = crate::read::source::scan_of_texts(&[("app.py", "app", script)]);
-            let app = super::AppProject {
-                pyproject: &files.pyproject,
-                manifest: "pyproject.toml".into(),
-                source: &scan,
-                member: String::new(),
-            };
-            super::decide(
-                &files,
-                &app,
-                &crate::options::Settings::default(),
-                "/app/bin",
-                8000,
-            )
-            .map(|choice| choice.command.value)
-            .map_err(|error| error.to_string())
+            decide_in(&files, &scan).map(|choice| choice.command.value)
         };
         assert!(decided(false, true).is_ok());
         let error = decided(true, true).expect_err("packaged");
