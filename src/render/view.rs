@@ -75,6 +75,13 @@ pub struct LayersView {
     pub stdlib_invalidation: &'static str,
     /// Why, for the Dockerfile's comment.
     pub stdlib_invalidation_reason: &'static str,
+    /// The interpreter's tools in the standard library, which a server does not start, as one
+    /// list of names: what the stdlib stage does not follow (unless importing the dependencies
+    /// loads them)...
+    pub stdlib_tools: String,
+    /// ...and, with the pure-Python twins of compiled modules, `compileall -x`'s pattern of what
+    /// the stdlib's compile leaves out.
+    pub stdlib_compile_exclude: String,
     /// Where the dependencies' stage stages libstdc++ for a final image without it, at its
     /// path (empty when no extension module needs it).
     pub libstdcxx: &'static str,
@@ -88,6 +95,25 @@ const STAGING: &str = "/staging";
 
 /// Holds the standard library's bytecode, at its paths, in the build stage only.
 const STDLIB_BYTECODE: &str = "/stdlib-bytecode";
+
+/// See [`LayersView::stdlib_tools`]: module and package names, plain words.
+const STDLIB_TOOLS: &[&str] = &[
+    "pydoc",
+    "pydoc_data",
+    "pdb",
+    "bdb",
+    "doctest",
+    "_pyrepl",
+    "idlelib",
+    "tkinter",
+    "turtle",
+    "turtledemo",
+    "ensurepip",
+    "venv",
+    "test",
+    "tests",
+    "lib2to3",
+];
 
 /// The invalidation mode of the standard library's bytecode, and why: see
 /// [`LayersView::stdlib_invalidation`].
@@ -218,6 +244,11 @@ pub fn view(plan: &Plan) -> View<'_> {
             stdlib_bytecode: STDLIB_BYTECODE,
             stdlib_invalidation: stdlib_invalidation(base).0,
             stdlib_invalidation_reason: stdlib_invalidation(base).1,
+            stdlib_tools: STDLIB_TOOLS.join(" "),
+            stdlib_compile_exclude: format!(
+                "/({})(/|[.]py$)|/(_pydecimal|_pydatetime|_pyio)[.]py$",
+                STDLIB_TOOLS.join("|")
+            ),
             libstdcxx: LIBSTDCXX,
         },
     }
