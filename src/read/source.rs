@@ -145,6 +145,79 @@ pub struct SourceScan {
     pub skipped_files: usize,
     /// Why `import_root` is neither `src` nor the project's directory, for `explain`.
     pub import_root_note: Option<String>,
+    /// The directories of [`SourceScan::written_paths`] ([`needed_dir`]) that exist below
+    /// `import_root` and hold files of the project (placeholders such as `.gitkeep` aside),
+    /// or are something else than a directory: a tmpfs there would hide them.
+    pub occupied_dirs: Vec<String>,
+}
+
+/// The directory a written path needs writable: the directory itself for one the code
+/// creates (`logs/`), a file's parent (`logs/app.log` -> `logs`); `None` for a file in the
+/// working directory itself, which cannot be a mount of its own.
+pub fn needed_dir(path: &str) -> Option<&str> {
+    match path.strip_suffix('/') {
+        Some(dir) => Some(dir),
+        None => path.rsplit_once('/').map(|(dir, _)| dir),
+    }
+}
+
+/// Files that only keep a directory in git, which a tmpfs may hide.
+const PLACEHOLDERS: &[&str] = &[".gitkeep", ".keep", ".gitignore"];
+
+/// How many entries [`holds_files`] reads before it takes the directory for a full one.
+const MAX_OCCUPIED_ENTRIES: usize = 10_000;
+
+/// Whether `path` is something a tmpfs would hide: a file, a link or anything not a
+/// directory, or a directory holding (at any depth) a file that is not a placeholder. A
+/// missing path holds nothing; one that cannot be read, or holds too many entries to count,
+/// is taken as full.
+fn holds_files(path: &Path) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return false,
+        Err(_) => return true,
+        Ok(meta) if !meta.is_dir() => return true,
+        Ok(_) => {}
+    }
+    let mut pending = vec![path.to_path_buf()];
+    let mut seen = 0usize;
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return true;
+        };
+        for entry in entries {
+            seen += 1;
+            if seen > MAX_OCCUPIED_ENTRIES {
+                return true;
+            }
+            let Ok(entry) = entry else {
+                return true;
+            };
+            let Ok(kind) = entry.file_type() else {
+                return true;
+            };
+            if kind.is_dir() {
+                pending.push(entry.path());
+            } else if !PLACEHOLDERS.iter().any(|name| entry.file_name() == *name) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The needed directories of what `scan` writes that hold files below its import root in
+/// `project_root`, in the order they are written.
+fn occupied_dirs(project_root: &Path, scan: &SourceScan) -> Vec<String> {
+    let root = project_root.join(&scan.import_root);
+    let mut occupied: Vec<String> = Vec::new();
+    for (path, _) in scan.written_paths() {
+        if let Some(dir) = needed_dir(&path) {
+            if !occupied.iter().any(|seen| seen == dir) && holds_files(&root.join(dir)) {
+                occupied.push(dir.to_string());
+            }
+        }
+    }
+    occupied
 }
 
 impl SourceScan {
@@ -275,14 +348,16 @@ pub fn scan_project(project_root: &Path, dir: &str, manifest: &str, packaged: bo
     } else {
         module_relative_root(&scan)
     };
-    match found {
+    let mut scan = match found {
         Some((root, note)) => {
             let mut moved = scan_root(project_root, root, &limits);
             moved.import_root_note = Some(note);
             moved
         }
         None => scan,
-    }
+    };
+    scan.occupied_dirs = occupied_dirs(project_root, &scan);
+    scan
 }
 
 /// `path` inside the project directory `dir`.
@@ -935,6 +1010,43 @@ mod tests {
                 ("cache/".to_string(), "core/utils.py:7".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn the_directories_written_in_that_hold_files_of_the_project_are_occupied() {
+        let app = "import os, logging\nfrom pathlib import Path\nos.makedirs('logs', exist_ok=True)\nlogging.FileHandler('logs/app.log')\nopen('data/app.db', 'w')\nPath('cache').mkdir()\nopen('out/x.txt', 'w')\nopen('seed/new.csv', 'w')\nopen('top.txt', 'w')\nname = 'x'\nos.makedirs(f'tmp/{name}')\nos.makedirs(os.environ['LOG_DIR'])\n";
+        let dir = project(
+            "occupied",
+            &[
+                ("app.py", app),
+                ("logs/.gitkeep", ""),
+                ("data/schema.sql", "create table t (x);\n"),
+                ("out", "a file where a directory is written\n"),
+                ("seed/deep/rows.csv", "1\n"),
+            ],
+        );
+        std::fs::create_dir_all(dir.path().join("cache/empty")).expect("mkdir");
+        let scan = scan_project(dir.path(), "", "[project]\nname = 'x'\n", false);
+        // An f-string and an environment variable are no path the scan knows.
+        let paths: Vec<String> = scan
+            .written_paths()
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "logs/",
+                "logs/app.log",
+                "data/app.db",
+                "cache/",
+                "out/x.txt",
+                "seed/new.csv",
+                "top.txt"
+            ]
+        );
+        // `logs` holds a placeholder, `cache` empty directories: neither is occupied.
+        assert_eq!(scan.occupied_dirs, ["data", "out", "seed"]);
     }
 
     /// A fresh directory holding `files`; each test names its own.
