@@ -64,8 +64,8 @@ pub struct Input<'a> {
     /// `bot.py:7`); a directory it creates ends in `/` (`logs/`).
     pub written_paths: &'a [(String, String)],
     /// The directories those paths need ([`needed_dir`]) that hold files of the project, as
-    /// the read found them: a tmpfs there would hide them.
-    pub occupied_dirs: &'a [String],
+    /// the read found them, each with one of them: a tmpfs there would hide them.
+    pub occupied_dirs: &'a [(String, String)],
     /// The venv, which the working directory is for an installed project.
     pub venv: &'a str,
     /// A list of allowed hosts read from a variable (Django's `ALLOWED_HOSTS`), where it is
@@ -225,23 +225,28 @@ fn adopt(input: &Input<'_>) -> Adopted {
         };
         let top = dir.split('/').next().unwrap_or(dir);
         let shown_dir = dir.escape_debug().to_string();
-        let refusal = match check_writable(dir) {
-            Err(_) => Some((
+        let held = input
+            .occupied_dirs
+            .iter()
+            .find(|(seen, _)| seen == dir)
+            .map(|(_, file)| file.as_str());
+        let refusal = match (check_writable(dir), held) {
+            (Err(_), _) => Some((
                 format!("`{shown_dir}` has characters a mount cannot carry"),
                 "write it under a directory named with letters, digits, `.`, `_` and `-`, or under `/tmp`".to_string(),
             )),
-            Ok(_) if input.occupied_dirs.iter().any(|seen| seen == dir) => Some((
-                format!("`{dir}` holds files of the project, which a tmpfs there would hide"),
-                format!("write it under a directory of its own, or under `/tmp`; if hiding them is meant, add `writable = [\"{dir}\"]` to `[tool.uv-rootless]`"),
+            (Ok(_), Some(file)) => Some((
+                format!("`{dir}` holds files of the project (`{}`), which a tmpfs there would hide", file.escape_debug()),
+                format!("write it under a directory of its own, or under `/tmp`; if those files are no part of the project (a local run's output), remove them; if hiding them is meant, add `writable = [\"{dir}\"]` to `[tool.uv-rootless]`"),
             )),
-            Ok(_) if in_venv && VENV_ENTRIES.contains(&top) => Some((
+            (Ok(_), None) if in_venv && VENV_ENTRIES.contains(&top) => Some((
                 format!(
                     "`{top}` is part of the venv `{}`, the working directory of an installed project",
                     input.venv
                 ),
                 "write it under a directory of its own, or under `/tmp`".to_string(),
             )),
-            Ok(_) => None,
+            (Ok(_), None) => None,
         };
         match refusal {
             None => {
@@ -672,7 +677,7 @@ mod tests {
         let settings = Settings::default();
         let none = BTreeSet::new();
         let written = written(&[("data/app.db", "db.py:2"), ("data/cache/", "db.py:3")]);
-        let occupied = ["data".to_string()];
+        let occupied = [("data".to_string(), "data/schema.sql".to_string())];
         let runtime = decide(&Input {
             written_paths: &written,
             occupied_dirs: &occupied,
@@ -684,7 +689,10 @@ mod tests {
         assert_eq!(runtime.hints.len(), 1);
         let hint = &runtime.hints[0];
         assert!(hint.contains("`db.py:2` writes `data/app.db`"), "{hint}");
-        assert!(hint.contains("`data` holds files of the project"), "{hint}");
+        assert!(
+            hint.contains("`data` holds files of the project (`data/schema.sql`)"),
+            "{hint}"
+        );
     }
 
     #[test]

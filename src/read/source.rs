@@ -147,8 +147,9 @@ pub struct SourceScan {
     pub import_root_note: Option<String>,
     /// The directories of [`SourceScan::written_paths`] ([`needed_dir`]) that exist below
     /// `import_root` and hold files of the project (placeholders such as `.gitkeep` aside),
-    /// or are something else than a directory: a tmpfs there would hide them.
-    pub occupied_dirs: Vec<String>,
+    /// or are something else than a directory, each with the first such file found (relative
+    /// to `import_root`): a tmpfs there would hide them.
+    pub occupied_dirs: Vec<(String, String)>,
 }
 
 /// The directory a written path needs writable: the directory itself for one the code
@@ -164,57 +165,72 @@ pub fn needed_dir(path: &str) -> Option<&str> {
 /// Files that only keep a directory in git, which a tmpfs may hide.
 const PLACEHOLDERS: &[&str] = &[".gitkeep", ".keep", ".gitignore"];
 
-/// How many entries [`holds_files`] reads before it takes the directory for a full one.
+/// How many entries [`held_file`] reads before it takes the directory for a full one.
 const MAX_OCCUPIED_ENTRIES: usize = 10_000;
 
-/// Whether `path` is something a tmpfs would hide: a file, a link or anything not a
-/// directory, or a directory holding (at any depth) a file that is not a placeholder. A
-/// missing path holds nothing; one that cannot be read, or holds too many entries to count,
-/// is taken as full.
-fn holds_files(path: &Path) -> bool {
-    match std::fs::symlink_metadata(path) {
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return false,
-        Err(_) => return true,
-        Ok(meta) if !meta.is_dir() => return true,
+/// What in `dir` (below `root`) a tmpfs would hide: `dir` itself when it is a file, a link or
+/// anything not a directory, else the first file (at any depth) that is not a placeholder,
+/// relative to `root`. A missing path holds nothing; one that cannot be read, or holds too
+/// many entries to count, is taken as full (`dir` itself named).
+fn held_file(root: &Path, dir: &str) -> Option<String> {
+    let path = root.join(dir);
+    match std::fs::symlink_metadata(&path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(_) => return Some(dir.to_string()),
+        Ok(meta) if !meta.is_dir() => return Some(dir.to_string()),
         Ok(_) => {}
     }
-    let mut pending = vec![path.to_path_buf()];
+    let mut pending = vec![path];
     let mut seen = 0usize;
-    while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            return true;
+    while let Some(next) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            return Some(dir.to_string());
         };
+        // Sorted, so the file named is the same on every machine.
+        let mut entries: Vec<_> = entries.collect();
+        seen += entries.len();
+        if seen > MAX_OCCUPIED_ENTRIES {
+            return Some(dir.to_string());
+        }
+        entries.sort_by_key(|entry| entry.as_ref().ok().map(|entry| entry.file_name()));
+        let mut dirs = Vec::new();
         for entry in entries {
-            seen += 1;
-            if seen > MAX_OCCUPIED_ENTRIES {
-                return true;
-            }
             let Ok(entry) = entry else {
-                return true;
+                return Some(dir.to_string());
             };
             let Ok(kind) = entry.file_type() else {
-                return true;
+                return Some(dir.to_string());
             };
             if kind.is_dir() {
-                pending.push(entry.path());
+                dirs.push(entry.path());
             } else if !PLACEHOLDERS.iter().any(|name| entry.file_name() == *name) {
-                return true;
+                let file = entry.path();
+                let shown = file.strip_prefix(root).unwrap_or(&file);
+                return Some(shown.to_string_lossy().replace('\\', "/"));
             }
         }
+        // Depth-first, in name order.
+        pending.extend(dirs.into_iter().rev());
     }
-    false
+    None
 }
 
 /// The needed directories of what `scan` writes that hold files below its import root in
 /// `project_root`, in the order they are written.
-fn occupied_dirs(project_root: &Path, scan: &SourceScan) -> Vec<String> {
+fn occupied_dirs(project_root: &Path, scan: &SourceScan) -> Vec<(String, String)> {
     let root = project_root.join(&scan.import_root);
-    let mut occupied: Vec<String> = Vec::new();
+    let mut looked: Vec<String> = Vec::new();
+    let mut occupied = Vec::new();
     for (path, _) in scan.written_paths() {
-        if let Some(dir) = needed_dir(&path) {
-            if !occupied.iter().any(|seen| seen == dir) && holds_files(&root.join(dir)) {
-                occupied.push(dir.to_string());
-            }
+        let Some(dir) = needed_dir(&path) else {
+            continue;
+        };
+        if looked.iter().any(|seen| seen == dir) {
+            continue;
+        }
+        looked.push(dir.to_string());
+        if let Some(file) = held_file(&root, dir) {
+            occupied.push((dir.to_string(), file));
         }
     }
     occupied
@@ -1046,7 +1062,15 @@ mod tests {
             ]
         );
         // `logs` holds a placeholder, `cache` empty directories: neither is occupied.
-        assert_eq!(scan.occupied_dirs, ["data", "out", "seed"]);
+        let occupied = |dir: &str, file: &str| (dir.to_string(), file.to_string());
+        assert_eq!(
+            scan.occupied_dirs,
+            [
+                occupied("data", "data/schema.sql"),
+                occupied("out", "out"),
+                occupied("seed", "seed/deep/rows.csv"),
+            ]
+        );
     }
 
     /// A fresh directory holding `files`; each test names its own.
