@@ -200,6 +200,10 @@ struct Adopted {
     hints: Vec<String>,
 }
 
+/// Where a refused directory's hint lists the directories made writable: a NUL, which no
+/// path or file name holds.
+const LIST: &str = "\0";
+
 /// What a venv's root holds: never a mount when the working directory is the venv.
 const VENV_ENTRIES: &[&str] = &["bin", "include", "lib", "lib64", "share"];
 
@@ -237,7 +241,7 @@ fn adopt(input: &Input<'_>) -> Adopted {
             )),
             (Ok(_), Some(file)) => Some((
                 format!("`{dir}` holds files of the project (`{}`), which a tmpfs there would hide", file.escape_debug()),
-                format!("write it under a directory of its own, or under `/tmp`; if those files are no part of the project (a local run's output), remove them; if hiding them is meant, add `writable = [\"{dir}\"]` to `[tool.uv-rootless]`"),
+                format!("write it under a directory of its own, or under `/tmp`; if those files are no part of the project (a local run's output), remove them; if hiding them is meant, set `writable = [{LIST}\"{dir}\"]` in `[tool.uv-rootless]`, which replaces this list"),
             )),
             (Ok(_), None) if in_venv && VENV_ENTRIES.contains(&top) => Some((
                 format!(
@@ -280,10 +284,15 @@ fn adopt(input: &Input<'_>) -> Adopted {
         .filter(|(dir, _)| !covered(dir, &candidates))
         .cloned()
         .collect();
+    // The list a user would set to add one directory to those made writable.
+    let listed: String = paths
+        .iter()
+        .map(|(dir, _)| format!("\"{dir}\", "))
+        .collect();
     let hints = later
         .into_iter()
         .filter(|(dir, _)| !covered(dir, &paths))
-        .map(|(_, hint)| hint)
+        .map(|(_, hint)| hint.replace(LIST, &listed))
         .collect();
     Adopted { paths, hints }
 }
@@ -691,6 +700,11 @@ mod tests {
         assert!(hint.contains("`db.py:2` writes `data/app.db`"), "{hint}");
         assert!(
             hint.contains("`data` holds files of the project (`data/schema.sql`)"),
+            "{hint}"
+        );
+        // Setting the list replaces it: the fix names what it holds now, and `data`.
+        assert!(
+            hint.contains("set `writable = [\"data/cache\", \"data\"]`"),
             "{hint}"
         );
     }
