@@ -214,13 +214,14 @@ fn adopt(input: &Input<'_>) -> Adopted {
     let in_venv = input.workdir.trim_end_matches('/') == input.venv.trim_end_matches('/');
     let mut candidates: Vec<(String, String)> = Vec::new();
     let mut refused: Vec<String> = Vec::new();
+    let mut root_files: Vec<&str> = Vec::new();
     // Refused directories, with their hint: given unless one made writable holds them.
     let mut later: Vec<(&str, String)> = Vec::new();
     for (path, at) in input.written_paths {
         let shown = path.trim_end_matches('/').escape_debug().to_string();
         let Some(dir) = needed_dir(path) else {
-            if !refused.contains(path) {
-                refused.push(path.clone());
+            if !root_files.contains(&path.as_str()) {
+                root_files.push(path);
                 later.push(("", format!(
                     "`{at}` writes `{shown}` in the working directory, which is read-only in the container; it is not made writable, as a file of the working directory cannot be a mount of its own: write it under a directory the code creates (which is made writable), or under `/tmp`"
                 )));
