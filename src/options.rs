@@ -86,7 +86,7 @@ macro_rules! for_each_option {
             }
             writable: Vec<String> {
                 key: "writable",
-                doc: "Paths relative to the working directory the app may write (a tmpfs or emptyDir each).",
+                doc: "Paths relative to the working directory the app may write (a tmpfs or emptyDir each); unset, the directories the code writes beside itself.",
                 merge: pick,
             }
             env_file: String {

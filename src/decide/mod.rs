@@ -122,6 +122,8 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         installed: &installed,
         workdir: &layout.workdir,
         written_paths: &app_project.source.written_paths(),
+        occupied_dirs: &app_project.source.occupied_dirs,
+        venv: &layout.venv,
         probe_hosts,
         subcommands: subcommands.as_deref(),
     })?;

@@ -7,6 +7,7 @@ use crate::model::{AppKind, Decision, ProbeEnv, Runtime, Source};
 use crate::options::Settings;
 use crate::read::names::PackageName;
 use crate::read::python::EnvList;
+use crate::read::source::needed_dir;
 use std::collections::BTreeSet;
 
 /// How long `verify` watches a worker stay up by default, in seconds.
@@ -59,8 +60,14 @@ pub struct Input<'a> {
     pub installed: &'a BTreeSet<PackageName>,
     /// The final stage's working directory, which writable paths are relative to.
     pub workdir: &'a str,
-    /// Relative paths the source plainly writes, with where, e.g. (`logs`, `bot.py:7`).
+    /// Relative paths the source plainly writes, with where, e.g. (`logs/bot.log`,
+    /// `bot.py:7`); a directory it creates ends in `/` (`logs/`).
     pub written_paths: &'a [(String, String)],
+    /// The directories those paths need ([`needed_dir`]) that hold files of the project, as
+    /// the read found them, each with one of them: a tmpfs there would hide them.
+    pub occupied_dirs: &'a [(String, String)],
+    /// The venv, which the working directory is for an installed project.
+    pub venv: &'a str,
     /// A list of allowed hosts read from a variable (Django's `ALLOWED_HOSTS`), where it is
     /// read, and the host the probes send, which it must hold.
     pub probe_hosts: Option<(&'a EnvList, &'a str, &'a str)>,
@@ -72,8 +79,12 @@ pub struct Input<'a> {
 pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
     let settings = input.settings;
     let kind = decide_kind(input);
-    let writable = match &settings.writable {
-        Some(setting) => {
+    let adopted = match &settings.writable {
+        Some(_) => None,
+        None => Some(adopt(input)),
+    };
+    let writable = match (&settings.writable, &adopted) {
+        (Some(setting), _) => {
             let mut paths = Vec::new();
             for path in &setting.value {
                 let path = check_writable(path)?;
@@ -83,7 +94,20 @@ pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
             }
             Decision::new(paths, setting.source, "`writable` in `[tool.uv-rootless]`")
         }
-        None => Decision::new(
+        (None, Some(adopted)) if !adopted.paths.is_empty() => Decision::new(
+            adopted.paths.iter().map(|(path, _)| path.clone()).collect(),
+            Source::Detected,
+            format!(
+                "the code writes beside itself, read-only in the container: {}; `writable` in `[tool.uv-rootless]` replaces this list (`writable = []` for none)",
+                adopted
+                    .paths
+                    .iter()
+                    .map(|(path, why)| format!("`{path}` ({why})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        (None, _) => Decision::new(
             Vec::new(),
             Source::Default,
             "none: the root filesystem is read-only, /tmp aside",
@@ -113,7 +137,9 @@ pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
         None => DEFAULT_SMOKE_SECONDS,
     };
     let mut suggested: Vec<String> = Vec::new();
-    let hints = input
+    let hints = match adopted {
+        Some(adopted) => adopted.hints,
+        None => input
         .written_paths
         .iter()
         .filter(|(path, _)| {
@@ -149,7 +175,8 @@ pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
                 "`{at}` writes `{path}` in the working directory, which is read-only in the container: if it is a directory, add `writable = [\"{path}\"]` to `[tool.uv-rootless]`; if it is a file, write it under a directory made writable that way, or under `/tmp`"
             ),
         })
-        .collect();
+        .collect(),
+    };
     let probe_env = match input.probe_hosts {
         Some((list, at, host)) if kind.value == AppKind::Web => vec![probe_env(list, at, host)],
         _ => Vec::new(),
@@ -163,6 +190,112 @@ pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
         hints,
         probe_env,
     })
+}
+
+/// What the plan makes writable itself when `writable` is unset, and a hint for each written
+/// path it leaves read-only, saying why.
+struct Adopted {
+    /// Each directory, relative to the working directory, and where the code writes it.
+    paths: Vec<(String, String)>,
+    hints: Vec<String>,
+}
+
+/// Where a refused directory's hint lists the directories made writable: a NUL, which no
+/// path or file name holds.
+const LIST: &str = "\0";
+
+/// What a venv's root holds: never a mount when the working directory is the venv.
+const VENV_ENTRIES: &[&str] = &["bin", "include", "lib", "lib64", "share"];
+
+/// The directories beside the code that the code writes, made writable: the directory it
+/// creates, a written file's parent; not a file of the working directory itself, a directory
+/// that holds files of the project, a part of the venv, or a name a mount cannot carry.
+fn adopt(input: &Input<'_>) -> Adopted {
+    let in_venv = input.workdir.trim_end_matches('/') == input.venv.trim_end_matches('/');
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    let mut refused: Vec<String> = Vec::new();
+    let mut root_files: Vec<&str> = Vec::new();
+    // Refused directories, with their hint: given unless one made writable holds them.
+    let mut later: Vec<(&str, String)> = Vec::new();
+    for (path, at) in input.written_paths {
+        let shown = path.trim_end_matches('/').escape_debug().to_string();
+        let Some(dir) = needed_dir(path) else {
+            if !root_files.contains(&path.as_str()) {
+                root_files.push(path);
+                later.push(("", format!(
+                    "`{at}` writes `{shown}` in the working directory, which is read-only in the container; it is not made writable, as a file of the working directory cannot be a mount of its own: write it under a directory the code creates (which is made writable), or under `/tmp`"
+                )));
+            }
+            continue;
+        };
+        let top = dir.split('/').next().unwrap_or(dir);
+        let shown_dir = dir.escape_debug().to_string();
+        let held = input
+            .occupied_dirs
+            .iter()
+            .find(|(seen, _)| seen == dir)
+            .map(|(_, file)| file.as_str());
+        let refusal = match (check_writable(dir), held) {
+            (Err(_), _) => Some((
+                format!("`{shown_dir}` has characters a mount cannot carry"),
+                "write it under a directory named with letters, digits, `.`, `_` and `-`, or under `/tmp`".to_string(),
+            )),
+            (Ok(_), Some(file)) => Some((
+                format!("`{dir}` holds files of the project (`{}`), which a tmpfs there would hide", file.escape_debug()),
+                format!("write it under a directory of its own, or under `/tmp`; if those files are no part of the project (a local run's output), remove them; if hiding them is meant, set `writable = [{LIST}\"{dir}\"]` in `[tool.uv-rootless]`, which replaces this list"),
+            )),
+            (Ok(_), None) if in_venv && VENV_ENTRIES.contains(&top) => Some((
+                format!(
+                    "`{top}` is part of the venv `{}`, the working directory of an installed project",
+                    input.venv
+                ),
+                "write it under a directory of its own, or under `/tmp`".to_string(),
+            )),
+            (Ok(_), None) => None,
+        };
+        match refusal {
+            None => {
+                if !candidates.iter().any(|(seen, _)| seen == dir) {
+                    let why = if path.ends_with('/') {
+                        format!("`{at}` creates it")
+                    } else {
+                        format!("`{at}` writes `{shown}`")
+                    };
+                    candidates.push((dir.to_string(), why));
+                }
+            }
+            Some((reason, fix)) => {
+                if !refused.iter().any(|seen| seen == dir) {
+                    refused.push(dir.to_string());
+                    later.push((dir, format!(
+                        "`{at}` writes `{shown}` beside the code, which is read-only in the container; `{shown_dir}` is not made writable: {reason}: {fix}"
+                    )));
+                }
+            }
+        }
+    }
+    // A directory below another one made writable is in its tmpfs already.
+    let covered = |dir: &str, paths: &[(String, String)]| {
+        paths
+            .iter()
+            .any(|(other, _)| dir.starts_with(&format!("{other}/")))
+    };
+    let paths: Vec<(String, String)> = candidates
+        .iter()
+        .filter(|(dir, _)| !covered(dir, &candidates))
+        .cloned()
+        .collect();
+    // The list a user would set to add one directory to those made writable.
+    let listed: String = paths
+        .iter()
+        .map(|(dir, _)| format!("\"{dir}\", "))
+        .collect();
+    let hints = later
+        .into_iter()
+        .filter(|(dir, _)| !covered(dir, &paths))
+        .map(|(_, hint)| hint.replace(LIST, &listed))
+        .collect();
+    Adopted { paths, hints }
 }
 
 /// The values that keep `host` in a list of hosts read from a variable: the image's default,
@@ -316,6 +449,8 @@ mod tests {
             installed,
             workdir: "/src",
             written_paths: &[],
+            occupied_dirs: &[],
+            venv: "/app",
             probe_hosts: None,
             subcommands: None,
         }
@@ -467,6 +602,182 @@ mod tests {
         assert_eq!(runtime.hints.len(), 1);
         assert!(runtime.hints[0].contains("`bot.py:7` writes `logs/bot.log`"));
         assert!(runtime.hints[0].contains("writable = [\"logs\"]"));
+    }
+
+    fn written(paths: &[(&str, &str)]) -> Vec<(String, String)> {
+        paths
+            .iter()
+            .map(|(path, at)| (path.to_string(), at.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_directory_the_code_creates_or_writes_a_file_in_is_made_writable() {
+        let settings = Settings::default();
+        let none = BTreeSet::new();
+        let written = written(&[
+            ("logs/", "app.py:3"),
+            ("logs/app.log", "app.py:4"),
+            ("data/cache/x.db", "db.py:2"),
+        ]);
+        let decided = || {
+            decide(&Input {
+                written_paths: &written,
+                ..input(&settings, false, &none)
+            })
+            .unwrap()
+        };
+        let runtime = decided();
+        assert_eq!(runtime.writable.value, ["logs", "data/cache"]);
+        assert_eq!(runtime.writable.source, Source::Detected);
+        assert_eq!(runtime.writable_mounts, ["/src/logs", "/src/data/cache"]);
+        let reason = &runtime.writable.reason;
+        assert!(
+            reason.contains("`logs` (`app.py:3` creates it)"),
+            "{reason}"
+        );
+        assert!(
+            reason.contains("`data/cache` (`db.py:2` writes `data/cache/x.db`)"),
+            "{reason}"
+        );
+        assert!(runtime.hints.is_empty(), "{:?}", runtime.hints);
+        // The same inputs, the same plan.
+        assert_eq!(decided(), runtime);
+    }
+
+    #[test]
+    fn a_directory_below_one_made_writable_is_not_mounted_again() {
+        let settings = Settings::default();
+        let none = BTreeSet::new();
+        let written = written(&[
+            ("data/cache/", "a.py:1"),
+            ("data/", "a.py:2"),
+            ("data/my dir/x.log", "a.py:3"),
+        ]);
+        let runtime = decide(&Input {
+            written_paths: &written,
+            ..input(&settings, false, &none)
+        })
+        .unwrap();
+        assert_eq!(runtime.writable.value, ["data"]);
+        // `data/my dir` could not be a mount, but `data`'s tmpfs holds it.
+        assert!(runtime.hints.is_empty(), "{:?}", runtime.hints);
+    }
+
+    #[test]
+    fn a_file_of_the_working_directory_itself_is_not_made_writable() {
+        let settings = Settings::default();
+        let none = BTreeSet::new();
+        let written = written(&[("bot.db", "db.py:5")]);
+        let runtime = decide(&Input {
+            written_paths: &written,
+            ..input(&settings, false, &none)
+        })
+        .unwrap();
+        assert!(runtime.writable.value.is_empty());
+        assert_eq!(runtime.writable.source, Source::Default);
+        assert_eq!(runtime.hints.len(), 1);
+        let hint = &runtime.hints[0];
+        assert!(hint.contains("`db.py:5` writes `bot.db`"), "{hint}");
+        assert!(hint.contains("cannot be a mount of its own"), "{hint}");
+    }
+
+    #[test]
+    fn a_directory_that_holds_files_of_the_project_is_not_made_writable() {
+        let settings = Settings::default();
+        let none = BTreeSet::new();
+        let written = written(&[("data/app.db", "db.py:2"), ("data/cache/", "db.py:3")]);
+        let occupied = [("data".to_string(), "data/schema.sql".to_string())];
+        let runtime = decide(&Input {
+            written_paths: &written,
+            occupied_dirs: &occupied,
+            ..input(&settings, false, &none)
+        })
+        .unwrap();
+        // `data/cache` is not there: a tmpfs hides nothing.
+        assert_eq!(runtime.writable.value, ["data/cache"]);
+        assert_eq!(runtime.hints.len(), 1);
+        let hint = &runtime.hints[0];
+        assert!(hint.contains("`db.py:2` writes `data/app.db`"), "{hint}");
+        assert!(
+            hint.contains("`data` holds files of the project (`data/schema.sql`)"),
+            "{hint}"
+        );
+        // Setting the list replaces it: the fix names what it holds now, and `data`.
+        assert!(
+            hint.contains("set `writable = [\"data/cache\", \"data\"]`"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn no_part_of_the_venv_is_made_writable_when_it_is_the_working_directory() {
+        let settings = Settings::default();
+        let none = BTreeSet::new();
+        let written = written(&[("lib/x.log", "a.py:1"), ("logs/", "a.py:2")]);
+        let venv_input = |workdir| Input {
+            written_paths: &written,
+            workdir,
+            ..input(&settings, false, &none)
+        };
+        let runtime = decide(&venv_input("/app")).unwrap();
+        assert_eq!(runtime.writable_mounts, ["/app/logs"]);
+        assert_eq!(runtime.hints.len(), 1);
+        assert!(
+            runtime.hints[0].contains("`lib` is part of the venv `/app`"),
+            "{}",
+            runtime.hints[0]
+        );
+        // Beside the source, `lib` is a directory like any other.
+        let runtime = decide(&venv_input("/src")).unwrap();
+        assert_eq!(runtime.writable.value, ["lib", "logs"]);
+    }
+
+    #[test]
+    fn a_directory_a_mount_cannot_name_is_not_made_writable() {
+        let settings = Settings::default();
+        let none = BTreeSet::new();
+        let written = written(&[("my logs/a.log", "a.py:1"), ("a:b/", "a.py:2")]);
+        let runtime = decide(&Input {
+            written_paths: &written,
+            ..input(&settings, false, &none)
+        })
+        .unwrap();
+        assert!(runtime.writable.value.is_empty());
+        assert_eq!(runtime.hints.len(), 2, "{:?}", runtime.hints);
+        assert!(runtime.hints[0].contains("`my logs` has characters a mount cannot carry"));
+    }
+
+    #[test]
+    fn writable_in_the_config_wins_over_what_the_code_writes() {
+        let none = BTreeSet::new();
+        let written = written(&[("logs/app.log", "app.py:4"), ("cache/", "app.py:5")]);
+        // An empty list: nothing made writable, the hints as before.
+        let settings = Settings {
+            writable: config(Vec::new()),
+            ..Settings::default()
+        };
+        let runtime = decide(&Input {
+            written_paths: &written,
+            ..input(&settings, false, &none)
+        })
+        .unwrap();
+        assert!(runtime.writable.value.is_empty());
+        assert_eq!(runtime.writable.source, Source::Config);
+        assert_eq!(runtime.hints.len(), 2);
+        assert!(runtime.hints[0].contains("add `writable = [\"logs\"]`"));
+        // A list: that list alone.
+        let settings = Settings {
+            writable: config(vec!["cache".into()]),
+            ..Settings::default()
+        };
+        let runtime = decide(&Input {
+            written_paths: &written,
+            ..input(&settings, false, &none)
+        })
+        .unwrap();
+        assert_eq!(runtime.writable.value, ["cache"]);
+        assert_eq!(runtime.hints.len(), 1);
     }
 
     #[test]

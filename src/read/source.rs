@@ -145,6 +145,95 @@ pub struct SourceScan {
     pub skipped_files: usize,
     /// Why `import_root` is neither `src` nor the project's directory, for `explain`.
     pub import_root_note: Option<String>,
+    /// The directories of [`SourceScan::written_paths`] ([`needed_dir`]) that exist below
+    /// `import_root` and hold files of the project (placeholders such as `.gitkeep` aside),
+    /// or are something else than a directory, each with the first such file found (relative
+    /// to `import_root`): a tmpfs there would hide them.
+    pub occupied_dirs: Vec<(String, String)>,
+}
+
+/// The directory a written path needs writable: the directory itself for one the code
+/// creates (`logs/`), a file's parent (`logs/app.log` -> `logs`); `None` for a file in the
+/// working directory itself, which cannot be a mount of its own.
+pub fn needed_dir(path: &str) -> Option<&str> {
+    match path.strip_suffix('/') {
+        Some(dir) => Some(dir),
+        None => path.rsplit_once('/').map(|(dir, _)| dir),
+    }
+}
+
+/// Files that only keep a directory in git, which a tmpfs may hide.
+const PLACEHOLDERS: &[&str] = &[".gitkeep", ".keep", ".gitignore"];
+
+/// How many entries [`held_file`] reads before it takes the directory for a full one.
+const MAX_OCCUPIED_ENTRIES: usize = 10_000;
+
+/// What in `dir` (below `root`) a tmpfs would hide: `dir` itself when it is a file, a link or
+/// anything not a directory, else the first file (at any depth) that is not a placeholder,
+/// relative to `root`. A missing path holds nothing; one that cannot be read, or holds too
+/// many entries to count, is taken as full (`dir` itself named).
+fn held_file(root: &Path, dir: &str) -> Option<String> {
+    let path = root.join(dir);
+    match std::fs::symlink_metadata(&path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(_) => return Some(dir.to_string()),
+        Ok(meta) if !meta.is_dir() => return Some(dir.to_string()),
+        Ok(_) => {}
+    }
+    let mut pending = vec![path];
+    let mut seen = 0usize;
+    while let Some(next) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            return Some(dir.to_string());
+        };
+        // Sorted, so the file named is the same on every machine.
+        let mut entries: Vec<_> = entries.collect();
+        seen += entries.len();
+        if seen > MAX_OCCUPIED_ENTRIES {
+            return Some(dir.to_string());
+        }
+        entries.sort_by_key(|entry| entry.as_ref().ok().map(|entry| entry.file_name()));
+        let mut dirs = Vec::new();
+        for entry in entries {
+            let Ok(entry) = entry else {
+                return Some(dir.to_string());
+            };
+            let Ok(kind) = entry.file_type() else {
+                return Some(dir.to_string());
+            };
+            if kind.is_dir() {
+                dirs.push(entry.path());
+            } else if !PLACEHOLDERS.iter().any(|name| entry.file_name() == *name) {
+                let file = entry.path();
+                let shown = file.strip_prefix(root).unwrap_or(&file);
+                return Some(shown.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        // Depth-first, in name order.
+        pending.extend(dirs.into_iter().rev());
+    }
+    None
+}
+
+/// The needed directories of what `scan` writes that hold files below its import root in
+/// `project_root`, in the order they are written.
+fn occupied_dirs(project_root: &Path, scan: &SourceScan) -> Vec<(String, String)> {
+    let root = project_root.join(&scan.import_root);
+    let mut looked: Vec<String> = Vec::new();
+    let mut occupied = Vec::new();
+    for (path, _) in scan.written_paths() {
+        let Some(dir) = needed_dir(&path) else {
+            continue;
+        };
+        if looked.iter().any(|seen| seen == dir) {
+            continue;
+        }
+        looked.push(dir.to_string());
+        if let Some(file) = held_file(&root, dir) {
+            occupied.push((dir.to_string(), file));
+        }
+    }
+    occupied
 }
 
 impl SourceScan {
@@ -275,14 +364,16 @@ pub fn scan_project(project_root: &Path, dir: &str, manifest: &str, packaged: bo
     } else {
         module_relative_root(&scan)
     };
-    match found {
+    let mut scan = match found {
         Some((root, note)) => {
             let mut moved = scan_root(project_root, root, &limits);
             moved.import_root_note = Some(note);
             moved
         }
         None => scan,
-    }
+    };
+    scan.occupied_dirs = occupied_dirs(project_root, &scan);
+    scan
 }
 
 /// `path` inside the project directory `dir`.
@@ -933,6 +1024,51 @@ mod tests {
                 ("logs/".to_string(), "core/utils.py:5".to_string()),
                 ("data/bot.db".to_string(), "core/utils.py:6".to_string()),
                 ("cache/".to_string(), "core/utils.py:7".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_directories_written_in_that_hold_files_of_the_project_are_occupied() {
+        let app = "import os, logging\nfrom pathlib import Path\nos.makedirs('logs', exist_ok=True)\nlogging.FileHandler('logs/app.log')\nopen('data/app.db', 'w')\nPath('cache').mkdir()\nopen('out/x.txt', 'w')\nopen('seed/new.csv', 'w')\nopen('top.txt', 'w')\nname = 'x'\nos.makedirs(f'tmp/{name}')\nos.makedirs(os.environ['LOG_DIR'])\n";
+        let dir = project(
+            "occupied",
+            &[
+                ("app.py", app),
+                ("logs/.gitkeep", ""),
+                ("data/schema.sql", "create table t (x);\n"),
+                ("out", "a file where a directory is written\n"),
+                ("seed/deep/rows.csv", "1\n"),
+            ],
+        );
+        std::fs::create_dir_all(dir.path().join("cache/empty")).expect("mkdir");
+        let scan = scan_project(dir.path(), "", "[project]\nname = 'x'\n", false);
+        // An f-string and an environment variable are no path the scan knows.
+        let paths: Vec<String> = scan
+            .written_paths()
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "logs/",
+                "logs/app.log",
+                "data/app.db",
+                "cache/",
+                "out/x.txt",
+                "seed/new.csv",
+                "top.txt"
+            ]
+        );
+        // `logs` holds a placeholder, `cache` empty directories: neither is occupied.
+        let occupied = |dir: &str, file: &str| (dir.to_string(), file.to_string());
+        assert_eq!(
+            scan.occupied_dirs,
+            [
+                occupied("data", "data/schema.sql"),
+                occupied("out", "out"),
+                occupied("seed", "seed/deep/rows.csv"),
             ]
         );
     }
