@@ -216,24 +216,86 @@ fn held_file(root: &Path, dir: &str) -> Option<String> {
 }
 
 /// The needed directories of what `scan` writes that hold files below its import root in
-/// `project_root`, in the order they are written.
+/// `project_root`, in the order they are written. In a git repository the files are the ones git
+/// would commit (tracked, or new and not ignored), so that a log a local run left in `logs/` does
+/// not make a developer's checkout disagree with CI's clone; elsewhere, what is on the disk.
 fn occupied_dirs(project_root: &Path, scan: &SourceScan) -> Vec<(String, String)> {
     let root = project_root.join(&scan.import_root);
-    let mut looked: Vec<String> = Vec::new();
-    let mut occupied = Vec::new();
-    for (path, _) in scan.written_paths() {
-        let Some(dir) = needed_dir(&path) else {
-            continue;
-        };
-        if looked.iter().any(|seen| seen == dir) {
-            continue;
+    let mut dirs: Vec<&str> = Vec::new();
+    let written = scan.written_paths();
+    for (path, _) in &written {
+        if let Some(dir) = needed_dir(path) {
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
         }
-        looked.push(dir.to_string());
-        if let Some(file) = held_file(&root, dir) {
+    }
+    if dirs.is_empty() {
+        return Vec::new();
+    }
+    let committed = committed_files(&root, &dirs);
+    let mut occupied = Vec::new();
+    for dir in dirs {
+        let held = match &committed {
+            Some(files) => not_a_directory(&root, dir).or_else(|| {
+                let below = format!("{dir}/");
+                files
+                    .iter()
+                    .filter(|file| *file == dir || file.starts_with(&below))
+                    .find(|file| {
+                        let name = file.rsplit('/').next().unwrap_or(file);
+                        !PLACEHOLDERS.contains(&name)
+                    })
+                    .cloned()
+            }),
+            None => held_file(&root, dir),
+        };
+        if let Some(file) = held {
             occupied.push((dir.to_string(), file));
         }
     }
     occupied
+}
+
+/// `dir` itself when something that is not a directory sits at its path in `root`.
+fn not_a_directory(root: &Path, dir: &str) -> Option<String> {
+    match std::fs::symlink_metadata(root.join(dir)) {
+        Ok(meta) if !meta.is_dir() => Some(dir.to_string()),
+        _ => None,
+    }
+}
+
+/// The files below `dirs` (relative to `root`, sorted) that git would commit: tracked, or new
+/// and not ignored. `None` when `root` is in no git repository or git cannot run.
+fn committed_files(root: &Path, dirs: &[&str]) -> Option<Vec<String>> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--",
+        ])
+        .args(dirs.iter().map(|dir| format!(":(literal){dir}")))
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let mut files: Vec<String> = output
+        .stdout
+        .split(|byte| *byte == 0)
+        .filter(|file| !file.is_empty())
+        .map(|file| String::from_utf8_lossy(file).into_owned())
+        .collect();
+    files.sort();
+    files.dedup();
+    Some(files)
 }
 
 impl SourceScan {
@@ -1069,6 +1131,47 @@ mod tests {
                 occupied("data", "data/schema.sql"),
                 occupied("out", "out"),
                 occupied("seed", "seed/deep/rows.csv"),
+            ]
+        );
+    }
+
+    #[test]
+    fn in_a_git_repository_only_files_git_would_commit_occupy_a_directory() {
+        let app = "import logging\nlogging.FileHandler('logs/app.log')\nopen('data/app.db', 'w')\nopen('seed/new.csv', 'w')\nopen('cache/x', 'w')\n";
+        let dir = project(
+            "occupied-git",
+            &[
+                ("app.py", app),
+                (".gitignore", "*.log\ncache/\n"),
+                // A local run's output, ignored: the clone CI checks out has no such file.
+                ("logs/app.log", "started\n"),
+                ("cache/x", "ignored as a whole\n"),
+                ("data/schema.sql", "create table t (x);\n"),
+                // New and not ignored: the next commit holds it.
+                ("seed/rows.csv", "1\n"),
+            ],
+        );
+        let git = |args: &[&str]| {
+            let status = std::process::Command::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+                .args(args)
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("git runs");
+            assert!(status.success(), "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        git(&["add", "app.py", ".gitignore", "data/schema.sql"]);
+        git(&["commit", "-q", "-m", "init"]);
+        let scan = scan_project(dir.path(), "", "[project]\nname = 'x'\n", false);
+        let occupied = |dir: &str, file: &str| (dir.to_string(), file.to_string());
+        assert_eq!(
+            scan.occupied_dirs,
+            [
+                occupied("data", "data/schema.sql"),
+                occupied("seed", "seed/rows.csv"),
             ]
         );
     }
