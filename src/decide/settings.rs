@@ -531,6 +531,20 @@ mod tests {
     }
 
     #[test]
+    fn a_name_no_shell_could_export_is_left_out() {
+        let config = "from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\
+                      class Settings(BaseSettings):\n    \
+                          key: str = Field(alias='KEY\\n    evil: true')\n    \
+                          fine: str\n\
+                      settings = Settings()\n\
+                      import os\nX = os.environ['A B']\n";
+        assert_eq!(
+            names(&[("config.py", "config", config)]),
+            [triple("FINE", "config.py:5", STAND_IN)]
+        );
+    }
+
+    #[test]
     fn stand_ins_follow_the_annotation() {
         for (annotation, stand_in) in [
             ("int", Some("0")),
