@@ -8,6 +8,7 @@
 use crate::model::RequiredSetting;
 use crate::read::python::{Call, Class, EnvRead, EnvReadKind, Value};
 use crate::read::source::{Module, SourceScan};
+use std::collections::BTreeSet;
 
 /// The stand-in of a setting read as a plain string.
 pub const STAND_IN: &str = "verify-stand-in";
@@ -274,7 +275,7 @@ fn settings_fields(scan: &SourceScan) -> Vec<RequiredSetting> {
     let started = started_names(scan);
     let mut found = Vec::new();
     for (module, class) in &classes {
-        if !started.iter().any(|name| name == &class.name) {
+        if !started.contains(&class.name) {
             continue;
         }
         let Some(own) = chain(*module, *class) else {
@@ -289,7 +290,7 @@ fn settings_fields(scan: &SourceScan) -> Vec<RequiredSetting> {
 /// The last segments of what the modules call at start (`Settings` of `settings =
 /// Settings()`), and of what the functions so called call (`get_settings()` returning
 /// `Settings()`).
-fn started_names(scan: &SourceScan) -> Vec<String> {
+fn started_names(scan: &SourceScan) -> BTreeSet<String> {
     let last = |callee: &str| {
         callee
             .rsplit('.')
@@ -298,7 +299,7 @@ fn started_names(scan: &SourceScan) -> Vec<String> {
             .trim_end_matches("()")
             .to_string()
     };
-    let mut names: Vec<String> = scan
+    let mut names: BTreeSet<String> = scan
         .modules
         .iter()
         .flat_map(|module| &module.facts.module_calls)
