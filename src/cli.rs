@@ -132,7 +132,9 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "PATH")]
     pub dockerfile: Option<PathBuf>,
     /// A run-time setting for every container verify runs (and compose), e.g.
-    /// `SECRET_KEY=test`; repeatable. Never part of the image.
+    /// `SECRET_KEY=test`; repeatable. Never part of the image. A setting the code requires at
+    /// start (`explain` names them) that neither this nor `--env-file` passes gets a stand-in of
+    /// its type.
     #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
     pub env: Vec<String>,
     /// A file of `KEY=VALUE` lines passed to every container verify runs (and compose).

@@ -120,6 +120,12 @@ pub fn text(plan: &Plan) -> String {
     for hint in &runtime.hints {
         out.push_str(&format!("{:<9} {hint}\n", "hint"));
     }
+    for setting in &runtime.required_env {
+        out.push_str(&format!(
+            "{:<9} `{}` is required at start: `{}`, {}; pass it at run time (verify gives it `{}`)\n",
+            "setting", setting.name, setting.at, setting.reason, setting.stand_in
+        ));
+    }
     for finding in &plan.app.findings {
         out.push_str(&format!("{:<9} {finding}\n", "source"));
     }

@@ -169,6 +169,23 @@ pub struct Runtime {
     /// Settings that must list the probes' host (Django's `ALLOWED_HOSTS` read from a
     /// variable), each kept as the user sets it with that host added.
     pub probe_env: Vec<ProbeEnv>,
+    /// Settings the app cannot start without, read from its source: the outputs name them and
+    /// `verify` gives each one the user did not pass its stand-in. Sorted by name, each once.
+    pub required_env: Vec<RequiredSetting>,
+}
+
+/// A variable the app's modules require when they are imported: `os.environ["KEY"]`, a
+/// django-environ or python-decouple read with no default, a pydantic-settings field with no
+/// default of a settings class instantiated at start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequiredSetting {
+    pub name: String,
+    /// `file:line` that requires it.
+    pub at: String,
+    /// A value of the type the code reads it as, for `verify`'s runs only: never in an image.
+    pub stand_in: String,
+    /// How the code requires it.
+    pub reason: String,
 }
 
 /// A variable the app reads a list of hosts from, which must hold the host the probes send.

@@ -1125,3 +1125,52 @@ fn a_users_own_compose_file_or_containerfile_is_not_shadowed_without_force() {
         assert_success(&project.run(&["check"]), theirs);
     }
 }
+
+#[test]
+fn required_settings_are_passed_from_the_shell_or_left_to_the_env_file() {
+    let project = Project::example("needs-secret");
+    // A pydantic-settings class instantiated at start, beside the module-level exit.
+    project.write(
+        "config.py",
+        "from pydantic_settings import BaseSettings, SettingsConfigDict\n\
+         class Settings(BaseSettings):\n    \
+             model_config = SettingsConfigDict(env_prefix='app_')\n    \
+             workers: int\n    \
+             debug: bool = False\n\
+         settings = Settings()\n",
+    );
+    assert_success(&project.run(&["generate"]), "generate");
+    let compose = project.read("compose.yaml");
+    assert!(
+        compose.contains("    #   APP_WORKERS (config.py:4)\n"),
+        "{compose}"
+    );
+    assert!(
+        compose.contains("    environment:\n      \"APP_WORKERS\":\n      \"SECRET_KEY\":\n"),
+        "{compose}"
+    );
+    let manifest = project.read("k8s/manifest.yaml");
+    assert!(
+        manifest.contains("#   SECRET_KEY (wsgi.py:11)"),
+        "{manifest}"
+    );
+    let explain = project.run(&["explain", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_str(&explain.stdout).expect("json");
+    let required = &plan["runtime"]["required_env"];
+    assert_eq!(required[0]["name"], "APP_WORKERS");
+    assert_eq!(required[0]["stand_in"], "0");
+    assert_eq!(required[1]["name"], "SECRET_KEY");
+    // With an env file compose reads the settings from it: no entry of the shell's overrides it.
+    project.replace(
+        "pyproject.toml",
+        "[tool.uv-rootless]\n",
+        "[tool.uv-rootless]\nenv-file = \".env\"\n",
+    );
+    assert_success(&project.run(&["generate"]), "generate");
+    let compose = project.read("compose.yaml");
+    assert!(
+        compose.contains("which the file must set:\n    #   APP_WORKERS (config.py:4)\n"),
+        "{compose}"
+    );
+    assert!(!compose.contains("environment:"), "{compose}");
+}

@@ -5,7 +5,8 @@
 //! followed; values computed at run time are not.
 
 use super::health::Route;
-use crate::model::{EnvVar, Layout, StaticFiles};
+use super::settings::{self, typed_stand_in, STAND_IN};
+use crate::model::{EnvVar, Layout, RequiredSetting, StaticFiles};
 use crate::read::python::{Constant, EnvList, EnvReadKind, Value};
 use crate::read::source::{django_door, Module, SourceScan};
 
@@ -24,7 +25,7 @@ pub const BUILD_PLACEHOLDER: &str = "collectstatic-build-only";
 
 /// The placeholder of a database URL: a URL Django can configure a database from without
 /// connecting to it (collectstatic opens no connection).
-pub const DATABASE_URL_PLACEHOLDER: &str = "sqlite:////tmp/collectstatic.sqlite3";
+pub const DATABASE_URL_PLACEHOLDER: &str = settings::DATABASE_URL_STAND_IN;
 
 /// Deepest chain of `include()`s followed from `ROOT_URLCONF`.
 const MAX_INCLUDE_DEPTH: usize = 8;
@@ -166,13 +167,14 @@ impl<'a> Site<'a> {
             .map(|(module, constant)| Self::at(module, constant))
     }
 
-    /// Variables the settings cannot be imported without, each with the build-only value
-    /// it gets: `os.environ["X"]`, a required list, a `*SECRET_KEY` read with no default
-    /// (settings often refuse an empty key), and a django-environ or python-decouple read with
-    /// no default (they raise without the variable). Sorted, each once; a read that says its
-    /// type (a bool, a database URL) wins over one that does not.
-    pub fn required_env(&self) -> Vec<(String, &'static str)> {
-        let mut names = Vec::new();
+    /// Variables the settings cannot be imported without, each with where it is read and a
+    /// stand-in of its type ([`STAND_IN`] for a plain string): `os.environ["X"]`, a required
+    /// list, a `*SECRET_KEY` read with no default (Django refuses an empty key), and a
+    /// django-environ or python-decouple read with no default (they raise without the
+    /// variable). Sorted, each once; a read that says its type (a bool, a database URL) wins
+    /// over one that does not.
+    pub fn required_env(&self) -> Vec<RequiredSetting> {
+        let mut found = Vec::new();
         let mut modules = vec![(self.settings, 0)];
         let mut seen: Vec<&str> = Vec::new();
         while let Some((module, depth)) = modules.pop() {
@@ -182,22 +184,39 @@ impl<'a> Site<'a> {
             seen.push(&module.module);
             for read in &module.facts.env_reads {
                 let Some(name) = &read.name else { continue };
-                let required = match read.kind {
-                    EnvReadKind::EnvironSubscript => true,
-                    EnvReadKind::EnvironGet | EnvReadKind::Getenv => {
-                        read.default.is_none() && name.ends_with("SECRET_KEY")
+                let reason = match read.kind {
+                    EnvReadKind::EnvironSubscript => "`os.environ[...]` in the settings",
+                    EnvReadKind::EnvironGet | EnvReadKind::Getenv
+                        if read.default.is_none() && name.ends_with("SECRET_KEY") =>
+                    {
+                        "read with no default by the settings, and Django refuses an empty secret key"
                     }
-                    EnvReadKind::EnvironSetdefault | EnvReadKind::EnvironAssign => false,
-                    EnvReadKind::EnvironEnv | EnvReadKind::DecoupleConfig => read.default.is_none(),
+                    EnvReadKind::EnvironEnv | EnvReadKind::DecoupleConfig
+                        if read.default.is_none() =>
+                    {
+                        "read with no default by the settings, which raise without it"
+                    }
+                    _ => continue,
                 };
-                if required {
-                    names.push((name.clone(), placeholder(read.cast.as_deref())));
-                }
+                found.push(RequiredSetting {
+                    name: name.clone(),
+                    at: format!("{}:{}", module.file, read.line),
+                    stand_in: typed_stand_in(read.cast.as_deref())
+                        .unwrap_or(STAND_IN)
+                        .to_string(),
+                    reason: reason.to_string(),
+                });
             }
             for constant in &module.facts.constants {
                 if let Some(list) = environ_list(module, &constant.value) {
                     if list.required {
-                        names.push((list.variable, BUILD_PLACEHOLDER));
+                        found.push(RequiredSetting {
+                            name: list.variable,
+                            at: Self::at(module, constant),
+                            stand_in: STAND_IN.to_string(),
+                            reason: "a list split from it in the settings, with no default"
+                                .to_string(),
+                        });
                     }
                 }
             }
@@ -206,35 +225,7 @@ impl<'a> Site<'a> {
                     .extend(star_imports(self.scan, module).map(|imported| (imported, depth + 1)));
             }
         }
-        names.sort_by_key(|(name, value)| (name.clone(), *value == BUILD_PLACEHOLDER));
-        names.dedup_by(|later, first| later.0 == first.0);
-        names
-    }
-}
-
-/// The build-only value of a variable read as `cast` (a django-environ method or a cast
-/// function): one the cast accepts, so the settings import.
-fn placeholder(cast: Option<&str>) -> &'static str {
-    let Some(cast) = cast else {
-        return BUILD_PLACEHOLDER;
-    };
-    // A cast function imported by name: `dj_database_url.parse`, `decimal.Decimal`.
-    let last = cast.rsplit('.').next().unwrap_or(cast);
-    match (cast, last) {
-        (_, "bool" | "strtobool") => "False",
-        (_, "int" | "float" | "Decimal") => "0",
-        ("db" | "db_url" | "dj_database_url.parse" | "dj_database_url.config", _) => {
-            DATABASE_URL_PLACEHOLDER
-        }
-        ("cache" | "cache_url", _) => "locmemcache://",
-        ("email" | "email_url", _) => "consolemail://",
-        ("search_url", _) => "simple://",
-        ("channels" | "channels_url", _) => "inmemory://",
-        ("url", _) => "http://localhost/",
-        ("json", _) => "{}",
-        ("dict", _) => "collectstatic=build-only",
-        ("path", _) => "/tmp",
-        _ => BUILD_PLACEHOLDER,
+        settings::merge(found)
     }
 }
 
@@ -276,14 +267,19 @@ pub fn static_files(site: Option<&Site<'_>>, layout: &Layout) -> StaticFiles {
         name: "DJANGO_SETTINGS_MODULE".into(),
         value: site.settings.module.clone(),
     }];
-    let placeholders: Vec<(String, &str)> = site
+    // A plain string gets a value that says it is for the build only.
+    let placeholders: Vec<(String, String)> = site
         .required_env()
         .into_iter()
-        .filter(|(name, _)| is_variable_name(name) && name != "DJANGO_SETTINGS_MODULE")
+        .filter(|setting| setting.name != "DJANGO_SETTINGS_MODULE")
+        .map(|setting| match setting.stand_in.as_str() {
+            STAND_IN => (setting.name, BUILD_PLACEHOLDER.to_string()),
+            _ => (setting.name, setting.stand_in),
+        })
         .collect();
     env.extend(placeholders.iter().map(|(name, value)| EnvVar {
         name: name.clone(),
-        value: value.to_string(),
+        value: value.clone(),
     }));
     let stage = vec![
         python,
@@ -317,12 +313,6 @@ pub fn static_files(site: Option<&Site<'_>>, layout: &Layout) -> StaticFiles {
         stage,
         staging: STATIC_STAGING.into(),
     }
-}
-
-/// A name a shell can `export`.
-fn is_variable_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn lookup<'a>(
@@ -599,11 +589,22 @@ mod tests {
             site.static_root().as_deref(),
             Some("mysite/settings/prod.py:4")
         );
+        let required: Vec<(String, String)> = site
+            .required_env()
+            .into_iter()
+            .map(|setting| (setting.name, setting.at))
+            .collect();
         assert_eq!(
-            site.required_env(),
+            required,
             [
-                ("DB_PASSWORD".to_string(), BUILD_PLACEHOLDER),
-                ("DJANGO_SECRET_KEY".to_string(), BUILD_PLACEHOLDER)
+                (
+                    "DB_PASSWORD".to_string(),
+                    "mysite/settings/base.py:5".to_string()
+                ),
+                (
+                    "DJANGO_SECRET_KEY".to_string(),
+                    "mysite/settings/prod.py:5".to_string()
+                )
             ]
         );
         // `DEBUG = False` in prod wins over base's `True`: no hosts, every request refused.
@@ -802,7 +803,7 @@ mod tests {
             owned(&[
                 ("DATABASE_URL", DATABASE_URL_PLACEHOLDER),
                 ("SECRET_KEY", BUILD_PLACEHOLDER),
-                ("SECURE_SSL", "False"),
+                ("SECURE_SSL", "false"),
                 ("SITE_NAME", BUILD_PLACEHOLDER),
             ])
         );
@@ -814,7 +815,7 @@ mod tests {
             placeholders(decouple),
             owned(&[
                 ("DATABASE_URL", DATABASE_URL_PLACEHOLDER),
-                ("DEBUG", "False"),
+                ("DEBUG", "false"),
                 ("SECRET_KEY", BUILD_PLACEHOLDER),
             ])
         );

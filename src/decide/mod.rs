@@ -18,6 +18,7 @@ pub mod python;
 pub mod runtime;
 pub mod script_server;
 pub mod select;
+pub mod settings;
 pub mod version;
 
 use crate::error::UserError;
@@ -116,7 +117,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
             .and_then(|entry| script_server::subcommands(app_project.source, entry)),
         _ => None,
     };
-    let runtime = runtime::decide(&runtime::Input {
+    let mut runtime = runtime::decide(&runtime::Input {
         settings,
         web: choice.web,
         installed: &installed,
@@ -127,6 +128,15 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         probe_hosts,
         subcommands: subcommands.as_deref(),
     })?;
+    // What the modules cannot be imported without, but what the image itself sets.
+    let mut required = settings::required(app_project.source);
+    required.extend(django_site.iter().flat_map(django::Site::required_env));
+    required.retain(|setting| {
+        setting.name != "DJANGO_SETTINGS_MODULE"
+            && !choice.env.iter().any(|env| env.name == setting.name)
+            && !runtime.probe_env.iter().any(|env| env.name == setting.name)
+    });
+    runtime.required_env = settings::merge(required);
     let kind = runtime.kind.value;
     // `kind` in the config can say what the command does not show: a server it does not
     // recognise is web, a recognised one run as something else is not.

@@ -189,6 +189,8 @@ pub fn decide(input: &Input<'_>) -> Result<Runtime, UserError> {
         smoke_seconds,
         hints,
         probe_env,
+        // The settings read from the source, filled in by `plan`.
+        required_env: Vec::new(),
     })
 }
 

@@ -3,7 +3,7 @@
 //! Pure functions of plain values, so every rule is tested here without an engine.
 
 use super::{tail, Check};
-use crate::model::{Plan, User};
+use crate::model::{Plan, RequiredSetting, User};
 use crate::read::graph;
 use crate::read::names::PackageName;
 use crate::read::ProjectFiles;
@@ -703,6 +703,57 @@ pub fn compose(outcome: &Compose, down_succeeded: bool, user: User) -> Check {
     }
 }
 
+/// The names an env file sets, as `docker run --env-file` and compose read it: `KEY=VALUE` and
+/// bare `KEY` lines (`export KEY=...` too, which compose accepts); blank lines and `#` comments
+/// set nothing.
+pub fn env_file_names(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| line.strip_prefix("export ").unwrap_or(line).trim_start())
+        .map(|line| line.split_once('=').map_or(line, |(key, _)| key).trim())
+        .filter(|key| !key.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The settings the code requires at start that the user did not pass (`passed`: the names
+/// of `--env` and of the `--env-file`s): the ones `verify` gives their stand-in. A setting the
+/// user passed is left to the user's value.
+pub fn stand_ins<'a>(
+    required: &'a [RequiredSetting],
+    passed: &[String],
+) -> Vec<&'a RequiredSetting> {
+    required
+        .iter()
+        .filter(|setting| !passed.contains(&setting.name))
+        .collect()
+}
+
+/// The report's line for the stand-ins given, naming them; `None` when none was.
+pub fn stand_ins_given(given: &[&RequiredSetting]) -> Option<Check> {
+    if given.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = given
+        .iter()
+        .map(|setting| format!("{}={} ({})", setting.name, setting.stand_in, setting.at))
+        .collect();
+    Some(Check {
+        name: "settings",
+        passed: true,
+        detail: format!(
+            "the code requires {} at start and none was passed: the runs get {}; pass real values with `--env NAME=VALUE` or `--env-file FILE`",
+            given
+                .iter()
+                .map(|setting| format!("`{}`", setting.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+            names.join(", ")
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1334,5 +1385,51 @@ mod tests {
         assert_eq!(fell_back.detail, "`lib` is 0.0.0 (expected 1.4.2)");
         // A virtual app installs no distribution of its own: nothing to check.
         assert!(version_from_git(&probe, &names(&["web"]), "1.4.2").is_none());
+    }
+
+    fn setting(name: &str, at: &str, stand_in: &str) -> RequiredSetting {
+        RequiredSetting {
+            name: name.into(),
+            at: at.into(),
+            stand_in: stand_in.into(),
+            reason: String::new(),
+        }
+    }
+
+    #[test]
+    fn required_settings_not_passed_get_their_stand_in_and_one_line_says_so() {
+        let required = [
+            setting("DATABASE_URL", "app/db.py:3", "postgresql://localhost/db"),
+            setting("PORT", "app/main.py:9", "0"),
+            setting("SECRET_KEY", "wsgi.py:11", "verify-stand-in"),
+        ];
+        // `--env SECRET_KEY=...` and an env file that sets PORT: the user's values win.
+        let file = "# settings\n\nexport PORT=8080\n  DEBUG  \nEMPTY=\n";
+        let mut passed = env_file_names(file);
+        assert_eq!(passed, ["PORT", "DEBUG", "EMPTY"]);
+        passed.push("SECRET_KEY".into());
+        let given = stand_ins(&required, &passed);
+        assert_eq!(
+            given.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["DATABASE_URL"]
+        );
+        let check = stand_ins_given(&given).expect("a line");
+        assert!(check.passed);
+        assert_eq!(check.detail.lines().count(), 1, "{}", check.detail);
+        assert!(
+            check.detail.contains("`DATABASE_URL`")
+                && check
+                    .detail
+                    .contains("postgresql://localhost/db (app/db.py:3)")
+                && check.detail.contains("--env NAME=VALUE")
+                && check.detail.contains("--env-file"),
+            "{}",
+            check.detail
+        );
+        assert!(!check.detail.contains("SECRET_KEY"), "{}", check.detail);
+        // Everything passed: nothing given, no line.
+        let all: Vec<String> = required.iter().map(|s| s.name.clone()).collect();
+        assert!(stand_ins(&required, &all).is_empty());
+        assert!(stand_ins_given(&[]).is_none());
     }
 }

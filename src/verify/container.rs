@@ -7,7 +7,7 @@ use super::{tail, Options};
 use crate::engine::{self, http_status, Docker, LABEL};
 use crate::error::UserError;
 use crate::hardening::{Hardening, HARDENING};
-use crate::model::{AppKind, Plan};
+use crate::model::{AppKind, Plan, RequiredSetting};
 use crate::read::ProjectFiles;
 use std::path::Path;
 use std::process::Command;
@@ -24,6 +24,8 @@ pub struct Containers<'a> {
     /// `--env` pairs and absolute `--env-file` paths, for compose.
     options_env: Vec<String>,
     options_env_files: Vec<String>,
+    /// Stand-ins of required settings for compose's run, which the override file sets.
+    compose_stand_ins: Vec<(String, String)>,
     pub plan: &'a Plan,
     /// The id of the image, once built: every run names it so, never by a tag that someone
     /// else may move.
@@ -41,6 +43,7 @@ impl<'a> Containers<'a> {
             env_flags: Vec::new(),
             options_env: Vec::new(),
             options_env_files: Vec::new(),
+            compose_stand_ins: Vec::new(),
             plan,
             image: String::new(),
             run_timeout,
@@ -76,6 +79,20 @@ impl<'a> Containers<'a> {
         self.options_env = env.to_vec();
         self.options_env_files = files;
         Ok(())
+    }
+
+    /// Gives every container run the stand-ins of `runs`, and compose those of `compose`.
+    pub fn give_stand_ins(&mut self, runs: &[&RequiredSetting], compose: &[&RequiredSetting]) {
+        for setting in runs {
+            self.env_flags.extend([
+                "--env".to_string(),
+                format!("{}={}", setting.name, setting.stand_in),
+            ]);
+        }
+        self.compose_stand_ins = compose
+            .iter()
+            .map(|setting| (setting.name.clone(), setting.stand_in.clone()))
+            .collect();
     }
 
     fn docker(&self, args: &[String], timeout: Duration) -> Result<engine::Output, UserError> {
@@ -564,9 +581,11 @@ impl<'a> Containers<'a> {
     /// file names the plan's image, which this run does not tag), and `--env` and `--env-file`.
     fn override_file(&self, image: &str) -> Result<std::path::PathBuf, UserError> {
         let (env, files) = (&self.options_env, &self.options_env_files);
-        let environment: serde_json::Map<String, serde_json::Value> = env
+        let environment: serde_json::Map<String, serde_json::Value> = self
+            .compose_stand_ins
             .iter()
-            .filter_map(|pair| pair.split_once('='))
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+            .chain(env.iter().filter_map(|pair| pair.split_once('=')))
             .map(|(key, value)| (key.to_string(), serde_json::Value::from(value)))
             .collect();
         let mut service = serde_json::Map::new();

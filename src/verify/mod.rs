@@ -99,11 +99,35 @@ pub fn verify(
     }
     let mut containers = Containers::new(&docker, plan, options.run_timeout);
     containers.set_env(&options.env, &options.env_files)?;
+    // The settings the code requires at start that the user did not pass get their stand-in;
+    // compose also reads the project's own env file, whose values win there.
+    let mut passed: Vec<String> = options
+        .env
+        .iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map_or(pair.as_str(), |(key, _)| key)
+                .to_string()
+        })
+        .collect();
+    for file in &options.env_files {
+        passed.extend(checks::env_file_names(
+            &std::fs::read_to_string(file).unwrap_or_default(),
+        ));
+    }
+    let required = &plan.runtime.required_env;
+    let given = checks::stand_ins(required, &passed);
+    if !plan.runtime.env_file.is_empty() {
+        let text = std::fs::read_to_string(files.root.join(&plan.runtime.env_file));
+        passed.extend(checks::env_file_names(&text.unwrap_or_default()));
+    }
+    containers.give_stand_ins(&given, &checks::stand_ins(required, &passed));
     let mut report = Reporter {
         checks: Vec::new(),
         on_check,
     };
-    let result = run_checks(files, plan, options, &mut containers, &mut report);
+    let settings = checks::stand_ins_given(&given);
+    let result = run_checks(files, plan, options, &mut containers, &mut report, settings);
     // The containers, then (without `--keep`) the tag and the image this run made, by id.
     docker.cleanup();
     result.map(|()| Report {
@@ -142,6 +166,7 @@ fn run_checks(
     options: &Options,
     containers: &mut Containers<'_>,
     report: &mut Reporter<'_>,
+    settings: Option<Check>,
 ) -> Result<(), UserError> {
     let user = plan.user.value;
 
@@ -176,6 +201,9 @@ fn run_checks(
         },
     });
 
+    if let Some(settings) = settings {
+        report.record(settings);
+    }
     report.record(checks::image_user(&containers.image_user()?, user));
 
     // The job, read-only, no capabilities, no new privileges, no `--user`.

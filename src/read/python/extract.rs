@@ -81,6 +81,13 @@ pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, Pa
         env_objects: HashMap::new(),
         facts: FileFacts::default(),
         calls_kept: 0,
+        place: Place {
+            deferred: false,
+            in_class: false,
+            in_try: false,
+        },
+        bound: HashMap::new(),
+        cast_of: HashMap::new(),
     };
     let root = tree.root_node();
     reader.read_imports(root);
@@ -117,6 +124,23 @@ struct Reader<'a> {
     env_objects: HashMap<String, EnvObject>,
     facts: FileFacts,
     calls_kept: usize,
+    /// Where [`Reader::read_anywhere`] stands: the scope of the node it reads.
+    place: Place,
+    /// Module-level assignments' right-hand nodes (by id) and the name each is bound to.
+    bound: HashMap<usize, String>,
+    /// Nodes (by id) passed straight to `int()`, `float()` or `bool()`, and that builtin.
+    cast_of: HashMap<usize, &'static str>,
+}
+
+/// The scope a node sits in, as [`Reader::read_anywhere`] walks down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    /// Inside a `def` or `lambda`: runs when called, not at import.
+    deferred: bool,
+    /// Inside a class body: runs at import, but binds no module-level name.
+    in_class: bool,
+    /// Inside the body of a `try` that has an `except`.
+    in_try: bool,
 }
 
 fn line(node: Node) -> u32 {
@@ -303,6 +327,7 @@ impl<'a> Reader<'a> {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
             "none" => Value::NoneLiteral,
+            "ellipsis" => Value::Ellipsis,
             "identifier" => Value::Name(self.text(node).to_string()),
             "attribute" => self.dotted(node).map_or(Value::Other, Value::Attribute),
             "call" => Value::Call(Box::new(self.call(node, depth + 1))),
@@ -398,8 +423,8 @@ impl<'a> Reader<'a> {
     // ----- facts found anywhere ------------------------------------------------------------
 
     fn read_anywhere(&mut self, root: Node) {
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
+        let mut stack = vec![(root, self.place)];
+        while let Some((node, place)) = stack.pop() {
             if node.is_error() || node.is_missing() {
                 let at = line(node);
                 let errors = &mut self.facts.syntax_errors;
@@ -408,19 +433,84 @@ impl<'a> Reader<'a> {
                 }
                 continue;
             }
+            self.place = place;
             match node.kind() {
-                "call" => self.call_anywhere(node),
+                "call" => {
+                    self.note_cast(node);
+                    self.call_anywhere(node);
+                }
                 "subscript" => self.environ_subscript(node),
                 "string" => self.sqlite_url(node),
                 "pair" => self.filename_pair(node),
+                "assignment" if !place.deferred && !place.in_class => self.note_bound(node),
                 _ => {}
             }
+            let inner = match node.kind() {
+                "function_definition" | "lambda" => Place {
+                    deferred: true,
+                    ..place
+                },
+                "class_definition" => Place {
+                    in_class: true,
+                    ..place
+                },
+                _ => place,
+            };
+            // The body of a `try` with an `except` clause: its errors may be caught.
+            let catches = node.kind() == "try_statement"
+                && children(node).iter().any(|c| c.kind() == "except_clause");
+            let body = node.child_by_field_name("body").filter(|_| catches);
             // All children, not only named ones: a missing `:` is an anonymous node.
             let mut cursor = node.walk();
             let kids: Vec<Node> = node.children(&mut cursor).collect();
-            stack.extend(kids.into_iter().rev());
+            stack.extend(kids.into_iter().rev().map(|kid| {
+                if Some(kid) == body {
+                    (
+                        kid,
+                        Place {
+                            in_try: true,
+                            ..inner
+                        },
+                    )
+                } else {
+                    (kid, inner)
+                }
+            }));
         }
         self.facts.syntax_errors.sort_unstable();
+    }
+
+    /// `NAME = <call or subscript>` at module level: the name the right side is bound to.
+    fn note_bound(&mut self, node: Node) {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if left.kind() == "identifier" && matches!(right.kind(), "call" | "subscript") {
+            let name = self.text(left).to_string();
+            self.bound.insert(right.id(), name);
+        }
+    }
+
+    /// `int(x)`, `float(x)`, `bool(x)` with one argument: `x` is read as that type.
+    fn note_cast(&mut self, node: Node) {
+        let Some(function) = node.child_by_field_name("function") else {
+            return;
+        };
+        let cast = match self.text(function) {
+            "int" => "int",
+            "float" => "float",
+            "bool" => "bool",
+            _ => return,
+        };
+        let Some(arguments) = node.child_by_field_name("arguments") else {
+            return;
+        };
+        if let [argument] = children(arguments).as_slice() {
+            self.cast_of.insert(argument.id(), cast);
+        }
     }
 
     fn call_anywhere(&mut self, node: Node) {
@@ -434,7 +524,7 @@ impl<'a> Reader<'a> {
             return;
         };
         if let Some(read) = self.library_env_read(node, &callee) {
-            self.push_env(read);
+            self.push_env(read, node);
             return;
         }
         if !ENV_AND_FILE_CALLEES.contains(&callee.as_str())
@@ -460,8 +550,11 @@ impl<'a> Reader<'a> {
                     .map(str::to_string),
                 default: call.arg(1, "default").cloned(),
                 cast: None,
+                at_start: true,
+                in_try: false,
+                bound_to: None,
             };
-            self.push_env(read);
+            self.push_env(read, node);
         }
         if let Some(write) = self.fs_write(node, &call, callee) {
             push_capped(
@@ -721,10 +814,21 @@ impl<'a> Reader<'a> {
                 .cloned()
                 .or_else(|| scheme.and_then(|(_, default)| default.clone())),
             cast: cast.or_else(|| scheme.and_then(|(cast, _)| cast.clone())),
+            at_start: true,
+            in_try: false,
+            bound_to: None,
         })
     }
 
-    fn push_env(&mut self, read: EnvRead) {
+    /// Keeps `read`, found at `node`, with where it runs, the name it is bound to, and the
+    /// builtin it is passed to (when the read says no type of its own).
+    fn push_env(&mut self, mut read: EnvRead, node: Node) {
+        read.at_start = !self.place.deferred;
+        read.in_try = self.place.in_try;
+        read.bound_to = self.bound.get(&node.id()).cloned();
+        if read.cast.is_none() {
+            read.cast = self.cast_of.get(&node.id()).map(|cast| cast.to_string());
+        }
         push_capped(
             &mut self.facts.env_reads,
             read,
@@ -822,8 +926,11 @@ impl<'a> Reader<'a> {
                         .child_by_field_name("right")
                         .map(|value| self.value(value, 0)),
                     cast: None,
+                    at_start: true,
+                    in_try: false,
+                    bound_to: None,
                 };
-                self.push_env(set);
+                self.push_env(set, node);
                 return;
             }
             if is_target || parent.kind() == "delete_statement" {
@@ -836,8 +943,11 @@ impl<'a> Reader<'a> {
             name: index.as_str().map(str::to_string),
             default: None,
             cast: None,
+            at_start: true,
+            in_try: false,
+            bound_to: None,
         };
-        self.push_env(read);
+        self.push_env(read, node);
     }
 
     fn sqlite_url(&mut self, node: Node) {
@@ -938,6 +1048,10 @@ impl<'a> Reader<'a> {
                         self.main_calls(body);
                     }
                     alternatives(statement)
+                }
+                "if_statement" => {
+                    self.exit_guards(statement);
+                    blocks_of(statement)
                 }
                 _ => blocks_of(statement),
             };
@@ -1121,6 +1235,116 @@ impl<'a> Reader<'a> {
     }
 
     /// `if __name__ == "__main__":`, either way round.
+    /// A module-level `if` whose block stops the import (`raise`, `sys.exit()`, `exit()`,
+    /// `quit()` as one of its statements): the values its condition finds missing.
+    fn exit_guards(&mut self, statement: Node) {
+        let (Some(condition), Some(body)) = (
+            statement.child_by_field_name("condition"),
+            statement.child_by_field_name("consequence"),
+        ) else {
+            return;
+        };
+        let stops = children(body)
+            .into_iter()
+            .any(|statement| match statement.kind() {
+                "raise_statement" => true,
+                "expression_statement" => children(statement).into_iter().any(|expression| {
+                    expression.kind() == "call"
+                        && expression
+                            .child_by_field_name("function")
+                            .and_then(|f| self.dotted(f))
+                            .is_some_and(|callee| {
+                                matches!(callee.as_str(), "sys.exit" | "exit" | "quit" | "os._exit")
+                            })
+                }),
+                _ => false,
+            });
+        if !stops {
+            return;
+        }
+        // `not A or not B`: each operand stops the import on its own.
+        let mut operands = vec![condition];
+        while let Some(operand) = operands.pop() {
+            match operand.kind() {
+                "boolean_operator"
+                    if operand
+                        .child_by_field_name("operator")
+                        .is_some_and(|op| op.kind() == "or") =>
+                {
+                    operands.extend(operand.child_by_field_name("right"));
+                    operands.extend(operand.child_by_field_name("left"));
+                }
+                "parenthesized_expression" => operands.extend(children(operand)),
+                _ => {
+                    if let Some(guard) = self.exit_guard(operand) {
+                        push_capped(
+                            &mut self.facts.exit_guards,
+                            guard,
+                            MAX_OTHER,
+                            &mut self.facts.truncated,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// `not NAME`, `NAME is None`, `NAME == ""`, `not os.getenv("X")`, `"X" not in
+    /// os.environ`.
+    fn exit_guard(&self, operand: Node) -> Option<ExitGuard> {
+        let at = line(operand);
+        let tested = |node: Node| -> Option<ExitGuard> {
+            match node.kind() {
+                "identifier" => Some(ExitGuard {
+                    line: at,
+                    variable: Some(self.text(node).to_string()),
+                    env: None,
+                }),
+                "call" => {
+                    let call = self.call(node, 0);
+                    let reads =
+                        matches!(call.callee.as_deref(), Some("os.environ.get" | "os.getenv"));
+                    let name = call.arg(0, "key").and_then(Value::as_str)?;
+                    reads.then(|| ExitGuard {
+                        line: at,
+                        variable: None,
+                        env: Some(name.to_string()),
+                    })
+                }
+                _ => None,
+            }
+        };
+        match operand.kind() {
+            "not_operator" => tested(operand.child_by_field_name("argument")?),
+            "comparison_operator" => {
+                let operands = children(operand);
+                let operators = field_children(operand, "operators");
+                let [left, right] = operands.as_slice() else {
+                    return None;
+                };
+                let kinds: Vec<&str> = operators.iter().map(|op| op.kind()).collect();
+                match kinds.as_slice() {
+                    ["not", "in"] | ["not in"]
+                        if self.dotted(*right).as_deref() == Some("os.environ") =>
+                    {
+                        Some(ExitGuard {
+                            line: at,
+                            variable: None,
+                            env: Some(self.string(*left)?),
+                        })
+                    }
+                    ["is"] | ["=="]
+                        if right.kind() == "none" || self.string(*right).as_deref() == Some("") =>
+                    {
+                        tested(*left)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     fn is_main_guard(&self, statement: Node) -> bool {
         let Some(condition) = statement.child_by_field_name("condition") else {
             return false;
@@ -1369,6 +1593,8 @@ impl<'a> Reader<'a> {
             .unwrap_or_default();
         let mut strings = Vec::new();
         let mut others = Vec::new();
+        let mut fields = Vec::new();
+        let mut calls = Vec::new();
         let assignments = children(body)
             .into_iter()
             .filter(|statement| statement.kind() == "expression_statement")
@@ -1382,10 +1608,25 @@ impl<'a> Reader<'a> {
                 continue;
             };
             let name = self.text(left).to_string();
-            match assignment
-                .child_by_field_name("right")
-                .and_then(|right| self.string(right))
-            {
+            let right = assignment.child_by_field_name("right");
+            match assignment.child_by_field_name("type") {
+                Some(annotation) => fields.push(ClassField {
+                    line: line(assignment),
+                    name: name.clone(),
+                    annotation: self
+                        .text(annotation)
+                        .chars()
+                        .filter(|c| !c.is_whitespace() && *c != '\\')
+                        .collect(),
+                    value: right.map(|right| self.value(right, 0)),
+                }),
+                None => {
+                    if let Some(right) = right.filter(|right| right.kind() == "call") {
+                        calls.push((name.clone(), self.call(right, 0)));
+                    }
+                }
+            }
+            match right.and_then(|right| self.string(right)) {
                 Some(value) => strings.push((name, value)),
                 None => others.push(name),
             }
@@ -1399,6 +1640,8 @@ impl<'a> Reader<'a> {
             bases,
             strings,
             others,
+            fields,
+            calls,
         };
         push_capped(
             &mut self.facts.classes,

@@ -34,6 +34,9 @@ pub struct FileFacts {
     /// Module-level assignments to upper-case names, as Django's settings are written.
     pub constants: Vec<Constant>,
     pub env_reads: Vec<EnvRead>,
+    /// Module-level `if` statements that stop the import when a value is missing: `if not
+    /// KEY: sys.exit(...)`, `if "KEY" not in os.environ: raise ...`, one per operand checked.
+    pub exit_guards: Vec<ExitGuard>,
     pub fs_writes: Vec<FsWrite>,
     /// String literals that start with `sqlite` and contain `://`, anywhere in the file.
     pub sqlite_urls: Vec<Located<String>>,
@@ -163,6 +166,8 @@ pub enum Value {
     },
     /// A list or tuple whose items are all string literals.
     StrList(Vec<String>),
+    /// `...`, as `Field(...)` marks a required field.
+    Ellipsis,
     /// Anything else: f-strings, arithmetic, lambdas, other lists, `*args`.
     Other,
 }
@@ -333,6 +338,23 @@ pub struct Class {
     pub strings: Vec<(String, String)>,
     /// Names the class body assigns something other than a string literal.
     pub others: Vec<String>,
+    /// Class-level annotated names, `name: type` and `name: type = value`, in source order:
+    /// the fields of a dataclass or a pydantic model.
+    pub fields: Vec<ClassField>,
+    /// Class-level `name = call(...)` without an annotation: pydantic-settings'
+    /// `model_config = SettingsConfigDict(env_prefix="APP_")`.
+    pub calls: Vec<(String, Call)>,
+}
+
+/// One annotated name of a class body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassField {
+    pub line: u32,
+    pub name: String,
+    /// The annotation as written, whitespace removed: `int`, `Optional[PostgresDsn]`.
+    pub annotation: String,
+    /// The assigned value; `None` for a bare `name: type`.
+    pub value: Option<Value>,
 }
 
 impl Class {
@@ -370,7 +392,7 @@ pub enum EnvReadKind {
 }
 
 /// One read of an environment variable (or a plain `os.environ[name] = value`, which sets
-/// it). Pydantic-settings fields are not read.
+/// it). Pydantic-settings fields are [`Class::fields`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnvRead {
     pub line: u32,
@@ -383,8 +405,28 @@ pub struct EnvRead {
     /// What the value is read as, when the read says: a django-environ method (`str`, `bool`,
     /// `db`, `cache_url`, ...), else a `cast` argument (or the `Env()` scheme's cast) as a
     /// resolved dotted name (`bool`, `dj_database_url.parse`), `()` after a call
-    /// (`decouple.Csv()`).
+    /// (`decouple.Csv()`); for `os.environ` reads, the builtin they are passed to straight
+    /// away: `int` of `int(os.environ["PORT"])`.
     pub cast: Option<String>,
+    /// Whether the read runs when the module is imported: outside every `def` and `lambda`
+    /// (class bodies run at import).
+    pub at_start: bool,
+    /// Whether it sits in the body of a `try` that has an `except`, which may catch its error.
+    pub in_try: bool,
+    /// The module-level name the read is assigned to: `KEY` of `KEY = os.getenv("KEY")`.
+    pub bound_to: Option<String>,
+}
+
+/// One value that a module-level `if` checks before it stops the import (`raise`,
+/// `sys.exit()`, `exit()`, `quit()` directly in its block).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExitGuard {
+    pub line: u32,
+    /// A name tested for being empty or `None`: `KEY` of `if not KEY:` or `if KEY is None:`.
+    pub variable: Option<String>,
+    /// A variable tested in the environment itself: `if "KEY" not in os.environ:`, `if not
+    /// os.getenv("KEY"):`.
+    pub env: Option<String>,
 }
 
 /// How a path is written to.

@@ -2,13 +2,14 @@
 //! imports, module-level calls, functions with their decorators and calls, the
 //! `__main__` block, Django `urlpatterns` (with each entry's view or `include()`), upper-case
 //! module constants (Django's settings, and lists split from an environment variable),
-//! Starlette/Litestar route lists, environment reads, file writes and SQLite URLs, each with its
-//! 1-based line.
+//! Starlette/Litestar route lists, environment reads (whether each runs at import, the name it
+//! is bound to), module-level `if`s that stop the import when a value is missing, class fields
+//! with their annotations, file writes and SQLite URLs, each with its 1-based line.
 //!
 //! Facts only: nothing here decides what a call means for the image. The parser recovers from
 //! syntax errors, so a broken file still yields the facts of its well-formed parts and the
-//! lines of the broken ones. Not read: pydantic-settings fields and `environ`-style settings
-//! classes, f-string contents, values computed at run time.
+//! lines of the broken ones. Not read: `environ`-style settings classes, f-string contents,
+//! values computed at run time.
 
 mod extract;
 mod facts;

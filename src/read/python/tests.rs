@@ -1189,3 +1189,123 @@ fn parameters_with_defaults_annotated_options_and_decorator_arguments() {
     assert_eq!(option.kwarg("default"), Some(&Value::Int(8000)));
     assert_eq!(option.kwarg("envvar"), Some(&str_value("PORT")));
 }
+
+#[test]
+fn environment_reads_say_whether_they_run_at_import_and_what_they_are_bound_to() {
+    let f = facts(
+        "import os, sys\n\
+         KEY = os.environ.get('KEY', '')\n\
+         PORT = int(os.environ['PORT'])\n\
+         try:\n    OPT = os.environ['OPT']\nexcept KeyError:\n    OPT = None\n\
+         def f():\n    return os.environ['LATER']\n\
+         class C:\n    X = os.getenv('X')\n\
+         handler = lambda: os.environ['LAMBDA']\n",
+    );
+    type Read<'a> = (
+        Option<&'a str>,
+        bool,
+        bool,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    let got: Vec<Read> = f
+        .env_reads
+        .iter()
+        .map(|r| {
+            (
+                r.name.as_deref(),
+                r.at_start,
+                r.in_try,
+                r.bound_to.as_deref(),
+                r.cast.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("KEY"), true, false, Some("KEY"), None),
+            (Some("PORT"), true, false, None, Some("int")),
+            (Some("OPT"), true, true, Some("OPT"), None),
+            (Some("LATER"), false, false, None, None),
+            (Some("X"), true, false, None, None),
+            (Some("LAMBDA"), false, false, None, None),
+        ]
+    );
+}
+
+#[test]
+fn module_level_ifs_that_stop_the_import_when_a_value_is_missing() {
+    let f = facts(
+        "import os, sys\n\
+         KEY = os.environ.get('KEY', '')\n\
+         if not KEY:\n    sys.exit('KEY is not set')\n\
+         if TOKEN is None or URL == '':\n    raise RuntimeError('no token')\n\
+         if 'HOME_DIR' not in os.environ:\n    raise SystemExit(1)\n\
+         if not os.getenv('API'):\n    exit(2)\n\
+         if not DEBUG:\n    print('production')\n\
+         def f():\n    if not INNER:\n        sys.exit(1)\n",
+    );
+    let got: Vec<(u32, Option<&str>, Option<&str>)> = f
+        .exit_guards
+        .iter()
+        .map(|g| (g.line, g.variable.as_deref(), g.env.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, Some("KEY"), None),
+            (5, Some("TOKEN"), None),
+            (5, Some("URL"), None),
+            (7, None, Some("HOME_DIR")),
+            (9, None, Some("API")),
+        ]
+    );
+}
+
+#[test]
+fn class_fields_with_annotations_values_and_config_calls() {
+    let f = facts(
+        "from pydantic import Field\n\
+         from pydantic_settings import BaseSettings, SettingsConfigDict\n\
+         class Settings(BaseSettings):\n    \
+             model_config = SettingsConfigDict(env_prefix='APP_')\n    \
+             host: str\n    \
+             port: int = 8000\n    \
+             dsn: Optional[ PostgresDsn ] = None\n    \
+             key: str = Field(..., alias='THE_KEY')\n    \
+             plain = 3\n",
+    );
+    let class = &f.classes[0];
+    let fields: Vec<(&str, &str, Option<&Value>)> = class
+        .fields
+        .iter()
+        .map(|field| {
+            (
+                field.name.as_str(),
+                field.annotation.as_str(),
+                field.value.as_ref(),
+            )
+        })
+        .collect();
+    assert_eq!(fields[0], ("host", "str", None));
+    assert_eq!(fields[1], ("port", "int", Some(&Value::Int(8000))));
+    assert_eq!(
+        fields[2],
+        ("dsn", "Optional[PostgresDsn]", Some(&Value::NoneLiteral))
+    );
+    let Some(Value::Call(call)) = fields[3].2 else {
+        panic!("{:?}", fields[3]);
+    };
+    assert_eq!(call.callee.as_deref(), Some("pydantic.Field"));
+    assert_eq!(call.args, [Value::Ellipsis]);
+    assert_eq!(call.kwarg("alias"), Some(&str_value("THE_KEY")));
+    assert_eq!(fields.len(), 4);
+    let (name, config) = &class.calls[0];
+    assert_eq!(name, "model_config");
+    assert_eq!(
+        config.callee.as_deref(),
+        Some("pydantic_settings.SettingsConfigDict")
+    );
+    assert_eq!(config.kwarg("env_prefix"), Some(&str_value("APP_")));
+}
