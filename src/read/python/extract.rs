@@ -1368,6 +1368,8 @@ impl<'a> Reader<'a> {
             })
             .unwrap_or_default();
         let mut strings = Vec::new();
+        let mut numbers = Vec::new();
+        let mut config = None;
         let mut others = Vec::new();
         let assignments = children(body)
             .into_iter()
@@ -1382,12 +1384,19 @@ impl<'a> Reader<'a> {
                 continue;
             };
             let name = self.text(left).to_string();
-            match assignment
-                .child_by_field_name("right")
-                .and_then(|right| self.string(right))
-            {
-                Some(value) => strings.push((name, value)),
-                None => others.push(name),
+            let right = assignment.child_by_field_name("right");
+            if name == "model_config" {
+                config = right
+                    .filter(|right| right.kind() == "call")
+                    .map(|right| self.call(right, 0));
+            }
+            match right.map(|right| self.value(right, 0)) {
+                Some(Value::Str(value)) => strings.push((name, value)),
+                Some(Value::Int(value)) => {
+                    numbers.push((name.clone(), value));
+                    others.push(name);
+                }
+                _ => others.push(name),
             }
         }
         let mut qualname: Vec<&str> = scopes.iter().map(|(scope, _)| scope.as_str()).collect();
@@ -1398,6 +1407,8 @@ impl<'a> Reader<'a> {
             qualname: qualname.join("."),
             bases,
             strings,
+            numbers,
+            config,
             others,
         };
         push_capped(

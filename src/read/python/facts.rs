@@ -331,6 +331,11 @@ pub struct Class {
     /// Class-level `NAME = "text"` (or `NAME: str = "text"`): a Litestar `Controller`'s
     /// `path`, a settings class's `API_PREFIX`. A later one of a name comes later.
     pub strings: Vec<(String, String)>,
+    /// Class-level `NAME = 8080` (or `NAME: int = 8080`): a settings class's port default.
+    pub numbers: Vec<(String, i64)>,
+    /// The call a class-level `model_config = ...(...)` assigns: pydantic-settings'
+    /// `SettingsConfigDict(env_prefix=...)`.
+    pub config: Option<Call>,
     /// Names the class body assigns something other than a string literal.
     pub others: Vec<String>,
 }
@@ -343,6 +348,15 @@ impl Class {
             .rev()
             .find(|(found, _)| found == name)
             .map(|(_, value)| value.as_str())
+    }
+
+    /// The last integer the class body assigns to `name`, when its last assignment is one.
+    pub fn number(&self, name: &str) -> Option<i64> {
+        self.numbers
+            .iter()
+            .rev()
+            .find(|(found, _)| found == name)
+            .map(|(_, value)| *value)
     }
 }
 
