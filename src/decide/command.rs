@@ -615,6 +615,13 @@ fn with_web_alternative(
     venv_bin: &str,
     port: u16,
 ) -> CommandChoice {
+    if let Some(why) = missing_entry_module(app, script) {
+        // `instead_of_missing` found nothing else to run.
+        choice.warnings.push(format!(
+            "{why}; nothing else to run was found: fix the entry in `[project.scripts]`, or give the command with `--command`"
+        ));
+        return choice;
+    }
     if choice.web {
         return choice;
     }
@@ -1911,6 +1918,19 @@ mod tests {
         let mut with_cli = package.to_vec();
         with_cli.push(("src/script_server/cli.py", "script_server.cli", cli));
         assert_eq!(decided(&files, &with_cli).command.value, ["/app/bin/serve"]);
+        // Nothing else to run: the script stays, with a warning that it cannot start.
+        let choice = decided(&files, &package[..1]);
+        assert_eq!(choice.command.value, ["/app/bin/serve"]);
+        assert!(
+            choice
+                .warnings
+                .iter()
+                .any(|warning| warning
+                    .contains("its module `script_server.cli` is not in the source")),
+            "{:?}",
+            choice.warnings
+        );
+        assert!(decided(&files, &with_cli).warnings.is_empty());
         // A module of another distribution (not the project's package): the script runs.
         let project = files.pyproject.project.as_mut().expect("project");
         project
