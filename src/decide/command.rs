@@ -513,6 +513,9 @@ pub fn decide(
     if scripts.len() == 1 {
         let script = scripts[0];
         check_script_name(script, app)?;
+        if let Some(choice) = instead_of_missing(files, app, settings, venv_bin, port, script) {
+            return Ok(choice);
+        }
         let choice = script_choice(
             app,
             settings,
@@ -532,6 +535,9 @@ pub fn decide(
         let own = PackageName::new(&project.name);
         if let Some(script) = scripts.iter().find(|script| own.is(script)) {
             check_script_name(script, app)?;
+            if let Some(choice) = instead_of_missing(files, app, settings, venv_bin, port, script) {
+                return Ok(choice);
+            }
             let choice = script_choice(
                 app,
                 settings,
@@ -552,6 +558,51 @@ pub fn decide(
     detect_web(files, app, settings, venv_bin, port, &scripts)
 }
 
+/// Why the console script `script` cannot start: its entry names a module of the project's
+/// own package (one the scan holds) that the source does not have, so running it fails with
+/// `ModuleNotFoundError`. `None` when the module is there, belongs to another distribution, or
+/// the scan did not read every file.
+fn missing_entry_module(app: &AppProject<'_>, script: &str) -> Option<String> {
+    let scan = app.source;
+    if scan.cut.is_some() || scan.skipped_files > 0 {
+        return None;
+    }
+    let entry = app.pyproject.project.as_ref()?.scripts.get(script)?;
+    let entry = entry.split('[').next().unwrap_or_default().trim();
+    let module = entry
+        .split_once(':')
+        .map_or(entry, |(module, _)| module)
+        .trim();
+    if module.is_empty() || scan.module(module).is_some() {
+        return None;
+    }
+    let top = module.split('.').next().unwrap_or_default();
+    let owner = scan.modules.iter().find(|candidate| {
+        candidate.module == top || candidate.module.starts_with(&format!("{top}."))
+    })?;
+    Some(format!(
+        "the console script `{script}` (`{entry}`) is not run: its module `{module}` is not in the source, though its package `{top}` is (`{}`), so it would fail with ModuleNotFoundError",
+        owner.file
+    ))
+}
+
+/// A console script whose module is missing from the source (`missing_entry_module`) gives
+/// way to what the project runs without it (a web app, a `__main__`); `None` when the script
+/// is fine or nothing else is found, and it is then chosen as before.
+fn instead_of_missing(
+    files: &ProjectFiles,
+    app: &AppProject<'_>,
+    settings: &Settings,
+    venv_bin: &str,
+    port: u16,
+    script: &str,
+) -> Option<CommandChoice> {
+    let why = missing_entry_module(app, script)?;
+    let mut choice = detect_web(files, app, settings, venv_bin, port, &[]).ok()?;
+    choice.findings.insert(0, why);
+    Some(choice)
+}
+
 /// A console script chosen on its own that serves nothing, while the source holds a web app
 /// the lock can serve: `explain` names that app and the `--command` that would serve it, so
 /// the choice is seen and can be changed.
@@ -564,6 +615,13 @@ fn with_web_alternative(
     venv_bin: &str,
     port: u16,
 ) -> CommandChoice {
+    if let Some(why) = missing_entry_module(app, script) {
+        // `instead_of_missing` found nothing else to run.
+        choice.warnings.push(format!(
+            "{why}; nothing else to run was found: fix the entry in `[project.scripts]`, or give the command with `--command`"
+        ));
+        return choice;
+    }
     if choice.web {
         return choice;
     }
@@ -1810,6 +1868,75 @@ mod tests {
             .findings
             .iter()
             .all(|finding| !finding.contains("instead")));
+    }
+
+    #[test]
+    fn a_console_script_whose_module_is_missing_gives_way_to_the_web_app() {
+        let dir = example("script-server");
+        let read = |file: &str| std::fs::read_to_string(dir.join(file)).expect("reads");
+        let init = read("src/script_server/__init__.py");
+        let app = read("src/script_server/app.py");
+        let mut files = crate::read::read_project(&dir).expect("reads");
+        let decided = |files: &ProjectFiles, sources: &[(&str, &str, &str)]| {
+            decide_in(files, &scan_with_apps(sources)).expect("plans")
+        };
+        let package = [
+            (
+                "src/script_server/__init__.py",
+                "script_server.__init__",
+                init.as_str(),
+            ),
+            (
+                "src/script_server/app.py",
+                "script_server.app",
+                app.as_str(),
+            ),
+        ];
+        // `serve = "script_server.cli:main"`, and no `script_server/cli.py`.
+        let choice = decided(&files, &package);
+        assert_eq!(
+            choice.command.value,
+            [
+                "/app/bin/uvicorn",
+                "script_server.app:app",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "8000"
+            ]
+        );
+        assert!(choice.web);
+        assert!(
+            choice.findings[0].contains(
+                "its module `script_server.cli` is not in the source, though its package `script_server` is"
+            ),
+            "{:?}",
+            choice.findings
+        );
+        // The module there (serving nothing): the script runs, as before.
+        let cli = "def main() -> None:\n    print('migrated')\n";
+        let mut with_cli = package.to_vec();
+        with_cli.push(("src/script_server/cli.py", "script_server.cli", cli));
+        assert_eq!(decided(&files, &with_cli).command.value, ["/app/bin/serve"]);
+        // Nothing else to run: the script stays, with a warning that it cannot start.
+        let choice = decided(&files, &package[..1]);
+        assert_eq!(choice.command.value, ["/app/bin/serve"]);
+        assert!(
+            choice
+                .warnings
+                .iter()
+                .any(|warning| warning
+                    .contains("its module `script_server.cli` is not in the source")),
+            "{:?}",
+            choice.warnings
+        );
+        assert!(decided(&files, &with_cli).warnings.is_empty());
+        // A module of another distribution (not the project's package): the script runs.
+        let project = files.pyproject.project.as_mut().expect("project");
+        project
+            .scripts
+            .insert("serve".into(), "othertool.cli:main".into());
+        assert_eq!(decided(&files, &package).command.value, ["/app/bin/serve"]);
     }
 
     #[test]

@@ -259,7 +259,11 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
 /// The object a name used in `module` stands for: a name the module assigns itself, or one
 /// it imports (`health.router` after `from app.routers import health`, `router` after
 /// `from .api import router`), followed through a package's re-exports.
-fn resolve(scan: &SourceScan, module: &crate::read::source::Module, name: &str) -> Option<Object> {
+pub(super) fn resolve(
+    scan: &SourceScan,
+    module: &crate::read::source::Module,
+    name: &str,
+) -> Option<Object> {
     // A module-level assignment binds the name for the module's own code: an import of the
     // same name inside a function (`import app.models` in a lifespan hook) does not.
     let assigned_here = |name: &str| {

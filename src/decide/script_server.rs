@@ -177,6 +177,7 @@ struct CliOption {
 /// (`None` for a module's `__main__` block).
 #[derive(Clone, Copy)]
 struct Scope<'a> {
+    scan: &'a SourceScan,
     module: &'a Module,
     function: Option<&'a Function>,
     /// The call that entered `function` from another function, and where that call was
@@ -250,6 +251,7 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
                 read(
                     value,
                     Scope {
+                        scan: scope.scan,
                         module,
                         function: None,
                         caller: None,
@@ -268,6 +270,7 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
                 read(
                     &Value::Call(Box::new(assignment.call.clone())),
                     Scope {
+                        scan: scope.scan,
                         module,
                         function: None,
                         caller: None,
@@ -275,8 +278,92 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
                     depth + 1,
                 )
             }),
+        Value::Attribute(dotted) if depth < 4 => {
+            settings_field(scope, dotted).unwrap_or(Read::Unknown)
+        }
         _ => Read::Unknown,
     }
+}
+
+/// `settings.PORT`, where `settings = Settings()` (in the module or one it imports it from)
+/// builds a pydantic-settings class whose body gives `PORT` a literal default: the environment
+/// variable pydantic-settings reads for it (`env_prefix` + the field's name, upper-cased
+/// unless `case_sensitive`), with that default. `None` when any of it cannot be read: values
+/// passed to the constructor, a prefix that is not a literal, a field with `Field(...)`.
+fn settings_field(scope: Scope<'_>, dotted: &str) -> Option<Read> {
+    let scan = scope.scan;
+    let (object, field) = dotted.rsplit_once('.')?;
+    let (owner, name) = super::health::resolve(scan, scope.module, object)?;
+    let owner = scan.module(&owner)?;
+    let built = owner
+        .facts
+        .assignments
+        .iter()
+        .rev()
+        .find(|assignment| assignment.target == name)?;
+    if !built.call.args.is_empty() || !built.call.kwargs.is_empty() {
+        return None;
+    }
+    let (class_module, class) = super::health::resolve(scan, owner, built.call.callee.as_deref()?)?;
+    let class_module = scan.module(&class_module)?;
+    let class = class_module
+        .facts
+        .classes
+        .iter()
+        .find(|found| found.qualname == class)?;
+    if !class.bases.iter().any(|base| last(base) == "BaseSettings") {
+        return None;
+    }
+    let default = match (class.string(field), class.number(field)) {
+        (Some(text), None) => text.to_string(),
+        (None, Some(number)) => number.to_string(),
+        _ => return None,
+    };
+    let (prefix, case_sensitive) = match class.config() {
+        Some(config) => {
+            let prefix = match config.kwarg("env_prefix") {
+                None => String::new(),
+                Some(Value::Str(prefix)) => prefix.clone(),
+                Some(_) => return None,
+            };
+            let case_sensitive = match config.kwarg("case_sensitive") {
+                None => false,
+                Some(Value::Bool(sensitive)) => *sensitive,
+                Some(_) => return None,
+            };
+            (prefix, case_sensitive)
+        }
+        // `model_config` given as something other than a call (a dict literal).
+        None if class.others.iter().any(|other| other == "model_config") => return None,
+        None => {
+            // pydantic v1's (and v2's deprecated) inner `class Config:`.
+            let inner = format!("{}.Config", class.qualname);
+            match class_module
+                .facts
+                .classes
+                .iter()
+                .find(|found| found.qualname == inner)
+            {
+                Some(config)
+                    if config
+                        .others
+                        .iter()
+                        .any(|other| other == "env_prefix" || other == "case_sensitive") =>
+                {
+                    return None
+                }
+                Some(config) => (config.string("env_prefix").unwrap_or("").to_string(), false),
+                None => (String::new(), false),
+            }
+        }
+    };
+    let name = format!("{prefix}{field}");
+    let name = if case_sensitive {
+        name
+    } else {
+        name.to_uppercase()
+    };
+    is_env_name(&name).then_some(Read::Env(name, Some(default)))
 }
 
 /// The name click gives the parameter of an option declared with `decls`
@@ -423,6 +510,7 @@ fn cli_option(value: &Value, scope: Scope<'_>, depth: usize) -> Option<CliOption
                 };
                 if let Some(argument) = call.arg(index, name) {
                     let outer = Scope {
+                        scan: scope.scan,
                         module: caller_module,
                         function: caller_function,
                         caller: None,
@@ -631,6 +719,7 @@ fn calls_of<'a>(
         return Vec::new();
     };
     let scope = Scope {
+        scan,
         module,
         function: Some(entry),
         caller: None,
@@ -668,6 +757,7 @@ fn helper_calls<'a>(
             continue;
         }
         let scope = Scope {
+            scan,
             module: owner,
             function: Some(helper),
             caller: (!typer_run).then_some((call, module, caller)),
@@ -986,6 +1076,7 @@ pub fn find_in_main(
         &module.facts.main_calls
     };
     let scope = Scope {
+        scan,
         module,
         function: None,
         caller: None,
@@ -1301,6 +1392,74 @@ mod tests {
         .expect("a server");
         assert_eq!(server.port, 9000);
         assert_eq!(server.env[0].value, "9000");
+    }
+
+    #[test]
+    fn host_and_port_from_the_defaults_of_a_pydantic_settings_class() {
+        let served = |config: &str, main: &str| {
+            let scan = scan_of(&[("pkg.config", config), ("pkg.__main__", main)]);
+            let server = find_in_main(&scan, "pkg.__main__", "python -m pkg", None)
+                .expect("ok")
+                .expect("a server");
+            let env: Vec<(String, String)> = server
+                .env
+                .iter()
+                .map(|var| (var.name.clone(), var.value.clone()))
+                .collect();
+            (server.port, env)
+        };
+        let pair = |name: &str, value: &str| (name.to_string(), value.to_string());
+        let main = "from aiohttp import web\nfrom pkg.config import settings\napp = web.Application()\nweb.run_app(app, host=settings.WEB_SERVER_HOST, port=settings.WEB_SERVER_PORT)\n";
+        let settings = "from pydantic_settings import BaseSettings, SettingsConfigDict\nclass Settings(BaseSettings):\n    BOT_TOKEN: str\n    WEB_SERVER_HOST: str = '127.0.0.1'\n    WEB_SERVER_PORT: int = 8080\n";
+        assert_eq!(
+            served(&format!("{settings}settings = Settings()\n"), main),
+            (
+                8080,
+                vec![
+                    pair("WEB_SERVER_HOST", "0.0.0.0"),
+                    pair("WEB_SERVER_PORT", "8080")
+                ]
+            )
+        );
+        // `env_prefix` comes first; pydantic-settings matches names in any case by default.
+        let lower = "from pydantic_settings import BaseSettings, SettingsConfigDict\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix='app_', env_file='.env')\n    host: str = '127.0.0.1'\n    port: int = 8090\nsettings = Settings()\n";
+        let uses = "import uvicorn\nfrom .config import settings\nuvicorn.run('pkg.api:app', host=settings.host, port=settings.port)\n";
+        assert_eq!(
+            served(lower, uses),
+            (
+                8090,
+                vec![pair("APP_HOST", "0.0.0.0"), pair("APP_PORT", "8090")]
+            )
+        );
+        let sensitive = lower.replace(
+            "env_prefix='app_'",
+            "env_prefix='app_', case_sensitive=True",
+        );
+        assert_eq!(
+            served(&sensitive, uses).1,
+            vec![pair("app_host", "0.0.0.0"), pair("app_port", "8090")]
+        );
+        // pydantic v1's inner `class Config:`.
+        let inner = "from pydantic import BaseSettings\nclass Settings(BaseSettings):\n    port: int = 8091\n    host: str = '0.0.0.0'\n    class Config:\n        env_prefix = 'SVC_'\nsettings = Settings()\n";
+        assert_eq!(
+            served(inner, uses),
+            (
+                8091,
+                vec![pair("SVC_HOST", "0.0.0.0"), pair("SVC_PORT", "8091")]
+            )
+        );
+        // What cannot be read stays unread: a prefix that is no literal, values given to the
+        // constructor, a class that is no settings class.
+        let unread = (8000, Vec::new());
+        let computed = lower.replace("env_prefix='app_'", "env_prefix=PREFIX");
+        assert_eq!(served(&computed, uses), unread);
+        let given = format!("{settings}settings = Settings(WEB_SERVER_PORT=9000)\n");
+        assert_eq!(served(&given, main), unread);
+        let plain = format!(
+            "{}settings = Settings()\n",
+            settings.replace("(BaseSettings)", "")
+        );
+        assert_eq!(served(&plain, main), unread);
     }
 
     #[test]

@@ -366,6 +366,31 @@ impl Class {
             .find(|(found, _)| found == name)
             .map(|(_, value)| value.as_str())
     }
+
+    /// The integer the last annotated assignment of `name` gives it (`PORT: int = 8080`, a
+    /// settings class's port default), when it is one.
+    pub fn number(&self, name: &str) -> Option<i64> {
+        match self
+            .fields
+            .iter()
+            .rev()
+            .find(|field| field.name == name)?
+            .value
+        {
+            Some(Value::Int(number)) => Some(number),
+            _ => None,
+        }
+    }
+
+    /// The call a class-level `model_config = ...(...)` assigns: pydantic-settings'
+    /// `SettingsConfigDict(env_prefix=...)`.
+    pub fn config(&self) -> Option<&Call> {
+        self.calls
+            .iter()
+            .rev()
+            .find(|(name, _)| name == "model_config")
+            .map(|(_, call)| call)
+    }
 }
 
 /// How the environment is read.
