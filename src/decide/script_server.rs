@@ -319,50 +319,7 @@ fn settings_field(scope: Scope<'_>, dotted: &str) -> Option<Read> {
         (None, Some(number)) => number.to_string(),
         _ => return None,
     };
-    let (prefix, case_sensitive) = match class.config() {
-        Some(config) => {
-            let prefix = match config.kwarg("env_prefix") {
-                None => String::new(),
-                Some(Value::Str(prefix)) => prefix.clone(),
-                Some(_) => return None,
-            };
-            let case_sensitive = match config.kwarg("case_sensitive") {
-                None => false,
-                Some(Value::Bool(sensitive)) => *sensitive,
-                Some(_) => return None,
-            };
-            (prefix, case_sensitive)
-        }
-        // `model_config` given as something other than a call (a dict literal).
-        None if class.others.iter().any(|other| other == "model_config") => return None,
-        None => {
-            // pydantic v1's (and v2's deprecated) inner `class Config:`.
-            let inner = format!("{}.Config", class.qualname);
-            match class_module
-                .facts
-                .classes
-                .iter()
-                .find(|found| found.qualname == inner)
-            {
-                Some(config)
-                    if config
-                        .others
-                        .iter()
-                        .any(|other| other == "env_prefix" || other == "case_sensitive") =>
-                {
-                    return None
-                }
-                Some(config) => (config.string("env_prefix").unwrap_or("").to_string(), false),
-                None => (String::new(), false),
-            }
-        }
-    };
-    let name = format!("{prefix}{field}");
-    let name = if case_sensitive {
-        name
-    } else {
-        name.to_uppercase()
-    };
+    let name = super::settings::env_naming(&[(class_module, class)])?.variable(field);
     is_env_name(&name).then_some(Read::Env(name, Some(default)))
 }
 

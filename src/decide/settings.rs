@@ -282,7 +282,7 @@ fn settings_fields(scan: &SourceScan) -> Vec<RequiredSetting> {
             continue;
         };
         let settings = SettingsClass { class, own };
-        found.extend(class_required(scan, &settings));
+        found.extend(class_required(&settings));
     }
     found
 }
@@ -319,12 +319,11 @@ fn started_names(scan: &SourceScan) -> BTreeSet<String> {
     names
 }
 
-fn class_required(scan: &SourceScan, settings: &SettingsClass<'_>) -> Vec<RequiredSetting> {
-    let prefix = settings
-        .own
-        .iter()
-        .find_map(|(_, class)| env_prefix(scan, class))
-        .unwrap_or_default();
+fn class_required(settings: &SettingsClass<'_>) -> Vec<RequiredSetting> {
+    // A prefix the code computes: the names are not known, and none is named.
+    let Some(naming) = env_naming(&settings.own) else {
+        return Vec::new();
+    };
     let mut seen: Vec<&str> = Vec::new();
     let mut found = Vec::new();
     for (module, class) in &settings.own {
@@ -364,8 +363,9 @@ fn class_required(scan: &SourceScan, settings: &SettingsClass<'_>) -> Vec<Requir
                     .and_then(Value::as_str)
             });
             let name = match alias {
+                Some(alias) if naming.case_sensitive => alias.to_string(),
                 Some(alias) => alias.to_ascii_uppercase(),
-                None => format!("{prefix}{}", field.name).to_ascii_uppercase(),
+                None => naming.variable(&field.name),
             };
             found.push(RequiredSetting {
                 name,
@@ -391,24 +391,80 @@ fn field_is_required(call: &Call) -> bool {
     matches!(call.args.first(), None | Some(Value::Ellipsis))
 }
 
-/// `model_config = SettingsConfigDict(env_prefix="APP_")`, or `env_prefix = "APP_"` in the
-/// class's `class Config:`.
-fn env_prefix(scan: &SourceScan, class: &Class) -> Option<String> {
-    let from_config = class
-        .calls
-        .iter()
-        .filter(|(name, _)| name == "model_config")
-        .find_map(|(_, call)| call.kwarg("env_prefix").and_then(Value::as_str));
-    if let Some(prefix) = from_config {
-        return Some(prefix.to_string());
+/// How pydantic-settings names the environment variable of a field: `env_prefix` + the
+/// field's name, matched without regard to case unless `case_sensitive`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EnvNaming {
+    pub prefix: String,
+    pub case_sensitive: bool,
+}
+
+impl EnvNaming {
+    /// The variable that sets `field`: upper-cased unless names are case-sensitive (any case
+    /// matches then, and upper case is the convention).
+    pub fn variable(&self, field: &str) -> String {
+        let name = format!("{}{field}", self.prefix);
+        if self.case_sensitive {
+            name
+        } else {
+            name.to_uppercase()
+        }
     }
-    let config = format!("{}.Config", class.qualname);
-    scan.modules
-        .iter()
-        .flat_map(|module| &module.facts.classes)
-        .find(|inner| inner.qualname == config && inner.line > class.line)
-        .and_then(|inner| inner.string("env_prefix"))
-        .map(str::to_string)
+}
+
+/// The naming of a settings class's fields, from the first of `classes` (the class, then its
+/// parents) that sets each key in `model_config = SettingsConfigDict(...)` or in an inner
+/// `class Config:` of its module. `None` when a key is set to something other than a literal, or
+/// `model_config` to something other than a call (a dict literal), which cannot be read.
+pub fn env_naming(classes: &[(&Module, &Class)]) -> Option<EnvNaming> {
+    let mut prefix: Option<String> = None;
+    let mut case_sensitive: Option<bool> = None;
+    for (module, class) in classes {
+        if let Some(config) = class.config() {
+            if prefix.is_none() {
+                prefix = match config.kwarg("env_prefix") {
+                    None => None,
+                    Some(Value::Str(text)) => Some(text.clone()),
+                    Some(_) => return None,
+                };
+            }
+            if case_sensitive.is_none() {
+                case_sensitive = match config.kwarg("case_sensitive") {
+                    None => None,
+                    Some(Value::Bool(sensitive)) => Some(*sensitive),
+                    Some(_) => return None,
+                };
+            }
+            continue;
+        }
+        if class.others.iter().any(|other| other == "model_config") {
+            return None;
+        }
+        // pydantic v1's (and v2's deprecated) inner `class Config:`.
+        let inner = format!("{}.Config", class.qualname);
+        let Some(config) = module
+            .facts
+            .classes
+            .iter()
+            .find(|found| found.qualname == inner)
+        else {
+            continue;
+        };
+        if prefix.is_none() {
+            match config.string("env_prefix") {
+                Some(text) => prefix = Some(text.to_string()),
+                None if config.others.iter().any(|other| other == "env_prefix") => return None,
+                None => {}
+            }
+        }
+        if case_sensitive.is_none() && config.others.iter().any(|other| other == "case_sensitive") {
+            return None;
+        }
+    }
+    Some(EnvNaming {
+        prefix: prefix.unwrap_or_default(),
+        case_sensitive: case_sensitive.unwrap_or(false),
+    })
 }
 
 #[cfg(test)]
@@ -529,6 +585,29 @@ mod tests {
                     class Settings(BaseSettings):\n    host: str\n\
                     def get():\n    return Settings()\n";
         assert!(names(&[("lazy.py", "lazy", lazy)]).is_empty());
+    }
+
+    #[test]
+    fn case_sensitive_names_keep_their_case_and_a_computed_prefix_names_nothing() {
+        let sensitive = "from pydantic import Field\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\n\
+                         class Settings(BaseSettings):\n    \
+                             model_config = SettingsConfigDict(env_prefix='app_', case_sensitive=True)\n    \
+                             lims_host: str\n    \
+                             key: str = Field(alias='The_Key')\n\
+                         settings = Settings()\n";
+        assert_eq!(
+            names(&[("config.py", "config", sensitive)]),
+            [
+                triple("The_Key", "config.py:6", STAND_IN),
+                triple("app_lims_host", "config.py:5", STAND_IN),
+            ]
+        );
+        let computed = "import os\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\n\
+                        class Settings(BaseSettings):\n    \
+                            model_config = SettingsConfigDict(env_prefix=os.environ.get('P', 'x_'))\n    \
+                            host: str\n\
+                        settings = Settings()\n";
+        assert!(names(&[("config.py", "config", computed)]).is_empty());
     }
 
     #[test]
