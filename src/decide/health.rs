@@ -4,7 +4,7 @@
 //! path the app does not serve is worse than no path at all.
 
 use crate::read::python;
-use crate::read::source::SourceScan;
+use crate::read::source::{Framework, SourceScan};
 
 /// A GET route found in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +37,31 @@ const HEALTH_NAMES: &[&str] = &[
     "readyz",
     "ping",
     "status",
+];
+
+/// Path segments of a GET route that acts rather than shows (signs out, deletes, restarts): a
+/// probe sent every few seconds must not be one of them.
+const ACTING_NAMES: &[&str] = &[
+    "logout",
+    "log-out",
+    "log_out",
+    "signout",
+    "sign-out",
+    "sign_out",
+    "logoff",
+    "delete",
+    "remove",
+    "reset",
+    "clear",
+    "purge",
+    "flush",
+    "revoke",
+    "unsubscribe",
+    "shutdown",
+    "restart",
+    "reboot",
+    "kill",
+    "stop",
 ];
 
 /// Decorator names that declare a GET route when their first argument is a path.
@@ -470,19 +495,77 @@ pub fn decide_with(
     scan: &SourceScan,
     configured: Option<(&str, &str)>,
     server_own: Option<(&str, &str)>,
+    framework: Option<Framework>,
 ) -> Probe {
     match (configured, server_own) {
         (None, Some((path, reason))) => Probe::Http {
             path: path.to_string(),
             reason: reason.to_string(),
         },
-        _ => decide(scan, configured),
+        _ => decide_for(scan, configured, framework),
     }
+}
+
+/// The OpenAPI document the framework serves by itself, and why: FastAPI's `/openapi.json`,
+/// Litestar's `/schema/openapi.json`. It answers without the app's own code (no database, no
+/// login), so it comes before any other route but a health route and the root. `None` when a
+/// constructor of the framework in the source moves or turns it off (`openapi_url=None`,
+/// `openapi_config=...`), or the framework has none.
+fn framework_document(scan: &SourceScan, framework: Option<Framework>) -> Option<(String, String)> {
+    let (constructors, kwarg, path): (&[&str], &str, &str) = match framework? {
+        Framework::Fastapi => (
+            &["fastapi.FastAPI", "fastapi.applications.FastAPI"],
+            "openapi_url",
+            "/openapi.json",
+        ),
+        Framework::Litestar => (
+            &["litestar.Litestar", "litestar.app.Litestar"],
+            "openapi_config",
+            "/schema/openapi.json",
+        ),
+        _ => return None,
+    };
+    let mut built = scan.modules.iter().flat_map(|module| {
+        let facts = &module.facts;
+        facts
+            .assignments
+            .iter()
+            .map(|assignment| &assignment.call)
+            .chain(&facts.module_calls)
+            .chain(facts.functions.iter().flat_map(|function| &function.calls))
+    });
+    let changed = built.any(|call| {
+        call.callee
+            .as_deref()
+            .is_some_and(|callee| constructors.contains(&callee))
+            && call.kwarg(kwarg).is_some()
+    });
+    if changed {
+        return None;
+    }
+    let name = match framework? {
+        Framework::Fastapi => "FastAPI",
+        _ => "Litestar",
+    };
+    Some((
+        path.to_string(),
+        format!("the OpenAPI document {name} serves by itself, which runs none of the app's code"),
+    ))
 }
 
 /// The health probe for a web app whose source is `scan`; `configured` is `health-path`
 /// from config or flag, already checked.
 pub fn decide(scan: &SourceScan, configured: Option<(&str, &str)>) -> Probe {
+    decide_for(scan, configured, None)
+}
+
+/// As [`decide`], for an app of `framework`: after a health route and the root, the document
+/// the framework serves itself ([`framework_document`]) comes before the app's other routes.
+fn decide_for(
+    scan: &SourceScan,
+    configured: Option<(&str, &str)>,
+    framework: Option<Framework>,
+) -> Probe {
     if let Some((path, origin)) = configured {
         return Probe::Http {
             path: path.to_string(),
@@ -510,7 +593,16 @@ pub fn decide(scan: &SourceScan, configured: Option<(&str, &str)>) -> Probe {
     if let Some(route) = routes.iter().find(|route| route.path == "/") {
         return found(route, "the root");
     }
-    let mut others: Vec<&Route> = routes.iter().collect();
+    if let Some((path, reason)) = framework_document(scan, framework) {
+        return Probe::Http { path, reason };
+    }
+    let acts = |route: &&Route| {
+        route
+            .path
+            .split('/')
+            .any(|segment| ACTING_NAMES.contains(&segment.to_ascii_lowercase().as_str()))
+    };
+    let mut others: Vec<&Route> = routes.iter().filter(|route| !acts(route)).collect();
     others.sort_by(|a, b| a.path.len().cmp(&b.path.len()).then(a.path.cmp(&b.path)));
     if let Some(route) = others.first() {
         return found(route, "a parameterless");
@@ -585,6 +677,58 @@ mod tests {
             "@app.get('/items/{id}')\ndef item(): pass\n@app.get('/items')\ndef items(): pass\n",
         )]);
         assert_eq!(path_of(decide(&scan, None)), "/items");
+    }
+
+    #[test]
+    fn the_framework_s_own_document_comes_before_other_routes_and_acting_routes_never() {
+        let app = "from fastapi import FastAPI\napp = FastAPI(title='x')\n\
+                   @app.get('/items')\ndef items(): pass\n\
+                   @app.get('/auth/logout')\ndef out(): pass\n";
+        let probe = decide_for(&scan_of(&[("m.py", app)]), None, Some(Framework::Fastapi));
+        assert_eq!(path_of(probe), "/openapi.json");
+        // The root still wins, as a health route does.
+        let rooted = format!("{app}@app.get('/')\ndef root(): pass\n");
+        let probe = decide_for(
+            &scan_of(&[("m.py", &rooted)]),
+            None,
+            Some(Framework::Fastapi),
+        );
+        assert_eq!(path_of(probe), "/");
+        // Turned off or moved: the app's own routes, never one that signs out or deletes.
+        let off =
+            "from fastapi import FastAPI\ndef create():\n    return FastAPI(openapi_url=None)\n\
+                   @app.get('/a/logout')\ndef out(): pass\n\
+                   @app.get('/cache/clear')\ndef clear(): pass\n\
+                   @app.get('/users')\ndef users(): pass\n";
+        let probe = decide_for(&scan_of(&[("m.py", off)]), None, Some(Framework::Fastapi));
+        assert_eq!(path_of(probe), "/users");
+        let only_acting =
+            "@app.get('/logout')\ndef out(): pass\n@app.get('/Stop')\ndef s(): pass\n";
+        assert_eq!(
+            path_of(decide(&scan_of(&[("m.py", only_acting)]), None)),
+            "tcp"
+        );
+        // Litestar serves its document below `/schema`, unless configured otherwise.
+        let litestar =
+            "from litestar import Litestar, get\n@get('/items')\ndef items() -> None: ...\n\
+                        app = Litestar(route_handlers=[items])\n";
+        let probe = decide_for(
+            &scan_of(&[("m.py", litestar)]),
+            None,
+            Some(Framework::Litestar),
+        );
+        assert_eq!(path_of(probe), "/schema/openapi.json");
+        let configured = litestar.replace("[items])", "[items], openapi_config=None)");
+        let probe = decide_for(
+            &scan_of(&[("m.py", &configured)]),
+            None,
+            Some(Framework::Litestar),
+        );
+        assert_eq!(path_of(probe), "/items");
+        // Other frameworks serve no such document.
+        let flask = "@app.get('/items')\ndef items(): pass\n";
+        let probe = decide_for(&scan_of(&[("m.py", flask)]), None, Some(Framework::Flask));
+        assert_eq!(path_of(probe), "/items");
     }
 
     #[test]
@@ -802,12 +946,20 @@ mod tests {
     fn the_servers_own_endpoint_comes_after_configuration_and_before_routes() {
         let scan = scan_of(&[("m.py", "@app.get('/healthz')\ndef h(): pass\n")]);
         let own = Some(("/_stcore/health", "Streamlit's own health endpoint"));
-        assert_eq!(path_of(decide_with(&scan, None, own)), "/_stcore/health");
         assert_eq!(
-            path_of(decide_with(&scan, Some(("/ready", "`--health-path`")), own)),
+            path_of(decide_with(&scan, None, own, None)),
+            "/_stcore/health"
+        );
+        assert_eq!(
+            path_of(decide_with(
+                &scan,
+                Some(("/ready", "`--health-path`")),
+                own,
+                None
+            )),
             "/ready"
         );
-        assert_eq!(path_of(decide_with(&scan, None, None)), "/healthz");
+        assert_eq!(path_of(decide_with(&scan, None, None, None)), "/healthz");
     }
 
     #[test]

@@ -150,6 +150,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
             .health
             .as_ref()
             .map(|(path, reason)| (path.as_str(), reason.as_str())),
+        choice.framework,
     );
     let mut findings = choice.findings.clone();
     let mut probe_host = String::new();
