@@ -3,7 +3,7 @@
 //! application objects among them (`app = FastAPI()` and the like, Django's `wsgi.py`), and
 //! whether the bounded scan was cut short.
 
-use super::python::{self, FileFacts, FileOutcome, ScanCut, ScanLimits};
+use super::python::{self, FileFacts, FileOutcome, FilePath, Import, ScanCut, ScanLimits};
 use serde::Serialize;
 use std::path::Path;
 
@@ -333,14 +333,21 @@ impl SourceScan {
                     crate::read::python::FsWriteKind::Makedirs
                         | crate::read::python::FsWriteKind::PathMkdir
                 );
-                let path = match &write.constant {
-                    Some(constant) => match self.constant_str(module, constant) {
+                let path = match (&write.constant, &write.from_file) {
+                    (Some(constant), _) => match self.constant_str(module, constant) {
+                        Some(path) => path.to_string(),
+                        None => match self.named_path(module, constant, 0) {
+                            Some(path) => path,
+                            None => continue,
+                        },
+                    },
+                    (None, Some(from_file)) => match self.file_path(module, from_file, 0) {
                         Some(path) => path,
                         None => continue,
                     },
-                    None => &write.path,
+                    (None, None) => write.path.clone(),
                 };
-                add(path, &module.file, write.line, directory);
+                add(&path, &module.file, write.line, directory);
             }
             for url in &module.facts.sqlite_urls {
                 // `sqlite:///relative.db` is relative, `sqlite:////abs.db` absolute.
@@ -371,6 +378,73 @@ impl SourceScan {
             .find(|c| c.name == name)?
             .value
             .as_str()
+    }
+
+    /// Where a path built from `module`'s location leads, relative to the import root: the
+    /// module's file, up and down its steps; `None` when it climbs above the import root or
+    /// starts from a name no module of the scan binds to such a path.
+    fn file_path(&self, module: &Module, path: &FilePath, depth: usize) -> Option<String> {
+        let start = match &path.anchor {
+            None => {
+                let file = match self.import_root.as_str() {
+                    "" => module.file.as_str(),
+                    root => module.file.strip_prefix(root)?.strip_prefix('/')?,
+                };
+                file.to_string()
+            }
+            Some(anchor) => self.named_path(module, anchor, depth + 1)?,
+        };
+        let mut parts: Vec<&str> = start.split('/').filter(|part| !part.is_empty()).collect();
+        for step in &path.steps {
+            if step == ".." {
+                // Above the import root is outside the working directory's tree.
+                parts.pop()?;
+            } else {
+                parts.push(step);
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    /// The path a name bound to one built from a module's location leads to: `NAME` of
+    /// `module` (or of a module it star-imports), `pkg.mod.NAME` (or `.mod.NAME`) of the module
+    /// `pkg.mod`.
+    fn named_path(&self, module: &Module, name: &str, depth: usize) -> Option<String> {
+        // Names bound in a chain of modules, each a step: a cycle ends here.
+        if depth > 8 {
+            return None;
+        }
+        let import = Import {
+            line: 0,
+            local: String::new(),
+            target: name.to_string(),
+        };
+        let absolute = import.absolute(&module.module, module.is_package)?;
+        let (owners, name): (Vec<&Module>, &str) = match absolute.rsplit_once('.') {
+            Some((owner, name)) => (self.module(owner).into_iter().collect(), name),
+            None => {
+                let mut owners = vec![module];
+                owners.extend(
+                    module
+                        .facts
+                        .imports
+                        .iter()
+                        .filter(|import| import.local == "*")
+                        .filter_map(|import| import.absolute(&module.module, module.is_package))
+                        .filter_map(|target| self.module(target.strip_suffix(".*")?)),
+                );
+                (owners, name)
+            }
+        };
+        owners.into_iter().find_map(|owner| {
+            let bound = owner
+                .facts
+                .file_paths
+                .iter()
+                .rev()
+                .find(|n| n.name == name)?;
+            self.file_path(owner, &bound.path, depth + 1)
+        })
     }
 
     /// One line for `explain` when the scan did not read everything; `None` when it did.
@@ -1086,6 +1160,42 @@ mod tests {
                 ("logs/".to_string(), "core/utils.py:5".to_string()),
                 ("data/bot.db".to_string(), "core/utils.py:6".to_string()),
                 ("cache/".to_string(), "core/utils.py:7".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn written_paths_built_from_a_modules_location_are_relative_to_the_import_root() {
+        let base = "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nHERE = Path(__file__).parent\nABOVE = BASE_DIR.parent\n";
+        let dev = "import os, logging\nfrom .base import *\nLOG_DIR = BASE_DIR / 'logs'\nLOG_DIR.mkdir(exist_ok=True)\nLOGGING = {'handlers': {'f': {'filename': os.path.join(BASE_DIR, 'logs', 'django.log')}}}\nos.makedirs(HERE / 'cache')\nos.makedirs(ABOVE / 'outside')\nopen(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'up.txt'), 'w')\n";
+        let app = "import os\nfrom site_a.settings.base import BASE_DIR\nfrom site_a.settings import dev\nos.makedirs(BASE_DIR / 'media')\nos.makedirs(dev.LOG_DIR / 'more')\nos.makedirs(os.path.join(os.path.dirname(__file__), 'data'))\n";
+        let mut scan = scan_of_texts(&[
+            ("src/site_a/settings/base.py", "site_a.settings.base", base),
+            ("src/site_a/settings/dev.py", "site_a.settings.dev", dev),
+            ("src/site_a/app.py", "site_a.app", app),
+        ]);
+        scan.import_root = "src".to_string();
+        assert_eq!(
+            scan.written_paths(),
+            [
+                (
+                    "logs/".to_string(),
+                    "src/site_a/settings/dev.py:4".to_string()
+                ),
+                (
+                    "logs/django.log".to_string(),
+                    "src/site_a/settings/dev.py:5".to_string()
+                ),
+                (
+                    "site_a/settings/cache/".to_string(),
+                    "src/site_a/settings/dev.py:6".to_string()
+                ),
+                ("media/".to_string(), "src/site_a/app.py:4".to_string()),
+                ("logs/more/".to_string(), "src/site_a/app.py:5".to_string()),
+                (
+                    "site_a/data/".to_string(),
+                    "src/site_a/app.py:6".to_string()
+                ),
             ]
         );
     }
