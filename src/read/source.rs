@@ -222,7 +222,7 @@ fn held_file(root: &Path, dir: &str) -> Option<String> {
 fn occupied_dirs(project_root: &Path, scan: &SourceScan) -> Vec<(String, String)> {
     let root = project_root.join(&scan.import_root);
     let mut dirs: Vec<&str> = Vec::new();
-    let written = scan.written_paths();
+    let written = scan.written_paths(true);
     for (path, _) in &written {
         if let Some(dir) = needed_dir(path) {
             if !dirs.contains(&dir) {
@@ -307,8 +307,11 @@ impl SourceScan {
     /// Relative paths the source plainly writes (`os.makedirs("logs")`, a `FileHandler`, a
     /// relative SQLite URL), each with the `file:line` it was seen at, in scan order. Absolute
     /// paths, `/tmp` and paths that leave the working directory are left out. A directory the
-    /// code creates ends in `/`.
-    pub fn written_paths(&self) -> Vec<(String, String)> {
+    /// code creates ends in `/`. A path built from a module's own location
+    /// (`BASE_DIR / "logs"`) is taken relative to the import root, which is the working
+    /// directory when `modules_in_workdir`; an installed project's modules sit in the venv's
+    /// `site-packages` instead, and such paths are then left out.
+    pub fn written_paths(&self, modules_in_workdir: bool) -> Vec<(String, String)> {
         let mut found: Vec<(String, String)> = Vec::new();
         let mut add = |path: &str, file: &str, line: u32, directory: bool| {
             let path = path.trim().trim_start_matches("./").trim_end_matches('/');
@@ -336,15 +339,19 @@ impl SourceScan {
                 let path = match (&write.constant, &write.from_file) {
                     (Some(constant), _) => match self.constant_str(module, constant) {
                         Some(path) => path.to_string(),
-                        None => match self.named_path(module, constant, 0) {
+                        None if modules_in_workdir => match self.named_path(module, constant, 0) {
                             Some(path) => path,
                             None => continue,
                         },
-                    },
-                    (None, Some(from_file)) => match self.file_path(module, from_file, 0) {
-                        Some(path) => path,
                         None => continue,
                     },
+                    (None, Some(from_file)) if modules_in_workdir => {
+                        match self.file_path(module, from_file, 0) {
+                            Some(path) => path,
+                            None => continue,
+                        }
+                    }
+                    (None, Some(_)) => continue,
                     (None, None) => write.path.clone(),
                 };
                 add(&path, &module.file, write.line, directory);
@@ -1137,7 +1144,7 @@ mod tests {
         let text = "import os, logging, pathlib\nos.makedirs('logs', exist_ok=True)\nh = logging.FileHandler('logs/app.log')\nos.makedirs('/var/data')\nopen('/tmp/x', 'w')\nopen('../up.txt', 'w')\nDB = 'sqlite:///./db.sqlite3'\nMEM = 'sqlite:///:memory:'\nos.makedirs('logs')\n";
         let scan = scan_of_texts(&[("app.py", "app", text)]);
         assert_eq!(
-            scan.written_paths(),
+            scan.written_paths(true),
             [
                 ("logs/".to_string(), "app.py:2".to_string()),
                 ("logs/app.log".to_string(), "app.py:3".to_string()),
@@ -1155,7 +1162,7 @@ mod tests {
             ("core/utils.py", "core.utils", utils),
         ]);
         assert_eq!(
-            scan.written_paths(),
+            scan.written_paths(true),
             [
                 ("logs/".to_string(), "core/utils.py:5".to_string()),
                 ("data/bot.db".to_string(), "core/utils.py:6".to_string()),
@@ -1176,7 +1183,7 @@ mod tests {
         ]);
         scan.import_root = "src".to_string();
         assert_eq!(
-            scan.written_paths(),
+            scan.written_paths(true),
             [
                 (
                     "logs/".to_string(),
@@ -1198,6 +1205,8 @@ mod tests {
                 ),
             ]
         );
+        // Installed, the modules are in the venv, not the working directory.
+        assert_eq!(scan.written_paths(false), []);
     }
 
     #[test]
@@ -1217,7 +1226,7 @@ mod tests {
         let scan = scan_project(dir.path(), "", "[project]\nname = 'x'\n", false);
         // An f-string and an environment variable are no path the scan knows.
         let paths: Vec<String> = scan
-            .written_paths()
+            .written_paths(true)
             .into_iter()
             .map(|(path, _)| path)
             .collect();
