@@ -2,8 +2,9 @@
 //! imports, module-level calls, functions with their decorators and calls, the
 //! `__main__` block, Django `urlpatterns` (with each entry's view or `include()`), upper-case
 //! module constants (Django's settings, and lists split from an environment variable),
-//! Starlette/Litestar route lists, environment reads, file writes and SQLite URLs, each with its
-//! 1-based line.
+//! Starlette/Litestar route lists, environment reads, file writes (to literal paths, constants,
+//! or paths built from the module's own `__file__`), SQLite URLs, and the module-level names
+//! bound to paths built from `__file__`, each with its 1-based line.
 //!
 //! Facts only: nothing here decides what a call means for the image. The parser recovers from
 //! syntax errors, so a broken file still yields the facts of its well-formed parts and the
