@@ -356,6 +356,14 @@ impl SourceScan {
                 };
                 add(&path, &module.file, write.line, directory);
             }
+            for arg in &module.facts.path_args {
+                if !modules_in_workdir || !self.makes_directory_of(module, arg) {
+                    continue;
+                }
+                if let Some(path) = self.file_path(module, &arg.path, 0) {
+                    add(&path, &module.file, arg.line, true);
+                }
+            }
             for url in &module.facts.sqlite_urls {
                 // `sqlite:///relative.db` is relative, `sqlite:////abs.db` absolute.
                 if let Some(path) = url.value.split_once(":///").map(|(_, path)| path) {
@@ -385,6 +393,53 @@ impl SourceScan {
             .find(|c| c.name == name)?
             .value
             .as_str()
+    }
+
+    /// Whether the function `arg` is given to (top-level, of `module` or of the module its
+    /// dotted callee names) makes a directory of the parameter it lands in:
+    /// `os.makedirs(log_dir)`, `os.mkdir(log_dir)`, `log_dir.mkdir()`.
+    fn makes_directory_of(&self, module: &Module, arg: &python::PathArg) -> bool {
+        let import = Import {
+            line: 0,
+            local: String::new(),
+            target: arg.callee.clone(),
+        };
+        let Some(callee) = import.absolute(&module.module, module.is_package) else {
+            return false;
+        };
+        let (owner, name) = match callee.rsplit_once('.') {
+            Some((owner, name)) => match self.module(owner) {
+                Some(owner) => (owner, name),
+                None => return false,
+            },
+            None => (module, callee.as_str()),
+        };
+        let Some(function) = owner
+            .facts
+            .functions
+            .iter()
+            .rev()
+            .find(|f| f.qualname == name && f.class.is_none())
+        else {
+            return false;
+        };
+        let param = match (&arg.position, &arg.keyword) {
+            (Some(position), _) => function.params.get(*position),
+            (None, Some(keyword)) => function.params.iter().find(|p| p.name == *keyword),
+            (None, None) => None,
+        };
+        let Some(param) = param else {
+            return false;
+        };
+        let named = |value: Option<&python::Value>| matches!(value, Some(python::Value::Name(name)) if *name == param.name);
+        function
+            .calls
+            .iter()
+            .any(|call| match call.callee.as_deref() {
+                Some("os.makedirs" | "os.mkdir") => named(call.arg(0, "name")),
+                Some(callee) => callee.strip_suffix(".mkdir") == Some(param.name.as_str()),
+                None => false,
+            })
     }
 
     /// Where a path built from `module`'s location leads, relative to the import root: the
@@ -1206,6 +1261,31 @@ mod tests {
             ]
         );
         // Installed, the modules are in the venv, not the working directory.
+        assert_eq!(scan.written_paths(false), []);
+    }
+
+    #[test]
+    fn a_path_given_to_a_function_that_makes_a_directory_of_it_is_written() {
+        let helpers = "import os, logging\nfrom pathlib import Path\ndef init_logging(level, log_dir=None):\n    os.makedirs(log_dir, exist_ok=True)\ndef ensure(path):\n    path.mkdir(parents=True)\ndef reads(path):\n    return open(path).read()\n";
+        let settings = "from pathlib import Path\nfrom core.helpers import init_logging, ensure, reads\nfrom core import helpers\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\ninit_logging('INFO', log_dir=BASE_DIR / 'data' / 'logs')\nhelpers.ensure(BASE_DIR / 'cache')\nreads(BASE_DIR / 'seed.txt')\ninit_logging(BASE_DIR / 'wrong')\ndef local(d):\n    d.mkdir()\nlocal(BASE_DIR.parent / 'outside')\nlocal(BASE_DIR / 'tmp')\n";
+        let scan = scan_of_texts(&[
+            ("core/helpers.py", "core.helpers", helpers),
+            ("core/settings/common.py", "core.settings.common", settings),
+        ]);
+        assert_eq!(
+            scan.written_paths(true),
+            [
+                (
+                    "data/logs/".to_string(),
+                    "core/settings/common.py:5".to_string()
+                ),
+                (
+                    "cache/".to_string(),
+                    "core/settings/common.py:6".to_string()
+                ),
+                ("tmp/".to_string(), "core/settings/common.py:12".to_string()),
+            ]
+        );
         assert_eq!(scan.written_paths(false), []);
     }
 

@@ -451,6 +451,11 @@ impl<'a> Reader<'a> {
                 return;
             }
         }
+        if let Some(callee) = &callee {
+            if !ENV_AND_FILE_CALLEES.contains(&callee.as_str()) {
+                self.path_args(node, callee);
+            }
+        }
         // Reading every argument of every call would double the cost of a scan; only calls
         // that may read the environment or write a file are read in full here.
         let Some(callee) = callee else {
@@ -852,6 +857,59 @@ impl<'a> Reader<'a> {
     }
 
     // ----- paths built from the module's location ------------------------------------------
+
+    /// The arguments of a call that are paths built from this module's location.
+    fn path_args(&mut self, node: Node, callee: &str) {
+        // What builds a path is no consumer of one.
+        let builds = callee.starts_with("pathlib.")
+            || callee.starts_with("os.path.")
+            || ["str", "os.fspath", "posixpath.join"].contains(&callee);
+        let Some(arguments) = node.child_by_field_name("arguments") else {
+            return;
+        };
+        let arguments = children(arguments);
+        // A `*args` moves the positions after it.
+        if builds || arguments.iter().any(|a| a.kind().ends_with("splat")) {
+            return;
+        }
+        let mut position = 0;
+        for argument in arguments {
+            let (at, keyword, value) = match argument.kind() {
+                "keyword_argument" => {
+                    let (Some(name), Some(value)) = (
+                        argument.child_by_field_name("name"),
+                        argument.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    (None, Some(self.text(name).to_string()), value)
+                }
+                _ => {
+                    position += 1;
+                    (Some(position - 1), None, argument)
+                }
+            };
+            let Some(path) = self.file_path(value, 0) else {
+                continue;
+            };
+            if path.anchor.is_some() && path.steps.is_empty() {
+                continue;
+            }
+            let arg = PathArg {
+                line: line(argument),
+                callee: callee.to_string(),
+                position: at,
+                keyword,
+                path,
+            };
+            push_capped(
+                &mut self.facts.path_args,
+                arg,
+                MAX_OTHER,
+                &mut self.facts.truncated,
+            );
+        }
+    }
 
     /// The argument node at positional `index` (`None` for keyword-only), or else the keyword
     /// `name`'s value; `None` after a `*args`, which moves the positions.

@@ -38,6 +38,10 @@ pub struct FileFacts {
     /// Module-level names bound to a path built from the module's own location
     /// (`BASE_DIR = Path(__file__).resolve().parent.parent`), in source order.
     pub file_paths: Vec<NamedPath>,
+    /// Arguments built from the module's location given to a call of anything else than a
+    /// known writer: `init_logging(log_dir=BASE_DIR / "logs")`. A name bound to a path of
+    /// another module, passed as it is, is left out.
+    pub path_args: Vec<PathArg>,
     /// String literals that start with `sqlite` and contain `://`, anywhere in the file.
     pub sqlite_urls: Vec<Located<String>>,
     /// Lines where the parser found a syntax error or had to invent a missing token; facts
@@ -464,6 +468,19 @@ impl FilePath {
         }
         Some(())
     }
+}
+
+/// One argument of [`FileFacts::path_args`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathArg {
+    pub line: u32,
+    /// The resolved dotted callee: `core.logging.init_logging`, `setup`.
+    pub callee: String,
+    /// The position of a positional argument; `None` for a keyword one.
+    pub position: Option<usize>,
+    /// The keyword of a keyword argument.
+    pub keyword: Option<String>,
+    pub path: FilePath,
 }
 
 /// A module-level `name = <path built from the module's location>`.

@@ -1270,3 +1270,37 @@ fn paths_built_from_the_modules_location() {
         ]
     );
 }
+
+#[test]
+fn path_arguments_given_to_other_calls() {
+    let f = facts(
+        "import os\nfrom pathlib import Path\nfrom core.base import ROOT\n\
+         BASE_DIR = Path(__file__).resolve().parent.parent\n\
+         init_logging('INFO', log_dir=BASE_DIR / 'logs')\n\
+         setup(BASE_DIR, 'x', *rest)\n\
+         helpers.ensure(ROOT, ROOT / 'cache')\n\
+         os.makedirs(BASE_DIR / 'made')\n",
+    );
+    let got: Vec<String> = f
+        .path_args
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} {:?} {:?} {:?} {}",
+                a.line,
+                a.callee,
+                a.position,
+                a.keyword,
+                a.path.anchor,
+                a.path.steps.join("/")
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "5 init_logging None Some(\"log_dir\") None ../../logs",
+            "7 helpers.ensure Some(1) None Some(\"core.base.ROOT\") cache",
+        ]
+    );
+}
