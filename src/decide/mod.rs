@@ -122,7 +122,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         web: choice.web,
         installed: &installed,
         workdir: &layout.workdir,
-        written_paths: &app_project.source.written_paths(),
+        written_paths: &app_project.source.written_paths(!layout.installs_project),
         occupied_dirs: &app_project.source.occupied_dirs,
         venv: &layout.venv,
         probe_hosts,

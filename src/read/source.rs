@@ -3,7 +3,7 @@
 //! application objects among them (`app = FastAPI()` and the like, Django's `wsgi.py`), and
 //! whether the bounded scan was cut short.
 
-use super::python::{self, FileFacts, FileOutcome, ScanCut, ScanLimits};
+use super::python::{self, FileFacts, FileOutcome, FilePath, Import, ScanCut, ScanLimits};
 use serde::Serialize;
 use std::path::Path;
 
@@ -222,7 +222,7 @@ fn held_file(root: &Path, dir: &str) -> Option<String> {
 fn occupied_dirs(project_root: &Path, scan: &SourceScan) -> Vec<(String, String)> {
     let root = project_root.join(&scan.import_root);
     let mut dirs: Vec<&str> = Vec::new();
-    let written = scan.written_paths();
+    let written = scan.written_paths(true);
     for (path, _) in &written {
         if let Some(dir) = needed_dir(path) {
             if !dirs.contains(&dir) {
@@ -307,8 +307,11 @@ impl SourceScan {
     /// Relative paths the source plainly writes (`os.makedirs("logs")`, a `FileHandler`, a
     /// relative SQLite URL), each with the `file:line` it was seen at, in scan order. Absolute
     /// paths, `/tmp` and paths that leave the working directory are left out. A directory the
-    /// code creates ends in `/`.
-    pub fn written_paths(&self) -> Vec<(String, String)> {
+    /// code creates ends in `/`. A path built from a module's own location
+    /// (`BASE_DIR / "logs"`) is taken relative to the import root, which is the working
+    /// directory when `modules_in_workdir`; an installed project's modules sit in the venv's
+    /// `site-packages` instead, and such paths are then left out.
+    pub fn written_paths(&self, modules_in_workdir: bool) -> Vec<(String, String)> {
         let mut found: Vec<(String, String)> = Vec::new();
         let mut add = |path: &str, file: &str, line: u32, directory: bool| {
             let path = path.trim().trim_start_matches("./").trim_end_matches('/');
@@ -333,14 +336,33 @@ impl SourceScan {
                     crate::read::python::FsWriteKind::Makedirs
                         | crate::read::python::FsWriteKind::PathMkdir
                 );
-                let path = match &write.constant {
-                    Some(constant) => match self.constant_str(module, constant) {
-                        Some(path) => path,
+                let path = match (&write.constant, &write.from_file) {
+                    (Some(constant), _) => match self.constant_str(module, constant) {
+                        Some(path) => path.to_string(),
+                        None if modules_in_workdir => match self.named_path(module, constant, 0) {
+                            Some(path) => path,
+                            None => continue,
+                        },
                         None => continue,
                     },
-                    None => &write.path,
+                    (None, Some(from_file)) if modules_in_workdir => {
+                        match self.file_path(module, from_file, 0) {
+                            Some(path) => path,
+                            None => continue,
+                        }
+                    }
+                    (None, Some(_)) => continue,
+                    (None, None) => write.path.clone(),
                 };
-                add(path, &module.file, write.line, directory);
+                add(&path, &module.file, write.line, directory);
+            }
+            for arg in &module.facts.path_args {
+                if !modules_in_workdir || !self.makes_directory_of(module, arg) {
+                    continue;
+                }
+                if let Some(path) = self.file_path(module, &arg.path, 0) {
+                    add(&path, &module.file, arg.line, true);
+                }
             }
             for url in &module.facts.sqlite_urls {
                 // `sqlite:///relative.db` is relative, `sqlite:////abs.db` absolute.
@@ -371,6 +393,120 @@ impl SourceScan {
             .find(|c| c.name == name)?
             .value
             .as_str()
+    }
+
+    /// Whether the function `arg` is given to (top-level, of `module` or of the module its
+    /// dotted callee names) makes a directory of the parameter it lands in:
+    /// `os.makedirs(log_dir)`, `os.mkdir(log_dir)`, `log_dir.mkdir()`.
+    fn makes_directory_of(&self, module: &Module, arg: &python::PathArg) -> bool {
+        let import = Import {
+            line: 0,
+            local: String::new(),
+            target: arg.callee.clone(),
+        };
+        let Some(callee) = import.absolute(&module.module, module.is_package) else {
+            return false;
+        };
+        let (owner, name) = match callee.rsplit_once('.') {
+            Some((owner, name)) => match self.module(owner) {
+                Some(owner) => (owner, name),
+                None => return false,
+            },
+            None => (module, callee.as_str()),
+        };
+        let Some(function) = owner
+            .facts
+            .functions
+            .iter()
+            .rev()
+            .find(|f| f.qualname == name && f.class.is_none())
+        else {
+            return false;
+        };
+        let param = match (&arg.position, &arg.keyword) {
+            (Some(position), _) => function.params.get(*position),
+            (None, Some(keyword)) => function.params.iter().find(|p| p.name == *keyword),
+            (None, None) => None,
+        };
+        let Some(param) = param else {
+            return false;
+        };
+        let named = |value: Option<&python::Value>| matches!(value, Some(python::Value::Name(name)) if *name == param.name);
+        function
+            .calls
+            .iter()
+            .any(|call| match call.callee.as_deref() {
+                Some("os.makedirs" | "os.mkdir") => named(call.arg(0, "name")),
+                Some(callee) => callee.strip_suffix(".mkdir") == Some(param.name.as_str()),
+                None => false,
+            })
+    }
+
+    /// Where a path built from `module`'s location leads, relative to the import root: the
+    /// module's file, up and down its steps; `None` when it climbs above the import root or
+    /// starts from a name no module of the scan binds to such a path.
+    fn file_path(&self, module: &Module, path: &FilePath, depth: usize) -> Option<String> {
+        let start = match &path.anchor {
+            None => {
+                let file = match self.import_root.as_str() {
+                    "" => module.file.as_str(),
+                    root => module.file.strip_prefix(root)?.strip_prefix('/')?,
+                };
+                file.to_string()
+            }
+            Some(anchor) => self.named_path(module, anchor, depth + 1)?,
+        };
+        let mut parts: Vec<&str> = start.split('/').filter(|part| !part.is_empty()).collect();
+        for step in &path.steps {
+            if step == ".." {
+                // Above the import root is outside the working directory's tree.
+                parts.pop()?;
+            } else {
+                parts.push(step);
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    /// The path a name bound to one built from a module's location leads to: `NAME` of
+    /// `module` (or of a module it star-imports), `pkg.mod.NAME` (or `.mod.NAME`) of the module
+    /// `pkg.mod`.
+    fn named_path(&self, module: &Module, name: &str, depth: usize) -> Option<String> {
+        // Names bound in a chain of modules, each a step: a cycle ends here.
+        if depth > 8 {
+            return None;
+        }
+        let import = Import {
+            line: 0,
+            local: String::new(),
+            target: name.to_string(),
+        };
+        let absolute = import.absolute(&module.module, module.is_package)?;
+        let (owners, name): (Vec<&Module>, &str) = match absolute.rsplit_once('.') {
+            Some((owner, name)) => (self.module(owner).into_iter().collect(), name),
+            None => {
+                let mut owners = vec![module];
+                owners.extend(
+                    module
+                        .facts
+                        .imports
+                        .iter()
+                        .filter(|import| import.local == "*")
+                        .filter_map(|import| import.absolute(&module.module, module.is_package))
+                        .filter_map(|target| self.module(target.strip_suffix(".*")?)),
+                );
+                (owners, name)
+            }
+        };
+        owners.into_iter().find_map(|owner| {
+            let bound = owner
+                .facts
+                .file_paths
+                .iter()
+                .rev()
+                .find(|n| n.name == name)?;
+            self.file_path(owner, &bound.path, depth + 1)
+        })
     }
 
     /// One line for `explain` when the scan did not read everything; `None` when it did.
@@ -1063,7 +1199,7 @@ mod tests {
         let text = "import os, logging, pathlib\nos.makedirs('logs', exist_ok=True)\nh = logging.FileHandler('logs/app.log')\nos.makedirs('/var/data')\nopen('/tmp/x', 'w')\nopen('../up.txt', 'w')\nDB = 'sqlite:///./db.sqlite3'\nMEM = 'sqlite:///:memory:'\nos.makedirs('logs')\n";
         let scan = scan_of_texts(&[("app.py", "app", text)]);
         assert_eq!(
-            scan.written_paths(),
+            scan.written_paths(true),
             [
                 ("logs/".to_string(), "app.py:2".to_string()),
                 ("logs/app.log".to_string(), "app.py:3".to_string()),
@@ -1081,13 +1217,76 @@ mod tests {
             ("core/utils.py", "core.utils", utils),
         ]);
         assert_eq!(
-            scan.written_paths(),
+            scan.written_paths(true),
             [
                 ("logs/".to_string(), "core/utils.py:5".to_string()),
                 ("data/bot.db".to_string(), "core/utils.py:6".to_string()),
                 ("cache/".to_string(), "core/utils.py:7".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn written_paths_built_from_a_modules_location_are_relative_to_the_import_root() {
+        let base = "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nHERE = Path(__file__).parent\nABOVE = BASE_DIR.parent\n";
+        let dev = "import os, logging\nfrom .base import *\nLOG_DIR = BASE_DIR / 'logs'\nLOG_DIR.mkdir(exist_ok=True)\nLOGGING = {'handlers': {'f': {'filename': os.path.join(BASE_DIR, 'logs', 'django.log')}}}\nos.makedirs(HERE / 'cache')\nos.makedirs(ABOVE / 'outside')\nopen(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'up.txt'), 'w')\n";
+        let app = "import os\nfrom site_a.settings.base import BASE_DIR\nfrom site_a.settings import dev\nos.makedirs(BASE_DIR / 'media')\nos.makedirs(dev.LOG_DIR / 'more')\nos.makedirs(os.path.join(os.path.dirname(__file__), 'data'))\n";
+        let mut scan = scan_of_texts(&[
+            ("src/site_a/settings/base.py", "site_a.settings.base", base),
+            ("src/site_a/settings/dev.py", "site_a.settings.dev", dev),
+            ("src/site_a/app.py", "site_a.app", app),
+        ]);
+        scan.import_root = "src".to_string();
+        assert_eq!(
+            scan.written_paths(true),
+            [
+                (
+                    "logs/".to_string(),
+                    "src/site_a/settings/dev.py:4".to_string()
+                ),
+                (
+                    "logs/django.log".to_string(),
+                    "src/site_a/settings/dev.py:5".to_string()
+                ),
+                (
+                    "site_a/settings/cache/".to_string(),
+                    "src/site_a/settings/dev.py:6".to_string()
+                ),
+                ("media/".to_string(), "src/site_a/app.py:4".to_string()),
+                ("logs/more/".to_string(), "src/site_a/app.py:5".to_string()),
+                (
+                    "site_a/data/".to_string(),
+                    "src/site_a/app.py:6".to_string()
+                ),
+            ]
+        );
+        // Installed, the modules are in the venv, not the working directory.
+        assert_eq!(scan.written_paths(false), []);
+    }
+
+    #[test]
+    fn a_path_given_to_a_function_that_makes_a_directory_of_it_is_written() {
+        let helpers = "import os, logging\nfrom pathlib import Path\ndef init_logging(level, log_dir=None):\n    os.makedirs(log_dir, exist_ok=True)\ndef ensure(path):\n    path.mkdir(parents=True)\ndef reads(path):\n    return open(path).read()\n";
+        let settings = "from pathlib import Path\nfrom core.helpers import init_logging, ensure, reads\nfrom core import helpers\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\ninit_logging('INFO', log_dir=BASE_DIR / 'data' / 'logs')\nhelpers.ensure(BASE_DIR / 'cache')\nreads(BASE_DIR / 'seed.txt')\ninit_logging(BASE_DIR / 'wrong')\ndef local(d):\n    d.mkdir()\nlocal(BASE_DIR.parent / 'outside')\nlocal(BASE_DIR / 'tmp')\n";
+        let scan = scan_of_texts(&[
+            ("core/helpers.py", "core.helpers", helpers),
+            ("core/settings/common.py", "core.settings.common", settings),
+        ]);
+        assert_eq!(
+            scan.written_paths(true),
+            [
+                (
+                    "data/logs/".to_string(),
+                    "core/settings/common.py:5".to_string()
+                ),
+                (
+                    "cache/".to_string(),
+                    "core/settings/common.py:6".to_string()
+                ),
+                ("tmp/".to_string(), "core/settings/common.py:12".to_string()),
+            ]
+        );
+        assert_eq!(scan.written_paths(false), []);
     }
 
     #[test]
@@ -1107,7 +1306,7 @@ mod tests {
         let scan = scan_project(dir.path(), "", "[project]\nname = 'x'\n", false);
         // An f-string and an environment variable are no path the scan knows.
         let paths: Vec<String> = scan
-            .written_paths()
+            .written_paths(true)
             .into_iter()
             .map(|(path, _)| path)
             .collect();

@@ -79,6 +79,8 @@ pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, Pa
         src: text,
         bindings: HashMap::new(),
         env_objects: HashMap::new(),
+        file_paths: HashMap::new(),
+        star_import: false,
         facts: FileFacts::default(),
         calls_kept: 0,
         place: Place {
@@ -92,6 +94,7 @@ pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, Pa
     let root = tree.root_node();
     reader.read_imports(root);
     reader.read_env_objects(root);
+    reader.read_file_paths(root);
     reader.read_anywhere(root);
     reader.read_module_block(root);
     reader.facts.module_calls = reader.calls_in(root);
@@ -122,6 +125,10 @@ struct Reader<'a> {
     bindings: HashMap<String, String>,
     /// Module-level names bound to an environment reader object: `env = environ.Env()`.
     env_objects: HashMap<String, EnvObject>,
+    /// Module-level names bound to a path built from the module's location, the last wins.
+    file_paths: HashMap<String, FilePath>,
+    /// Whether the file has a star import, which may bind any name.
+    star_import: bool,
     facts: FileFacts,
     calls_kept: usize,
     /// Where [`Reader::read_anywhere`] stands: the scope of the node it reads.
@@ -192,6 +199,8 @@ impl<'a> Reader<'a> {
     fn bind(&mut self, node: Node, local: String, target: String) {
         if local != "*" {
             self.bindings.insert(local.clone(), target.clone());
+        } else {
+            self.star_import = true;
         }
         let import = Import {
             line: line(node),
@@ -518,6 +527,25 @@ impl<'a> Reader<'a> {
             .child_by_field_name("function")
             .and_then(|f| self.dotted(f));
         self.routes_keyword(node, &callee);
+        let plain_path = callee
+            .as_deref()
+            .is_some_and(|callee| callee.starts_with("pathlib.Path()."));
+        if !plain_path {
+            if let Some(write) = self.receiver_write(node) {
+                push_capped(
+                    &mut self.facts.fs_writes,
+                    write,
+                    MAX_OTHER,
+                    &mut self.facts.truncated,
+                );
+                return;
+            }
+        }
+        if let Some(callee) = &callee {
+            if !ENV_AND_FILE_CALLEES.contains(&callee.as_str()) {
+                self.path_args(node, callee);
+            }
+        }
         // Reading every argument of every call would double the cost of a scan; only calls
         // that may read the environment or write a file are read in full here.
         let Some(callee) = callee else {
@@ -860,41 +888,45 @@ impl<'a> Reader<'a> {
                 _ => None,
             }
         };
-        let (kind, (path, constant)) = match callee {
-            "os.makedirs" | "os.mkdir" => (FsWriteKind::Makedirs, path(call.arg(0, "name"))?),
+        // Else a path built from the module's location.
+        let located = |index: Option<usize>, name: &str| match path(match index {
+            Some(index) => call.arg(index, name),
+            None => call.kwarg(name),
+        }) {
+            Some((path, constant)) => Some((path, constant, None)),
+            None => {
+                let node = self.argument_node(node, index, name)?;
+                Some((String::new(), None, Some(self.file_path(node, 0)?)))
+            }
+        };
+        let (kind, (path, constant, from_file)) = match callee {
+            "os.makedirs" | "os.mkdir" => (FsWriteKind::Makedirs, located(Some(0), "name")?),
             "logging.FileHandler"
             | "logging.handlers.RotatingFileHandler"
             | "logging.handlers.TimedRotatingFileHandler"
             | "logging.handlers.WatchedFileHandler" => {
-                (FsWriteKind::LogFile, path(call.arg(0, "filename"))?)
+                (FsWriteKind::LogFile, located(Some(0), "filename")?)
             }
-            "logging.basicConfig" => (FsWriteKind::LogFile, path(call.kwarg("filename"))?),
+            "logging.basicConfig" => (FsWriteKind::LogFile, located(None, "filename")?),
             "open" | "io.open" | "builtins.open" => {
                 let mode = literal(1, "mode")?;
                 if !writes(&mode) {
                     return None;
                 }
-                (FsWriteKind::Open(mode), path(call.arg(0, "file"))?)
+                (FsWriteKind::Open(mode), located(Some(0), "file")?)
             }
             _ => {
                 let (receiver, method) = callee.rsplit_once("().")?;
                 if receiver != "pathlib.Path" {
                     return None;
                 }
-                let kind = match method {
-                    "mkdir" => FsWriteKind::PathMkdir,
-                    "touch" | "write_text" | "write_bytes" => FsWriteKind::PathWrite,
-                    "open" if literal(0, "mode").is_some_and(|mode| writes(&mode)) => {
-                        FsWriteKind::PathWrite
-                    }
-                    _ => return None,
-                };
+                let kind = path_method_write(method, call)?;
                 let function = node.child_by_field_name("function")?;
                 let inner = function.child_by_field_name("object")?;
                 let inner = self.call(inner, 0);
                 let parts: Option<Vec<&str>> = inner.args.iter().map(Value::as_str).collect();
                 let parts = parts.filter(|parts| !parts.is_empty())?;
-                (kind, (parts.join("/"), None))
+                (kind, (parts.join("/"), None, None))
             }
         };
         Some(FsWrite {
@@ -902,7 +934,310 @@ impl<'a> Reader<'a> {
             kind,
             path,
             constant,
+            from_file,
         })
+    }
+
+    /// `<path built from the module's location>.mkdir()` (or `.touch()`, `.write_text()`,
+    /// `.open("w")`), whatever the receiver's spelling: `(BASE_DIR / "logs").mkdir()`.
+    fn receiver_write(&self, node: Node) -> Option<FsWrite> {
+        let function = node.child_by_field_name("function")?;
+        if function.kind() != "attribute" {
+            return None;
+        }
+        let method = self.text(function.child_by_field_name("attribute")?);
+        if !["mkdir", "touch", "write_text", "write_bytes", "open"].contains(&method) {
+            return None;
+        }
+        let from_file = self.file_path(function.child_by_field_name("object")?, 0)?;
+        let call = self.call(node, 0);
+        Some(FsWrite {
+            line: call.line,
+            kind: path_method_write(method, &call)?,
+            path: String::new(),
+            constant: None,
+            from_file: Some(from_file),
+        })
+    }
+
+    // ----- paths built from the module's location ------------------------------------------
+
+    /// The arguments of a call that are paths built from this module's location.
+    fn path_args(&mut self, node: Node, callee: &str) {
+        // What builds a path is no consumer of one.
+        let builds = callee.starts_with("pathlib.")
+            || callee.starts_with("os.path.")
+            || ["str", "os.fspath", "posixpath.join"].contains(&callee);
+        let Some(arguments) = node.child_by_field_name("arguments") else {
+            return;
+        };
+        let arguments = children(arguments);
+        // A `*args` moves the positions after it.
+        if builds || arguments.iter().any(|a| a.kind().ends_with("splat")) {
+            return;
+        }
+        let mut position = 0;
+        for argument in arguments {
+            let (at, keyword, value) = match argument.kind() {
+                "keyword_argument" => {
+                    let (Some(name), Some(value)) = (
+                        argument.child_by_field_name("name"),
+                        argument.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    (None, Some(self.text(name).to_string()), value)
+                }
+                _ => {
+                    position += 1;
+                    (Some(position - 1), None, argument)
+                }
+            };
+            let Some(path) = self.file_path(value, 0) else {
+                continue;
+            };
+            if path.anchor.is_some() && path.steps.is_empty() {
+                continue;
+            }
+            let arg = PathArg {
+                line: line(argument),
+                callee: callee.to_string(),
+                position: at,
+                keyword,
+                path,
+            };
+            push_capped(
+                &mut self.facts.path_args,
+                arg,
+                MAX_OTHER,
+                &mut self.facts.truncated,
+            );
+        }
+    }
+
+    /// The argument node at positional `index` (`None` for keyword-only), or else the keyword
+    /// `name`'s value; `None` after a `*args`, which moves the positions.
+    fn argument_node<'t>(
+        &self,
+        call: Node<'t>,
+        index: Option<usize>,
+        name: &str,
+    ) -> Option<Node<'t>> {
+        let arguments = children(call.child_by_field_name("arguments")?);
+        if let Some(index) = index {
+            let positional: Vec<Node> = arguments
+                .iter()
+                .copied()
+                .filter(|a| a.kind() != "keyword_argument" && a.kind() != "dictionary_splat")
+                .collect();
+            if positional.iter().any(|a| a.kind() == "list_splat") {
+                return None;
+            }
+            if let Some(node) = positional.get(index) {
+                return Some(*node);
+            }
+        }
+        arguments
+            .iter()
+            .filter(|a| a.kind() == "keyword_argument")
+            .find(|a| {
+                a.child_by_field_name("name")
+                    .is_some_and(|n| self.text(n) == name)
+            })?
+            .child_by_field_name("value")
+    }
+
+    /// Module-level `name = <path>` (also annotated, and in module-level blocks), in source
+    /// order, so a later one can build on an earlier one.
+    fn read_file_paths(&mut self, root: Node) {
+        let mut stack: Vec<Node> = children(root).into_iter().rev().collect();
+        while let Some(statement) = stack.pop() {
+            if statement.kind() == "expression_statement" {
+                for expression in children(statement) {
+                    if expression.kind() != "assignment" {
+                        continue;
+                    }
+                    let (Some(left), Some(right)) = (
+                        expression.child_by_field_name("left"),
+                        expression.child_by_field_name("right"),
+                    ) else {
+                        continue;
+                    };
+                    if left.kind() != "identifier" {
+                        continue;
+                    }
+                    let name = self.text(left).to_string();
+                    match self.file_path(right, 0) {
+                        Some(path) => {
+                            self.file_paths.insert(name.clone(), path.clone());
+                            let named = NamedPath {
+                                line: line(left),
+                                name,
+                                path,
+                            };
+                            push_capped(
+                                &mut self.facts.file_paths,
+                                named,
+                                MAX_OTHER,
+                                &mut self.facts.truncated,
+                            );
+                        }
+                        // Rebound to something else: no longer a path known here.
+                        None => {
+                            self.file_paths.remove(&name);
+                        }
+                    }
+                }
+                continue;
+            }
+            for block in blocks_of(statement).into_iter().rev() {
+                stack.extend(children(block).into_iter().rev());
+            }
+        }
+    }
+
+    /// The path an expression builds from the module's location, if it does.
+    fn file_path(&self, node: Node, depth: usize) -> Option<FilePath> {
+        if depth > MAX_VALUE_DEPTH {
+            return None;
+        }
+        match node.kind() {
+            "identifier" => {
+                let name = self.text(node);
+                if name == "__file__" {
+                    return Some(FilePath {
+                        anchor: None,
+                        steps: Vec::new(),
+                    });
+                }
+                if let Some(path) = self.file_paths.get(name) {
+                    return Some(path.clone());
+                }
+                let anchor = match self.bindings.get(name) {
+                    Some(target) => target.clone(),
+                    None if self.star_import => name.to_string(),
+                    None => return None,
+                };
+                Some(FilePath {
+                    anchor: Some(anchor),
+                    steps: Vec::new(),
+                })
+            }
+            "parenthesized_expression" => match children(node).as_slice() {
+                [inner] => self.file_path(*inner, depth + 1),
+                _ => None,
+            },
+            "attribute" => {
+                let object = node.child_by_field_name("object")?;
+                match self.text(node.child_by_field_name("attribute")?) {
+                    "parent" => {
+                        let mut path = self.file_path(object, depth + 1)?;
+                        path.push("..");
+                        Some(path)
+                    }
+                    _ => {
+                        // `settings.BASE_DIR` after `from core import settings`.
+                        let dotted = self.dotted(node)?;
+                        let head = self.raw_dotted(node, 0)?;
+                        let head = head.split('.').next().unwrap_or_default();
+                        self.bindings.contains_key(head).then(|| FilePath {
+                            anchor: Some(dotted),
+                            steps: Vec::new(),
+                        })
+                    }
+                }
+            }
+            "subscript" => {
+                // `Path(__file__).parents[1]` is two levels up.
+                let value = node.child_by_field_name("value")?;
+                if value.kind() != "attribute"
+                    || self.text(value.child_by_field_name("attribute")?) != "parents"
+                {
+                    return None;
+                }
+                let index = match field_children(node, "subscript").as_slice() {
+                    [index] if index.kind() == "integer" => parse_int(self.text(*index))?,
+                    _ => return None,
+                };
+                let levels = usize::try_from(index).ok()?.checked_add(1)?;
+                if levels > 64 {
+                    return None;
+                }
+                let mut path = self.file_path(value.child_by_field_name("object")?, depth + 1)?;
+                for _ in 0..levels {
+                    path.push("..");
+                }
+                Some(path)
+            }
+            "binary_operator" => {
+                if node.child_by_field_name("operator").map(|op| self.text(op)) != Some("/") {
+                    return None;
+                }
+                let mut path = self.file_path(node.child_by_field_name("left")?, depth + 1)?;
+                let right = self.string(node.child_by_field_name("right")?)?;
+                path.join(&right)?;
+                Some(path)
+            }
+            "call" => {
+                let function = node.child_by_field_name("function")?;
+                let arguments: Vec<Node> = node
+                    .child_by_field_name("arguments")
+                    .map(children)
+                    .unwrap_or_default();
+                if arguments.iter().any(|a| a.kind().ends_with("splat")) {
+                    return None;
+                }
+                let positional: Vec<Node> = arguments
+                    .iter()
+                    .copied()
+                    .filter(|a| a.kind() != "keyword_argument")
+                    .collect();
+                let joined = |first: Node, rest: &[Node]| -> Option<FilePath> {
+                    let mut path = self.file_path(first, depth + 1)?;
+                    for part in rest {
+                        path.join(&self.string(*part)?)?;
+                    }
+                    Some(path)
+                };
+                let callee = self.dotted(function);
+                match callee.as_deref() {
+                    Some(
+                        "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" | "os.path.join"
+                        | "posixpath.join",
+                    ) => {
+                        let (first, rest) = positional.split_first()?;
+                        joined(*first, rest)
+                    }
+                    Some(
+                        "os.path.abspath" | "os.path.realpath" | "os.path.normpath" | "str"
+                        | "os.fspath",
+                    ) => match positional.as_slice() {
+                        [only] => self.file_path(*only, depth + 1),
+                        _ => None,
+                    },
+                    Some("os.path.dirname") => match positional.as_slice() {
+                        [only] => {
+                            let mut path = self.file_path(*only, depth + 1)?;
+                            path.push("..");
+                            Some(path)
+                        }
+                        _ => None,
+                    },
+                    _ => {
+                        if function.kind() != "attribute" {
+                            return None;
+                        }
+                        let object = function.child_by_field_name("object")?;
+                        match self.text(function.child_by_field_name("attribute")?) {
+                            "resolve" | "absolute" => self.file_path(object, depth + 1),
+                            "joinpath" => joined(object, &positional),
+                            _ => None,
+                        }
+                    }
+                }
+            }
+            _ => None,
+        }
     }
 
     fn environ_subscript(&mut self, node: Node) {
@@ -974,15 +1309,26 @@ impl<'a> Reader<'a> {
     /// `"filename": "logs/app.log"` in a dict: how `logging.config.dictConfig` names a log file.
     fn filename_pair(&mut self, node: Node) {
         let key = node.child_by_field_name("key").and_then(|k| self.string(k));
-        let value = node
-            .child_by_field_name("value")
-            .and_then(|v| self.string(v));
-        if let (Some("filename"), Some(path)) = (key.as_deref(), value) {
+        if key.as_deref() != Some("filename") {
+            return;
+        }
+        let Some(value) = node.child_by_field_name("value") else {
+            return;
+        };
+        let (path, from_file) = match self.string(value) {
+            Some(path) => (path, None),
+            None => match self.file_path(value, 0) {
+                Some(from_file) => (String::new(), Some(from_file)),
+                None => return,
+            },
+        };
+        {
             let write = FsWrite {
                 line: line(node),
                 kind: FsWriteKind::LogFile,
                 path,
                 constant: None,
+                from_file,
             };
             push_capped(
                 &mut self.facts.fs_writes,
@@ -1760,6 +2106,24 @@ fn list_items(node: Node) -> Vec<Node> {
         }
     }
     items
+}
+
+/// What a `pathlib.Path` method call writes, if it does: `.mkdir()` makes a directory,
+/// `.touch()`, `.write_text()`, `.write_bytes()` and `.open()` in a writing mode a file.
+fn path_method_write(method: &str, call: &Call) -> Option<FsWriteKind> {
+    match method {
+        "mkdir" => Some(FsWriteKind::PathMkdir),
+        "touch" | "write_text" | "write_bytes" => Some(FsWriteKind::PathWrite),
+        "open"
+            if call
+                .arg(0, "mode")
+                .and_then(Value::as_str)
+                .is_some_and(writes) =>
+        {
+            Some(FsWriteKind::PathWrite)
+        }
+        _ => None,
+    }
 }
 
 /// Whether an `open()` mode writes, appends, creates or updates.

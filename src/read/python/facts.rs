@@ -38,6 +38,13 @@ pub struct FileFacts {
     /// KEY: sys.exit(...)`, `if "KEY" not in os.environ: raise ...`, one per operand checked.
     pub exit_guards: Vec<ExitGuard>,
     pub fs_writes: Vec<FsWrite>,
+    /// Module-level names bound to a path built from the module's own location
+    /// (`BASE_DIR = Path(__file__).resolve().parent.parent`), in source order.
+    pub file_paths: Vec<NamedPath>,
+    /// Arguments built from the module's location given to a call of anything else than a
+    /// known writer: `init_logging(log_dir=BASE_DIR / "logs")`. A name bound to a path of
+    /// another module, passed as it is, is left out.
+    pub path_args: Vec<PathArg>,
     /// String literals that start with `sqlite` and contain `://`, anywhere in the file.
     pub sqlite_urls: Vec<Located<String>>,
     /// Lines where the parser found a syntax error or had to invent a missing token; facts
@@ -483,4 +490,70 @@ pub struct FsWrite {
     /// or `config.LOG_DIR`). The reader looks up its string value among the module constants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constant: Option<String>,
+    /// The path when it is built from the module's own location instead:
+    /// `os.makedirs(BASE_DIR / "logs")`, `Path(__file__).parent.joinpath("data").mkdir()`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_file: Option<FilePath>,
+}
+
+/// A path built from a module's location, as Django's `BASE_DIR` is: `__file__`,
+/// `Path(...)`, `.resolve()`, `.parent`, `.parents[n]`, `os.path.dirname`/`abspath`, and `/`,
+/// `os.path.join` or `.joinpath` with string literals, through names bound at module level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilePath {
+    /// Where it starts: `None` for this module's own file; else a name it is built on that
+    /// this module does not bind to a path itself, resolved through the imports
+    /// (`core.settings.BASE_DIR`, `.base.BASE_DIR`), or as written when only a star import
+    /// can bind it. The reader looks the name up among that module's [`NamedPath`]s.
+    pub anchor: Option<String>,
+    /// Steps from there, `..` for a parent: `["..", "..", "logs"]` for
+    /// `Path(__file__).parent.parent / "logs"`. A `..` never follows a name.
+    pub steps: Vec<String>,
+}
+
+impl FilePath {
+    /// One step up: a `..` cancels the name before it.
+    pub fn push(&mut self, step: &str) {
+        if step == ".." && self.steps.last().is_some_and(|last| last != "..") {
+            self.steps.pop();
+        } else {
+            self.steps.push(step.to_string());
+        }
+    }
+
+    /// Joins a relative literal below (`"logs/app.log"`); `None` for an absolute one, which
+    /// replaces the path, or one that is not plain (`~`, a backslash, empty).
+    pub fn join(&mut self, part: &str) -> Option<()> {
+        if part.is_empty() || part.starts_with(['/', '~']) || part.contains('\\') {
+            return None;
+        }
+        for step in part.split('/') {
+            match step {
+                "" | "." => {}
+                step => self.push(step),
+            }
+        }
+        Some(())
+    }
+}
+
+/// One argument of [`FileFacts::path_args`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathArg {
+    pub line: u32,
+    /// The resolved dotted callee: `core.logging.init_logging`, `setup`.
+    pub callee: String,
+    /// The position of a positional argument; `None` for a keyword one.
+    pub position: Option<usize>,
+    /// The keyword of a keyword argument.
+    pub keyword: Option<String>,
+    pub path: FilePath,
+}
+
+/// A module-level `name = <path built from the module's location>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedPath {
+    pub line: u32,
+    pub name: String,
+    pub path: FilePath,
 }

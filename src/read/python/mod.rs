@@ -4,7 +4,9 @@
 //! module constants (Django's settings, and lists split from an environment variable),
 //! Starlette/Litestar route lists, environment reads (whether each runs at import, the name it
 //! is bound to), module-level `if`s that stop the import when a value is missing, class fields
-//! with their annotations, file writes and SQLite URLs, each with its 1-based line.
+//! with their annotations, file writes (to literal paths, constants, or paths built from the
+//! module's own `__file__`), SQLite URLs, and the module-level names bound to paths built from
+//! `__file__`, each with its 1-based line.
 //!
 //! Facts only: nothing here decides what a call means for the image. The parser recovers from
 //! syntax errors, so a broken file still yields the facts of its well-formed parts and the

@@ -1309,3 +1309,118 @@ fn class_fields_with_annotations_values_and_config_calls() {
     );
     assert_eq!(config.kwarg("env_prefix"), Some(&str_value("APP_")));
 }
+
+#[test]
+fn paths_built_from_the_modules_location() {
+    let f = facts(
+        "import os, logging\nfrom pathlib import Path\nfrom core.base import ROOT\nfrom core import conf\n\
+         BASE_DIR = Path(__file__).resolve().parent.parent\n\
+         HERE = os.path.dirname(os.path.abspath(__file__))\n\
+         LOG_DIR = BASE_DIR / 'logs'\n\
+         data = Path(__file__).parents[1].joinpath('data', 'x')\n\
+         LOG_DIR.mkdir(exist_ok=True)\n\
+         os.makedirs(os.path.join(BASE_DIR, 'media'), exist_ok=True)\n\
+         (BASE_DIR / 'cache').mkdir()\n\
+         logging.FileHandler(HERE + '/x.log')\n\
+         logging.FileHandler(filename=str(BASE_DIR / 'logs' / 'app.log'))\n\
+         open(os.path.join(HERE, '..', 'out.txt'), 'a')\n\
+         LOGGING = {'handlers': {'f': {'filename': BASE_DIR / 'logs/django.log'}}}\n\
+         os.makedirs(ROOT / 'tmp')\n\
+         conf.BASE.joinpath('state').touch()\n\
+         os.makedirs(BASE_DIR / '/abs')\n\
+         Path('plain').mkdir()\n\
+         other = 'x'\n\
+         os.makedirs(other)\n",
+    );
+    let named: Vec<(&str, Option<&str>, Vec<&str>)> = f
+        .file_paths
+        .iter()
+        .map(|n| {
+            let steps = n.path.steps.iter().map(String::as_str).collect();
+            (n.name.as_str(), n.path.anchor.as_deref(), steps)
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("BASE_DIR", None, vec!["..", ".."]),
+            ("HERE", None, vec![".."]),
+            ("LOG_DIR", None, vec!["..", "..", "logs"]),
+            ("data", None, vec!["..", "..", "data", "x"]),
+        ]
+    );
+    let writes: Vec<(u32, FsWriteKind, &str, Option<String>)> = f
+        .fs_writes
+        .iter()
+        .map(|w| {
+            let from_file = w.from_file.as_ref().map(|p| {
+                format!(
+                    "{}:{}",
+                    p.anchor.as_deref().unwrap_or("__file__"),
+                    p.steps.join("/")
+                )
+            });
+            assert_eq!(w.constant, None);
+            (w.line, w.kind.clone(), w.path.as_str(), from_file)
+        })
+        .collect();
+    let file = |steps: &str| Some(format!("__file__:{steps}"));
+    assert_eq!(
+        writes,
+        [
+            (9, FsWriteKind::PathMkdir, "", file("../../logs")),
+            (10, FsWriteKind::Makedirs, "", file("../../media")),
+            (11, FsWriteKind::PathMkdir, "", file("../../cache")),
+            (13, FsWriteKind::LogFile, "", file("../../logs/app.log")),
+            (14, FsWriteKind::Open("a".into()), "", file("../../out.txt")),
+            (15, FsWriteKind::LogFile, "", file("../../logs/django.log")),
+            (
+                16,
+                FsWriteKind::Makedirs,
+                "",
+                Some("core.base.ROOT:tmp".into())
+            ),
+            (
+                17,
+                FsWriteKind::PathWrite,
+                "",
+                Some("core.conf.BASE:state".into())
+            ),
+            (19, FsWriteKind::PathMkdir, "plain", None),
+        ]
+    );
+}
+
+#[test]
+fn path_arguments_given_to_other_calls() {
+    let f = facts(
+        "import os\nfrom pathlib import Path\nfrom core.base import ROOT\n\
+         BASE_DIR = Path(__file__).resolve().parent.parent\n\
+         init_logging('INFO', log_dir=BASE_DIR / 'logs')\n\
+         setup(BASE_DIR, 'x', *rest)\n\
+         helpers.ensure(ROOT, ROOT / 'cache')\n\
+         os.makedirs(BASE_DIR / 'made')\n",
+    );
+    let got: Vec<String> = f
+        .path_args
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} {:?} {:?} {:?} {}",
+                a.line,
+                a.callee,
+                a.position,
+                a.keyword,
+                a.path.anchor,
+                a.path.steps.join("/")
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "5 init_logging None Some(\"log_dir\") None ../../logs",
+            "7 helpers.ensure Some(1) None Some(\"core.base.ROOT\") cache",
+        ]
+    );
+}
