@@ -1,8 +1,10 @@
 //! The settings an app cannot start without, read from the modules of its source: a variable
 //! read when a module is imported with no way to do without it (`os.environ["KEY"]`, a
 //! django-environ or python-decouple read with no default, `os.getenv("KEY")` followed by an
-//! `if not KEY: sys.exit(...)`), and the fields with no default of a pydantic-settings class
-//! the code instantiates at start. Each with the `file:line` that requires it and a stand-in
+//! `if not KEY: sys.exit(...)`), the `os.environ["KEY"]` and no-default django-environ and
+//! python-decouple reads directly in a function that runs at start (the factory the command
+//! names, a top-level function a module calls at import), and the fields with no default of a
+//! pydantic-settings class the code instantiates at start. Each with the `file:line` that requires it and a stand-in
 //! of the type the code reads, which only `verify`'s runs are given.
 
 use crate::model::RequiredSetting;
