@@ -129,7 +129,7 @@ pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError
         subcommands: subcommands.as_deref(),
     })?;
     // What the modules cannot be imported without, but what the image itself sets.
-    let mut required = settings::required(app_project.source);
+    let mut required = settings::required(app_project.source, &choice.command.value);
     required.extend(django_site.iter().flat_map(django::Site::required_env));
     required.retain(|setting| {
         setting.name != "DJANGO_SETTINGS_MODULE"

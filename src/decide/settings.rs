@@ -1,8 +1,10 @@
 //! The settings an app cannot start without, read from the modules of its source: a variable
 //! read when a module is imported with no way to do without it (`os.environ["KEY"]`, a
 //! django-environ or python-decouple read with no default, `os.getenv("KEY")` followed by an
-//! `if not KEY: sys.exit(...)`), and the fields with no default of a pydantic-settings class
-//! the code instantiates at start. Each with the `file:line` that requires it and a stand-in
+//! `if not KEY: sys.exit(...)`), the `os.environ["KEY"]` and no-default django-environ and
+//! python-decouple reads directly in a function that runs at start (the factory the command
+//! names, a top-level function a module calls at import), and the fields with no default of a
+//! pydantic-settings class the code instantiates at start. Each with the `file:line` that requires it and a stand-in
 //! of the type the code reads, which only `verify`'s runs are given.
 
 use crate::model::RequiredSetting;
@@ -134,14 +136,20 @@ fn top_level(text: &str) -> Vec<&str> {
 }
 
 /// Every setting the modules of `scan` require at start, sorted by name, each once (a read
-/// that says its type wins over one that does not).
-pub fn required(scan: &SourceScan) -> Vec<RequiredSetting> {
+/// that says its type wins over one that does not). `command` is what the image runs: the
+/// factory it names (`--factory pkg.main:create_app`, `"pkg:create_app()"`) runs at start.
+pub fn required(scan: &SourceScan, command: &[String]) -> Vec<RequiredSetting> {
+    let started = started_functions(scan, command);
     let mut found = Vec::new();
     for module in &scan.modules {
         for read in &module.facts.env_reads {
-            if let Some(setting) = required_read(module, read) {
-                found.push(setting);
-            }
+            let setting = match read.function {
+                Some(def) if started.contains(&(module.file.as_str(), def)) => {
+                    started_read(module, read)
+                }
+                _ => required_read(module, read),
+            };
+            found.extend(setting);
         }
     }
     found.extend(settings_fields(scan));
@@ -210,6 +218,84 @@ fn required_read(module: &Module, read: &EnvRead) -> Option<RequiredSetting> {
         EnvReadKind::DecoupleConfig if read.default.is_none() => {
             "read with python-decouple, no default: it raises `UndefinedValueError` without it"
                 .to_string()
+        }
+        _ => return None,
+    };
+    Some(RequiredSetting {
+        name: name.clone(),
+        at: format!("{}:{}", module.file, read.line),
+        stand_in: typed_stand_in(read.cast.as_deref())
+            .unwrap_or(STAND_IN)
+            .to_string(),
+        reason,
+    })
+}
+
+/// The top-level functions that run at start, as (file, line of the `def`): those a module
+/// calls at import (`app = create_app()`, `config = load_config()`, not under its `__main__`
+/// guard), and the factory `command` names as `module:function` or `module:function()`.
+fn started_functions<'a>(scan: &'a SourceScan, command: &[String]) -> BTreeSet<(&'a str, u32)> {
+    let top_level = |module: &'a Module, name: &str| {
+        module
+            .facts
+            .functions
+            .iter()
+            .find(move |function| function.class.is_none() && function.qualname == name)
+            .map(move |function| (module.file.as_str(), function.line))
+    };
+    let mut started = BTreeSet::new();
+    for module in &scan.modules {
+        let calls = module.facts.module_calls.iter().filter(|call| {
+            !module
+                .facts
+                .main_calls
+                .iter()
+                .any(|main| main.line == call.line && main.callee == call.callee)
+        });
+        for callee in calls.filter_map(|call| call.callee.as_deref()) {
+            let (path, name) = callee.rsplit_once('.').unwrap_or(("", callee));
+            let path = path.trim_start_matches('.');
+            // `create_app()` of the module itself, or of a module it imports.
+            let owners = scan.modules.iter().filter(|owner| {
+                if path.is_empty() {
+                    owner.file == module.file
+                } else {
+                    owner.module == path || owner.module.ends_with(&format!(".{path}"))
+                }
+            });
+            started.extend(owners.filter_map(|owner| top_level(owner, name)));
+        }
+    }
+    for word in command {
+        let word = word
+            .rsplit_once('=')
+            .map_or(word.as_str(), |(_, value)| value);
+        let word = word.split_once('(').map_or(word, |(head, _)| head);
+        let Some((path, name)) = word.split_once(':') else {
+            continue;
+        };
+        let owners = scan.modules.iter().filter(|owner| owner.module == path);
+        started.extend(owners.filter_map(|owner| top_level(owner, name)));
+    }
+    started
+}
+
+/// A read in the body of a function that runs at start, that the start cannot do without:
+/// `os.environ["KEY"]`, or a django-environ or python-decouple read with no default.
+fn started_read(module: &Module, read: &EnvRead) -> Option<RequiredSetting> {
+    let name = read.name.as_ref()?;
+    if read.in_try {
+        return None;
+    }
+    let reason = match read.kind {
+        EnvReadKind::EnvironSubscript => {
+            format!("`os.environ[\"{name}\"]` in a function that runs at start")
+        }
+        EnvReadKind::EnvironEnv if read.default.is_none() => {
+            "read with django-environ, no default, in a function that runs at start: it raises `ImproperlyConfigured` without it".to_string()
+        }
+        EnvReadKind::DecoupleConfig if read.default.is_none() => {
+            "read with python-decouple, no default, in a function that runs at start: it raises `UndefinedValueError` without it".to_string()
         }
         _ => return None,
     };
@@ -473,7 +559,12 @@ mod tests {
     use crate::read::source::scan_of_texts;
 
     fn names(files: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-        required(&scan_of_texts(files))
+        run(files, &[])
+    }
+
+    fn run(files: &[(&str, &str, &str)], command: &[&str]) -> Vec<(String, String, String)> {
+        let command: Vec<String> = command.iter().map(|word| word.to_string()).collect();
+        required(&scan_of_texts(files), &command)
             .into_iter()
             .map(|setting| (setting.name, setting.at, setting.stand_in))
             .collect()
@@ -505,6 +596,71 @@ mod tests {
                 triple("PORT", "app.py:5", "0"),
                 triple("TOKEN", "app.py:6", STAND_IN),
             ]
+        );
+    }
+
+    #[test]
+    fn reads_in_the_factory_the_command_names_are_required() {
+        let main = "import os\nimport environ\nfrom fastapi import FastAPI\n\
+                    env = environ.Env()\n\
+                    def create_app():\n\
+                    \x20   key = os.environ['FACTORY_KEY']\n\
+                    \x20   port = int(os.environ['FACTORY_PORT'])\n\
+                    \x20   soft = os.getenv('SOFT')\n\
+                    \x20   db = env.db('DATABASE_URL')\n\
+                    \x20   defaulted = env('DEFAULTED', default='x')\n\
+                    \x20   def nested():\n        return os.environ['NESTED']\n\
+                    \x20   handler = lambda: os.environ['LAMBDA']\n\
+                    \x20   try:\n        caught = os.environ['CAUGHT']\n    except KeyError:\n        caught = ''\n\
+                    \x20   helper()\n\
+                    \x20   return FastAPI()\n\
+                    def helper():\n    return os.environ['DEEPER']\n\
+                    class Api:\n    def create_app(self):\n        return os.environ['METHOD']\n";
+        let files = [("web/main.py", "web.main", main)];
+        let expected = [
+            triple("DATABASE_URL", "web/main.py:9", DATABASE_URL_STAND_IN),
+            triple("FACTORY_KEY", "web/main.py:6", STAND_IN),
+            triple("FACTORY_PORT", "web/main.py:7", "0"),
+        ];
+        let uvicorn = [
+            "/app/.venv/bin/uvicorn",
+            "--factory",
+            "web.main:create_app",
+            "--port",
+            "8000",
+        ];
+        assert_eq!(run(&files, &uvicorn), expected);
+        let gunicorn = [
+            "/app/.venv/bin/gunicorn",
+            "--bind",
+            "0.0.0.0:8000",
+            "web.main:create_app()",
+        ];
+        assert_eq!(run(&files, &gunicorn), expected);
+        let flask = ["/app/.venv/bin/flask", "--app=web.main:create_app()", "run"];
+        assert_eq!(run(&files, &flask), expected);
+        // A command that names no function of the module runs none of them.
+        assert_eq!(run(&files, &["/app/.venv/bin/uvicorn", "web.main:app"]), []);
+        assert_eq!(names(&files), []);
+    }
+
+    #[test]
+    fn reads_in_the_functions_a_module_calls_at_import_are_required() {
+        let app = "import os\nfrom .config import load_config\nfrom fastapi import FastAPI\n\
+                   config = load_config()\n\
+                   app = FastAPI()\n\
+                   @app.get('/')\ndef index():\n    return os.environ['ROUTE']\n\
+                   def main():\n    return os.environ['MAIN_ONLY']\n\
+                   if __name__ == '__main__':\n    main()\n";
+        let config = "import os\n\
+                      def load_config():\n    return {'key': os.environ['CONFIG_KEY']}\n\
+                      def other():\n    return os.environ['OTHER']\n";
+        assert_eq!(
+            names(&[
+                ("pkg/app.py", "pkg.app", app),
+                ("pkg/config.py", "pkg.config", config),
+            ]),
+            [triple("CONFIG_KEY", "pkg/config.py:3", STAND_IN)]
         );
     }
 

@@ -87,6 +87,7 @@ pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, Pa
             deferred: false,
             in_class: false,
             in_try: false,
+            function: None,
         },
         bound: HashMap::new(),
         cast_of: HashMap::new(),
@@ -148,6 +149,9 @@ struct Place {
     in_class: bool,
     /// Inside the body of a `try` that has an `except`.
     in_try: bool,
+    /// Line of the `def` whose own body holds the node; `None` at module level and inside a
+    /// `lambda` or a class body.
+    function: Option<u32>,
 }
 
 fn line(node: Node) -> u32 {
@@ -455,12 +459,19 @@ impl<'a> Reader<'a> {
                 _ => {}
             }
             let inner = match node.kind() {
-                "function_definition" | "lambda" => Place {
+                "function_definition" => Place {
                     deferred: true,
+                    function: Some(line(node)),
+                    ..place
+                },
+                "lambda" => Place {
+                    deferred: true,
+                    function: None,
                     ..place
                 },
                 "class_definition" => Place {
                     in_class: true,
+                    function: None,
                     ..place
                 },
                 _ => place,
@@ -581,6 +592,7 @@ impl<'a> Reader<'a> {
                 at_start: true,
                 in_try: false,
                 bound_to: None,
+                function: None,
             };
             self.push_env(read, node);
         }
@@ -845,6 +857,7 @@ impl<'a> Reader<'a> {
             at_start: true,
             in_try: false,
             bound_to: None,
+            function: None,
         })
     }
 
@@ -854,6 +867,7 @@ impl<'a> Reader<'a> {
         read.at_start = !self.place.deferred;
         read.in_try = self.place.in_try;
         read.bound_to = self.bound.get(&node.id()).cloned();
+        read.function = self.place.function;
         if read.cast.is_none() {
             read.cast = self.cast_of.get(&node.id()).map(|cast| cast.to_string());
         }
@@ -1264,6 +1278,7 @@ impl<'a> Reader<'a> {
                     at_start: true,
                     in_try: false,
                     bound_to: None,
+                    function: None,
                 };
                 self.push_env(set, node);
                 return;
@@ -1281,6 +1296,7 @@ impl<'a> Reader<'a> {
             at_start: true,
             in_try: false,
             bound_to: None,
+            function: None,
         };
         self.push_env(read, node);
     }

@@ -447,6 +447,9 @@ pub struct EnvRead {
     pub in_try: bool,
     /// The module-level name the read is assigned to: `KEY` of `KEY = os.getenv("KEY")`.
     pub bound_to: Option<String>,
+    /// Line of the `def` whose own body holds the read (not a nested `def`, `lambda` or class
+    /// of it); `None` for a read outside every `def`.
+    pub function: Option<u32>,
 }
 
 /// One value that a module-level `if` checks before it stops the import (`raise`,
