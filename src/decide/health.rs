@@ -172,9 +172,74 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
             }
         }
     }
+    routes.extend(aiohttp_routes(scan));
     // Django's routes are in `urlpatterns`, below the settings' `ROOT_URLCONF`.
     if let Some(site) = super::django::site(scan) {
         routes.extend(site.routes());
+    }
+    routes
+}
+
+/// aiohttp's GET routes registered by a call, in modules that import aiohttp:
+/// `app.router.add_get(path, handler)`, `app.router.add_route("GET", path, handler)` (or
+/// `"*"`), and `web.get(path, handler)` or `web.route("GET", path, handler)` in a list given to
+/// `app.add_routes`. A literal path only. None when any sub-application is added
+/// (`app.add_subapp(prefix, sub)`): its routes are served below a prefix not followed here.
+fn aiohttp_routes(scan: &SourceScan) -> Vec<Route> {
+    fn calls(module: &crate::read::source::Module) -> Vec<&python::Call> {
+        let in_functions = module.facts.functions.iter().flat_map(|f| &f.calls);
+        module
+            .facts
+            .module_calls
+            .iter()
+            .chain(in_functions)
+            .collect()
+    }
+    let subapp = scan.modules.iter().any(|module| {
+        calls(module).iter().any(|call| {
+            call.callee
+                .as_deref()
+                .is_some_and(|callee| callee.rsplit('.').next() == Some("add_subapp"))
+        })
+    });
+    if subapp {
+        return Vec::new();
+    }
+    let mut routes = Vec::new();
+    for module in &scan.modules {
+        let imports_aiohttp = module
+            .facts
+            .imports
+            .iter()
+            .any(|import| import.target == "aiohttp" || import.target.starts_with("aiohttp."));
+        if !imports_aiohttp {
+            continue;
+        }
+        for call in calls(module) {
+            let Some(callee) = call.callee.as_deref() else {
+                continue;
+            };
+            let get = |index: usize| call.arg(index, "method").and_then(python::Value::as_str);
+            let is_get = |method: &str| method.eq_ignore_ascii_case("GET") || method == "*";
+            let path = match callee.rsplit_once('.') {
+                Some(("aiohttp.web", "get")) => call.arg(0, "path"),
+                Some(("aiohttp.web", "route")) if get(0).is_some_and(is_get) => call.arg(1, "path"),
+                Some((object, "add_get")) if object.ends_with("router") => call.arg(0, "path"),
+                Some((object, "add_route"))
+                    if object.ends_with("router") && get(0).is_some_and(is_get) =>
+                {
+                    call.arg(1, "path")
+                }
+                _ => None,
+            };
+            if let Some(path) = path.and_then(python::Value::as_str) {
+                routes.push(Route {
+                    path: path.to_string(),
+                    file: module.file.clone(),
+                    line: call.line,
+                });
+            }
+        }
     }
     routes
 }
@@ -833,6 +898,27 @@ mod tests {
             .into_iter()
             .map(|route| route.path)
             .collect()
+    }
+
+    #[test]
+    fn aiohttp_routes_from_the_router_route_lists_and_route_tables() {
+        let app = "from aiohttp import web\nroutes = web.RouteTableDef()\n@routes.get('/table')\nasync def t(request): ...\n@routes.post('/posted')\nasync def p(request): ...\ndef make():\n    app = web.Application()\n    app.router.add_get('/ping', ping)\n    app.router.add_post('/write', w)\n    app.router.add_route('GET', '/health', h)\n    app.router.add_route('POST', '/form', f)\n    app.router.add_route('*', '/any', a)\n    app.add_routes([web.get('/', index), web.post('/in', i), web.route('get', '/r', r), web.get(PATH, x)])\n    app.add_routes(routes)\n    app.router.add_get(f'/{name}', n)\n    return app\n";
+        let scan = scan_of(&[("m.py", app)]);
+        assert_eq!(
+            paths_of(&scan),
+            ["/table", "/ping", "/health", "/any", "/", "/r"]
+        );
+        assert_eq!(path_of(decide(&scan, None)), "/health");
+        // Without aiohttp, an `add_get` is some other library's.
+        let scan = scan_of(&[(
+            "m.py",
+            "def make(app):\n    app.router.add_get('/ping', ping)\n",
+        )]);
+        assert_eq!(paths_of(&scan), Vec::<String>::new());
+        // A sub-application serves its routes below a prefix this does not follow: none.
+        let sub = "from aiohttp import web\nsub = web.Application()\nsub.router.add_get('/health', h)\napp = web.Application()\napp.add_subapp('/api/', sub)\n";
+        let scan = scan_of(&[("m.py", sub)]);
+        assert_eq!(paths_of(&scan), Vec::<String>::new());
     }
 
     #[test]

@@ -1209,6 +1209,27 @@ mod tests {
     }
 
     #[test]
+    fn written_paths_include_loguru_file_sinks() {
+        let config = "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nLOG_PATH = 'var/bot.log'\n";
+        let app = "import sys\nfrom loguru import logger\nfrom core.config import BASE_DIR, LOG_PATH\nlogger.add('logs/app_{time}.log', rotation='10 MB')\nlogger.add(sink=LOG_PATH)\nlogger.add(BASE_DIR / 'data' / 'today.log')\nlogger.add(sys.stdout)\n";
+        let scan = scan_of_texts(&[
+            ("core/config.py", "core.config", config),
+            ("core/app.py", "core.app", app),
+        ]);
+        assert_eq!(
+            scan.written_paths(true),
+            [
+                (
+                    "logs/app_{time}.log".to_string(),
+                    "core/app.py:4".to_string()
+                ),
+                ("var/bot.log".to_string(), "core/app.py:5".to_string()),
+                ("data/today.log".to_string(), "core/app.py:6".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn written_paths_named_by_an_upper_case_constant_of_the_module_or_an_imported_one() {
         let config = "LOG_DIR: str = 'logs'\nDB_FILE = 'data/bot.db'\nname = 'lower'\n";
         let utils = "import os\nfrom core.config import LOG_DIR\nfrom core import config\nCACHE = 'cache'\nos.makedirs(LOG_DIR, exist_ok=True)\nopen(config.DB_FILE, 'w')\nos.makedirs(CACHE)\nos.makedirs(MISSING)\nos.makedirs(name)\n";

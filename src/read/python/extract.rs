@@ -30,6 +30,7 @@ const ENV_AND_FILE_CALLEES: &[&str] = &[
     "logging.handlers.TimedRotatingFileHandler",
     "logging.handlers.WatchedFileHandler",
     "logging.basicConfig",
+    "loguru.logger.add",
     "open",
     "io.open",
     "builtins.open",
@@ -922,6 +923,8 @@ impl<'a> Reader<'a> {
                 (FsWriteKind::LogFile, located(Some(0), "filename")?)
             }
             "logging.basicConfig" => (FsWriteKind::LogFile, located(None, "filename")?),
+            // A sink that is a path; a stream, a function or a handler is none.
+            "loguru.logger.add" => (FsWriteKind::LogFile, located(Some(0), "sink")?),
             "open" | "io.open" | "builtins.open" => {
                 let mode = literal(1, "mode")?;
                 if !writes(&mode) {

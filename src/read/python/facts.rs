@@ -474,7 +474,8 @@ pub enum FsWriteKind {
     PathMkdir,
     /// `Path(path).touch()`, `.write_text(...)`, `.write_bytes(...)`, `.open("w")`.
     PathWrite,
-    /// `logging.FileHandler(path)` and the rotating handlers, `logging.basicConfig(filename=)`.
+    /// `logging.FileHandler(path)` and the rotating handlers, `logging.basicConfig(filename=)`,
+    /// loguru's `logger.add(path)`.
     LogFile,
     /// `open(path, mode)` with a mode that writes; holds the mode.
     Open(String),

@@ -1424,3 +1424,55 @@ fn path_arguments_given_to_other_calls() {
         ]
     );
 }
+
+#[test]
+fn loguru_sinks_that_are_paths_are_log_files() {
+    let f = facts(
+        "import sys, loguru\nfrom pathlib import Path\nfrom loguru import logger\nfrom loguru import logger as log\n\
+         BASE_DIR = Path(__file__).resolve().parent\n\
+         LOG_FILE = 'logs/const.log'\n\
+         logger.add('logs/app.log', rotation='10 MB')\n\
+         log.add(sink='logs/kw.log')\n\
+         loguru.logger.add(LOG_FILE)\n\
+         logger.add(BASE_DIR / 'logs' / 'here.log')\n\
+         logger.add(sys.stderr, level='INFO')\n\
+         logger.add(print)\n\
+         logger.add(lambda m: None)\n\
+         logger.add(handler)\n\
+         logger.add(logging.StreamHandler())\n\
+         logger.add(f'logs/{name}.log')\n\
+         other.add('not/loguru.log')\n",
+    );
+    // `sys.stderr` is read as a name of another module, which the reader looks up among the
+    // paths that module builds from its location: none, so it is no written path.
+    let got: Vec<(u32, FsWriteKind, String)> = f
+        .fs_writes
+        .iter()
+        .map(|w| {
+            let from_file = w.from_file.as_ref().map(|p| {
+                format!(
+                    "{}:{}",
+                    p.anchor.as_deref().unwrap_or("__file__"),
+                    p.steps.join("/")
+                )
+            });
+            let what = match (&w.constant, from_file) {
+                (Some(constant), _) => format!("constant {constant}"),
+                (None, Some(from_file)) => format!("from {from_file}"),
+                (None, None) => w.path.clone(),
+            };
+            (w.line, w.kind.clone(), what)
+        })
+        .collect();
+    let log = |line: u32, what: &str| (line, FsWriteKind::LogFile, what.to_string());
+    assert_eq!(
+        got,
+        [
+            log(7, "logs/app.log"),
+            log(8, "logs/kw.log"),
+            log(9, "constant LOG_FILE"),
+            log(10, "from __file__:../logs/here.log"),
+            log(11, "from sys.stderr:"),
+        ]
+    );
+}
