@@ -4,7 +4,8 @@
 //! path the app does not serve is worse than no path at all.
 
 use crate::read::python;
-use crate::read::source::{Framework, SourceScan};
+use crate::read::python::{Call, Class};
+use crate::read::source::{Framework, Module, SourceScan};
 
 /// A GET route found in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,6 +347,32 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
     found
 }
 
+/// The class `object` (a name used in `module`) is an instance of, where the module it
+/// resolves to assigns it `object = Class(...)`: the class's module, the class, and the call
+/// that builds it.
+pub(super) fn instance_of<'a>(
+    scan: &'a SourceScan,
+    module: &'a Module,
+    object: &str,
+) -> Option<(&'a Module, &'a Class, &'a Call)> {
+    let (owner, name) = resolve(scan, module, object)?;
+    let owner = scan.module(&owner)?;
+    let built = owner
+        .facts
+        .assignments
+        .iter()
+        .rev()
+        .find(|assignment| assignment.target == name)?;
+    let (class_module, class) = resolve(scan, owner, built.call.callee.as_deref()?)?;
+    let class_module = scan.module(&class_module)?;
+    let class = class_module
+        .facts
+        .classes
+        .iter()
+        .find(|found| found.qualname == class)?;
+    Some((class_module, class, &built.call))
+}
+
 /// The object a name used in `module` stands for: a name the module assigns itself, or one
 /// it imports (`health.router` after `from app.routers import health`, `router` after
 /// `from .api import router`), followed through a package's re-exports.
@@ -491,23 +518,8 @@ fn text_of(
             if let Some(owner) = scan.module(object) {
                 return constant(owner, attribute);
             }
-            let (owner, name) = resolve(scan, module, object)?;
-            let owner = scan.module(&owner)?;
-            let built = owner
-                .facts
-                .assignments
-                .iter()
-                .rev()
-                .find(|assignment| assignment.target == name)?;
-            let class = built.call.callee.as_deref()?;
-            let (class_module, class) = resolve(scan, owner, class)?;
-            scan.module(&class_module)?
-                .facts
-                .classes
-                .iter()
-                .find(|found| found.qualname == class)?
-                .string(attribute)
-                .map(str::to_string)
+            let (_, class, _) = instance_of(scan, module, object)?;
+            class.string(attribute).map(str::to_string)
         }
         _ => None,
     }

@@ -293,24 +293,10 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
 fn settings_field(scope: Scope<'_>, dotted: &str) -> Option<Read> {
     let scan = scope.scan;
     let (object, field) = dotted.rsplit_once('.')?;
-    let (owner, name) = super::health::resolve(scan, scope.module, object)?;
-    let owner = scan.module(&owner)?;
-    let built = owner
-        .facts
-        .assignments
-        .iter()
-        .rev()
-        .find(|assignment| assignment.target == name)?;
-    if !built.call.args.is_empty() || !built.call.kwargs.is_empty() {
+    let (class_module, class, built) = super::health::instance_of(scan, scope.module, object)?;
+    if !built.args.is_empty() || !built.kwargs.is_empty() {
         return None;
     }
-    let (class_module, class) = super::health::resolve(scan, owner, built.call.callee.as_deref()?)?;
-    let class_module = scan.module(&class_module)?;
-    let class = class_module
-        .facts
-        .classes
-        .iter()
-        .find(|found| found.qualname == class)?;
     if !class.bases.iter().any(|base| last(base) == "BaseSettings") {
         return None;
     }

@@ -143,13 +143,10 @@ pub fn required(scan: &SourceScan, command: &[String]) -> Vec<RequiredSetting> {
     let mut found = Vec::new();
     for module in &scan.modules {
         for read in &module.facts.env_reads {
-            let setting = match read.function {
-                Some(def) if started.contains(&(module.file.as_str(), def)) => {
-                    started_read(module, read)
-                }
-                _ => required_read(module, read),
-            };
-            found.extend(setting);
+            let in_started = read
+                .function
+                .is_some_and(|def| started.contains(&(module.file.as_str(), def)));
+            found.extend(required_read(module, read, in_started));
         }
     }
     found.extend(settings_fields(scan));
@@ -185,9 +182,13 @@ pub fn is_variable_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn required_read(module: &Module, read: &EnvRead) -> Option<RequiredSetting> {
+/// A read the start cannot do without: `os.environ["KEY"]`, a django-environ or python-decouple
+/// read with no default, and, at import only, a `getenv` with nothing to fall back on that an
+/// exit guard stops the import without. `in_function` is a read in the body of a function that
+/// runs at start (exit guards are read at module level only); else the read must run at import.
+fn required_read(module: &Module, read: &EnvRead, in_function: bool) -> Option<RequiredSetting> {
     let name = read.name.as_ref()?;
-    if !read.at_start || read.in_try {
+    if read.in_try || !(in_function || read.at_start) {
         return None;
     }
     let empty = match &read.default {
@@ -202,23 +203,29 @@ fn required_read(module: &Module, read: &EnvRead) -> Option<RequiredSetting> {
                 || (guard.variable.is_some() && guard.variable == read.bound_to)
         })
     };
+    let place = if in_function {
+        ", in a function that runs at start"
+    } else {
+        ""
+    };
     let reason = match read.kind {
+        EnvReadKind::EnvironSubscript if in_function => {
+            format!("`os.environ[\"{name}\"]` in a function that runs at start")
+        }
         EnvReadKind::EnvironSubscript => format!("`os.environ[\"{name}\"]` when it is imported"),
-        EnvReadKind::EnvironGet | EnvReadKind::Getenv => {
+        EnvReadKind::EnvironGet | EnvReadKind::Getenv if !in_function => {
             let guard = guard().filter(|_| empty)?;
             format!(
                 "read with no value to fall back on, and `{}:{}` stops the import without it",
                 module.file, guard.line
             )
         }
-        EnvReadKind::EnvironEnv if read.default.is_none() => {
-            "read with django-environ, no default: it raises `ImproperlyConfigured` without it"
-                .to_string()
-        }
-        EnvReadKind::DecoupleConfig if read.default.is_none() => {
-            "read with python-decouple, no default: it raises `UndefinedValueError` without it"
-                .to_string()
-        }
+        EnvReadKind::EnvironEnv if read.default.is_none() => format!(
+            "read with django-environ, no default{place}: it raises `ImproperlyConfigured` without it"
+        ),
+        EnvReadKind::DecoupleConfig if read.default.is_none() => format!(
+            "read with python-decouple, no default{place}: it raises `UndefinedValueError` without it"
+        ),
         _ => return None,
     };
     Some(RequiredSetting {
@@ -278,35 +285,6 @@ fn started_functions<'a>(scan: &'a SourceScan, command: &[String]) -> BTreeSet<(
         started.extend(owners.filter_map(|owner| top_level(owner, name)));
     }
     started
-}
-
-/// A read in the body of a function that runs at start, that the start cannot do without:
-/// `os.environ["KEY"]`, or a django-environ or python-decouple read with no default.
-fn started_read(module: &Module, read: &EnvRead) -> Option<RequiredSetting> {
-    let name = read.name.as_ref()?;
-    if read.in_try {
-        return None;
-    }
-    let reason = match read.kind {
-        EnvReadKind::EnvironSubscript => {
-            format!("`os.environ[\"{name}\"]` in a function that runs at start")
-        }
-        EnvReadKind::EnvironEnv if read.default.is_none() => {
-            "read with django-environ, no default, in a function that runs at start: it raises `ImproperlyConfigured` without it".to_string()
-        }
-        EnvReadKind::DecoupleConfig if read.default.is_none() => {
-            "read with python-decouple, no default, in a function that runs at start: it raises `UndefinedValueError` without it".to_string()
-        }
-        _ => return None,
-    };
-    Some(RequiredSetting {
-        name: name.clone(),
-        at: format!("{}:{}", module.file, read.line),
-        stand_in: typed_stand_in(read.cast.as_deref())
-            .unwrap_or(STAND_IN)
-            .to_string(),
-        reason,
-    })
 }
 
 /// A settings class and its settings parents (nearest first), each with its module.
