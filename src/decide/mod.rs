@@ -34,8 +34,13 @@ pub const DEFAULT_PORT: u16 = 8000;
 /// Version of the `explain --format json` schema.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Builds the plan.
+/// Builds the plan. The decisions ask the lock for the same closures many times: they are
+/// worked out once.
 pub fn plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError> {
+    crate::read::graph::remembering(&files.lock, || decide_plan(files, settings))
+}
+
+fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserError> {
     let base_setting = settings.base.as_ref();
     let base_entry = base::entry(base_setting.map_or(base::DEFAULT_BASE, |s| s.value));
     let base = match base_setting {

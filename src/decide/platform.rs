@@ -247,12 +247,10 @@ fn build_reason(
         };
     }
     let fits = package.wheels.iter().any(|wheel| {
-        let filename = wheel
-            .filename
+        wheel
+            .file_name
             .as_deref()
-            .or_else(|| wheel.url.as_deref().and_then(|u| u.rsplit('/').next()))
-            .or_else(|| wheel.path.as_deref().and_then(|p| p.rsplit('/').next()));
-        filename.is_some_and(|f| wheel_fits(f, target))
+            .is_some_and(|f| wheel_fits(f, target))
     });
     if fits {
         return None;
@@ -296,7 +294,7 @@ fn installed<'a>(
     input: &Input<'a>,
     target: &Target,
 ) -> Result<Vec<(&'a Package, bool)>, UserError> {
-    let by_name = input.lock.by_name();
+    let by_name = crate::read::graph::by_name(input.lock);
     let environment = target.marker_environment();
     let app = PackageName::new(input.app);
     // Extras as markers name them: plain, and in the encoded form uv writes for conflicting
@@ -345,7 +343,7 @@ fn installed<'a>(
     let mut seen: HashMap<(*const Package, &str), bool> = HashMap::new();
     let mut order: Vec<&'a Package> = Vec::new();
     let mut queue: Vec<(&'a Package, &'a str, bool)> = Vec::new();
-    for package in by_name.get(&app).into_iter().flatten() {
+    for package in by_name.get(&app) {
         queue.push((package, "", true));
         for extra in input.extras {
             if let Some((key, _)) = package
@@ -388,11 +386,7 @@ fn installed<'a>(
                 continue;
             }
             let certain = certain && verdict.is_some();
-            for dep in by_name
-                .get(&PackageName::new(&edge.name))
-                .into_iter()
-                .flatten()
-            {
+            for dep in by_name.get(&PackageName::new(&edge.name)) {
                 if edge.version.is_some() && edge.version != dep.version {
                     continue;
                 }

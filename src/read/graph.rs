@@ -2,11 +2,96 @@
 //! edges. Shared by the decisions (what the build needs) and by `verify` (what must not be in
 //! the image).
 
-use super::lock::{Dependency, Lock};
+use super::lock::{Dependency, Lock, Package};
 use super::names::{requirement_name, PackageName};
 use super::pyproject::GroupEntry;
 use super::ProjectFiles;
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+/// What was worked out of one lock while a caller holds it: its packages by name and the
+/// closures asked of it. Deciding a plan asks the same closures a dozen times (once for each
+/// Python minor it weighs), and indexing a 2 MB lock takes a millisecond.
+struct Memo {
+    /// The lock this is of, borrowed (so unchanged) for as long as the memo lives.
+    lock: *const Lock,
+    index: Rc<HashMap<PackageName, Vec<usize>>>,
+    closures: HashMap<(String, Vec<String>, Vec<String>), BTreeSet<PackageName>>,
+}
+
+thread_local! {
+    static MEMOS: RefCell<Vec<Memo>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `work` with what is worked out of `lock` kept until it returns. Sound because `lock` is
+/// borrowed for the whole call: it cannot change while its memo is used, and the memo is gone
+/// (even if `work` panics) before it could.
+pub fn remembering<T>(lock: &Lock, work: impl FnOnce() -> T) -> T {
+    struct Forget;
+    impl Drop for Forget {
+        fn drop(&mut self) {
+            MEMOS.with(|memos| memos.borrow_mut().pop());
+        }
+    }
+    MEMOS.with(|memos| {
+        memos.borrow_mut().push(Memo {
+            lock,
+            index: Rc::new(index(lock)),
+            closures: HashMap::new(),
+        })
+    });
+    let _forget = Forget;
+    work()
+}
+
+/// The index of `lock` if a caller is [`remembering`] it.
+fn remembered_index(lock: &Lock) -> Option<Rc<HashMap<PackageName, Vec<usize>>>> {
+    MEMOS.with(|memos| {
+        memos
+            .borrow()
+            .iter()
+            .rev()
+            .find(|memo| std::ptr::eq(memo.lock, lock))
+            .map(|memo| Rc::clone(&memo.index))
+    })
+}
+
+fn index(lock: &Lock) -> HashMap<PackageName, Vec<usize>> {
+    let mut index: HashMap<PackageName, Vec<usize>> = HashMap::with_capacity(lock.package.len());
+    for (at, package) in lock.package.iter().enumerate() {
+        index
+            .entry(PackageName::new(&package.name))
+            .or_default()
+            .push(at);
+    }
+    index
+}
+
+/// Every `[[package]]` of a lock by normalised name. A lock may hold one name several times
+/// (forks by marker), so a name gives all its entries.
+pub struct ByName<'a> {
+    lock: &'a Lock,
+    index: Rc<HashMap<PackageName, Vec<usize>>>,
+}
+
+impl<'a> ByName<'a> {
+    pub fn get(&self, name: &PackageName) -> impl Iterator<Item = &'a Package> + '_ {
+        let lock = self.lock;
+        self.index
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(move |&at| &lock.package[at])
+    }
+}
+
+pub fn by_name(lock: &Lock) -> ByName<'_> {
+    ByName {
+        lock,
+        index: remembered_index(lock).unwrap_or_else(|| Rc::new(index(lock))),
+    }
+}
 
 /// Every package the app installs, following the lock's dependency edges from `start`, and
 /// for an edge that names extras (`{ name = "fastapi", extra = ["standard"] }`) the target's
@@ -25,7 +110,34 @@ pub fn closure_with(
     groups: &[String],
     extras: &[String],
 ) -> BTreeSet<PackageName> {
-    let by_name = lock.by_name();
+    let key = (app.to_string(), groups.to_vec(), extras.to_vec());
+    let known = MEMOS.with(|memos| {
+        memos
+            .borrow()
+            .iter()
+            .rev()
+            .find(|memo| std::ptr::eq(memo.lock, lock))
+            .and_then(|memo| memo.closures.get(&key).cloned())
+    });
+    if let Some(closure) = known {
+        return closure;
+    }
+    let closure = walk(lock, app, groups, extras);
+    MEMOS.with(|memos| {
+        if let Some(memo) = memos
+            .borrow_mut()
+            .iter_mut()
+            .rev()
+            .find(|memo| std::ptr::eq(memo.lock, lock))
+        {
+            memo.closures.insert(key, closure.clone());
+        }
+    });
+    closure
+}
+
+fn walk(lock: &Lock, app: &str, groups: &[String], extras: &[String]) -> BTreeSet<PackageName> {
+    let by_name = by_name(lock);
     let app_name = PackageName::new(app);
     let groups: BTreeSet<PackageName> = groups.iter().map(|g| PackageName::new(g)).collect();
     let edge = |dependency: &Dependency| {
@@ -46,7 +158,7 @@ pub fn closure_with(
             .map(|e| PackageName::new(e))
             .collect::<Vec<_>>(),
     )];
-    for package in by_name.get(&app_name).into_iter().flatten() {
+    for package in by_name.get(&app_name) {
         for (group, dependencies) in &package.dev_dependencies {
             if groups.contains(&PackageName::new(group)) {
                 queue.extend(dependencies.iter().map(edge));
@@ -62,7 +174,7 @@ pub fn closure_with(
             .into_iter()
             .filter(|extra| followed.insert((name.clone(), extra.clone())))
             .collect();
-        for package in by_name.get(&name).into_iter().flatten() {
+        for package in by_name.get(&name) {
             if first {
                 queue.extend(package.dependencies.iter().map(edge));
             }
