@@ -7,7 +7,7 @@ use super::names::{is_valid_name, marker_would_panic, PackageName};
 use super::parse_toml;
 use crate::error::UserError;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The lock file versions this release understands.
 pub const SUPPORTED_VERSION: u32 = 1;
@@ -89,12 +89,42 @@ impl Source {
     }
 }
 
-/// An sdist or a wheel.
+/// An sdist or a wheel, by the name of its file (which says, for a wheel, where it installs).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "ArtifactFields")]
 pub struct Artifact {
-    pub url: Option<String>,
-    pub path: Option<String>,
-    pub filename: Option<String>,
+    /// Its `filename`, else the last part of its `url` or `path`.
+    pub file_name: Option<String>,
+}
+
+/// An artifact's fields as the lock writes them.
+#[derive(Deserialize)]
+struct ArtifactFields {
+    url: Option<String>,
+    path: Option<String>,
+    filename: Option<String>,
+}
+
+impl From<ArtifactFields> for Artifact {
+    fn from(fields: ArtifactFields) -> Self {
+        Artifact::named(
+            fields.url.as_deref(),
+            fields.path.as_deref(),
+            fields.filename.as_deref(),
+        )
+    }
+}
+
+impl Artifact {
+    fn named(url: Option<&str>, path: Option<&str>, filename: Option<&str>) -> Self {
+        let last = |text: &str| text.rsplit('/').next().unwrap_or(text).to_string();
+        Artifact {
+            file_name: filename
+                .map(str::to_string)
+                .or_else(|| url.map(last))
+                .or_else(|| path.map(last)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -131,30 +161,16 @@ pub struct RequiresDist {
 
 /// Parses `uv.lock` and checks its format version.
 ///
-/// Most of a large lock is its `wheels = [...]` arrays, one wheel a line as uv writes them, and
-/// its one-line `sdist = { ... }` tables. The fast path lifts those out with a line scanner,
-/// keeping each artifact's URL, path and file name, and parses the rest; any text not in uv's
-/// canonical layout takes the full parse.
+/// Most of a large lock is its multi-line arrays, one entry a line as uv writes them: the
+/// wheels, the dependencies (of a package, of its extras and groups), the requirements its
+/// metadata records, the resolution markers; and its one-line `sdist = { ... }` tables. The
+/// fast path lifts those out with a line scanner and parses the rest; an array whose entries
+/// are not exactly as uv writes them stays in the text the TOML parser reads, and a text not
+/// in uv's layout takes the full parse.
 pub fn parse(text: &str) -> Result<Lock, UserError> {
-    if let Some((skeleton, lifted)) = lift_artifacts(text) {
-        if let Ok(mut lock) = toml::from_str::<Lock>(&skeleton) {
-            // A lifted sdist beside one the skeleton still has is a duplicate key: the full
-            // parse reports it.
-            let duplicate = lock
-                .package
-                .iter()
-                .zip(&lifted)
-                .any(|(package, lifted)| package.sdist.is_some() && lifted.sdist.is_some());
-            if lock.version == SUPPORTED_VERSION && lock.package.len() == lifted.len() && !duplicate
-            {
-                for (package, lifted) in lock.package.iter_mut().zip(lifted) {
-                    if package.wheels.is_empty() {
-                        package.wheels = lifted.wheels;
-                    }
-                    if lifted.sdist.is_some() {
-                        package.sdist = lifted.sdist;
-                    }
-                }
+    if let Some((skeleton, lifted)) = lift(text) {
+        if let Ok(lock) = toml::from_str::<Lock>(&skeleton) {
+            if let Some(lock) = merge(lock, lifted) {
                 validate(&lock)?;
                 return Ok(lock);
             }
@@ -165,13 +181,60 @@ pub fn parse(text: &str) -> Result<Lock, UserError> {
     Ok(lock)
 }
 
+/// Puts what was lifted back where the skeleton holds an empty array in its place (so the
+/// TOML parser has judged the keys: one twice is an error). None when the two disagree, which
+/// the full parse then reports.
+fn merge(mut lock: Lock, lifted: Vec<Lifted>) -> Option<Lock> {
+    if lock.version != SUPPORTED_VERSION || lock.package.len() != lifted.len() {
+        return None;
+    }
+    fn put<T>(place: Option<&mut Vec<T>>, entries: Vec<T>) -> Option<()> {
+        let place = place?;
+        place.is_empty().then(|| *place = entries)
+    }
+    for (package, lifted) in lock.package.iter_mut().zip(lifted) {
+        // A lifted sdist beside one the skeleton still has is a duplicate key.
+        if lifted.sdist.is_some() {
+            if package.sdist.is_some() {
+                return None;
+            }
+            package.sdist = lifted.sdist;
+        }
+        if let Some(wheels) = lifted.wheels {
+            put(Some(&mut package.wheels), wheels)?;
+        }
+        if let Some(dependencies) = lifted.dependencies {
+            put(Some(&mut package.dependencies), dependencies)?;
+        }
+        for (key, entries) in lifted.optional {
+            put(package.optional_dependencies.get_mut(&key), entries)?;
+        }
+        for (key, entries) in lifted.dev {
+            put(package.dev_dependencies.get_mut(&key), entries)?;
+        }
+        if let Some(requires) = lifted.requires_dist {
+            put(
+                package.metadata.as_mut().map(|m| &mut m.requires_dist),
+                requires,
+            )?;
+        }
+        for (key, entries) in lifted.requires_dev {
+            let metadata = package.metadata.as_mut()?;
+            put(metadata.requires_dev.get_mut(&key), entries)?;
+        }
+    }
+    Some(lock)
+}
+
 /// Every name and version in the lock, checked: they reach generated files (comments, the
 /// reasons `explain` gives), so a lock edited by hand must not carry text that is not one.
 /// uv writes only valid ones, so the fix is always to lock again.
 fn validate(lock: &Lock) -> Result<(), UserError> {
-    // `field` is where the value is, `owner` the package whose table holds it (its name is
-    // checked first, so it is safe to show).
-    let invalid = |what: &str, field: &str, owner: Option<&str>, value: &str| {
+    // `field` says where the value is (worked out only for an invalid one), `owner` the
+    // package whose table holds it (its name is checked first, so it is safe to show).
+    type Field<'f> = &'f dyn Fn() -> String;
+    let invalid = |what: &str, field: Field<'_>, owner: Option<&str>, value: &str| {
+        let field = field();
         let place = match owner {
             Some(owner) => format!("`{field}` of package `{owner}`"),
             None => format!("`{field}`"),
@@ -187,14 +250,14 @@ fn validate(lock: &Lock) -> Result<(), UserError> {
         })
         .hint("uv writes only valid ones: run `uv lock` to write the lock again")
     };
-    let name = |value: &str, field: &str, owner: Option<&str>| {
+    let name = |value: &str, field: Field<'_>, owner: Option<&str>| {
         if is_valid_name(value) {
             Ok(())
         } else {
             Err(invalid("name", field, owner, value))
         }
     };
-    let version = |value: &str, field: &str, owner: &str| {
+    let version = |value: &str, field: Field<'_>, owner: &str| {
         if is_valid_version(value) {
             Ok(())
         } else {
@@ -202,66 +265,75 @@ fn validate(lock: &Lock) -> Result<(), UserError> {
         }
     };
     // A marker pep508_rs would panic on; one it cannot read is left to the install check.
-    let marker = |value: &Option<String>, field: &str, owner: &str| match value {
+    let marker = |value: &Option<String>, field: Field<'_>, owner: &str| match value {
         Some(text) if marker_would_panic(text) => Err(UserError::new(format!(
-            "`uv.lock` has an invalid marker in `{field}` of package `{owner}`: {}",
+            "`uv.lock` has an invalid marker in `{}` of package `{owner}`: {}",
+            field(),
             serde_json::to_string(text).unwrap_or_default()
         ))
         .detail("it compares a string with `~=`, which only versions can use")
         .hint("uv writes only valid ones: fix the marker in `pyproject.toml` and run `uv lock`")),
         _ => Ok(()),
     };
-    let edges = |deps: &[Dependency], field: &str, owner: &str| -> Result<(), UserError> {
+    let edges = |deps: &[Dependency], table: Field<'_>, owner: &str| -> Result<(), UserError> {
         for dep in deps {
-            name(&dep.name, &format!("{field}[].name"), Some(owner))?;
-            marker(&dep.marker, &format!("{field}[].marker"), owner)?;
+            name(&dep.name, &|| format!("{}[].name", table()), Some(owner))?;
+            marker(&dep.marker, &|| format!("{}[].marker", table()), owner)?;
             if let Some(value) = &dep.version {
-                version(value, &format!("{field}[].version"), owner)?;
+                version(value, &|| format!("{}[].version", table()), owner)?;
             }
             for extra in dep.extra.iter().flatten() {
-                name(extra, &format!("{field}[].extra"), Some(owner))?;
+                name(extra, &|| format!("{}[].extra", table()), Some(owner))?;
             }
         }
         Ok(())
     };
     for member in &lock.manifest.members {
-        name(member, "manifest.members", None)?;
+        name(member, &|| "manifest.members".into(), None)?;
     }
     for (index, package) in lock.package.iter().enumerate() {
         name(
             &package.name,
-            &format!("name` of `[[package]]` number `{}", index + 1),
+            &|| format!("name` of `[[package]]` number `{}", index + 1),
             None,
         )?;
         let owner = package.name.as_str();
         if let Some(value) = &package.version {
-            version(value, "version", owner)?;
+            version(value, &|| "version".into(), owner)?;
         }
-        edges(&package.dependencies, "dependencies", owner)?;
+        edges(&package.dependencies, &|| "dependencies".into(), owner)?;
         for (extra, deps) in &package.optional_dependencies {
-            name(extra, "optional-dependencies", Some(owner))?;
-            edges(deps, &format!("optional-dependencies.{extra}"), owner)?;
+            name(extra, &|| "optional-dependencies".into(), Some(owner))?;
+            edges(deps, &|| format!("optional-dependencies.{extra}"), owner)?;
         }
         for (group, deps) in &package.dev_dependencies {
-            name(group, "dev-dependencies", Some(owner))?;
-            edges(deps, &format!("dev-dependencies.{group}"), owner)?;
+            name(group, &|| "dev-dependencies".into(), Some(owner))?;
+            edges(deps, &|| format!("dev-dependencies.{group}"), owner)?;
         }
         if let Some(metadata) = &package.metadata {
             for require in &metadata.requires_dist {
-                name(&require.name, "metadata.requires-dist[].name", Some(owner))?;
-                marker(&require.marker, "metadata.requires-dist[].marker", owner)?;
+                name(
+                    &require.name,
+                    &|| "metadata.requires-dist[].name".into(),
+                    Some(owner),
+                )?;
+                marker(
+                    &require.marker,
+                    &|| "metadata.requires-dist[].marker".into(),
+                    owner,
+                )?;
             }
             for (group, requires) in &metadata.requires_dev {
-                name(group, "metadata.requires-dev", Some(owner))?;
+                name(group, &|| "metadata.requires-dev".into(), Some(owner))?;
                 for require in requires {
                     name(
                         &require.name,
-                        &format!("metadata.requires-dev.{group}[].name"),
+                        &|| format!("metadata.requires-dev.{group}[].name"),
                         Some(owner),
                     )?;
                     marker(
                         &require.marker,
-                        &format!("metadata.requires-dev.{group}[].marker"),
+                        &|| format!("metadata.requires-dev.{group}[].marker"),
                         owner,
                     )?;
                 }
@@ -288,153 +360,363 @@ pub fn is_valid_version(version: &str) -> bool {
 /// What the line scanner took out of one `[[package]]`.
 #[derive(Default)]
 struct Lifted {
-    wheels: Vec<Artifact>,
     sdist: Option<Artifact>,
+    wheels: Option<Vec<Artifact>>,
+    dependencies: Option<Vec<Dependency>>,
+    /// `[package.optional-dependencies]`, by extra.
+    optional: Vec<(String, Vec<Dependency>)>,
+    /// `[package.dev-dependencies]`, by group.
+    dev: Vec<(String, Vec<Dependency>)>,
+    requires_dist: Option<Vec<RequiresDist>>,
+    /// `[package.metadata.requires-dev]`, by group.
+    requires_dev: Vec<(String, Vec<RequiresDist>)>,
 }
 
-/// Splits multi-line `wheels = [` blocks and one-line `sdist = { ... }` tables out of the text:
-/// the text without them (each wheels block replaced by `wheels = []`) and, per `[[package]]`
-/// in order, what was lifted. None when the text is not exactly as uv writes it; the caller
-/// then parses the whole text.
-fn lift_artifacts(text: &str) -> Option<(String, Vec<Lifted>)> {
-    let mut skeleton = String::with_capacity(text.len() / 4);
-    let mut wheels: Vec<Lifted> = Vec::new();
-    // Whether the current table is a `[[package]]` itself, not one of its sub-tables.
-    let mut in_package = false;
+/// The table a line of the lock is in.
+#[derive(Clone, Copy, PartialEq)]
+enum Table {
+    Top,
+    Package,
+    Optional,
+    Dev,
+    Metadata,
+    RequiresDev,
+    Other,
+}
+
+/// Splits the multi-line arrays uv writes one entry a line, and one-line `sdist = { ... }`
+/// tables, out of the text: the text without them (each array replaced by `key = []`) and, per
+/// `[[package]]` in order, what was lifted. An array with an entry not exactly as uv writes it
+/// stays in the text. None when the text is not laid out as uv writes it; the caller then
+/// parses the whole text.
+fn lift(text: &str) -> Option<(String, Vec<Lifted>)> {
+    let mut skeleton = String::with_capacity(text.len() / 8);
+    let mut packages: Vec<Lifted> = Vec::new();
+    let mut table = Table::Top;
+    let mut block: Vec<&str> = Vec::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         if line.starts_with('[') {
-            in_package = line == "[[package]]";
-            if in_package {
-                wheels.push(Lifted::default());
-            }
+            table = match line {
+                "[[package]]" => {
+                    packages.push(Lifted::default());
+                    Table::Package
+                }
+                "[package.optional-dependencies]" => Table::Optional,
+                "[package.dev-dependencies]" => Table::Dev,
+                "[package.metadata]" => Table::Metadata,
+                "[package.metadata.requires-dev]" => Table::RequiresDev,
+                _ => Table::Other,
+            };
         }
-        if in_package {
+        if table == Table::Package {
             if let Some(rest) = line.strip_prefix("sdist = { ") {
-                let current = wheels.last_mut()?;
+                let current = packages.last_mut()?;
                 if current.sdist.is_some() {
                     return None;
                 }
-                current.sdist = Some(inline_table(rest.strip_suffix(" }")?)?);
+                let mut buffer = Vec::new();
+                fields(rest.strip_suffix(" }")?, &mut buffer)?;
+                current.sdist = Some(artifact(&buffer)?);
                 continue;
             }
         }
-        if line == "wheels = [" {
-            if !in_package {
-                return None;
-            }
-            let current = &mut wheels.last_mut()?.wheels;
-            let mut closed = false;
-            for entry in lines.by_ref() {
-                if entry == "]" {
-                    closed = true;
-                    break;
-                }
-                current.push(inline_table(
-                    entry.strip_prefix("    { ")?.strip_suffix(" },")?,
-                )?);
-            }
-            if !closed {
-                return None;
-            }
-            skeleton.push_str("wheels = []\n");
+        let Some(key) = line
+            .strip_suffix(" = [")
+            .filter(|key| is_bare_key(key) && table != Table::Other)
+        else {
+            skeleton.push_str(line);
+            skeleton.push('\n');
             continue;
+        };
+        block.clear();
+        loop {
+            let entry = lines.next()?;
+            if entry == "]" {
+                break;
+            }
+            // An entry of uv's is indented; anything else is not its layout.
+            if !entry.starts_with("    ") {
+                return None;
+            }
+            block.push(entry);
         }
+        let lifted = match (table, key) {
+            (Table::Top | Table::Package, "resolution-markers") => {
+                block.iter().all(|entry| is_plain_string_line(entry))
+            }
+            (Table::Package, "wheels") => {
+                let wheels = tables(&block, artifact);
+                let lifted = wheels.is_some();
+                packages.last_mut()?.wheels = wheels;
+                lifted
+            }
+            (Table::Package, "dependencies") => {
+                let dependencies = tables(&block, dependency);
+                let lifted = dependencies.is_some();
+                packages.last_mut()?.dependencies = dependencies;
+                lifted
+            }
+            (Table::Optional | Table::Dev, key) => match tables(&block, dependency) {
+                Some(entries) => {
+                    let current = packages.last_mut()?;
+                    let map = if table == Table::Optional {
+                        &mut current.optional
+                    } else {
+                        &mut current.dev
+                    };
+                    map.push((key.to_string(), entries));
+                    true
+                }
+                None => false,
+            },
+            (Table::Metadata, "requires-dist") => {
+                let requires = tables(&block, requirement);
+                let lifted = requires.is_some();
+                packages.last_mut()?.requires_dist = requires;
+                lifted
+            }
+            (Table::RequiresDev, key) => match tables(&block, requirement) {
+                Some(entries) => {
+                    packages
+                        .last_mut()?
+                        .requires_dev
+                        .push((key.to_string(), entries));
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        };
         skeleton.push_str(line);
-        skeleton.push('\n');
+        if lifted {
+            skeleton.push_str("]\n");
+        } else {
+            skeleton.push('\n');
+            for entry in &block {
+                skeleton.push_str(entry);
+                skeleton.push('\n');
+            }
+            skeleton.push_str("]\n");
+        }
     }
-    // uv never writes multi-line strings, whose content could look like a wheels block. One
-    // could only open in the skeleton: a lifted line is a closed inline table of plain strings.
+    // uv never writes multi-line strings, whose content could look like an array. One could
+    // only open in the skeleton: a lifted line is a closed inline table of plain strings.
     if skeleton.contains("\"\"\"") || skeleton.contains("'''") {
         return None;
     }
-    Some((skeleton, wheels))
+    Some((skeleton, packages))
 }
 
-/// The inside of an inline table exactly as uv writes a wheel or an sdist: `key = "text", key =
-/// 123, ...` with lowercase keys, each once, and strings of printable ASCII without escapes.
-/// None for anything else, which the full parse then judges.
-fn inline_table(rest: &str) -> Option<Artifact> {
-    let bytes = rest.as_bytes();
-    let mut artifact = Artifact::default();
-    let mut seen: [&[u8]; 8] = [&[]; 8];
-    let mut seen_count = 0;
+/// A key TOML reads bare, as uv writes the names of extras and groups.
+fn is_bare_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `    "text",` with plain text.
+fn is_plain_string_line(entry: &str) -> bool {
+    entry
+        .strip_prefix("    \"")
+        .and_then(|rest| rest.strip_suffix("\","))
+        .is_some_and(|inner| plain_run(inner.as_bytes(), 0) == inner.len())
+}
+
+/// Every line of a block as `    { ... },`, each read by `read`; None if one is not.
+fn tables<'a, T>(block: &[&'a str], read: impl Fn(&Fields<'a>) -> Option<T>) -> Option<Vec<T>> {
+    let mut buffer = Vec::with_capacity(8);
+    block
+        .iter()
+        .map(|entry| {
+            fields(
+                entry.strip_prefix("    { ")?.strip_suffix(" },")?,
+                &mut buffer,
+            )?;
+            read(&buffer)
+        })
+        .collect()
+}
+
+/// A value of an inline table as uv writes one.
+enum Value<'a> {
+    Text(&'a str),
+    Integer,
+    Texts(Vec<&'a str>),
+    /// An inline table of plain values, such as the `source` of an edge to one of several
+    /// versions.
+    Table,
+}
+
+type Fields<'a> = Vec<(&'a [u8], Value<'a>)>;
+
+/// The inside of an inline table exactly as uv writes one: `key = "text", key = 123, key =
+/// ["text", ...], key = { key = "text" }` with lowercase keys, each once, and strings of
+/// printable ASCII without escapes. None for anything else, which the TOML parser then judges.
+/// They go to `out`, emptied first.
+fn fields<'a>(rest: &'a str, out: &mut Fields<'a>) -> Option<()> {
     let mut at = 0;
-    loop {
-        let key_len = bytes[at..]
-            .iter()
-            .position(|&b| !(b.is_ascii_lowercase() || b == b'-'))?;
-        let key = &bytes[at..at + key_len];
-        if key.is_empty() || seen[..seen_count].contains(&key) || seen_count == seen.len() {
+    out.clear();
+    fields_from(rest, &mut at, false, out)?;
+    (at == rest.len()).then_some(())
+}
+
+/// The fields from `at` to the end of `rest`, or, `nested`, to the ` }` that closes them (`at`
+/// is then past it).
+fn fields_from<'a>(
+    rest: &'a str,
+    at: &mut usize,
+    nested: bool,
+    fields: &mut Fields<'a>,
+) -> Option<()> {
+    let bytes = rest.as_bytes();
+    // Where this table's fields start in `fields`: a nested table's are taken off at its end.
+    let first = fields.len();
+    // A string starting at `at` (its opening quote): its text, and `at` moved past it.
+    let string = |at: &mut usize| -> Option<&'a str> {
+        if bytes.get(*at) != Some(&b'"') {
             return None;
         }
-        seen[seen_count] = key;
-        seen_count += 1;
-        at += key_len;
-        at += bytes[at..].starts_with(b" = ").then_some(3)?;
-        let value = if bytes.get(at) == Some(&b'"') {
-            let start = at + 1;
-            // Escapes, control characters and non-ASCII: the full parse decides.
-            let end = plain_run(bytes, start);
-            if bytes.get(end) != Some(&b'"') {
-                return None;
+        let start = *at + 1;
+        // Escapes, control characters and non-ASCII: the TOML parser decides.
+        let end = plain_run(bytes, start);
+        if bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        *at = end + 1;
+        Some(&rest[start..end])
+    };
+    loop {
+        let key_len = bytes[*at..]
+            .iter()
+            .position(|&b| !(b.is_ascii_lowercase() || b == b'-'))?;
+        let key = &bytes[*at..*at + key_len];
+        if key.is_empty()
+            || fields[first..].iter().any(|(seen, _)| *seen == key)
+            || fields.len() - first == 16
+        {
+            return None;
+        }
+        *at += key_len;
+        *at += bytes[*at..].starts_with(b" = ").then_some(3)?;
+        let value = match bytes.get(*at) {
+            Some(b'"') => Value::Text(string(at)?),
+            Some(b'[') => {
+                *at += 1;
+                let mut texts = Vec::new();
+                if bytes.get(*at) != Some(&b']') {
+                    loop {
+                        texts.push(string(at)?);
+                        if bytes[*at..].starts_with(b", ") {
+                            *at += 2;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                *at += (bytes.get(*at) == Some(&b']')).then_some(1)?;
+                Value::Texts(texts)
             }
-            at = end + 1;
-            Some(&rest[start..end])
+            Some(b'{') if !nested => {
+                *at += bytes[*at..].starts_with(b"{ ").then_some(2)?;
+                // The nested table's fields are checked, then dropped: none is read.
+                let before = fields.len();
+                fields_from(rest, at, true, fields)?;
+                fields.truncate(before);
+                Value::Table
+            }
+            _ => {
+                let len = bytes[*at..]
+                    .iter()
+                    .position(|&b| !b.is_ascii_digit())
+                    .unwrap_or(bytes.len() - *at);
+                // TOML integers have no leading zero and fit in an i64: 18 digits always do,
+                // longer ones are the TOML parser's to judge.
+                if len == 0 || len > 18 || (len > 1 && bytes[*at] == b'0') {
+                    return None;
+                }
+                *at += len;
+                Value::Integer
+            }
+        };
+        fields.push((key, value));
+        if bytes[*at..].starts_with(b", ") {
+            *at += 2;
+        } else if nested {
+            *at += bytes[*at..].starts_with(b" }").then_some(2)?;
+            return Some(());
         } else {
-            let len = bytes[at..]
-                .iter()
-                .position(|&b| !b.is_ascii_digit())
-                .unwrap_or(bytes.len() - at);
-            // TOML integers have no leading zero and fit in an i64: 18 digits always do, longer
-            // ones are the full parse's to judge.
-            if len == 0 || len > 18 || (len > 1 && bytes[at] == b'0') {
-                return None;
-            }
-            at += len;
-            None
-        };
-        let field = match key {
-            b"url" => Some(&mut artifact.url),
-            b"path" => Some(&mut artifact.path),
-            b"filename" => Some(&mut artifact.filename),
-            _ => None,
-        };
-        if let Some(field) = field {
-            *field = Some(value?.to_string());
+            return Some(());
         }
-        if at == bytes.len() {
-            return Some(artifact);
-        }
-        at += bytes[at..].starts_with(b", ").then_some(2)?;
     }
+}
+
+/// The text of the field `key`: `Some(None)` when it is absent, None when it is not a string
+/// (which the TOML parser then reports).
+fn text<'a>(fields: &Fields<'a>, key: &str) -> Option<Option<&'a str>> {
+    match fields.iter().find(|(seen, _)| *seen == key.as_bytes()) {
+        None => Some(None),
+        Some((_, Value::Text(text))) => Some(Some(text)),
+        Some(_) => None,
+    }
+}
+
+/// [`text`], owned.
+fn owned(fields: &Fields<'_>, key: &str) -> Option<Option<String>> {
+    Some(text(fields, key)?.map(str::to_string))
+}
+
+fn artifact(fields: &Fields<'_>) -> Option<Artifact> {
+    Some(Artifact::named(
+        text(fields, "url")?,
+        text(fields, "path")?,
+        text(fields, "filename")?,
+    ))
+}
+
+fn dependency(fields: &Fields<'_>) -> Option<Dependency> {
+    let extra = match fields.iter().find(|(key, _)| *key == b"extra") {
+        None => None,
+        Some((_, Value::Texts(texts))) => Some(texts.iter().map(|t| (*t).to_string()).collect()),
+        Some(_) => return None,
+    };
+    Some(Dependency {
+        name: owned(fields, "name")??,
+        version: owned(fields, "version")?,
+        extra,
+        marker: owned(fields, "marker")?,
+    })
+}
+
+fn requirement(fields: &Fields<'_>) -> Option<RequiresDist> {
+    Some(RequiresDist {
+        name: owned(fields, "name")??,
+        specifier: owned(fields, "specifier")?,
+        marker: owned(fields, "marker")?,
+        editable: owned(fields, "editable")?,
+        directory: owned(fields, "directory")?,
+        path: owned(fields, "path")?,
+        git: owned(fields, "git")?,
+        url: owned(fields, "url")?,
+    })
 }
 
 /// The end of the run of plain bytes (printable ASCII other than `"` and `\`) that starts at
-/// `from`: eight bytes at a time while none of them can end it, then byte by byte.
+/// `from`.
 fn plain_run(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether some byte of `v` is zero; may also flag bytes above a zero byte, which the
-    // byte-by-byte loop then settles.
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // Whether a byte ends the run: `"`, `\\`, a control character, DEL or non-ASCII.
+    let stops = |b: u8| (b == b'"') | (b == b'\\') | (b.wrapping_sub(b' ') > b'~' - b' ');
     let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let stop = zero(x ^ (ONES * u64::from(b'"')))
-            | zero(x ^ (ONES * u64::from(b'\\')))
-            | zero(x ^ (ONES * 0x7f))
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | (x & HIGH);
-        if stop != 0 {
+    // Sixteen bytes at a time while none of them ends it (a loop the compiler turns into a
+    // few vector instructions), then byte by byte.
+    while let Some(chunk) = bytes.get(at..at + 16) {
+        if chunk.iter().fold(false, |stop, &b| stop | stops(b)) {
             break;
         }
-        at += 8;
+        at += 16;
     }
-    while let Some(&b) = bytes.get(at) {
-        if b == b'"' || b == b'\\' || !(b' '..=b'~').contains(&b) {
-            break;
-        }
+    while bytes.get(at).is_some_and(|&b| !stops(b)) {
         at += 1;
     }
     at
@@ -465,20 +747,6 @@ impl Lock {
         self.package
             .iter()
             .find(|package| PackageName::new(&package.name).as_str() == name)
-    }
-
-    /// Every `[[package]]` by normalised name. A lock may hold one name several times (forks
-    /// by marker), so each name maps to all its entries.
-    pub fn by_name(&self) -> HashMap<PackageName, Vec<&Package>> {
-        let mut by_name: HashMap<PackageName, Vec<&Package>> =
-            HashMap::with_capacity(self.package.len());
-        for package in &self.package {
-            by_name
-                .entry(PackageName::new(&package.name))
-                .or_default()
-                .push(package);
-        }
-        by_name
     }
 }
 
@@ -547,21 +815,89 @@ wheels = [{ url = "https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl",
             "wheels = [{ url = \"https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl\", hash = \"sha256:00\", size = 1 }]",
             "wheels = [\n    { url = \"https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl\", hash = \"sha256:00\", size = 1 },\n    { path = \"wheels/local-1.0-cp313-cp313-linux_x86_64.whl\", filename = \"local-1.0-cp313-cp313-linux_x86_64.whl\" },\n]",
         );
-        assert!(lift_artifacts(&text).is_some());
+        assert!(lift(&text).is_some());
         let fast = parse(&text).unwrap();
         let full = parse_full(&text).unwrap();
-        let wheels = |lock: &Lock| -> Vec<(Option<String>, Option<String>, Option<String>)> {
+        let wheels = |lock: &Lock| -> Vec<Option<String>> {
             lock.package
                 .iter()
-                .flat_map(|p| {
-                    p.wheels
-                        .iter()
-                        .map(|w| (w.url.clone(), w.path.clone(), w.filename.clone()))
-                })
+                .flat_map(|p| p.wheels.iter().map(|w| w.file_name.clone()))
                 .collect()
         };
         assert_eq!(wheels(&fast), wheels(&full));
         assert_eq!(wheels(&fast).len(), 2);
+    }
+
+    /// Every lock of the corpus: what the fast path reads is what the full parse reads, and
+    /// the line scanner lifts the arrays of uv's layout (what is left for the TOML parser is a
+    /// small part of a large lock).
+    #[test]
+    fn the_fast_path_reads_every_corpus_lock_as_the_full_parse() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        let mut locks = 0;
+        for entry in std::fs::read_dir(corpus).unwrap() {
+            let path = entry.unwrap().path().join("uv.lock");
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let (skeleton, _) = lift(&text).unwrap_or_else(|| panic!("{}", path.display()));
+            if text.len() > 200_000 {
+                assert!(
+                    skeleton.len() * 5 < text.len(),
+                    "{}: {} of {} bytes left",
+                    path.display(),
+                    skeleton.len(),
+                    text.len()
+                );
+            }
+            let fast = format!("{:#?}", parse(&text).unwrap());
+            let full = format!("{:#?}", parse_full(&text).unwrap());
+            assert!(fast == full, "{}", path.display());
+            locks += 1;
+        }
+        assert!(locks >= 20, "{locks}");
+    }
+
+    #[test]
+    fn an_array_not_in_uvs_layout_is_left_to_the_toml_parser() {
+        let text = MINIMAL.replace(
+            "dependencies = [{ name = \"click\" }]",
+            "dependencies = [\n    { name = \"click\", marker = \"sys_platform == 'linux'\" },\n    { name = \"attrs\" }, # a comment\n    { name = 'idna', extra = [\"a\", \"b\"] },\n]",
+        );
+        let (skeleton, _) = lift(&text).unwrap();
+        assert!(skeleton.contains("# a comment"), "{skeleton}");
+        let lock = parse(&text).unwrap();
+        assert_eq!(
+            format!("{lock:#?}"),
+            format!("{:#?}", parse_full(&text).unwrap())
+        );
+        let names: Vec<&str> = lock.package[0]
+            .dependencies
+            .iter()
+            .map(|dep| dep.name.as_str())
+            .collect();
+        assert_eq!(names, ["click", "attrs", "idna"]);
+        // The same array in uv's layout is lifted, and read the same.
+        let text = text
+            .replace(" # a comment", "")
+            .replace("'idna'", "\"idna\"");
+        let (skeleton, lifted) = lift(&text).unwrap();
+        assert!(skeleton.contains("dependencies = []"), "{skeleton}");
+        assert_eq!(lifted[0].dependencies.as_ref().map(Vec::len), Some(3));
+        assert_eq!(
+            format!("{:#?}", parse(&text).unwrap()),
+            format!("{:#?}", parse_full(&text).unwrap())
+        );
+    }
+
+    #[test]
+    fn a_key_twice_is_an_error_on_either_path() {
+        let twice = MINIMAL.replace(
+            "dependencies = [{ name = \"click\" }]",
+            "dependencies = [\n    { name = \"click\" },\n]\ndependencies = [\n    { name = \"attrs\" },\n]",
+        );
+        assert!(parse(&twice).is_err());
+        assert!(parse_full(&twice).is_err());
     }
 
     #[test]
