@@ -614,7 +614,16 @@ pub fn scan_project(project_root: &Path, dir: &str, manifest: &str, packaged: bo
 /// The paths of `scan.read_paths()` that are files or directories of `project_dir` (not
 /// links), and in a git repository hold files git would commit.
 fn run_files(project_dir: &Path, scan: &SourceScan) -> Vec<(String, String)> {
-    let read = scan.read_paths();
+    let mut read = Vec::new();
+    for (path, at) in scan.read_paths() {
+        let script_location = alembic_scripts(project_dir, &path);
+        read.push((path, at));
+        if let Some(found) = script_location {
+            if !read.iter().any(|(seen, _)| *seen == found.0) {
+                read.push(found);
+            }
+        }
+    }
     let present: Vec<(String, String)> = read
         .into_iter()
         .filter(|(path, _)| {
@@ -638,6 +647,64 @@ fn run_files(project_dir: &Path, scan: &SourceScan) -> Vec<(String, String)> {
             .collect(),
         None => present,
     }
+}
+
+/// The largest `alembic.ini` read for its `script_location`.
+const MAX_ALEMBIC_INI: u64 = 1 << 20;
+
+/// The migrations directory an `alembic.ini` the code reads names (`script_location =
+/// migrations`, or `%(here)s/migrations`, beside the file), with the line that names it. A
+/// package resource (`pkg:migrations`) is in the package already; other interpolations are not
+/// followed.
+fn alembic_scripts(project_dir: &Path, ini: &str) -> Option<(String, String)> {
+    let (dir, name) = match ini.rsplit_once('/') {
+        Some((dir, name)) => (Some(dir), name),
+        None => (None, ini),
+    };
+    if name != "alembic.ini" {
+        return None;
+    }
+    let path = project_dir.join(ini);
+    if std::fs::symlink_metadata(&path).ok()?.len() > MAX_ALEMBIC_INI {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let mut section = "";
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(name) = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            section = name.trim();
+            continue;
+        }
+        let Some((key, value)) = line.split_once(['=', ':']) else {
+            continue;
+        };
+        if section != "alembic" || key.trim() != "script_location" {
+            continue;
+        }
+        let value = value.trim();
+        let location = match value.strip_prefix("%(here)s/") {
+            Some(rest) => match dir {
+                Some(dir) => format!("{dir}/{rest}"),
+                None => rest.to_string(),
+            },
+            None => value.to_string(),
+        };
+        let location = location.trim_start_matches("./").trim_end_matches('/');
+        let keep = !location.is_empty()
+            && super::names::is_mountable_path(location)
+            && !location.split('/').any(ignored_name);
+        return keep.then(|| {
+            (
+                location.to_string(),
+                format!("{ini}:{} (script_location)", index + 1),
+            )
+        });
+    }
+    None
 }
 
 /// Names the generated `.dockerignore` keeps out of the build context (secrets, keys), which a
@@ -1340,6 +1407,39 @@ mod tests {
                 at("mail", 15),
                 at("alembic.ini", 17),
                 at("config/settings.toml", 18),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_alembic_ini_brings_its_script_location() {
+        let dir = project(
+            "alembic-script-location",
+            &[
+                ("db/migrations/env.py", ""),
+                (
+                    "alembic.ini",
+                    "[alembic]\nscript_location = %(here)s/db/migrations\nsqlalchemy.url = sqlite://\n",
+                ),
+                (
+                    "src/pkg/__init__.py",
+                    "from alembic.config import Config\ncfg = Config('alembic.ini')\n",
+                ),
+            ],
+        );
+        let manifest = "[project]\nname = 'pkg'\n[build-system]\nrequires = ['uv_build']\nbuild-backend = 'uv_build'\n";
+        let scan = scan_project(dir.path(), "", manifest, true);
+        assert_eq!(
+            scan.run_files,
+            [
+                (
+                    "alembic.ini".to_string(),
+                    "src/pkg/__init__.py:2".to_string()
+                ),
+                (
+                    "db/migrations".to_string(),
+                    "alembic.ini:2 (script_location)".to_string()
+                ),
             ]
         );
     }
