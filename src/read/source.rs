@@ -1412,6 +1412,16 @@ mod tests {
     }
 
     #[test]
+    fn read_paths_a_copy_could_not_carry_are_left_out() {
+        let text = "open('data/*.csv')\nopen('a b.txt')\nopen('x\"y.txt')\nopen('c:/x.ini')\nopen('line\\nbreak')\nopen('data/seed.csv')\n";
+        let scan = scan_of_texts(&[("app.py", "app", text)]);
+        assert_eq!(
+            scan.read_paths(),
+            [("data/seed.csv".to_string(), "app.py:6".to_string())]
+        );
+    }
+
+    #[test]
     fn an_alembic_ini_brings_its_script_location() {
         let dir = project(
             "alembic-script-location",
