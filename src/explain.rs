@@ -202,6 +202,16 @@ pub fn text(plan: &Plan) -> String {
             format!(", workspace member `{}`", layout.package)
         }
     ));
+    for file in &layout.run_files {
+        out.push_str(&format!(
+            "{:<9} `{}` to `{}`: `{}` reads it relative to the working directory, `{}`\n",
+            "copies",
+            file.path.escape_debug(),
+            file.target.escape_debug(),
+            file.read_at.escape_debug(),
+            layout.run_dir
+        ));
+    }
     line(
         &mut out,
         "platform",

@@ -469,6 +469,13 @@ pub struct Layout {
     pub copies_source: bool,
     /// Working directory of the final stage.
     pub workdir: String,
+    /// Files and directories of the project that an installed project's code reads by a path
+    /// relative to its working directory (`alembic.ini`, `templates/`), copied from the build
+    /// context into [`Layout::run_dir`], which is then the working directory; empty for a
+    /// virtual project, whose whole source is there.
+    pub run_files: Vec<RunFile>,
+    /// Where they go: the final stage's working directory when there are any.
+    pub run_dir: String,
     /// Workspace member to build (`uv sync --package`); empty for a single project.
     pub package: String,
     /// Whether the project is a uv workspace.
@@ -477,6 +484,19 @@ pub struct Layout {
     pub member_manifests: Vec<String>,
     /// `uv sync` options beyond the fixed ones: `--extra`, `--group`, `--package`.
     pub sync_options: Vec<String>,
+}
+
+/// One file or directory of [`Layout::run_files`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunFile {
+    /// As the code names it, relative to the working directory: `alembic.ini`, `templates`.
+    pub path: String,
+    /// Its path in the build context: below the member's directory for a workspace member.
+    pub source: String,
+    /// Its path in the image, below [`Layout::run_dir`].
+    pub target: String,
+    /// The `file:line` that reads it.
+    pub read_at: String,
 }
 
 impl Layout {

@@ -18,6 +18,7 @@ const EXAMPLES: &[&str] = &[
     "flat-layout",
     "git-versioned",
     "gradio-app",
+    "greeter-config",
     "healthz-only",
     "main-script",
     "native-build",

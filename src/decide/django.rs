@@ -705,6 +705,8 @@ mod tests {
             scm_version_env: Vec::new(),
             copies_source,
             workdir: if copies_source { "/src" } else { "/app" }.into(),
+            run_files: Vec::new(),
+            run_dir: "/app/run".into(),
             package: String::new(),
             workspace: false,
             member_manifests: Vec::new(),

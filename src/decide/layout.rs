@@ -4,7 +4,7 @@
 use super::names;
 use super::select::AppProject;
 use crate::error::UserError;
-use crate::model::{Decision, Layout, Outputs, Source, User};
+use crate::model::{Decision, Layout, Outputs, RunFile, Source, User};
 use crate::options::Settings;
 use crate::read::graph::runtime_closure;
 use crate::read::names::PackageName;
@@ -21,6 +21,9 @@ pub const FIRST_UNPRIVILEGED_PORT: u16 = 1024;
 pub const VENV: &str = "/app";
 /// Where the build context goes in the build stage.
 pub const BUILD_DIR: &str = "/src";
+/// The working directory of an installed project that reads files of the project by relative
+/// paths: those files, beside the venv.
+pub const RUN_DIR: &str = "/app/run";
 
 /// The layout of the image for the chosen project.
 pub fn decide_layout(
@@ -50,6 +53,24 @@ pub fn decide_layout(
         "" => BUILD_DIR.to_string(),
         root => format!("{BUILD_DIR}/{root}"),
     };
+    let member_dir = app
+        .manifest
+        .strip_suffix("pyproject.toml")
+        .unwrap_or_default();
+    let run_files: Vec<RunFile> = if installs_project {
+        app.source
+            .run_files
+            .iter()
+            .map(|(path, read_at)| RunFile {
+                path: path.clone(),
+                source: format!("{member_dir}{path}"),
+                target: format!("{RUN_DIR}/{path}"),
+                read_at: read_at.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Layout {
         venv: VENV.into(),
         build_dir: BUILD_DIR.into(),
@@ -59,11 +80,13 @@ pub fn decide_layout(
         scm_version_env: Vec::new(),
         scm_version_label: false,
         copies_source: !installs_project,
-        workdir: if installs_project {
-            VENV.into()
-        } else {
-            source_dir
+        workdir: match (installs_project, run_files.is_empty()) {
+            (false, _) => source_dir,
+            (true, true) => VENV.into(),
+            (true, false) => RUN_DIR.into(),
         },
+        run_files,
+        run_dir: RUN_DIR.into(),
         package: app.member.clone(),
         workspace: !files.members.is_empty(),
         member_manifests: files
@@ -326,6 +349,42 @@ mod example_tests {
             .unwrap()
             .plan
             .layout
+    }
+
+    #[test]
+    fn an_installed_project_runs_among_the_files_it_reads() {
+        let greeter = layout("greeter-config");
+        assert!(greeter.installs_project);
+        assert_eq!(greeter.workdir, "/app/run");
+        let copied: Vec<(&str, &str, &str)> = greeter
+            .run_files
+            .iter()
+            .map(|file| {
+                (
+                    file.source.as_str(),
+                    file.target.as_str(),
+                    file.read_at.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            copied,
+            [
+                (
+                    "config.toml",
+                    "/app/run/config.toml",
+                    "src/greeter_config/cli.py:9"
+                ),
+                (
+                    "messages/en.txt",
+                    "/app/run/messages/en.txt",
+                    "src/greeter_config/cli.py:11"
+                ),
+            ]
+        );
+        // Reading nothing, it runs from the venv as before.
+        assert_eq!(layout("cli-hello").workdir, "/app");
+        assert!(layout("cli-hello").run_files.is_empty());
     }
 
     #[test]

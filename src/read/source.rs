@@ -150,6 +150,10 @@ pub struct SourceScan {
     /// or are something else than a directory, each with the first such file found (relative
     /// to `import_root`): a tmpfs there would hide them.
     pub occupied_dirs: Vec<(String, String)>,
+    /// Of [`SourceScan::read_paths`], those that exist in the project's directory and that git
+    /// would ship (elsewhere, that are on the disk), each with the `file:line` that reads it;
+    /// read only for a packaged project, whose source is not in the image.
+    pub run_files: Vec<(String, String)>,
 }
 
 /// The directory a written path needs writable: the directory itself for one the code
@@ -302,6 +306,36 @@ impl SourceScan {
     /// The module with this import path.
     pub fn module(&self, name: &str) -> Option<&Module> {
         self.modules.iter().find(|module| module.module == name)
+    }
+
+    /// Relative literal paths the source reads at run time from the working directory
+    /// ([`read_by`]: `open("config.yaml")`, `Config("alembic.ini")`,
+    /// `StaticFiles(directory="static")`, ...), each once with the `file:line` of its first
+    /// read, in scan order. Absolute paths, `..`, a name a `COPY` could not carry, and names
+    /// the generated `.dockerignore` leaves out are left out.
+    pub fn read_paths(&self) -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = Vec::new();
+        for module in &self.modules {
+            let facts = &module.facts;
+            let bodies = std::iter::once(&facts.module_calls)
+                .chain(std::iter::once(&facts.main_calls))
+                .chain(facts.functions.iter().map(|function| &function.calls));
+            for calls in bodies {
+                for call in calls {
+                    let Some(path) = read_by(call, calls) else {
+                        continue;
+                    };
+                    let path = path.trim_start_matches("./").trim_end_matches('/');
+                    let keep = !path.is_empty()
+                        && super::names::is_mountable_path(path)
+                        && !path.split('/').any(ignored_name);
+                    if keep && !found.iter().any(|(seen, _)| seen == path) {
+                        found.push((path.to_string(), format!("{}:{}", module.file, call.line)));
+                    }
+                }
+            }
+        }
+        found
     }
 
     /// Relative paths the source plainly writes (`os.makedirs("logs")`, a `FileHandler`, a
@@ -571,7 +605,172 @@ pub fn scan_project(project_root: &Path, dir: &str, manifest: &str, packaged: bo
         None => scan,
     };
     scan.occupied_dirs = occupied_dirs(project_root, &scan);
+    if packaged {
+        scan.run_files = run_files(&project_root.join(dir), &scan);
+    }
     scan
+}
+
+/// The paths of `scan.read_paths()` that are files or directories of `project_dir` (not
+/// links), and in a git repository hold files git would commit.
+fn run_files(project_dir: &Path, scan: &SourceScan) -> Vec<(String, String)> {
+    let mut read = Vec::new();
+    for (path, at) in scan.read_paths() {
+        let script_location = alembic_scripts(project_dir, &path);
+        read.push((path, at));
+        if let Some(found) = script_location {
+            if !read.iter().any(|(seen, _)| *seen == found.0) {
+                read.push(found);
+            }
+        }
+    }
+    let present: Vec<(String, String)> = read
+        .into_iter()
+        .filter(|(path, _)| {
+            std::fs::symlink_metadata(project_dir.join(path))
+                .is_ok_and(|meta| meta.is_file() || meta.is_dir())
+        })
+        .collect();
+    if present.is_empty() {
+        return present;
+    }
+    let paths: Vec<&str> = present.iter().map(|(path, _)| path.as_str()).collect();
+    match committed_files(project_dir, &paths) {
+        Some(files) => present
+            .into_iter()
+            .filter(|(path, _)| {
+                let below = format!("{path}/");
+                files
+                    .iter()
+                    .any(|file| file == path || file.starts_with(&below))
+            })
+            .collect(),
+        None => present,
+    }
+}
+
+/// The largest `alembic.ini` read for its `script_location`.
+const MAX_ALEMBIC_INI: u64 = 1 << 20;
+
+/// The migrations directory an `alembic.ini` the code reads names (`script_location =
+/// migrations`, or `%(here)s/migrations`, beside the file), with the line that names it. A
+/// package resource (`pkg:migrations`) is in the package already; other interpolations are not
+/// followed.
+fn alembic_scripts(project_dir: &Path, ini: &str) -> Option<(String, String)> {
+    let (dir, name) = match ini.rsplit_once('/') {
+        Some((dir, name)) => (Some(dir), name),
+        None => (None, ini),
+    };
+    if name != "alembic.ini" {
+        return None;
+    }
+    let path = project_dir.join(ini);
+    if std::fs::symlink_metadata(&path).ok()?.len() > MAX_ALEMBIC_INI {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let mut section = "";
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(name) = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            section = name.trim();
+            continue;
+        }
+        let Some((key, value)) = line.split_once(['=', ':']) else {
+            continue;
+        };
+        if section != "alembic" || key.trim() != "script_location" {
+            continue;
+        }
+        let value = value.trim();
+        let location = match value.strip_prefix("%(here)s/") {
+            Some(rest) => match dir {
+                Some(dir) => format!("{dir}/{rest}"),
+                None => rest.to_string(),
+            },
+            None => value.to_string(),
+        };
+        let location = location.trim_start_matches("./").trim_end_matches('/');
+        let keep = !location.is_empty()
+            && super::names::is_mountable_path(location)
+            && !location.split('/').any(ignored_name);
+        return keep.then(|| {
+            (
+                location.to_string(),
+                format!("{ini}:{} (script_location)", index + 1),
+            )
+        });
+    }
+    None
+}
+
+/// Names the generated `.dockerignore` keeps out of the build context (secrets, keys), which a
+/// `COPY` of them would not find: never a file to copy.
+fn ignored_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    name.starts_with('.')
+        || lower.starts_with("id_")
+        || ["credentials.json", "kubeconfig"].contains(&lower.as_str())
+        || [".pem", ".key", ".p12", ".pfx", ".tfstate"]
+            .iter()
+            .any(|suffix| lower.ends_with(suffix))
+}
+
+/// The relative path a call reads, when it is a literal: `open("config.yaml")` (a mode that
+/// only reads), `Path("config/settings.toml").read_text()`, alembic's `Config("alembic.ini")`,
+/// Jinja's `FileSystemLoader("templates")`, Starlette's and FastAPI's
+/// `StaticFiles(directory="static")` and `Jinja2Templates(directory="templates")`. `calls`
+/// are the other calls of the same body, where the `Path(...)` of a `.read_text()` is.
+fn read_by<'a>(call: &'a python::Call, calls: &'a [python::Call]) -> Option<&'a str> {
+    use python::Value;
+    let callee = call.callee.as_deref()?;
+    match callee {
+        "open" | "io.open" | "builtins.open" => {
+            let reads = match call.arg(1, "mode") {
+                None => true,
+                Some(Value::Str(mode)) => !mode.contains(['w', 'a', 'x', '+']),
+                Some(_) => false,
+            };
+            reads.then(|| call.arg(0, "file")?.as_str())?
+        }
+        "alembic.config.Config" => call.arg(0, "file_")?.as_str(),
+        "jinja2.FileSystemLoader" | "jinja2.loaders.FileSystemLoader" => {
+            call.arg(0, "searchpath")?.as_str()
+        }
+        "starlette.staticfiles.StaticFiles" | "fastapi.staticfiles.StaticFiles" => {
+            call.kwarg("directory")?.as_str()
+        }
+        "starlette.templating.Jinja2Templates" | "fastapi.templating.Jinja2Templates" => {
+            call.arg(0, "directory")?.as_str()
+        }
+        "pathlib.Path" => {
+            let [Value::Str(path)] = call.args.as_slice() else {
+                return None;
+            };
+            let read = calls.iter().any(|other| {
+                other.line == call.line
+                    && other.callee.as_deref().is_some_and(|callee| {
+                        matches!(
+                            callee,
+                            "pathlib.Path().read_text"
+                                | "pathlib.Path().read_bytes"
+                                | "pathlib.Path().iterdir"
+                                | "pathlib.Path().glob"
+                        ) || callee == "pathlib.Path().open"
+                            && match other.arg(0, "mode") {
+                                None => true,
+                                Some(Value::Str(mode)) => !mode.contains(['w', 'a', 'x', '+']),
+                                Some(_) => false,
+                            }
+                    })
+            });
+            read.then_some(path.as_str())
+        }
+        _ => None,
+    }
 }
 
 /// `path` inside the project directory `dir`.
@@ -1193,6 +1392,102 @@ pub(crate) fn scan_of_texts(files: &[(&str, &str, &str)]) -> SourceScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_paths_are_relative_literal_reads_once_each() {
+        let text = "import json, yaml\nfrom pathlib import Path\nfrom alembic.config import Config\nfrom fastapi.staticfiles import StaticFiles\nfrom fastapi.templating import Jinja2Templates\nfrom jinja2 import FileSystemLoader\nCONFIG = yaml.safe_load(open('config.yaml'))\nopen('out.txt', 'w')\nopen('/etc/passwd')\nopen('../up.txt')\nopen('.env')\nopen('certs/server.key')\nstatic = StaticFiles(directory='static')\ntemplates = Jinja2Templates(directory='templates/')\nloader = FileSystemLoader('./mail')\ndef migrate():\n    cfg = Config('alembic.ini')\n    text = Path('config/settings.toml').read_text()\n    Path('made').mkdir()\n    return json.load(open('config.yaml'))\n";
+        let scan = scan_of_texts(&[("app/main.py", "app.main", text)]);
+        let at = |path: &str, line: u32| (path.to_string(), format!("app/main.py:{line}"));
+        assert_eq!(
+            scan.read_paths(),
+            [
+                at("config.yaml", 7),
+                at("static", 13),
+                at("templates", 14),
+                at("mail", 15),
+                at("alembic.ini", 17),
+                at("config/settings.toml", 18),
+            ]
+        );
+    }
+
+    #[test]
+    fn read_paths_a_copy_could_not_carry_are_left_out() {
+        let text = "open('data/*.csv')\nopen('a b.txt')\nopen('x\"y.txt')\nopen('c:/x.ini')\nopen('line\\nbreak')\nopen('data/seed.csv')\n";
+        let scan = scan_of_texts(&[("app.py", "app", text)]);
+        assert_eq!(
+            scan.read_paths(),
+            [("data/seed.csv".to_string(), "app.py:6".to_string())]
+        );
+    }
+
+    #[test]
+    fn an_alembic_ini_brings_its_script_location() {
+        let dir = project(
+            "alembic-script-location",
+            &[
+                ("db/migrations/env.py", ""),
+                (
+                    "alembic.ini",
+                    "[alembic]\nscript_location = %(here)s/db/migrations\nsqlalchemy.url = sqlite://\n",
+                ),
+                (
+                    "src/pkg/__init__.py",
+                    "from alembic.config import Config\ncfg = Config('alembic.ini')\n",
+                ),
+            ],
+        );
+        let manifest = "[project]\nname = 'pkg'\n[build-system]\nrequires = ['uv_build']\nbuild-backend = 'uv_build'\n";
+        let scan = scan_project(dir.path(), "", manifest, true);
+        assert_eq!(
+            scan.run_files,
+            [
+                (
+                    "alembic.ini".to_string(),
+                    "src/pkg/__init__.py:2".to_string()
+                ),
+                (
+                    "db/migrations".to_string(),
+                    "alembic.ini:2 (script_location)".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn run_files_are_the_reads_git_would_ship() {
+        let dir = project(
+            "run-files",
+            &[
+                ("migrations/env.py", ""),
+                ("alembic.ini", "[alembic]\n"),
+                ("local.yaml", ""),
+                (".gitignore", "local.yaml\n"),
+                (
+                    "src/pkg/__init__.py",
+                    "from alembic.config import Config\ncfg = Config('alembic.ini')\nopen('migrations')\nopen('local.yaml')\nopen('missing.yaml')\n",
+                ),
+            ],
+        );
+        let root = dir.path();
+        crate::read::vcs::tests::git(root, &["init", "-q"]);
+        let manifest = "[project]\nname = 'pkg'\n[build-system]\nrequires = ['uv_build']\nbuild-backend = 'uv_build'\n";
+        let scan = scan_project(root, "", manifest, true);
+        assert_eq!(
+            scan.run_files,
+            [
+                (
+                    "alembic.ini".to_string(),
+                    "src/pkg/__init__.py:2".to_string()
+                ),
+                (
+                    "migrations".to_string(),
+                    "src/pkg/__init__.py:3".to_string()
+                ),
+            ]
+        );
+        assert!(scan_project(root, "", manifest, false).run_files.is_empty());
+    }
 
     #[test]
     fn written_paths_are_relative_writes_and_sqlite_files_once_each() {

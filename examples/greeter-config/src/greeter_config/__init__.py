@@ -1,0 +1,1 @@
+"""greeter-config: a greeting command configured by files of the project."""
