@@ -272,6 +272,20 @@ fn not_a_directory(root: &Path, dir: &str) -> Option<String> {
 /// The files below `dirs` (relative to `root`, sorted) that git would commit: tracked, or new
 /// and not ignored. `None` when `root` is in no git repository or git cannot run.
 fn committed_files(root: &Path, dirs: &[&str]) -> Option<Vec<String>> {
+    // A project its repository ignores (a copy below another project's ignored `target/`) has
+    // no file git would commit: what is on disk counts, as outside any repository.
+    let ignored = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["check-ignore", "-q", "--"])
+        .arg(root.canonicalize().ok()?)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if ignored {
+        return None;
+    }
     let output = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
@@ -1487,6 +1501,22 @@ mod tests {
             ]
         );
         assert!(scan_project(root, "", manifest, false).run_files.is_empty());
+        // A copy of the project below a directory its repository ignores: what is on disk
+        // counts, as outside a repository.
+        std::fs::write(root.join(".gitignore"), "copy/\n").unwrap();
+        let copy = root.join("copy");
+        std::fs::create_dir(&copy).unwrap();
+        std::fs::write(copy.join("config.toml"), "").unwrap();
+        std::fs::create_dir_all(copy.join("src/pkg")).unwrap();
+        std::fs::write(copy.join("src/pkg/__init__.py"), "open('config.toml')\n").unwrap();
+        let scan = scan_project(&copy, "", manifest, true);
+        assert_eq!(
+            scan.run_files,
+            [(
+                "config.toml".to_string(),
+                "src/pkg/__init__.py:1".to_string()
+            )]
+        );
     }
 
     #[test]
