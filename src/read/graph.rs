@@ -45,15 +45,15 @@ pub fn remembering<T>(lock: &Lock, work: impl FnOnce() -> T) -> T {
     work()
 }
 
-/// The index of `lock` if a caller is [`remembering`] it.
-fn remembered_index(lock: &Lock) -> Option<Rc<HashMap<PackageName, Vec<usize>>>> {
+/// `use_memo` on the memo of `lock`, if a caller is [`remembering`] it.
+fn with_memo<T>(lock: &Lock, use_memo: impl FnOnce(&mut Memo) -> T) -> Option<T> {
     MEMOS.with(|memos| {
         memos
-            .borrow()
-            .iter()
+            .borrow_mut()
+            .iter_mut()
             .rev()
             .find(|memo| std::ptr::eq(memo.lock, lock))
-            .map(|memo| Rc::clone(&memo.index))
+            .map(use_memo)
     })
 }
 
@@ -89,7 +89,8 @@ impl<'a> ByName<'a> {
 pub fn by_name(lock: &Lock) -> ByName<'_> {
     ByName {
         lock,
-        index: remembered_index(lock).unwrap_or_else(|| Rc::new(index(lock))),
+        index: with_memo(lock, |memo| Rc::clone(&memo.index))
+            .unwrap_or_else(|| Rc::new(index(lock))),
     }
 }
 
@@ -111,28 +112,11 @@ pub fn closure_with(
     extras: &[String],
 ) -> BTreeSet<PackageName> {
     let key = (app.to_string(), groups.to_vec(), extras.to_vec());
-    let known = MEMOS.with(|memos| {
-        memos
-            .borrow()
-            .iter()
-            .rev()
-            .find(|memo| std::ptr::eq(memo.lock, lock))
-            .and_then(|memo| memo.closures.get(&key).cloned())
-    });
-    if let Some(closure) = known {
+    if let Some(closure) = with_memo(lock, |memo| memo.closures.get(&key).cloned()).flatten() {
         return closure;
     }
     let closure = walk(lock, app, groups, extras);
-    MEMOS.with(|memos| {
-        if let Some(memo) = memos
-            .borrow_mut()
-            .iter_mut()
-            .rev()
-            .find(|memo| std::ptr::eq(memo.lock, lock))
-        {
-            memo.closures.insert(key, closure.clone());
-        }
-    });
+    with_memo(lock, |memo| memo.closures.insert(key, closure.clone()));
     closure
 }
 
