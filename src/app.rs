@@ -207,6 +207,24 @@ pub enum Progress<'a> {
     Check(&'a Check),
 }
 
+/// `verify` builds and runs the files on disk: with none written yet (no Dockerfile, unless
+/// `--dockerfile` names another), there is nothing to verify, and the fix is `init`.
+fn missing_outputs(stale: &[Stale], plan: &Plan, options: &verify::Options) -> Option<UserError> {
+    let missing: Vec<&str> = stale
+        .iter()
+        .filter(|file| file.status == Status::Missing)
+        .map(|file| file.path.as_str())
+        .collect();
+    let dockerfile = plan.outputs.dockerfile.as_str();
+    (options.dockerfile.is_none() && missing.contains(&dockerfile)).then(|| {
+        UserError::new(format!(
+            "`{dockerfile}` does not exist: `verify` builds and runs the generated files on disk"
+        ))
+        .detail(format!("not written yet: {}", missing.join(", ")))
+        .hint("run `uv-rootless init` in the project first (or `generate`, when `[tool.uv-rootless]` is already there), then `verify`")
+    })
+}
+
 /// `verify`: builds the image from the outputs on disk and checks it on the Docker engine.
 /// Stale outputs are not an error here: they are reported and verified as they are.
 pub fn verify(
@@ -215,6 +233,9 @@ pub fn verify(
     on_progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<verify::Report, UserError> {
     let (loaded, stale) = check(root)?;
+    if let Some(missing) = missing_outputs(&stale, &loaded.plan, options) {
+        return Err(missing);
+    }
     for warning in &loaded.plan.warnings {
         on_progress(Progress::Warning(warning));
     }

@@ -96,7 +96,7 @@ macro_rules! for_each_option {
             }
             smoke_seconds: u32 {
                 key: "smoke-seconds",
-                doc: "Seconds a worker must stay up in `verify` (default 5).",
+                doc: "Seconds a worker must stay up in `verify` after its start-up settles (default 5).",
                 merge: pick,
             }
             health_path: String {

@@ -1174,3 +1174,22 @@ fn required_settings_are_passed_from_the_shell_or_left_to_the_env_file() {
     );
     assert!(!compose.contains("environment:"), "{compose}");
 }
+
+/// `verify` before `init`: nothing to build, so no engine is asked; the error says to run `init`.
+#[test]
+fn verify_before_init_names_the_missing_files_and_says_to_run_init() {
+    let project = Project::fresh_example("cli-hello");
+    let output = project.run_rejected(&["verify", "."]);
+    assert!(
+        output.stderr.contains(
+            "`Dockerfile` does not exist: `verify` builds and runs the generated files on disk"
+        ),
+        "{}",
+        output.report()
+    );
+    assert!(
+        output.stderr.contains("run `uv-rootless init`"),
+        "{}",
+        output.report()
+    );
+}

@@ -26,9 +26,14 @@ pub enum Job {
         elapsed: Duration,
         logs: String,
     },
-    /// A worker was still running `seconds` after it started.
-    StayedUp { seconds: u32 },
-    /// A worker exited before `seconds`; its exit code and the tail of its logs.
+    /// A worker was still running `seconds` after its start-up settled `settled_after` its
+    /// start (`None`: it was still busy, and ran `seconds` in all).
+    StayedUp {
+        seconds: u32,
+        settled_after: Option<Duration>,
+    },
+    /// A worker exited `seconds` after it started, before its window was over; its exit code and
+    /// the tail of its logs.
     ExitedEarly {
         seconds: u32,
         code: Option<i32>,
@@ -63,6 +68,117 @@ pub enum Job {
     DidNotExit { smoke: String, timeout: Duration },
 }
 
+/// What a failed container's log shows: its last `lines` lines, after the exception lines that
+/// come before them. A chained traceback's root cause is printed first and its last frames last,
+/// so a tail alone can hide the error the chain starts from (a refused connection under the
+/// framework's own exception). A refused connection to a service on the container's own host
+/// gets a line that says what to do.
+pub fn log_excerpt(logs: &str, lines: usize) -> String {
+    let all: Vec<&str> = logs.lines().collect();
+    let start = all.len().saturating_sub(lines);
+    let mut out = String::new();
+    let earlier: Vec<&str> = all[..start]
+        .iter()
+        .copied()
+        .filter(|line| is_exception_line(line))
+        .collect();
+    if !earlier.is_empty() {
+        out.push_str("  (exceptions earlier in the log)\n");
+        for line in earlier.iter().rev().take(8).rev() {
+            out.push_str(&format!("  {line}\n"));
+        }
+        out.push_str("  ...\n");
+    }
+    out.push_str(&tail(logs, lines));
+    if let Some(port) = all.iter().find_map(|line| refused_local_port(line)) {
+        let service = match port {
+            5432 => "PostgreSQL",
+            3306 => "MySQL",
+            6379 => "Redis",
+            27017 => "MongoDB",
+            5672 => "RabbitMQ",
+            9200 => "Elasticsearch",
+            11211 => "memcached",
+            _ => "a service",
+        };
+        out.push_str(&format!(
+            "  hint: the app connects at start to {service} on its own host (port {port}), where \
+             the container has none: pass the service's real address with `--env` (or `--env-file`), \
+             or set `health-path` to a route that does not need it\n"
+        ));
+    }
+    out
+}
+
+/// A line Python prints for an exception: `Name: message` or a bare `Name`, at the start of the
+/// line, where the name (dotted) ends like an exception class.
+fn is_exception_line(line: &str) -> bool {
+    if line.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let name = line
+        .split_once(':')
+        .map_or(line, |(name, _)| name)
+        .trim_end();
+    let valid = !name.is_empty()
+        && name.split('.').all(|part| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    let last = name.rsplit('.').next().unwrap_or(name);
+    valid
+        && [
+            "Error",
+            "Exception",
+            "Exit",
+            "Interrupt",
+            "Failure",
+            "Refused",
+            "Timeout",
+        ]
+        .iter()
+        .any(|end| last.ends_with(end))
+}
+
+/// The port of a refused connection to the container's own host named on `line`:
+/// `localhost:6379`, `('127.0.0.1', 5432)`, `"127.0.0.1", port 5432`.
+fn refused_local_port(line: &str) -> Option<u16> {
+    let lower = line.to_ascii_lowercase();
+    if !lower.contains("refused") && !lower.contains("errno 111") {
+        return None;
+    }
+    let number = |token: &str| -> Option<u16> {
+        let end = token
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(token.len());
+        token[..end].parse().ok()
+    };
+    let tokens: Vec<&str> = lower
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == ':'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let local = |t: &str| ["localhost", "127.0.0.1", "::1"].contains(&t.trim_end_matches('.'));
+    if !tokens
+        .iter()
+        .any(|t| local(t) || t.starts_with("localhost:") || t.starts_with("127.0.0.1:"))
+    {
+        return None;
+    }
+    for (i, token) in tokens.iter().enumerate() {
+        let next = tokens.get(i + 1).copied().unwrap_or("");
+        for host in ["localhost:", "127.0.0.1:"] {
+            if let Some(port) = token.strip_prefix(host).and_then(number) {
+                return Some(port);
+            }
+        }
+        if local(token) || *token == "port" {
+            if let Some(port) = number(next) {
+                return Some(port);
+            }
+        }
+    }
+    None
+}
+
 impl Job {
     /// Whether the job did what it should, and what to say about it.
     pub fn outcome(&self) -> (bool, String) {
@@ -82,12 +198,30 @@ impl Job {
                         if passed || logs.is_empty() {
                             String::new()
                         } else {
-                            format!("; its log:\n{}", tail(logs, 20))
+                            format!("; its log:\n{}", log_excerpt(logs, 20))
                         }
                     ),
                 )
             }
-            Job::StayedUp { seconds } => (true, format!("still running after {seconds} s")),
+            Job::StayedUp {
+                seconds,
+                settled_after: Some(after),
+            } => (
+                true,
+                format!(
+                    "still running {seconds} s after its start-up settled ({:.1} s after start)",
+                    after.as_secs_f64()
+                ),
+            ),
+            Job::StayedUp {
+                seconds,
+                settled_after: None,
+            } => (
+                true,
+                format!(
+                    "still running after {seconds} s, and still busy: its start-up did not settle"
+                ),
+            ),
             Job::ExitedEarly {
                 seconds,
                 code,
@@ -95,9 +229,9 @@ impl Job {
             } => (
                 false,
                 format!(
-                    "exited {} within {seconds} s; a worker must run until stopped:\n{}",
+                    "exited {} after {seconds} s; a worker must run until stopped:\n{}",
                     code.map_or("by a signal".into(), |c| c.to_string()),
-                    tail(logs, 20)
+                    log_excerpt(logs, 20)
                 ),
             ),
             Job::Listening {
@@ -116,7 +250,7 @@ impl Job {
                         } else {
                             format!(
                                 ": the server listens, but the app failed; its log:\n{}",
-                                tail(logs, 20)
+                                log_excerpt(logs, 20)
                             )
                         }
                     ),
@@ -124,9 +258,10 @@ impl Job {
             }
             Job::DidNotStart { stderr } => (false, format!("did not start: {}", stderr.trim())),
             Job::NoPublishedPort => (false, "no published port".into()),
-            Job::ExitedBeforeAnswering { logs } => {
-                (false, format!("exited before answering:\n{logs}"))
-            }
+            Job::ExitedBeforeAnswering { logs } => (
+                false,
+                format!("exited before answering:\n{}", log_excerpt(logs, 20)),
+            ),
             Job::NoAnswer { path, timeout } => (
                 false,
                 format!("`GET {path}` got no answer within {} s", timeout.as_secs()),
@@ -657,7 +792,7 @@ pub fn compose(outcome: &Compose, down_succeeded: bool, user: User) -> Check {
                     if passed || logs.is_empty() {
                         String::new()
                     } else {
-                        format!("; its log:\n{}", tail(logs, 15))
+                        format!("; its log:\n{}", log_excerpt(logs, 15))
                     }
                 ),
             )
@@ -683,7 +818,7 @@ pub fn compose(outcome: &Compose, down_succeeded: bool, user: User) -> Check {
                     if passed {
                         String::new()
                     } else {
-                        format!("; its log:\n{}", tail(logs, 15))
+                        format!("; its log:\n{}", log_excerpt(logs, 15))
                     }
                 ),
             )
@@ -757,6 +892,69 @@ pub fn stand_ins_given(given: &[&RequiredSetting]) -> Option<Check> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A chained traceback whose root cause is far above the last lines, as a framework that
+    /// catches and re-raises prints it.
+    fn chained_log() -> String {
+        let mut log = String::from(
+            "Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\n    \
+             r.set(k, v)\nredis.exceptions.ConnectionError: Error 111 connecting to \
+             localhost:6379. Connection refused.\n\nThe above exception was the direct cause \
+             of the following exception:\n\nTraceback (most recent call last):\n",
+        );
+        for n in 0..30 {
+            log.push_str(&format!(
+                "  File \"/app/lib/frame{n}.py\", line {n}, in g\n"
+            ));
+        }
+        log.push_str(
+            "litestar.exceptions.LitestarException: Exception caught after response started\n",
+        );
+        log
+    }
+
+    #[test]
+    fn a_log_excerpt_shows_the_root_cause_of_a_chain_and_names_the_service() {
+        let excerpt = log_excerpt(&chained_log(), 20);
+        assert!(
+            excerpt.contains("redis.exceptions.ConnectionError: Error 111"),
+            "{excerpt}"
+        );
+        assert!(excerpt.contains("LitestarException"), "{excerpt}");
+        assert!(
+            excerpt.contains("Redis on its own host (port 6379)"),
+            "{excerpt}"
+        );
+        // The last lines come last, the root cause before them, once.
+        assert!(excerpt.find("ConnectionError").unwrap() < excerpt.find("frame29").unwrap());
+        assert_eq!(excerpt.matches("ConnectionError").count(), 1, "{excerpt}");
+    }
+
+    #[test]
+    fn a_short_log_is_shown_whole_with_no_earlier_section() {
+        let log = "ValueError: Invalid endpoint: x\n";
+        assert_eq!(log_excerpt(log, 20), "  ValueError: Invalid endpoint: x\n");
+    }
+
+    #[test]
+    fn refused_connections_name_their_local_port() {
+        for (line, port) in [
+            ("redis.exceptions.ConnectionError: Error 111 connecting to localhost:6379. Connection refused.", Some(6379)),
+            ("OSError: Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 5432), [Errno 99] Cannot assign requested address", Some(5432)),
+            ("psycopg.OperationalError: connection failed: connection to server at \"127.0.0.1\", port 5432 failed: Connection refused", Some(5432)),
+            ("pymongo.errors.ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection refused", Some(27017)),
+            // Not local, or not refused: no hint.
+            ("ConnectionRefusedError: db.internal:5432 refused", None),
+            ("listening on 127.0.0.1:8000", None),
+        ] {
+            assert_eq!(refused_local_port(line), port, "{line}");
+        }
+        assert!(is_exception_line(
+            "pydantic_core._pydantic_core.ValidationError: 2 validation errors"
+        ));
+        assert!(!is_exception_line("  File \"x.py\", line 1"));
+        assert!(!is_exception_line("INFO: Started server process"));
+    }
 
     const USER: User = User {
         uid: 65532,
@@ -962,7 +1160,20 @@ mod tests {
             check.detail
         );
         assert!(!read_only_run(&answered(200), "").detail.contains("its log"));
-        assert!(read_only_run(&Job::StayedUp { seconds: 5 }, "").passed);
+        let up = read_only_run(
+            &Job::StayedUp {
+                seconds: 5,
+                settled_after: Some(Duration::from_millis(3200)),
+            },
+            "",
+        );
+        assert!(up.passed);
+        assert!(
+            up.detail
+                .contains("still running 5 s after its start-up settled (3.2 s after start)"),
+            "{}",
+            up.detail
+        );
         let early = read_only_run(
             &Job::ExitedEarly {
                 seconds: 5,
@@ -973,7 +1184,7 @@ mod tests {
         );
         assert!(!early.passed);
         assert!(
-            early.detail.contains("exited 0 within 5 s"),
+            early.detail.contains("exited 0 after 5 s"),
             "{}",
             early.detail
         );

@@ -281,8 +281,32 @@ impl<'a> Containers<'a> {
         Ok(format!("{}{}", logs.stdout, logs.stderr))
     }
 
-    /// A worker: started detached with its smoke arguments, watched for `smoke_seconds`; it
-    /// passes when it is still running then.
+    /// Whether the container used less than a tenth of a CPU over the engine's sample (about
+    /// two seconds): its start-up (the imports, the settings, the first connections) is over.
+    /// An engine that reports no figure counts as settled, so the window is the plain one.
+    fn idle(&self, name: &str) -> Result<bool, UserError> {
+        let stats = self.docker(
+            &[
+                "stats".into(),
+                "--no-stream".into(),
+                "--format".into(),
+                "{{.CPUPerc}}".into(),
+                name.into(),
+            ],
+            self.run_timeout,
+        )?;
+        Ok(stats
+            .stdout
+            .trim()
+            .trim_end_matches('%')
+            .parse::<f64>()
+            .map_or(true, |percent| percent < 10.0))
+    }
+
+    /// A worker: started detached with its smoke arguments; it passes when it is still running
+    /// `smoke_seconds` after its start-up settled (the first engine sample where it is idle), so
+    /// that a crash at start is seen however slowly a loaded engine imports the app. A worker
+    /// still busy after `smoke_seconds` plus 30 s, or the run limit, passes as running.
     fn worker_job(&mut self, read_only: bool) -> Result<(String, Job), UserError> {
         let seconds = self.plan.runtime.smoke_seconds;
         let (name, mut args) = self.run_args(read_only, true, true);
@@ -298,8 +322,10 @@ impl<'a> Containers<'a> {
             ));
         }
         let started = Instant::now();
-        let limit = Duration::from_secs(u64::from(seconds));
-        while started.elapsed() < limit {
+        let window = Duration::from_secs(u64::from(seconds));
+        let cap = (window + Duration::from_secs(30)).min(self.run_timeout.max(window));
+        let mut settled: Option<Instant> = None;
+        loop {
             if !self.running(&name)? {
                 let code = self.docker(
                     &[
@@ -310,30 +336,44 @@ impl<'a> Containers<'a> {
                     ],
                     self.run_timeout,
                 )?;
-                let logs = self.logs(&name, 20)?;
+                let logs = self.logs(&name, 200)?;
                 return Ok((
                     name,
                     Job::ExitedEarly {
-                        seconds,
+                        seconds: started.elapsed().as_secs_f64().ceil() as u32,
                         code: code.stdout.trim().parse().ok(),
                         logs,
                     },
                 ));
             }
-            std::thread::sleep(Duration::from_millis(250));
+            let up = started.elapsed();
+            match settled {
+                Some(at) if at.elapsed() >= window => {
+                    return Ok((
+                        name,
+                        Job::StayedUp {
+                            seconds,
+                            settled_after: Some(at - started),
+                        },
+                    ))
+                }
+                _ if up >= cap => {
+                    return Ok((
+                        name,
+                        Job::StayedUp {
+                            seconds: up.as_secs() as u32,
+                            settled_after: None,
+                        },
+                    ))
+                }
+                Some(_) => std::thread::sleep(Duration::from_millis(250)),
+                None => {
+                    if self.idle(&name)? {
+                        settled = Some(Instant::now());
+                    }
+                }
+            }
         }
-        if !self.running(&name)? {
-            let logs = self.logs(&name, 20)?;
-            return Ok((
-                name,
-                Job::ExitedEarly {
-                    seconds,
-                    code: None,
-                    logs,
-                },
-            ));
-        }
-        Ok((name, Job::StayedUp { seconds }))
     }
 
     fn web_job(&mut self, read_only: bool) -> Result<(String, Job), UserError> {
@@ -380,7 +420,7 @@ impl<'a> Containers<'a> {
                 let elapsed = started.elapsed();
                 if tcp {
                     let logs = if status >= 500 {
-                        self.logs(&name, 20)?
+                        self.logs(&name, 200)?
                     } else {
                         String::new()
                     };
@@ -397,7 +437,7 @@ impl<'a> Containers<'a> {
                 let logs = if (200..400).contains(&status) {
                     String::new()
                 } else {
-                    self.logs(&name, 20)?
+                    self.logs(&name, 200)?
                 };
                 return Ok((
                     name,
@@ -410,7 +450,7 @@ impl<'a> Containers<'a> {
                 ));
             }
             if !self.running(&name)? {
-                let logs = self.logs(&name, 20)?;
+                let logs = self.logs(&name, 200)?;
                 return Ok((name, Job::ExitedBeforeAnswering { logs }));
             }
             if started.elapsed() > timeout {
@@ -663,7 +703,7 @@ impl<'a> Containers<'a> {
         if restarts.stdout.trim() != "0" {
             status = format!("restarted {} time(s): {status}", restarts.stdout.trim());
         }
-        let logs = self.logs(&container, 15)?;
+        let logs = self.logs(&container, 200)?;
         Ok(Compose::Worker {
             status,
             seconds,
@@ -703,7 +743,7 @@ impl<'a> Containers<'a> {
         let logs = if status.starts_with("healthy") {
             String::new()
         } else {
-            self.logs(&container, 15)?
+            self.logs(&container, 200)?
         };
         Ok(Compose::Service { status, logs })
     }
