@@ -263,7 +263,7 @@ fn psycopg_from_its_wheel_gets_libpq_in_the_final_stage_unless_binary_ships_it()
         ..Flags::default()
     };
     let error = uv_rootless::app::load(&dir, flags).unwrap_err();
-    assert!(error.message.contains("`psycopg` loads libpq"), "{error}");
+    assert!(error.message.contains("`psycopg` needs libpq"), "{error}");
     assert!(
         error.hints.iter().any(|h| h.contains("psycopg[binary]")),
         "{error:?}"
@@ -277,6 +277,44 @@ fn psycopg_from_its_wheel_gets_libpq_in_the_final_stage_unless_binary_ships_it()
         loaded.plan.needs.runtime_packages.is_empty(),
         "{:?}",
         loaded.plan.needs.runtime_packages
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn gitpython_gets_the_git_program_in_the_final_stage() {
+    // GitPython's import fails without `git` ("Bad git executable"); its wheel is pure Python.
+    let dir = fixture_copy("gitpython");
+    replace(
+        &dir,
+        "uv.lock",
+        "    { name = \"tinylib\" },\n]",
+        "    { name = \"gitpython\" },\n]",
+    );
+    replace(
+        &dir,
+        "uv.lock",
+        "name = \"tinylib\"\nversion = \"0.3.0\"\nsource = { git = \"https://git.example.com/team/tinylib?tag=v0.3.0#0123456789abcdef0123456789abcdef01234567\" }",
+        "name = \"gitpython\"\nversion = \"3.1.45\"\nsource = { registry = \"https://pypi.org/simple\" }\nwheels = [{ url = \"https://files.example/gitpython-3.1.45-py3-none-any.whl\" }]",
+    );
+    let loaded = uv_rootless::app::load(&dir, Flags::default()).unwrap();
+    assert_eq!(loaded.plan.needs.runtime_packages, ["git"]);
+    let dockerfile = &loaded.rendered[0].content;
+    let final_stage = &dockerfile[dockerfile.rfind("\nFROM ").unwrap()..];
+    assert!(
+        final_stage.contains("apt-get install -y --no-install-recommends git"),
+        "{final_stage}"
+    );
+    let flags = Flags {
+        base: Some(BaseId::Azurelinux),
+        ..Flags::default()
+    };
+    let error = uv_rootless::app::load(&dir, flags).unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("`gitpython` needs the `git` program at run time"),
+        "{error}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -110,7 +110,8 @@ pub const NATIVE_NEEDS: &[NativeNeed] = &[
 ];
 
 /// A system library that a package installed from its wheel (or pure Python) loads at run
-/// time, with `ctypes` or `cffi`, and does not ship: the final stage installs it. Its import
+/// time, with `ctypes` or `cffi`, or a program it runs, and does not ship: the final stage
+/// installs it. Its import
 /// fails without it (`psycopg`: "no pq wrapper available"; WeasyPrint: "cannot load library
 /// 'libgobject-2.0-0'").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +159,15 @@ pub const LOADED_AT_RUN_TIME: &[LoadedAtRunTime] = &[
         unless: &[],
         library: "libmagic",
         runtime: &[(BaseId::PythonSlim, &["libmagic1t64"])],
+        alternative: "",
+    },
+    // GitPython runs the `git` program, and looks for it when it is imported: without it,
+    // `import git` raises "Bad git executable".
+    LoadedAtRunTime {
+        package: "gitpython",
+        unless: &[],
+        library: "the `git` program",
+        runtime: &[(BaseId::PythonSlim, &["git"])],
         alternative: "",
     },
     LoadedAtRunTime {

@@ -153,7 +153,7 @@ pub fn decide(input: &Input<'_>) -> Result<Needs, UserError> {
         let runtime = need.runtime_packages(base.id);
         if runtime.is_empty() || !base.runtime_has_shell {
             let mut error = UserError::new(format!(
-                "`{}` loads {} at run time, which its wheel does not ship and the {} final stage cannot install",
+                "`{}` needs {} at run time, which its wheel does not ship and the {} final stage cannot install",
                 need.package, need.library, base.title
             ))
             .detail("that final stage is distroless: no package manager, no shell");
