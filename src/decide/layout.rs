@@ -219,6 +219,88 @@ fn context_excludes(outputs: &[&String], needed: &[String]) -> Vec<String> {
     excludes
 }
 
+/// The extras the console script the image runs names (`app = "pkg.cli:main [cli]"`): its
+/// code imports what they add, so both `uv sync` steps install them. Each with why, for
+/// `explain`; an extra the project does not define is left out and said so.
+pub struct EntryExtras {
+    pub extras: Vec<String>,
+    pub findings: Vec<String>,
+}
+
+/// [`EntryExtras`] of `command` when it runs a console script of the app from `venv_bin`.
+pub fn entry_extras(app: &AppProject<'_>, command: &[String], venv_bin: &str) -> EntryExtras {
+    let mut found = EntryExtras {
+        extras: Vec::new(),
+        findings: Vec::new(),
+    };
+    let Some(project) = app.pyproject.project.as_ref() else {
+        return found;
+    };
+    let Some((script, entry)) = command
+        .first()
+        .and_then(|program| program.strip_prefix(venv_bin)?.strip_prefix('/'))
+        .and_then(|script| Some((script, project.scripts.get(script)?)))
+    else {
+        return found;
+    };
+    // `module:attr [extra, ...]`, the entry point's whole value; anything else names none.
+    let dotted = |text: &str| {
+        !text.is_empty()
+            && text.split('.').all(|part| {
+                !part.is_empty()
+                    && !part.starts_with(|ch: char| ch.is_ascii_digit())
+                    && part.chars().all(|ch| ch.is_alphanumeric() || ch == '_')
+            })
+    };
+    let Some(named) = entry.split_once('[').and_then(|(reference, rest)| {
+        let (module, attr) = reference.split_once(':').unwrap_or((reference, "x"));
+        let inside = rest.trim_end().strip_suffix(']')?;
+        (dotted(module.trim()) && dotted(attr.trim()) && !inside.contains(['[', ']']))
+            .then_some(inside)
+    }) else {
+        return found;
+    };
+    for extra in named.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let defined = crate::read::names::is_valid_name(extra)
+            && project
+                .optional_dependencies
+                .keys()
+                .any(|name| PackageName::new(name).is(extra));
+        if !defined {
+            found.findings.push(format!(
+                "the console script `{script}` names the extra {}, which `[project.optional-dependencies]` does not define: not installed",
+                serde_json::to_string(extra).unwrap_or_default()
+            ));
+            continue;
+        }
+        let name = PackageName::new(extra).into_string();
+        if !found.extras.contains(&name) {
+            found.findings.push(format!(
+                "the console script `{script}` names the extra `{name}` in `[project.scripts]`: both `uv sync` steps install it (`--extra {name}`)"
+            ));
+            found.extras.push(name);
+        }
+    }
+    found
+}
+
+/// Adds `--extra NAME` to `sync_options` for each extra not already chosen, after the chosen
+/// ones.
+pub fn add_extras(sync_options: &mut Vec<String>, extras: &[String]) {
+    let chosen: Vec<String> = sync_options
+        .chunks(2)
+        .filter(|pair| pair[0] == "--extra")
+        .map(|pair| pair[1].clone())
+        .collect();
+    let at = chosen.len() * 2;
+    let added: Vec<String> = extras
+        .iter()
+        .filter(|extra| !chosen.contains(extra))
+        .flat_map(|extra| ["--extra".to_string(), extra.clone()])
+        .collect();
+    sync_options.splice(at..at, added);
+}
+
 /// `--extra`, `--group` and `--package` for both `uv sync` steps. Extras must exist in
 /// `[project.optional-dependencies]`; `dev` never goes in.
 fn sync_options(
@@ -385,6 +467,37 @@ mod example_tests {
         // Reading nothing, it runs from the venv as before.
         assert_eq!(layout("cli-hello").workdir, "/app");
         assert!(layout("cli-hello").run_files.is_empty());
+    }
+
+    #[test]
+    fn the_extras_the_console_script_names_are_installed_and_said_why() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/projects/entry-extras");
+        let plan = crate::app::load(&root, Default::default()).unwrap().plan;
+        assert_eq!(plan.command.value, ["/app/bin/entry-extras"]);
+        assert_eq!(plan.layout.sync_options, ["--extra", "cli"]);
+        assert!(
+            plan.app
+                .findings
+                .iter()
+                .any(|f| f.contains("names the extra `cli`")),
+            "{:?}",
+            plan.app.findings
+        );
+        assert!(
+            plan.app.findings.iter().any(|f| f.contains(
+                "names the extra \"gui\", which `[project.optional-dependencies]` does not define"
+            )),
+            "{:?}",
+            plan.app.findings
+        );
+        // One chosen in the config comes first, and once.
+        let mut options = vec!["--extra".to_string(), "cli".to_string()];
+        super::add_extras(&mut options, &["cli".to_string(), "gui".to_string()]);
+        assert_eq!(options, ["--extra", "cli", "--extra", "gui"]);
+        let mut options = vec!["--group".to_string(), "web".to_string()];
+        super::add_extras(&mut options, &["cli".to_string()]);
+        assert_eq!(options, ["--extra", "cli", "--group", "web"]);
     }
 
     #[test]

@@ -100,6 +100,8 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
         None => None,
     };
     let mut layout = layout::decide_layout(files, &app_project, project, settings)?;
+    let entry_extras = layout::entry_extras(&app_project, &choice.command.value, &venv_bin);
+    layout::add_extras(&mut layout.sync_options, &entry_extras.extras);
     let app_name = if app_project.member.is_empty() {
         PackageName::new(&project.name).into_string()
     } else {
@@ -158,6 +160,7 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
         choice.framework,
     );
     let mut findings = choice.findings.clone();
+    findings.extend(entry_extras.findings.iter().cloned());
     let mut probe_host = String::new();
     if let (Some(hosts), true) = (&django_hosts, web) {
         match (hosts, &probe, &configured) {
@@ -317,6 +320,13 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
         decided.version
     });
     let platforms = image::decide_platforms(settings)?;
+    // The extras both `uv sync` steps install: the chosen ones, then the console script's.
+    let extras: Vec<String> = settings
+        .extras
+        .iter()
+        .flat_map(|s| s.value.iter().cloned())
+        .chain(entry_extras.extras.iter().cloned())
+        .collect();
     let needs_for = |python: &crate::model::Python| {
         needs::decide(&needs::Input {
             lock: &files.lock,
@@ -325,7 +335,7 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
             base: base.value,
             python,
             platforms: &platforms.value,
-            extras: settings.extras.as_ref().map_or(&[], |s| s.value.as_slice()),
+            extras: &extras,
             groups: settings.groups.as_ref().map_or(&[], |s| s.value.as_slice()),
         })
     };

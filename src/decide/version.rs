@@ -270,7 +270,7 @@ fn from_repo(project: &VcsVersioned, repo: &Repo) -> Result<Computed, String> {
                 Some(tag) => Dunamai::parse(tag),
                 None => Dunamai::parse("v0.0.0"),
             };
-            parsed.and_then(|d| d.serialize(distance, prefix(&repo.head, 7), project.config.bump))
+            parsed.map(|d| d.serialize(distance, prefix(&repo.head, 7), project.config.bump))
         }
     };
     let Some(value) = value else {
@@ -409,21 +409,27 @@ fn guess_next_dev(
 }
 
 /// A tag as dunamai's default pattern reads it:
-/// `^v(EPOCH!)?BASE([-._]?STAGE[-._]?REVISION?)?(\+METADATA)?$`.
+/// `^v(EPOCH!)?BASE([-._]?STAGE[-._]?REVISION?)?(\+METADATA)?$`, STAGE any letters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Dunamai {
     epoch: Option<u64>,
     base: Vec<u64>,
-    /// `a`, `b`, `rc`, `post` or `dev`, and its number. Other stages are not reproduced.
-    stage: Option<(String, u64)>,
+    /// The stage as the tag spells it, and its revision when the tag has one. Only stages
+    /// dunamai's PEP 440 style can print are kept: `post` and `dev` as written, and
+    /// `a`/`alpha`, `b`/`beta`, `rc`/`c`/`pre`/`preview` in any case.
+    stage: Option<(String, Option<u64>)>,
 }
 
 impl Dunamai {
     fn parse(tag: &str) -> Option<Self> {
         let rest = tag.strip_prefix('v')?;
-        let rest = rest.split('+').next()?;
+        let rest = match rest.split_once('+') {
+            Some((_, "")) => return None,
+            Some((rest, _)) => rest,
+            None => rest,
+        };
         let (epoch, rest) = match rest.split_once('!') {
-            Some((epoch, rest)) => (Some(epoch.parse().ok()?), rest),
+            Some((epoch, rest)) => (Some(digits(epoch)?), rest),
             None => (None, rest),
         };
         let base_end = rest
@@ -435,85 +441,79 @@ impl Dunamai {
             .map_or(rest.len(), |(at, _)| at);
         let base: Vec<u64> = rest[..base_end]
             .split('.')
-            .map(|part| part.parse().ok())
+            .map(digits)
             .collect::<Option<_>>()?;
-        let tail = rest[base_end..].trim_start_matches(['-', '.', '_']);
-        let stage = if tail.is_empty() {
+        let separator = |text: &str| {
+            text.strip_prefix(['-', '.', '_'])
+                .unwrap_or(text)
+                .to_string()
+        };
+        let tail = separator(&rest[base_end..]);
+        let stage = if rest[base_end..].is_empty() {
             None
         } else {
             let letters = tail
                 .find(|ch: char| !ch.is_ascii_alphabetic())
                 .unwrap_or(tail.len());
-            let name = tail[..letters].to_ascii_lowercase();
-            let number = tail[letters..].trim_start_matches(['-', '.', '_']);
-            if !matches!(name.as_str(), "a" | "b" | "rc" | "post" | "dev") || number.is_empty() {
+            let name = &tail[..letters];
+            let number = separator(&tail[letters..]);
+            let revision = match number.as_str() {
+                "" if tail.len() == letters => None,
+                "" => return None,
+                number => Some(digits(number)?),
+            };
+            let printable = matches!(name, "post" | "dev")
+                || matches!(
+                    name.to_ascii_lowercase().as_str(),
+                    "a" | "alpha" | "b" | "beta" | "rc" | "c" | "pre" | "preview"
+                );
+            if name.is_empty() || !printable {
                 return None;
             }
-            Some((name, number.parse().ok()?))
+            Some((name.to_string(), revision))
         };
         Some(Self { epoch, base, stage })
     }
 
     /// The tag's own version (distance 0).
     fn exact(&self) -> String {
-        self.render(&self.base, self.stage.as_ref(), None, None, "")
+        self.serialize(0, "", false)
     }
 
-    /// dunamai's PEP 440 serialisation: the commit is metadata when there is a distance; with
-    /// `bump`, the last part of the base (or the stage's number) goes up by one and the
-    /// distance is a `.dev`; without, it is a `.post` with `.dev0`.
-    fn serialize(&self, distance: u64, commit: &str, bump: bool) -> Option<String> {
-        if distance == 0 {
-            return Some(self.exact());
-        }
-        let metadata = format!("+{commit}");
-        let stage = self
-            .stage
-            .as_ref()
-            .map(|(name, number)| (name.as_str(), *number));
-        Some(match (stage, bump) {
-            (Some(("dev", _)), true) => return None,
-            (Some(("post", post)), true) => {
-                self.render(&self.base, None, Some(post + 1), Some(distance), &metadata)
-            }
-            (Some(("post", post)), false) => {
-                self.render(&self.base, None, Some(post), Some(distance), &metadata)
-            }
-            (Some(("dev", dev)), false) => {
-                self.render(&self.base, None, None, Some(dev + distance), &metadata)
-            }
-            (Some((name, number)), true) => self.render(
-                &self.base,
-                Some(&(name.to_string(), number + 1)),
-                None,
-                Some(distance),
-                &metadata,
-            ),
-            (None, true) => {
-                let mut base = self.base.clone();
-                if let Some(last) = base.last_mut() {
-                    *last += 1;
+    /// dunamai's PEP 440 serialisation (`Version.serialize`): the commit is metadata when
+    /// there is a distance; with `bump` (and a distance), the last part of the base goes up by
+    /// one, or the stage's revision (2 when the tag has none), and the distance is a `.dev`;
+    /// without, a `.post` with `.dev0`. A `post` or `dev` stage is its segment; another stage
+    /// is printed as PEP 440 spells it, its missing revision as 0.
+    fn serialize(&self, distance: u64, commit: &str, bump: bool) -> String {
+        let bumped = bump && distance > 0;
+        let mut base = self.base.clone();
+        let mut revision = self.stage.as_ref().and_then(|(_, revision)| *revision);
+        if bumped {
+            match &self.stage {
+                None => {
+                    if let Some(last) = base.last_mut() {
+                        *last += 1;
+                    }
                 }
-                self.render(&base, None, None, Some(distance), &metadata)
+                Some(_) => revision = Some(revision.map_or(2, |r| r + 1)),
             }
-            (_, false) => self.render(
-                &self.base,
-                self.stage.as_ref(),
-                Some(distance),
-                Some(0),
-                &metadata,
-            ),
-        })
-    }
-
-    fn render(
-        &self,
-        base: &[u64],
-        stage: Option<&(String, u64)>,
-        post: Option<u64>,
-        dev: Option<u64>,
-        metadata: &str,
-    ) -> String {
+        }
+        let (mut pre, mut post, mut dev) = (None, None, None);
+        match self.stage.as_ref().map(|(name, _)| name.as_str()) {
+            Some("post") => post = revision,
+            Some("dev") => dev = revision,
+            Some(name) => pre = Some((name.to_ascii_lowercase(), revision.unwrap_or(0))),
+            None => {}
+        }
+        if distance > 0 {
+            if bumped || post.is_some() || dev.is_some() {
+                dev = Some(dev.unwrap_or(0) + distance);
+            } else {
+                post = Some(distance);
+                dev = Some(0);
+            }
+        }
         let mut out = String::new();
         if let Some(epoch) = self.epoch {
             out.push_str(&format!("{epoch}!"));
@@ -525,12 +525,14 @@ impl Dunamai {
                 .collect::<Vec<_>>()
                 .join("."),
         );
-        let (mut post, mut dev) = (post, dev);
-        match stage {
-            Some((name, number)) if name == "post" => post = post.or(Some(*number)),
-            Some((name, number)) if name == "dev" => dev = dev.or(Some(*number)),
-            Some((name, number)) => out.push_str(&format!("{name}{number}")),
-            None => {}
+        if let Some((name, number)) = pre {
+            let name = match name.as_str() {
+                "alpha" => "a",
+                "beta" => "b",
+                "c" | "pre" | "preview" => "rc",
+                other => other,
+            };
+            out.push_str(&format!("{name}{number}"));
         }
         if let Some(post) = post {
             out.push_str(&format!(".post{post}"));
@@ -538,9 +540,19 @@ impl Dunamai {
         if let Some(dev) = dev {
             out.push_str(&format!(".dev{dev}"));
         }
-        out.push_str(metadata);
+        if distance > 0 {
+            out.push_str(&format!("+{commit}"));
+        }
         out
     }
+}
+
+/// ASCII digits as a number, as `\d+` matches them (`u64::from_str` alone takes a `+`).
+fn digits(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 #[cfg(test)]
@@ -883,16 +895,14 @@ mod tests {
         assert_eq!(
             Dunamai::parse("v1.0.post2")
                 .unwrap()
-                .serialize(3, "abc", false)
-                .as_deref(),
-            Some("1.0.post2.dev3+abc")
+                .serialize(3, "abc", false),
+            "1.0.post2.dev3+abc"
         );
         assert_eq!(
             Dunamai::parse("v3.0.post1")
                 .unwrap()
-                .serialize(1, "abc", true)
-                .as_deref(),
-            Some("3.0.post2.dev1+abc")
+                .serialize(1, "abc", true),
+            "3.0.post2.dev1+abc"
         );
         assert_eq!(
             guess_next_dev("1.0.dev0", 2, false, "gabc", "", true).as_deref(),
@@ -903,6 +913,76 @@ mod tests {
             guess_next_dev("1!2.9", 1, false, "gabc", "", true).as_deref(),
             Some("1!2.10.dev1+gabc")
         );
+    }
+
+    /// dunamai 1.26's `Version.serialize` (PEP 440 style, commit `abc`) of each tag at
+    /// distance 0, at distance 2, and at distance 2 with `bump`; `None`: dunamai refuses to
+    /// print a PEP 440 version of the tag.
+    #[test]
+    fn dunamai_stages_and_missing_revisions_read_as_dunamai_reads_them() {
+        let table: &[(&str, Option<[&str; 3]>)] = &[
+            (
+                "v1.0.0-beta",
+                Some(["1.0.0b0", "1.0.0b0.post2.dev0+abc", "1.0.0b2.dev2+abc"]),
+            ),
+            (
+                "v2.0alpha1",
+                Some(["2.0a1", "2.0a1.post2.dev0+abc", "2.0a2.dev2+abc"]),
+            ),
+            (
+                "v2.0-c.1",
+                Some(["2.0rc1", "2.0rc1.post2.dev0+abc", "2.0rc2.dev2+abc"]),
+            ),
+            (
+                "v2.0PREVIEW2",
+                Some(["2.0rc2", "2.0rc2.post2.dev0+abc", "2.0rc3.dev2+abc"]),
+            ),
+            (
+                "v1.0.0-Beta.2",
+                Some(["1.0.0b2", "1.0.0b2.post2.dev0+abc", "1.0.0b3.dev2+abc"]),
+            ),
+            (
+                "v1.0.post",
+                Some(["1.0", "1.0.post2.dev0+abc", "1.0.post2.dev2+abc"]),
+            ),
+            (
+                "v1.0.dev",
+                Some(["1.0", "1.0.post2.dev0+abc", "1.0.dev4+abc"]),
+            ),
+            (
+                "v1.0.dev3",
+                Some(["1.0.dev3", "1.0.dev5+abc", "1.0.dev6+abc"]),
+            ),
+            (
+                "v1!2.0-rc.3",
+                Some(["1!2.0rc3", "1!2.0rc3.post2.dev0+abc", "1!2.0rc4.dev2+abc"]),
+            ),
+            (
+                "v3.0.post1",
+                Some(["3.0.post1", "3.0.post1.dev2+abc", "3.0.post2.dev2+abc"]),
+            ),
+            ("v1.0-r1", None),
+            ("v1.0-rev1", None),
+            ("v1.0-POST1", None),
+            ("v1.0-", None),
+            ("v1.0beta-", None),
+            ("v1.0+", None),
+        ];
+        for (tag, expected) in table {
+            let got = Dunamai::parse(tag).map(|d| {
+                [
+                    d.exact(),
+                    d.serialize(2, "abc", false),
+                    d.serialize(2, "abc", true),
+                ]
+            });
+            assert_eq!(
+                got.as_ref()
+                    .map(|g| [g[0].as_str(), g[1].as_str(), g[2].as_str()]),
+                *expected,
+                "{tag}"
+            );
+        }
     }
 
     /// A dynamic version a backend reads from a file tags the image; one that cannot be read

@@ -728,9 +728,19 @@ fn ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || lower.starts_with("id_")
         || ["credentials.json", "kubeconfig"].contains(&lower.as_str())
-        || [".pem", ".key", ".p12", ".pfx", ".tfstate"]
-            .iter()
-            .any(|suffix| lower.ends_with(suffix))
+        || lower.starts_with("client_secret") && lower.ends_with(".json")
+        || [
+            ".pem",
+            ".key",
+            ".p12",
+            ".pfx",
+            ".ppk",
+            ".jks",
+            ".keystore",
+            ".tfstate",
+        ]
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
 }
 
 /// The relative path a call reads, when it is a literal: `open("config.yaml")` (a mode that
