@@ -202,6 +202,20 @@ pub fn text(plan: &Plan) -> String {
             format!(", workspace member `{}`", layout.package)
         }
     ));
+    if !layout.dynamic_dependencies.is_empty() {
+        out.push_str(&format!(
+            "{:<9} the dependencies' stage installs the lock as it is (`uv sync --frozen`): `{}` \
+             {} dependencies `dynamic`, which only the build backend works out from the whole \
+             source; the project's stage checks the lock (`--locked`)\n",
+            "lock",
+            layout.dynamic_dependencies.join("`, `").escape_debug(),
+            if layout.dynamic_dependencies.len() == 1 {
+                "declares"
+            } else {
+                "declare"
+            },
+        ));
+    }
     for file in &layout.run_files {
         out.push_str(&format!(
             "{:<9} `{}` to `{}`: `{}` reads it relative to the working directory, `{}`\n",
@@ -238,7 +252,7 @@ pub fn text(plan: &Plan) -> String {
     }
     if !plan.needs.runtime_packages.is_empty() {
         out.push_str(&format!(
-            "{:<9} in the final stage, the shared libraries {}\n",
+            "{:<9} in the final stage, the system packages {} (libraries and programs the installed packages use)\n",
             "needs",
             plan.needs
                 .runtime_packages

@@ -482,6 +482,10 @@ pub struct Layout {
     pub workspace: bool,
     /// Member manifests bind-mounted for the dependency layer, relative to the context.
     pub member_manifests: Vec<String>,
+    /// Projects (the root, members) whose dependencies are `dynamic`: only their build backend
+    /// works them out, from the whole source, so the dependencies' stage installs the lock as it
+    /// is (`--frozen`), and the project's stage, which has the source, checks it (`--locked`).
+    pub dynamic_dependencies: Vec<String>,
     /// `uv sync` options beyond the fixed ones: `--extra`, `--group`, `--package`.
     pub sync_options: Vec<String>,
 }

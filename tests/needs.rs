@@ -318,3 +318,37 @@ fn gitpython_gets_the_git_program_in_the_final_stage() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn dynamic_dependencies_install_the_lock_as_it_is_in_the_dependencies_stage() {
+    // Only the build backend knows dependencies a metadata hook gives: checking the lock
+    // against them needs the whole source, which the dependencies' stage does not have.
+    let dir = fixture_copy("dynamic-dependencies");
+    let deps_stage = |dir: &Path| {
+        let loaded = uv_rootless::app::load(dir, Flags::default()).unwrap();
+        let dockerfile = loaded.rendered[0].content.clone();
+        let start = dockerfile.find("FROM build AS deps").unwrap();
+        let end = start + dockerfile[start..].find("\nFROM ").unwrap();
+        (
+            loaded.plan.layout.dynamic_dependencies,
+            dockerfile[start..end].to_string(),
+            dockerfile,
+        )
+    };
+    let (dynamic, stage, _) = deps_stage(&dir);
+    assert!(dynamic.is_empty());
+    assert!(stage.contains("uv sync --locked "), "{stage}");
+    replace(
+        &dir,
+        "pyproject.toml",
+        "version = \"1.2.0\"\n",
+        "version = \"1.2.0\"\ndynamic = [\"optional-dependencies\"]\n",
+    );
+    let (dynamic, stage, dockerfile) = deps_stage(&dir);
+    assert_eq!(dynamic, ["needs-demo"]);
+    assert!(stage.contains("uv sync --frozen "), "{stage}");
+    // The project's stage, which has the source, still checks the lock.
+    let project = &dockerfile[dockerfile.find("AS project").unwrap()..];
+    assert!(project.contains("uv sync --locked "), "{project}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -710,6 +710,7 @@ mod tests {
             package: String::new(),
             workspace: false,
             member_manifests: Vec::new(),
+            dynamic_dependencies: Vec::new(),
             sync_options: Vec::new(),
         }
     }

@@ -94,8 +94,27 @@ pub fn decide_layout(
             .iter()
             .map(|member| format!("{}/pyproject.toml", member.path))
             .collect(),
+        dynamic_dependencies: dynamic_dependencies(files),
         sync_options,
     })
+}
+
+/// The projects uv syncs (the root and every member) that declare their dependencies, extras or
+/// Python range `dynamic`: uv builds their metadata to check the lock, which needs their whole
+/// source (a version from git, a readme, a metadata hook), not the manifests alone.
+fn dynamic_dependencies(files: &ProjectFiles) -> Vec<String> {
+    const LOCKED_FIELDS: [&str; 3] = ["dependencies", "optional-dependencies", "requires-python"];
+    std::iter::once(&files.pyproject)
+        .chain(files.members.iter().map(|member| &member.pyproject))
+        .filter_map(|pyproject| pyproject.project.as_ref())
+        .filter(|project| {
+            project
+                .dynamic
+                .iter()
+                .any(|field| LOCKED_FIELDS.contains(&field.as_str()))
+        })
+        .map(|project| PackageName::new(&project.name).into_string())
+        .collect()
 }
 
 pub fn decide_user(settings: &Settings) -> Result<Decision<User>, UserError> {
