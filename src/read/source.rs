@@ -484,7 +484,9 @@ impl SourceScan {
             .calls
             .iter()
             .any(|call| match call.callee.as_deref() {
-                Some("os.makedirs" | "os.mkdir") => named(call.arg(0, "name")),
+                Some("os.makedirs" | "os.mkdir" | "aiofiles.os.makedirs" | "aiofiles.os.mkdir") => {
+                    named(call.arg(0, "name"))
+                }
                 Some(callee) => callee.strip_suffix(".mkdir") == Some(param.name.as_str()),
                 None => false,
             })

@@ -5,7 +5,7 @@
 //! cannot exhaust the stack. Regions the parser marked as errors are skipped, not guessed at.
 
 use super::facts::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 use tree_sitter::{Node, Parser, Tree};
 
@@ -25,6 +25,8 @@ const ENV_AND_FILE_CALLEES: &[&str] = &[
     "os.environ.setdefault",
     "os.makedirs",
     "os.mkdir",
+    "aiofiles.os.makedirs",
+    "aiofiles.os.mkdir",
     "logging.FileHandler",
     "logging.handlers.RotatingFileHandler",
     "logging.handlers.TimedRotatingFileHandler",
@@ -34,7 +36,20 @@ const ENV_AND_FILE_CALLEES: &[&str] = &[
     "open",
     "io.open",
     "builtins.open",
+    "aiofiles.open",
+    "anyio.open_file",
+    "trio.open_file",
 ];
+
+/// Classes whose instances are paths with `pathlib.Path`'s writing methods, the async ones
+/// of anyio and trio too: `await anyio.Path("data").mkdir()`.
+const PATH_CLASSES: &[&str] = &["pathlib.Path", "anyio.Path", "trio.Path"];
+
+/// The method of a call of a [`PATH_CLASSES`] instance: `mkdir` of `pathlib.Path().mkdir`.
+fn path_class_method(callee: &str) -> Option<&str> {
+    let (receiver, method) = callee.rsplit_once("().")?;
+    (PATH_CLASSES.contains(&receiver) && !method.contains('.')).then_some(method)
+}
 
 /// Classes whose instances read the environment when called: django-environ's `Env` and
 /// python-decouple's configs.
@@ -79,6 +94,7 @@ pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, Pa
     let mut reader = Reader {
         src: text,
         bindings: HashMap::new(),
+        modules: HashSet::new(),
         env_objects: HashMap::new(),
         file_paths: HashMap::new(),
         star_import: false,
@@ -125,6 +141,9 @@ struct Reader<'a> {
     src: &'a str,
     /// Local name -> dotted target, from every import in the file (the last one wins).
     bindings: HashMap<String, String>,
+    /// The names `import` statements bind to modules, and the dotted modules they import:
+    /// `os` and `os.path` of `import os.path`. Such a name is a module, never a path.
+    modules: HashSet<String>,
     /// Module-level names bound to an environment reader object: `env = environ.Env()`.
     env_objects: HashMap<String, EnvObject>,
     /// Module-level names bound to a path built from the module's location, the last wins.
@@ -227,6 +246,14 @@ impl<'a> Reader<'a> {
                     // `import os.path` binds `os`, and `os.path.join` then reads as written.
                     let full = self.squeeze(name);
                     let head = full.split('.').next().unwrap_or_default().to_string();
+                    let mut dotted = String::new();
+                    for part in full.split('.') {
+                        if !dotted.is_empty() {
+                            dotted.push('.');
+                        }
+                        dotted.push_str(part);
+                        self.modules.insert(dotted.clone());
+                    }
                     self.bind(node, head.clone(), head);
                 }
                 "aliased_import" => {
@@ -237,6 +264,7 @@ impl<'a> Reader<'a> {
                         continue;
                     };
                     let (target, alias) = (self.squeeze(target), self.text(alias).to_string());
+                    self.modules.insert(alias.clone());
                     self.bind(node, alias, target);
                 }
                 _ => {}
@@ -539,10 +567,11 @@ impl<'a> Reader<'a> {
             .child_by_field_name("function")
             .and_then(|f| self.dotted(f));
         self.routes_keyword(node, &callee);
-        let plain_path = callee
-            .as_deref()
-            .is_some_and(|callee| callee.starts_with("pathlib.Path()."));
-        if !plain_path {
+        // A writer of its argument, or a path class's method, is read below.
+        let known = callee.as_deref().is_some_and(|callee| {
+            ENV_AND_FILE_CALLEES.contains(&callee) || path_class_method(callee).is_some()
+        });
+        if !known {
             if let Some(write) = self.receiver_write(node) {
                 push_capped(
                     &mut self.facts.fs_writes,
@@ -567,9 +596,7 @@ impl<'a> Reader<'a> {
             self.push_env(read, node);
             return;
         }
-        if !ENV_AND_FILE_CALLEES.contains(&callee.as_str())
-            && !callee.starts_with("pathlib.Path().")
-        {
+        if !known {
             return;
         }
         let call = self.call(node, 0);
@@ -915,7 +942,9 @@ impl<'a> Reader<'a> {
             }
         };
         let (kind, (path, constant, from_file)) = match callee {
-            "os.makedirs" | "os.mkdir" => (FsWriteKind::Makedirs, located(Some(0), "name")?),
+            "os.makedirs" | "os.mkdir" | "aiofiles.os.makedirs" | "aiofiles.os.mkdir" => {
+                (FsWriteKind::Makedirs, located(Some(0), "name")?)
+            }
             "logging.FileHandler"
             | "logging.handlers.RotatingFileHandler"
             | "logging.handlers.TimedRotatingFileHandler"
@@ -925,7 +954,8 @@ impl<'a> Reader<'a> {
             "logging.basicConfig" => (FsWriteKind::LogFile, located(None, "filename")?),
             // A sink that is a path; a stream, a function or a handler is none.
             "loguru.logger.add" => (FsWriteKind::LogFile, located(Some(0), "sink")?),
-            "open" | "io.open" | "builtins.open" => {
+            "open" | "io.open" | "builtins.open" | "aiofiles.open" | "anyio.open_file"
+            | "trio.open_file" => {
                 let mode = literal(1, "mode")?;
                 if !writes(&mode) {
                     return None;
@@ -933,10 +963,7 @@ impl<'a> Reader<'a> {
                 (FsWriteKind::Open(mode), located(Some(0), "file")?)
             }
             _ => {
-                let (receiver, method) = callee.rsplit_once("().")?;
-                if receiver != "pathlib.Path" {
-                    return None;
-                }
+                let method = path_class_method(callee)?;
                 let kind = path_method_write(method, call)?;
                 let function = node.child_by_field_name("function")?;
                 let inner = function.child_by_field_name("object")?;
@@ -1130,6 +1157,9 @@ impl<'a> Reader<'a> {
                 if let Some(path) = self.file_paths.get(name) {
                     return Some(path.clone());
                 }
+                if self.modules.contains(name) {
+                    return None;
+                }
                 let anchor = match self.bindings.get(name) {
                     Some(target) => target.clone(),
                     None if self.star_import => name.to_string(),
@@ -1155,8 +1185,12 @@ impl<'a> Reader<'a> {
                     _ => {
                         // `settings.BASE_DIR` after `from core import settings`.
                         let dotted = self.dotted(node)?;
-                        let head = self.raw_dotted(node, 0)?;
-                        let head = head.split('.').next().unwrap_or_default();
+                        let raw = self.raw_dotted(node, 0)?;
+                        // `aiofiles.os` after `import aiofiles.os` is a module.
+                        if self.modules.contains(&raw) {
+                            return None;
+                        }
+                        let head = raw.split('.').next().unwrap_or_default();
                         self.bindings.contains_key(head).then(|| FilePath {
                             anchor: Some(dotted),
                             steps: Vec::new(),
@@ -1219,8 +1253,8 @@ impl<'a> Reader<'a> {
                 let callee = self.dotted(function);
                 match callee.as_deref() {
                     Some(
-                        "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" | "os.path.join"
-                        | "posixpath.join",
+                        "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" | "anyio.Path"
+                        | "trio.Path" | "os.path.join" | "posixpath.join",
                     ) => {
                         let (first, rest) = positional.split_first()?;
                         joined(*first, rest)
