@@ -363,7 +363,15 @@ impl<'a> Reader<'a> {
         match node.kind() {
             "string" | "concatenated_string" => match self.string(node) {
                 Some(text) => Value::Str(text),
-                None => Value::Other,
+                None => self.template(node).map_or(Value::Other, Value::Template),
+            },
+            "conditional_expression" => match children(node).as_slice() {
+                [then, condition, otherwise] => Value::Conditional {
+                    then: Box::new(self.value(*then, depth + 1)),
+                    condition: Box::new(self.value(*condition, depth + 1)),
+                    otherwise: Box::new(self.value(*otherwise, depth + 1)),
+                },
+                _ => Value::Other,
             },
             "integer" => parse_int(self.text(node)).map_or(Value::Other, Value::Int),
             "true" => Value::Bool(true),
@@ -421,6 +429,51 @@ impl<'a> Reader<'a> {
             }
             _ => None,
         }
+    }
+
+    /// The pieces of an f-string whose replacement fields are plain names or dotted
+    /// attributes (no conversion, format spec or `=`); `None` for anything else.
+    fn template(&self, node: Node) -> Option<Vec<TemplatePart>> {
+        if node.kind() != "string" {
+            return None;
+        }
+        let parts = children(node);
+        let start = parts.first().filter(|p| p.kind() == "string_start")?;
+        let prefix = self.text(*start).to_ascii_lowercase();
+        if !prefix.contains('f') || prefix.contains(['b', 't']) {
+            return None;
+        }
+        let mut pieces = Vec::new();
+        for part in &parts[1..] {
+            match part.kind() {
+                "string_content" => {
+                    let body = self.text(*part);
+                    let text = if prefix.contains('r') {
+                        body.to_string()
+                    } else {
+                        unescape(body)
+                    };
+                    pieces.push(TemplatePart::Text(
+                        text.replace("{{", "{").replace("}}", "}"),
+                    ));
+                }
+                "interpolation" => {
+                    let mut cursor = part.walk();
+                    let plain = part.children(&mut cursor).all(|child| {
+                        matches!(child.kind(), "{" | "}" | "identifier" | "attribute")
+                    });
+                    let expression = part.child_by_field_name("expression")?;
+                    let value = self.value(expression, 1);
+                    if !plain || !matches!(value, Value::Name(_) | Value::Attribute(_)) {
+                        return None;
+                    }
+                    pieces.push(TemplatePart::Field(value));
+                }
+                "string_end" => {}
+                _ => return None,
+            }
+        }
+        Some(pieces)
     }
 
     fn call(&self, node: Node, depth: usize) -> Call {
@@ -1341,6 +1394,23 @@ impl<'a> Reader<'a> {
     fn sqlite_url(&mut self, node: Node) {
         // Most strings are not URLs; decoding every docstring would cost more than the check.
         if !self.text(node).contains("sqlite") {
+            return;
+        }
+        if let Some(parts) = self.template(node) {
+            let is_url = matches!(parts.first(), Some(TemplatePart::Text(text))
+                if text.starts_with("sqlite") && text.contains("://"));
+            if is_url {
+                let url = Located {
+                    line: line(node),
+                    value: parts,
+                };
+                push_capped(
+                    &mut self.facts.sqlite_url_templates,
+                    url,
+                    MAX_OTHER,
+                    &mut self.facts.truncated,
+                );
+            }
             return;
         }
         if let Some(text) = self.string(node) {

@@ -283,7 +283,7 @@ fn argument_values() {
             str_value("a\tbA\u{e9}\\q"),
             str_value("^ping$"),
             str_value("xy"),
-            Value::Other,
+            Value::Template(vec![TemplatePart::Field(Value::Name("x".into()))]),
             Value::Other,
             Value::Int(31),
             Value::Int(1000),
