@@ -347,89 +347,22 @@ fn includes(scan: &SourceScan) -> Vec<Include> {
     found
 }
 
-/// The class `object` (a name used in `module`) is an instance of, where the module it
-/// resolves to assigns it `object = Class(...)`: the class's module, the class, and the call
-/// that builds it.
+/// The class `object` (a name used in `module`) is an instance of: [`SourceScan::instance_of`].
 pub(super) fn instance_of<'a>(
     scan: &'a SourceScan,
     module: &'a Module,
     object: &str,
 ) -> Option<(&'a Module, &'a Class, &'a Call)> {
-    let (owner, name) = resolve(scan, module, object)?;
-    let owner = scan.module(&owner)?;
-    let built = owner
-        .facts
-        .assignments
-        .iter()
-        .rev()
-        .find(|assignment| assignment.target == name)?;
-    let (class_module, class) = resolve(scan, owner, built.call.callee.as_deref()?)?;
-    let class_module = scan.module(&class_module)?;
-    let class = class_module
-        .facts
-        .classes
-        .iter()
-        .find(|found| found.qualname == class)?;
-    Some((class_module, class, &built.call))
+    scan.instance_of(module, object)
 }
 
-/// The object a name used in `module` stands for: a name the module assigns itself, or one
-/// it imports (`health.router` after `from app.routers import health`, `router` after
-/// `from .api import router`), followed through a package's re-exports.
+/// The object a name used in `module` stands for: [`SourceScan::object_of`].
 pub(super) fn resolve(
     scan: &SourceScan,
     module: &crate::read::source::Module,
     name: &str,
 ) -> Option<Object> {
-    // A module-level assignment binds the name for the module's own code: an import of the
-    // same name inside a function (`import app.models` in a lifespan hook) does not.
-    let assigned_here = |name: &str| {
-        module
-            .facts
-            .assignments
-            .iter()
-            .any(|assignment| assignment.target == name)
-    };
-    let mut dotted = if name.contains('.') {
-        name.to_string()
-    } else if assigned_here(name) {
-        return Some((module.module.clone(), name.to_string()));
-    } else {
-        match module.facts.imports.iter().rev().find(|i| i.local == name) {
-            Some(import) => import.target.clone(),
-            None => return Some((module.module.clone(), name.to_string())),
-        }
-    };
-    let mut module = module;
-    for _ in 0..MAX_INCLUDE_DEPTH {
-        let import = python::Import {
-            line: 0,
-            local: String::new(),
-            target: dotted,
-        };
-        let absolute = import.absolute(&module.module, module.is_package)?;
-        let (owner, variable) = absolute.rsplit_once('.')?;
-        let owner = scan.module(owner)?;
-        let assigned = owner
-            .facts
-            .assignments
-            .iter()
-            .any(|assignment| assignment.target == variable);
-        let reexport = owner
-            .facts
-            .imports
-            .iter()
-            .rev()
-            .find(|i| i.local == variable);
-        match reexport {
-            Some(import) if !assigned => {
-                dotted = import.target.clone();
-                module = owner;
-            }
-            _ => return Some((owner.module.clone(), variable.to_string())),
-        }
-    }
-    None
+    scan.object_of(module, name)
 }
 
 /// Every full prefix of `router`'s routes: its own (`APIRouter(prefix=...)`), below each
@@ -488,41 +421,13 @@ fn prefixes(scan: &SourceScan, includes: &[Include], router: &Object, depth: usi
     found
 }
 
-/// The text of a prefix as the source spells it: a string literal, an upper-case constant of
-/// the module or of the one it is imported from (`API_PREFIX`, `config.API_PREFIX`), or the
-/// string a settings class gives the attribute of its instance (`settings.API_V1_STR` after
-/// `settings = Settings()` whose class body has `API_V1_STR: str = "/api/v1"`).
+/// The text of a prefix as the source spells it: [`SourceScan::text_of`].
 fn text_of(
     scan: &SourceScan,
     module: &crate::read::source::Module,
     value: &python::Value,
 ) -> Option<String> {
-    let constant = |module: &crate::read::source::Module, name: &str| {
-        module
-            .facts
-            .constants
-            .iter()
-            .rev()
-            .find(|constant| constant.name == name)
-            .and_then(|constant| constant.value.as_str())
-            .map(str::to_string)
-    };
-    match value {
-        python::Value::Str(text) => Some(text.clone()),
-        python::Value::Name(name) => {
-            let (owner, name) = resolve(scan, module, name)?;
-            constant(scan.module(&owner)?, &name)
-        }
-        python::Value::Attribute(dotted) => {
-            let (object, attribute) = dotted.rsplit_once('.')?;
-            if let Some(owner) = scan.module(object) {
-                return constant(owner, attribute);
-            }
-            let (_, class, _) = instance_of(scan, module, object)?;
-            class.string(attribute).map(str::to_string)
-        }
-        _ => None,
-    }
+    scan.text_of(module, value)
 }
 
 /// Two prefixes one after the other; an empty one adds nothing, not even a `/`.
@@ -585,49 +490,167 @@ pub fn decide_with(
 
 /// The OpenAPI document the framework serves by itself, and why: FastAPI's `/openapi.json`,
 /// Litestar's `/schema/openapi.json`. It answers without the app's own code (no database, no
-/// login), so it comes before any other route but a health route and the root. `None` when a
-/// constructor of the framework in the source moves or turns it off (`openapi_url=None`,
-/// `openapi_config=...`), or the framework has none.
+/// login), so it comes before any other route but a health route and the root. A constructor
+/// that moves it is followed where the source spells the new path out: FastAPI's
+/// `openapi_url=` ([`fastapi_document`]), Litestar's `OpenAPIConfig(path=...)`
+/// ([`litestar_document`]). `None` when one turns it off or moves it where the source does not
+/// say, when two constructors disagree, or when the framework has none.
 fn framework_document(scan: &SourceScan, framework: Option<Framework>) -> Option<(String, String)> {
-    let (constructors, kwarg, path): (&[&str], &str, &str) = match framework? {
+    let (constructors, name, default): (&[&str], &str, &str) = match framework? {
         Framework::Fastapi => (
             &["fastapi.FastAPI", "fastapi.applications.FastAPI"],
-            "openapi_url",
+            "FastAPI",
             "/openapi.json",
         ),
         Framework::Litestar => (
             &["litestar.Litestar", "litestar.app.Litestar"],
-            "openapi_config",
+            "Litestar",
             "/schema/openapi.json",
         ),
         _ => return None,
     };
-    let mut built = scan.modules.iter().flat_map(|module| {
+    // Every application the source builds must serve its document at one path.
+    let mut found: Option<String> = None;
+    for module in &scan.modules {
         let facts = &module.facts;
-        facts
+        let calls = facts
             .assignments
             .iter()
             .map(|assignment| &assignment.call)
             .chain(&facts.module_calls)
-            .chain(facts.functions.iter().flat_map(|function| &function.calls))
-    });
-    let changed = built.any(|call| {
-        call.callee
-            .as_deref()
-            .is_some_and(|callee| constructors.contains(&callee))
-            && call.kwarg(kwarg).is_some()
-    });
-    if changed {
-        return None;
+            .chain(facts.functions.iter().flat_map(|function| &function.calls));
+        for call in calls {
+            let built = call
+                .callee
+                .as_deref()
+                .is_some_and(|callee| constructors.contains(&callee));
+            if !built {
+                continue;
+            }
+            let path = match framework? {
+                Framework::Fastapi => match call.kwarg("openapi_url") {
+                    None => default.to_string(),
+                    Some(value) => fastapi_document(scan, module, value)?,
+                },
+                _ => match call.kwarg("openapi_config") {
+                    None => default.to_string(),
+                    Some(value) => litestar_document(scan, module, value)?,
+                },
+            };
+            if !is_plain(&path) || found.as_ref().is_some_and(|seen| *seen != path) {
+                return None;
+            }
+            found = Some(path);
+        }
     }
-    let name = match framework? {
-        Framework::Fastapi => "FastAPI",
-        _ => "Litestar",
-    };
+    let path = found.unwrap_or_else(|| default.to_string());
     Some((
-        path.to_string(),
+        path,
         format!("the OpenAPI document {name} serves by itself, which runs none of the app's code"),
     ))
+}
+
+/// Where FastAPI's `openapi_url=` puts the document: a string the source spells out
+/// ([`text_of`]), or the branch of `url if flag else None` that the defaults of the flag take,
+/// when it is not `None`. `None` when it is off or unknown.
+fn fastapi_document(scan: &SourceScan, module: &Module, value: &python::Value) -> Option<String> {
+    match value {
+        python::Value::Conditional {
+            then,
+            condition,
+            otherwise,
+        } => match truth_of(scan, module, condition)? {
+            true => fastapi_document(scan, module, then),
+            false => fastapi_document(scan, module, otherwise),
+        },
+        _ => text_of(scan, module, value).filter(|path| path.starts_with('/')),
+    }
+}
+
+/// Where Litestar's `openapi_config=OpenAPIConfig(...)` (or a name bound to one) puts the
+/// document: `openapi.json` below its `path=` (`/schema` by default). `None` when the config
+/// may move or leave it out (its own controller or router, `enabled_endpoints` without it),
+/// or is not read.
+fn litestar_document(scan: &SourceScan, module: &Module, value: &python::Value) -> Option<String> {
+    let config = match value {
+        python::Value::Call(call) => call.as_ref(),
+        python::Value::Name(name) | python::Value::Attribute(name) => {
+            let (owner, variable) = resolve(scan, module, name)?;
+            &scan
+                .module(&owner)?
+                .facts
+                .assignments
+                .iter()
+                .rev()
+                .find(|assignment| assignment.target == variable)?
+                .call
+        }
+        _ => return None,
+    };
+    let is_config = config
+        .callee
+        .as_deref()
+        .is_some_and(|callee| callee.rsplit('.').next() == Some("OpenAPIConfig"));
+    if !is_config
+        || config.kwarg("openapi_controller").is_some()
+        || config.kwarg("openapi_router").is_some()
+    {
+        return None;
+    }
+    if let Some(endpoints) = config.kwarg("enabled_endpoints") {
+        match endpoints {
+            python::Value::StrList(names) if names.iter().any(|n| n == "openapi.json") => {}
+            _ => return None,
+        }
+    }
+    let path = match config.kwarg("path") {
+        None => "/schema".to_string(),
+        Some(path) => text_of(scan, module, path).filter(|path| path.starts_with('/'))?,
+    };
+    Some(join(&path, "openapi.json"))
+}
+
+/// The truth a condition has by the source's defaults: `True`, an upper-case constant, or a
+/// settings field's literal default (`settings.SWAGGER_UI_ENABLED: bool = True`).
+fn truth_of(scan: &SourceScan, module: &Module, value: &python::Value) -> Option<bool> {
+    let literal = |value: Option<&python::Value>| match value? {
+        python::Value::Bool(truth) => Some(*truth),
+        _ => None,
+    };
+    match value {
+        python::Value::Bool(truth) => Some(*truth),
+        python::Value::Name(name) => {
+            let (owner, name) = resolve(scan, module, name)?;
+            let owner = scan.module(&owner)?;
+            let constant = owner
+                .facts
+                .constants
+                .iter()
+                .rev()
+                .find(|c| c.name == name)?;
+            literal(Some(&constant.value))
+        }
+        python::Value::Attribute(dotted) => {
+            let (object, attribute) = dotted.rsplit_once('.')?;
+            if let Some(owner) = scan.module(object) {
+                let constant = owner
+                    .facts
+                    .constants
+                    .iter()
+                    .rev()
+                    .find(|c| c.name == attribute)?;
+                return literal(Some(&constant.value));
+            }
+            let (_, class, _) = instance_of(scan, module, object)?;
+            let field = class
+                .fields
+                .iter()
+                .rev()
+                .find(|field| field.name == attribute)?;
+            literal(field.value.as_ref())
+        }
+        _ => None,
+    }
 }
 
 /// The health probe for a web app whose source is `scan`; `configured` is `health-path`
@@ -806,6 +829,56 @@ mod tests {
         let flask = "@app.get('/items')\ndef items(): pass\n";
         let probe = decide_for(&scan_of(&[("m.py", flask)]), None, Some(Framework::Flask));
         assert_eq!(path_of(probe), "/items");
+    }
+
+    #[test]
+    fn a_moved_openapi_document_is_followed_where_the_source_spells_it() {
+        let fastapi = |url: &str| {
+            let config = "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    API_V1_STR: str = '/api/v1'\n    DOCS: bool = True\n    HIDDEN: bool = False\n    NAMED: str\nsettings = Settings()\n";
+            let main = format!("from fastapi import FastAPI\nfrom app.config import settings\napp = FastAPI(openapi_url={url})\n@app.get('/posts/')\ndef posts(): pass\n");
+            let scan = scan_of(&[("app/config.py", config), ("app/main.py", &main)]);
+            path_of(decide_for(&scan, None, Some(Framework::Fastapi)))
+        };
+        assert_eq!(fastapi("'/docs/openapi.json'"), "/docs/openapi.json");
+        assert_eq!(
+            fastapi("f'{settings.API_V1_STR}/openapi.json'"),
+            "/api/v1/openapi.json"
+        );
+        assert_eq!(
+            fastapi("f'{settings.API_V1_STR}/openapi.json' if settings.DOCS else None"),
+            "/api/v1/openapi.json"
+        );
+        // Off by default, or unknown: the app's own route.
+        assert_eq!(
+            fastapi("f'{settings.API_V1_STR}/openapi.json' if settings.HIDDEN else None"),
+            "/posts/"
+        );
+        assert_eq!(fastapi("'/o.json' if flag else None"), "/posts/");
+        assert_eq!(fastapi("f'{settings.NAMED}/openapi.json'"), "/posts/");
+        assert_eq!(fastapi("None"), "/posts/");
+        let litestar = |config: &str| {
+            let app = format!("from litestar import Litestar, get\nfrom litestar.openapi import OpenAPIConfig\n@get('/tasks/{{task_id:int}}')\nasync def task(task_id: int) -> dict: ...\nDOCS = OpenAPIConfig(title='x', path='/named')\napp = Litestar(route_handlers=[task], openapi_config={config})\n");
+            let scan = scan_of(&[("app.py", &app)]);
+            path_of(decide_for(&scan, None, Some(Framework::Litestar)))
+        };
+        assert_eq!(
+            litestar("OpenAPIConfig(title='x', version='1')"),
+            "/schema/openapi.json"
+        );
+        assert_eq!(
+            litestar("OpenAPIConfig(title='x', path='/docs')"),
+            "/docs/openapi.json"
+        );
+        assert_eq!(litestar("DOCS"), "/named/openapi.json");
+        assert_eq!(
+            litestar("OpenAPIConfig(title='x', openapi_controller=Mine)"),
+            "tcp"
+        );
+        assert_eq!(
+            litestar("OpenAPIConfig(title='x', enabled_endpoints={'swagger'})"),
+            "tcp"
+        );
+        assert_eq!(litestar("None"), "tcp");
     }
 
     #[test]

@@ -5,6 +5,9 @@
 
 use super::python::{self, FileFacts, FileOutcome, FilePath, Import, ScanCut, ScanLimits};
 use serde::Serialize;
+
+/// Deepest chain of re-exports followed to the object a name stands for.
+const MAX_NAME_DEPTH: usize = 8;
 use std::path::Path;
 
 /// Web frameworks uv-rootless recognises, by the class that makes the application object.
@@ -317,6 +320,132 @@ fn committed_files(root: &Path, dirs: &[&str]) -> Option<Vec<String>> {
 }
 
 impl SourceScan {
+    /// The class `object` (a name used in `module`) is an instance of, where the module it
+    /// resolves to assigns it `object = Class(...)`: the class's module, the class, and the call
+    /// that builds it.
+    pub fn instance_of<'a>(
+        &'a self,
+        module: &'a Module,
+        object: &str,
+    ) -> Option<(&'a Module, &'a python::Class, &'a python::Call)> {
+        let scan = self;
+        let (owner, name) = scan.object_of(module, object)?;
+        let owner = scan.module(&owner)?;
+        let built = owner
+            .facts
+            .assignments
+            .iter()
+            .rev()
+            .find(|assignment| assignment.target == name)?;
+        let (class_module, class) = scan.object_of(owner, built.call.callee.as_deref()?)?;
+        let class_module = scan.module(&class_module)?;
+        let class = class_module
+            .facts
+            .classes
+            .iter()
+            .find(|found| found.qualname == class)?;
+        Some((class_module, class, &built.call))
+    }
+
+    /// The object a name used in `module` stands for: a name the module assigns itself, or one
+    /// it imports (`health.router` after `from app.routers import health`, `router` after
+    /// `from .api import router`), followed through a package's re-exports.
+    pub fn object_of(&self, module: &Module, name: &str) -> Option<(String, String)> {
+        let scan = self;
+        // A module-level assignment binds the name for the module's own code: an import of the
+        // same name inside a function (`import app.models` in a lifespan hook) does not.
+        let assigned_here = |name: &str| {
+            module
+                .facts
+                .assignments
+                .iter()
+                .any(|assignment| assignment.target == name)
+        };
+        let mut dotted = if name.contains('.') {
+            name.to_string()
+        } else if assigned_here(name) {
+            return Some((module.module.clone(), name.to_string()));
+        } else {
+            match module.facts.imports.iter().rev().find(|i| i.local == name) {
+                Some(import) => import.target.clone(),
+                None => return Some((module.module.clone(), name.to_string())),
+            }
+        };
+        let mut module = module;
+        for _ in 0..MAX_NAME_DEPTH {
+            let import = python::Import {
+                line: 0,
+                local: String::new(),
+                target: dotted,
+            };
+            let absolute = import.absolute(&module.module, module.is_package)?;
+            let (owner, variable) = absolute.rsplit_once('.')?;
+            let owner = scan.module(owner)?;
+            let assigned = owner
+                .facts
+                .assignments
+                .iter()
+                .any(|assignment| assignment.target == variable);
+            let reexport = owner
+                .facts
+                .imports
+                .iter()
+                .rev()
+                .find(|i| i.local == variable);
+            match reexport {
+                Some(import) if !assigned => {
+                    dotted = import.target.clone();
+                    module = owner;
+                }
+                _ => return Some((owner.module.clone(), variable.to_string())),
+            }
+        }
+        None
+    }
+
+    /// The text a value spells: a string literal, an upper-case constant of
+    /// the module or of the one it is imported from (`API_PREFIX`, `config.API_PREFIX`), or the
+    /// string a settings class gives the attribute of its instance (`settings.API_V1_STR` after
+    /// `settings = Settings()` whose class body has `API_V1_STR: str = "/api/v1"`), or an
+    /// f-string of such values.
+    pub fn text_of(&self, module: &Module, value: &python::Value) -> Option<String> {
+        let scan = self;
+        let constant = |module: &Module, name: &str| {
+            module
+                .facts
+                .constants
+                .iter()
+                .rev()
+                .find(|constant| constant.name == name)
+                .and_then(|constant| constant.value.as_str())
+                .map(str::to_string)
+        };
+        match value {
+            python::Value::Str(text) => Some(text.clone()),
+            python::Value::Name(name) => {
+                let (owner, name) = scan.object_of(module, name)?;
+                constant(scan.module(&owner)?, &name)
+            }
+            python::Value::Attribute(dotted) => {
+                let (object, attribute) = dotted.rsplit_once('.')?;
+                if let Some(owner) = scan.module(object) {
+                    return constant(owner, attribute);
+                }
+                let (_, class, _) = scan.instance_of(module, object)?;
+                class.string(attribute).map(str::to_string)
+            }
+            // `f"{settings.API_V1_STR}/openapi.json"`: each field by the rules above.
+            python::Value::Template(parts) => parts
+                .iter()
+                .map(|part| match part {
+                    python::TemplatePart::Text(text) => Some(text.clone()),
+                    python::TemplatePart::Field(value) => scan.text_of(module, value),
+                })
+                .collect(),
+            _ => None,
+        }
+    }
+
     /// The module with this import path.
     pub fn module(&self, name: &str) -> Option<&Module> {
         self.modules.iter().find(|module| module.module == name)
@@ -412,12 +541,23 @@ impl SourceScan {
                     add(&path, &module.file, arg.line, true);
                 }
             }
-            for url in &module.facts.sqlite_urls {
+            // `f"sqlite:///{settings.DB_PATH}"` reads as the URL its fields' literal
+            // defaults spell.
+            let templates = module.facts.sqlite_url_templates.iter().filter_map(|url| {
+                let text = self.text_of(module, &python::Value::Template(url.value.clone()))?;
+                Some((text, url.line))
+            });
+            let literals = module
+                .facts
+                .sqlite_urls
+                .iter()
+                .map(|url| (url.value.clone(), url.line));
+            for (url, line) in literals.chain(templates).collect::<Vec<_>>() {
                 // `sqlite:///relative.db` is relative, `sqlite:////abs.db` absolute.
-                if let Some(path) = url.value.split_once(":///").map(|(_, path)| path) {
+                if let Some(path) = url.split_once(":///").map(|(_, path)| path) {
                     let path = path.split('?').next().unwrap_or(path);
                     if path != ":memory:" {
-                        add(path, &module.file, url.line, false);
+                        add(path, &module.file, line, false);
                     }
                 }
             }
@@ -484,7 +624,9 @@ impl SourceScan {
             .calls
             .iter()
             .any(|call| match call.callee.as_deref() {
-                Some("os.makedirs" | "os.mkdir") => named(call.arg(0, "name")),
+                Some("os.makedirs" | "os.mkdir" | "aiofiles.os.makedirs" | "aiofiles.os.mkdir") => {
+                    named(call.arg(0, "name"))
+                }
                 Some(callee) => callee.strip_suffix(".mkdir") == Some(param.name.as_str()),
                 None => false,
             })
@@ -1539,6 +1681,23 @@ mod tests {
                 ("logs/".to_string(), "app.py:2".to_string()),
                 ("logs/app.log".to_string(), "app.py:3".to_string()),
                 ("db.sqlite3".to_string(), "app.py:7".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn sqlite_f_strings_over_literal_defaults_of_settings_fields_are_written_paths() {
+        let config = "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    SQLITE_URL: str = 'tmp/local.db'\n    OTHER: str\nsettings = Settings()\nDATA = 'data'\n";
+        let main = "from sqlalchemy.ext.asyncio import create_async_engine\nfrom app.config import settings, DATA\nengine = create_async_engine(f'sqlite+aiosqlite:///{settings.SQLITE_URL}')\nother = f'sqlite:///{settings.OTHER}'\nthird = f'sqlite:///{DATA}/app.db?mode=rwc'\nunknown = f'sqlite:///{path}'\n";
+        let scan = scan_of_texts(&[
+            ("app/config.py", "app.config", config),
+            ("app/main.py", "app.main", main),
+        ]);
+        assert_eq!(
+            scan.written_paths(true),
+            [
+                ("tmp/local.db".to_string(), "app/main.py:3".to_string()),
+                ("data/app.db".to_string(), "app/main.py:5".to_string()),
             ]
         );
     }

@@ -5,7 +5,7 @@
 //! cannot exhaust the stack. Regions the parser marked as errors are skipped, not guessed at.
 
 use super::facts::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 use tree_sitter::{Node, Parser, Tree};
 
@@ -25,6 +25,8 @@ const ENV_AND_FILE_CALLEES: &[&str] = &[
     "os.environ.setdefault",
     "os.makedirs",
     "os.mkdir",
+    "aiofiles.os.makedirs",
+    "aiofiles.os.mkdir",
     "logging.FileHandler",
     "logging.handlers.RotatingFileHandler",
     "logging.handlers.TimedRotatingFileHandler",
@@ -34,7 +36,20 @@ const ENV_AND_FILE_CALLEES: &[&str] = &[
     "open",
     "io.open",
     "builtins.open",
+    "aiofiles.open",
+    "anyio.open_file",
+    "trio.open_file",
 ];
+
+/// Classes whose instances are paths with `pathlib.Path`'s writing methods, the async ones
+/// of anyio and trio too: `await anyio.Path("data").mkdir()`.
+const PATH_CLASSES: &[&str] = &["pathlib.Path", "anyio.Path", "trio.Path"];
+
+/// The method of a call of a [`PATH_CLASSES`] instance: `mkdir` of `pathlib.Path().mkdir`.
+fn path_class_method(callee: &str) -> Option<&str> {
+    let (receiver, method) = callee.rsplit_once("().")?;
+    (PATH_CLASSES.contains(&receiver) && !method.contains('.')).then_some(method)
+}
 
 /// Classes whose instances read the environment when called: django-environ's `Env` and
 /// python-decouple's configs.
@@ -79,6 +94,7 @@ pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, Pa
     let mut reader = Reader {
         src: text,
         bindings: HashMap::new(),
+        modules: HashSet::new(),
         env_objects: HashMap::new(),
         file_paths: HashMap::new(),
         star_import: false,
@@ -125,6 +141,9 @@ struct Reader<'a> {
     src: &'a str,
     /// Local name -> dotted target, from every import in the file (the last one wins).
     bindings: HashMap<String, String>,
+    /// The names `import` statements bind to modules, and the dotted modules they import:
+    /// `os` and `os.path` of `import os.path`. Such a name is a module, never a path.
+    modules: HashSet<String>,
     /// Module-level names bound to an environment reader object: `env = environ.Env()`.
     env_objects: HashMap<String, EnvObject>,
     /// Module-level names bound to a path built from the module's location, the last wins.
@@ -227,6 +246,14 @@ impl<'a> Reader<'a> {
                     // `import os.path` binds `os`, and `os.path.join` then reads as written.
                     let full = self.squeeze(name);
                     let head = full.split('.').next().unwrap_or_default().to_string();
+                    let mut dotted = String::new();
+                    for part in full.split('.') {
+                        if !dotted.is_empty() {
+                            dotted.push('.');
+                        }
+                        dotted.push_str(part);
+                        self.modules.insert(dotted.clone());
+                    }
                     self.bind(node, head.clone(), head);
                 }
                 "aliased_import" => {
@@ -237,6 +264,7 @@ impl<'a> Reader<'a> {
                         continue;
                     };
                     let (target, alias) = (self.squeeze(target), self.text(alias).to_string());
+                    self.modules.insert(alias.clone());
                     self.bind(node, alias, target);
                 }
                 _ => {}
@@ -335,7 +363,15 @@ impl<'a> Reader<'a> {
         match node.kind() {
             "string" | "concatenated_string" => match self.string(node) {
                 Some(text) => Value::Str(text),
-                None => Value::Other,
+                None => self.template(node).map_or(Value::Other, Value::Template),
+            },
+            "conditional_expression" => match children(node).as_slice() {
+                [then, condition, otherwise] => Value::Conditional {
+                    then: Box::new(self.value(*then, depth + 1)),
+                    condition: Box::new(self.value(*condition, depth + 1)),
+                    otherwise: Box::new(self.value(*otherwise, depth + 1)),
+                },
+                _ => Value::Other,
             },
             "integer" => parse_int(self.text(node)).map_or(Value::Other, Value::Int),
             "true" => Value::Bool(true),
@@ -393,6 +429,51 @@ impl<'a> Reader<'a> {
             }
             _ => None,
         }
+    }
+
+    /// The pieces of an f-string whose replacement fields are plain names or dotted
+    /// attributes (no conversion, format spec or `=`); `None` for anything else.
+    fn template(&self, node: Node) -> Option<Vec<TemplatePart>> {
+        if node.kind() != "string" {
+            return None;
+        }
+        let parts = children(node);
+        let start = parts.first().filter(|p| p.kind() == "string_start")?;
+        let prefix = self.text(*start).to_ascii_lowercase();
+        if !prefix.contains('f') || prefix.contains(['b', 't']) {
+            return None;
+        }
+        let mut pieces = Vec::new();
+        for part in &parts[1..] {
+            match part.kind() {
+                "string_content" => {
+                    let body = self.text(*part);
+                    let text = if prefix.contains('r') {
+                        body.to_string()
+                    } else {
+                        unescape(body)
+                    };
+                    pieces.push(TemplatePart::Text(
+                        text.replace("{{", "{").replace("}}", "}"),
+                    ));
+                }
+                "interpolation" => {
+                    let mut cursor = part.walk();
+                    let plain = part.children(&mut cursor).all(|child| {
+                        matches!(child.kind(), "{" | "}" | "identifier" | "attribute")
+                    });
+                    let expression = part.child_by_field_name("expression")?;
+                    let value = self.value(expression, 1);
+                    if !plain || !matches!(value, Value::Name(_) | Value::Attribute(_)) {
+                        return None;
+                    }
+                    pieces.push(TemplatePart::Field(value));
+                }
+                "string_end" => {}
+                _ => return None,
+            }
+        }
+        Some(pieces)
     }
 
     fn call(&self, node: Node, depth: usize) -> Call {
@@ -539,10 +620,11 @@ impl<'a> Reader<'a> {
             .child_by_field_name("function")
             .and_then(|f| self.dotted(f));
         self.routes_keyword(node, &callee);
-        let plain_path = callee
-            .as_deref()
-            .is_some_and(|callee| callee.starts_with("pathlib.Path()."));
-        if !plain_path {
+        // A writer of its argument, or a path class's method, is read below.
+        let known = callee.as_deref().is_some_and(|callee| {
+            ENV_AND_FILE_CALLEES.contains(&callee) || path_class_method(callee).is_some()
+        });
+        if !known {
             if let Some(write) = self.receiver_write(node) {
                 push_capped(
                     &mut self.facts.fs_writes,
@@ -567,9 +649,7 @@ impl<'a> Reader<'a> {
             self.push_env(read, node);
             return;
         }
-        if !ENV_AND_FILE_CALLEES.contains(&callee.as_str())
-            && !callee.starts_with("pathlib.Path().")
-        {
+        if !known {
             return;
         }
         let call = self.call(node, 0);
@@ -915,7 +995,9 @@ impl<'a> Reader<'a> {
             }
         };
         let (kind, (path, constant, from_file)) = match callee {
-            "os.makedirs" | "os.mkdir" => (FsWriteKind::Makedirs, located(Some(0), "name")?),
+            "os.makedirs" | "os.mkdir" | "aiofiles.os.makedirs" | "aiofiles.os.mkdir" => {
+                (FsWriteKind::Makedirs, located(Some(0), "name")?)
+            }
             "logging.FileHandler"
             | "logging.handlers.RotatingFileHandler"
             | "logging.handlers.TimedRotatingFileHandler"
@@ -925,7 +1007,8 @@ impl<'a> Reader<'a> {
             "logging.basicConfig" => (FsWriteKind::LogFile, located(None, "filename")?),
             // A sink that is a path; a stream, a function or a handler is none.
             "loguru.logger.add" => (FsWriteKind::LogFile, located(Some(0), "sink")?),
-            "open" | "io.open" | "builtins.open" => {
+            "open" | "io.open" | "builtins.open" | "aiofiles.open" | "anyio.open_file"
+            | "trio.open_file" => {
                 let mode = literal(1, "mode")?;
                 if !writes(&mode) {
                     return None;
@@ -933,10 +1016,7 @@ impl<'a> Reader<'a> {
                 (FsWriteKind::Open(mode), located(Some(0), "file")?)
             }
             _ => {
-                let (receiver, method) = callee.rsplit_once("().")?;
-                if receiver != "pathlib.Path" {
-                    return None;
-                }
+                let method = path_class_method(callee)?;
                 let kind = path_method_write(method, call)?;
                 let function = node.child_by_field_name("function")?;
                 let inner = function.child_by_field_name("object")?;
@@ -1130,6 +1210,9 @@ impl<'a> Reader<'a> {
                 if let Some(path) = self.file_paths.get(name) {
                     return Some(path.clone());
                 }
+                if self.modules.contains(name) {
+                    return None;
+                }
                 let anchor = match self.bindings.get(name) {
                     Some(target) => target.clone(),
                     None if self.star_import => name.to_string(),
@@ -1155,8 +1238,12 @@ impl<'a> Reader<'a> {
                     _ => {
                         // `settings.BASE_DIR` after `from core import settings`.
                         let dotted = self.dotted(node)?;
-                        let head = self.raw_dotted(node, 0)?;
-                        let head = head.split('.').next().unwrap_or_default();
+                        let raw = self.raw_dotted(node, 0)?;
+                        // `aiofiles.os` after `import aiofiles.os` is a module.
+                        if self.modules.contains(&raw) {
+                            return None;
+                        }
+                        let head = raw.split('.').next().unwrap_or_default();
                         self.bindings.contains_key(head).then(|| FilePath {
                             anchor: Some(dotted),
                             steps: Vec::new(),
@@ -1219,8 +1306,8 @@ impl<'a> Reader<'a> {
                 let callee = self.dotted(function);
                 match callee.as_deref() {
                     Some(
-                        "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" | "os.path.join"
-                        | "posixpath.join",
+                        "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" | "anyio.Path"
+                        | "trio.Path" | "os.path.join" | "posixpath.join",
                     ) => {
                         let (first, rest) = positional.split_first()?;
                         joined(*first, rest)
@@ -1307,6 +1394,23 @@ impl<'a> Reader<'a> {
     fn sqlite_url(&mut self, node: Node) {
         // Most strings are not URLs; decoding every docstring would cost more than the check.
         if !self.text(node).contains("sqlite") {
+            return;
+        }
+        if let Some(parts) = self.template(node) {
+            let is_url = matches!(parts.first(), Some(TemplatePart::Text(text))
+                if text.starts_with("sqlite") && text.contains("://"));
+            if is_url {
+                let url = Located {
+                    line: line(node),
+                    value: parts,
+                };
+                push_capped(
+                    &mut self.facts.sqlite_url_templates,
+                    url,
+                    MAX_OTHER,
+                    &mut self.facts.truncated,
+                );
+            }
             return;
         }
         if let Some(text) = self.string(node) {

@@ -47,6 +47,9 @@ pub struct FileFacts {
     pub path_args: Vec<PathArg>,
     /// String literals that start with `sqlite` and contain `://`, anywhere in the file.
     pub sqlite_urls: Vec<Located<String>>,
+    /// F-strings whose text starts with `sqlite` and contains `://`, anywhere in the file:
+    /// `f"sqlite:///{settings.DB_PATH}"`, for the reader to resolve.
+    pub sqlite_url_templates: Vec<Located<Vec<TemplatePart>>>,
     /// Lines where the parser found a syntax error or had to invent a missing token; facts
     /// inside the broken region are not read. At most [`MAX_ERROR_LINES`] are kept.
     pub syntax_errors: Vec<u32>,
@@ -175,8 +178,26 @@ pub enum Value {
     StrList(Vec<String>),
     /// `...`, as `Field(...)` marks a required field.
     Ellipsis,
-    /// Anything else: f-strings, arithmetic, lambdas, other lists, `*args`.
+    /// An f-string whose replacement fields are each a name or a dotted attribute without a
+    /// conversion or a format spec: `f"sqlite:///{settings.DB_PATH}"`.
+    Template(Vec<TemplatePart>),
+    /// `then if condition else otherwise`.
+    Conditional {
+        then: Box<Value>,
+        condition: Box<Value>,
+        otherwise: Box<Value>,
+    },
+    /// Anything else: other f-strings, arithmetic, lambdas, other lists, `*args`.
     Other,
+}
+
+/// A piece of an f-string: text as written (escapes decoded), or a replacement field's value
+/// ([`Value::Name`] or [`Value::Attribute`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum TemplatePart {
+    Text(String),
+    Field(Value),
 }
 
 impl Value {

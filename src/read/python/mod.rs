@@ -10,8 +10,8 @@
 //!
 //! Facts only: nothing here decides what a call means for the image. The parser recovers from
 //! syntax errors, so a broken file still yields the facts of its well-formed parts and the
-//! lines of the broken ones. Not read: `environ`-style settings classes, f-string contents,
-//! values computed at run time.
+//! lines of the broken ones. Not read: `environ`-style settings classes, f-strings with other
+//! fields than names and attributes, values computed at run time.
 
 mod extract;
 mod facts;

@@ -283,7 +283,7 @@ fn argument_values() {
             str_value("a\tbA\u{e9}\\q"),
             str_value("^ping$"),
             str_value("xy"),
-            Value::Other,
+            Value::Template(vec![TemplatePart::Field(Value::Name("x".into()))]),
             Value::Other,
             Value::Int(31),
             Value::Int(1000),
@@ -644,6 +644,69 @@ fn filesystem_writes_with_literal_paths() {
             (17, FsWriteKind::LogFile, "debug.log"),
         ]
     );
+}
+
+#[test]
+fn a_module_bound_by_import_is_no_path_receiver() {
+    // `os.mkdir` is the module's function, not `.mkdir()` of a path named `os`.
+    let f = facts(
+        "import os\nimport os as o\nimport shutil, os.path\nfrom config import LOG_DIR\n\
+         os.mkdir('temp')\n\
+         o.mkdir('other')\n\
+         LOG_DIR.mkdir()\n",
+    );
+    let got: Vec<(u32, FsWriteKind, &str, bool)> = f
+        .fs_writes
+        .iter()
+        .map(|w| {
+            (
+                w.line,
+                w.kind.clone(),
+                w.path.as_str(),
+                w.from_file.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (5, FsWriteKind::Makedirs, "temp", false),
+            (6, FsWriteKind::Makedirs, "other", false),
+            (7, FsWriteKind::PathMkdir, "", true),
+        ]
+    );
+}
+
+#[test]
+fn async_writers_as_the_sync_ones() {
+    let f = facts(
+        "import aiofiles, aiofiles.os, anyio, trio\n\
+         async def f():\n\
+         \x20   await aiofiles.os.mkdir('temp')\n\
+         \x20   await aiofiles.os.makedirs(CACHE_DIR)\n\
+         \x20   async with aiofiles.open('out.txt', 'w') as out: pass\n\
+         \x20   async with aiofiles.open('in.txt') as source: pass\n\
+         \x20   await anyio.Path('data', 'db').mkdir(parents=True)\n\
+         \x20   await anyio.open_file('state.json', mode='a')\n\
+         \x20   await trio.Path('t.txt').write_text('x')\n",
+    );
+    let got: Vec<(u32, FsWriteKind, &str)> = f
+        .fs_writes
+        .iter()
+        .map(|w| (w.line, w.kind.clone(), w.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, FsWriteKind::Makedirs, "temp"),
+            (4, FsWriteKind::Makedirs, ""),
+            (5, FsWriteKind::Open("w".into()), "out.txt"),
+            (7, FsWriteKind::PathMkdir, "data/db"),
+            (8, FsWriteKind::Open("a".into()), "state.json"),
+            (9, FsWriteKind::PathWrite, "t.txt"),
+        ]
+    );
+    assert_eq!(f.fs_writes[1].constant.as_deref(), Some("CACHE_DIR"));
 }
 
 #[test]
