@@ -731,7 +731,71 @@ pub fn find(
     if let Some(server) = served(scan, &subject, calls_of(scan, module, function), requested)? {
         return Ok(Some(server));
     }
+    if let Some(server) = callback(scan, module, &subject, function, requested)? {
+        return Ok(Some(server));
+    }
     subcommand(scan, module, &subject, function, requested)
+}
+
+/// An entry that is a method of a module-level object (`bot:bot.run`): the first function
+/// registered on that object with a decorator (`@bot.listen(StartingEvent)`, `@client.event`)
+/// that starts a server, itself or through the functions it calls. The object runs its
+/// callbacks, so the server runs with it.
+fn callback(
+    scan: &SourceScan,
+    module: &Module,
+    subject: &str,
+    entry: &str,
+    requested: Option<u16>,
+) -> Result<Option<ScriptServer>, UserError> {
+    let Some((object, _)) = entry.split_once('.') else {
+        return Ok(None);
+    };
+    let assigned = module
+        .facts
+        .assignments
+        .iter()
+        .any(|assignment| assignment.target == object);
+    if !assigned {
+        return Ok(None);
+    }
+    let on_object = format!("{object}.");
+    for function in module
+        .facts
+        .functions
+        .iter()
+        .filter(|function| function.class.is_none())
+    {
+        let Some(decorator) = function.decorators.iter().find(|decorator| {
+            decorator
+                .callee
+                .as_deref()
+                .is_some_and(|callee| callee.starts_with(&on_object))
+        }) else {
+            continue;
+        };
+        let Some(mut server) = served(
+            scan,
+            subject,
+            calls_of(scan, module, &function.qualname),
+            requested,
+        )?
+        else {
+            continue;
+        };
+        server.findings.insert(
+            1,
+            format!(
+                "the server starts in `{}`, registered on `{object}` with `@{}` at `{}:{}`",
+                function.name,
+                decorator.callee.as_deref().unwrap_or_default(),
+                module.file,
+                decorator.line
+            ),
+        );
+        return Ok(Some(server));
+    }
+    Ok(None)
 }
 
 /// Whether the script entry `module:function` takes a subcommand: its function (or one it
@@ -2120,6 +2184,40 @@ mod tests {
                 .any(|finding| finding.contains("constructor's `port=` at `src/pkg/server.py:2`")),
             "{:?}",
             server.findings
+        );
+    }
+
+    #[test]
+    fn a_callback_registered_on_the_entry_object_starts_the_server() {
+        let scan = scan_of(&[
+            (
+                "server",
+                "import uvicorn\nasync def run_server():\n    config = uvicorn.Config(app, host='0.0.0.0', port=8123)\n    await uvicorn.Server(config).serve()\n",
+            ),
+            (
+                "bot",
+                "import hikari\nbot = hikari.GatewayBot('x')\n@bot.listen(hikari.StartingEvent)\nasync def on_starting(_):\n    from server import run_server\n    await run_server()\n",
+            ),
+        ]);
+        let server = find(&scan, "bot", "bot:bot.run", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.server, server.port), ("uvicorn", 8123));
+        assert!(
+            server.findings[1].contains("`on_starting`, registered on `bot` with `@bot.listen`"),
+            "{:?}",
+            server.findings
+        );
+        // A method of a name the module does not assign, and a callback of another object,
+        // are not followed.
+        let other = scan_of(&[(
+            "bot",
+            "import uvicorn\nbot = Bot()\nother = Bot()\n@other.listen()\nasync def f(_):\n    uvicorn.run(app, host='0.0.0.0')\n",
+        )]);
+        assert_eq!(find(&other, "bot", "bot:bot.run", None).expect("ok"), None);
+        assert_eq!(
+            find(&other, "bot", "bot:nothing.run", None).expect("ok"),
+            None
         );
     }
 
