@@ -69,6 +69,27 @@ const ACTING_NAMES: &[&str] = &[
 const GET_DECORATORS: &[&str] = &["get"];
 /// Decorator names that declare a route for the `methods=` given, GET when none are.
 const ROUTE_DECORATORS: &[&str] = &["route", "api_route"];
+/// The decorator of an MCP server (`FastMCP`) that adds an HTTP route beside the MCP
+/// endpoint, at the root: `@mcp.custom_route("/healthz", methods=["GET"])`. Its `methods`
+/// are required, so it is a GET route only when they name GET.
+const CUSTOM_ROUTE: &str = "custom_route";
+
+/// The `methods` of a `custom_route` decorator: the keyword, else the second positional
+/// argument.
+fn custom_route_methods(decorator: &python::Decorator) -> Vec<String> {
+    if !decorator.methods.is_empty() {
+        return decorator.methods.clone();
+    }
+    match decorator
+        .call
+        .as_ref()
+        .and_then(|call| call.arg(1, "methods"))
+    {
+        Some(python::Value::StrList(methods)) => methods.clone(),
+        _ => Vec::new(),
+    }
+}
+
 /// Keyword arguments that give a router or blueprint its path prefix.
 const PREFIX_KWARGS: &[&str] = &["prefix", "url_prefix", "path"];
 
@@ -87,13 +108,15 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
                     Some((object, name)) => (Some(object), name),
                     None => (None, callee.as_str()),
                 };
+                let get = |methods: &[String]| {
+                    methods
+                        .iter()
+                        .any(|method| method.eq_ignore_ascii_case("GET"))
+                };
                 let is_get = GET_DECORATORS.contains(&name)
                     || (ROUTE_DECORATORS.contains(&name)
-                        && (decorator.methods.is_empty()
-                            || decorator
-                                .methods
-                                .iter()
-                                .any(|method| method.eq_ignore_ascii_case("GET"))));
+                        && (decorator.methods.is_empty() || get(&decorator.methods)))
+                    || (name == CUSTOM_ROUTE && get(&custom_route_methods(decorator)));
                 if !is_get {
                     continue;
                 }
@@ -912,6 +935,27 @@ mod tests {
             "from litestar import get\n@get('/readyz')\nasync def r() -> str: ...\n",
         )]);
         assert_eq!(path_of(decide(&scan, None)), "/readyz");
+    }
+
+    #[test]
+    fn an_mcp_server_s_custom_get_route_is_a_probe_target() {
+        let scan = scan_of(&[(
+            "m.py",
+            "from fastmcp import FastMCP\nmcp = FastMCP('d')\n@mcp.custom_route('/healthz', methods=['GET'])\nasync def h(request): ...\n",
+        )]);
+        assert_eq!(path_of(decide(&scan, None)), "/healthz");
+        // The methods given positionally.
+        let scan = scan_of(&[(
+            "m.py",
+            "mcp = FastMCP('d')\n@mcp.custom_route('/ping', ['GET', 'HEAD'])\nasync def h(request): ...\n",
+        )]);
+        assert_eq!(path_of(decide(&scan, None)), "/ping");
+        // A POST-only custom route is none; with no route the probe connects to the port.
+        let scan = scan_of(&[(
+            "m.py",
+            "mcp = FastMCP('d')\n@mcp.custom_route('/health', methods=['POST'])\nasync def h(request): ...\n",
+        )]);
+        assert!(matches!(decide(&scan, None), Probe::Tcp { .. }));
     }
 
     #[test]

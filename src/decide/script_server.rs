@@ -6,7 +6,8 @@
 //! its default, which the image then sets, or an option of the script's command line (click,
 //! typer, argparse), which the command passes when its default will not do. An entry that is a
 //! typer app or a click group is read through its commands. Also tells whether an entry takes a
-//! subcommand (argparse subparsers, a click group), which makes it no worker.
+//! subcommand (argparse subparsers, a click group), which makes it no worker. An MCP server
+//! object's `run` with an HTTP transport serves too; with stdio it is a command-line program.
 
 use super::DEFAULT_PORT;
 use crate::error::UserError;
@@ -730,7 +731,71 @@ pub fn find(
     if let Some(server) = served(scan, &subject, calls_of(scan, module, function), requested)? {
         return Ok(Some(server));
     }
+    if let Some(server) = callback(scan, module, &subject, function, requested)? {
+        return Ok(Some(server));
+    }
     subcommand(scan, module, &subject, function, requested)
+}
+
+/// An entry that is a method of a module-level object (`bot:bot.run`): the first function
+/// registered on that object with a decorator (`@bot.listen(StartingEvent)`, `@client.event`)
+/// that starts a server, itself or through the functions it calls. The object runs its
+/// callbacks, so the server runs with it.
+fn callback(
+    scan: &SourceScan,
+    module: &Module,
+    subject: &str,
+    entry: &str,
+    requested: Option<u16>,
+) -> Result<Option<ScriptServer>, UserError> {
+    let Some((object, _)) = entry.split_once('.') else {
+        return Ok(None);
+    };
+    let assigned = module
+        .facts
+        .assignments
+        .iter()
+        .any(|assignment| assignment.target == object);
+    if !assigned {
+        return Ok(None);
+    }
+    let on_object = format!("{object}.");
+    for function in module
+        .facts
+        .functions
+        .iter()
+        .filter(|function| function.class.is_none())
+    {
+        let Some(decorator) = function.decorators.iter().find(|decorator| {
+            decorator
+                .callee
+                .as_deref()
+                .is_some_and(|callee| callee.starts_with(&on_object))
+        }) else {
+            continue;
+        };
+        let Some(mut server) = served(
+            scan,
+            subject,
+            calls_of(scan, module, &function.qualname),
+            requested,
+        )?
+        else {
+            continue;
+        };
+        server.findings.insert(
+            1,
+            format!(
+                "the server starts in `{}`, registered on `{object}` with `@{}` at `{}:{}`",
+                function.name,
+                decorator.callee.as_deref().unwrap_or_default(),
+                module.file,
+                decorator.line
+            ),
+        );
+        return Ok(Some(server));
+    }
+    Ok(None)
 }
 
 /// Whether the script entry `module:function` takes a subcommand: its function (or one it
@@ -915,12 +980,190 @@ fn served(
         if gradio && last(callee) == "launch" {
             return gradio_launch(scope.module, subject, call, requested).map(Some);
         }
+        if let Some(run) = mcp_run(scope, call) {
+            match run {
+                McpRun::Http(package, built) => {
+                    return mcp_http(scope, subject, package, call, built, requested).map(Some)
+                }
+                McpRun::Stdio => continue,
+            }
+        }
         let Some(server) = SERVERS.iter().find(|server| (server.matches)(callee, scan)) else {
             continue;
         };
         return decide(scan, scope, subject, server, call, requested).map(Some);
     }
     Ok(None)
+}
+
+/// The MCP server classes, by the package that defines them: how they are named, and what
+/// they listen on when neither `run` nor the constructor says (their sources: `mcp`'s
+/// `FastMCP.__init__` defaults `host="127.0.0.1"`, `port=8000`; `MCPServer.run`'s the same;
+/// the standalone `fastmcp` reads `FASTMCP_HOST`/`FASTMCP_PORT`, `127.0.0.1` and 8000).
+const MCP_SERVERS: &[McpServer] = &[
+    McpServer {
+        classes: &[
+            "mcp.server.fastmcp.FastMCP",
+            "mcp.server.fastmcp.server.FastMCP",
+        ],
+        server: mcp_server("mcp FastMCP"),
+        env: None,
+    },
+    McpServer {
+        classes: &[
+            "mcp.server.MCPServer",
+            "mcp.server.mcpserver.MCPServer",
+            "mcp.server.mcpserver.server.MCPServer",
+        ],
+        server: mcp_server("mcp MCPServer"),
+        env: None,
+    },
+    McpServer {
+        classes: &[
+            "fastmcp.FastMCP",
+            "fastmcp.server.FastMCP",
+            "fastmcp.server.server.FastMCP",
+        ],
+        server: mcp_server("FastMCP"),
+        env: Some(("FASTMCP_HOST", "FASTMCP_PORT")),
+    },
+];
+
+/// An MCP server class: its resolved names, how it serves, and the variables it reads its
+/// host and port from when no code gives them.
+struct McpServer {
+    classes: &'static [&'static str],
+    server: Server,
+    env: Option<(&'static str, &'static str)>,
+}
+
+const fn mcp_server(name: &'static str) -> Server {
+    Server {
+        name,
+        matches: |_, _| false,
+        host: Arg(None, "host"),
+        port: Arg(None, "port"),
+        bind: None,
+        default_host: Some("127.0.0.1"),
+        default_port: Some(8000),
+        // Each serves HTTP with uvicorn.
+        handles_sigterm: true,
+    }
+}
+
+/// What a call of an MCP server object's `run` does.
+enum McpRun<'a> {
+    /// Serves HTTP (`streamable-http`, `http`, `sse`): the class's entry of [`MCP_SERVERS`],
+    /// and the constructor's call with where it is.
+    Http(&'static McpServer, (&'a Module, &'a Call)),
+    /// Talks MCP over stdin and stdout: a command-line program.
+    Stdio,
+}
+
+/// `mcp.run(transport="streamable-http")`, `await mcp.run_async("http")`,
+/// `mcp.run_sse_async()`, where `mcp` (a name of the module or imported from another) is
+/// assigned an MCP server class of [`MCP_SERVERS`] at module level. The transport is a
+/// literal, else what a variable or option it is read from defaults to; `run` without one is
+/// stdio, as is a transport that cannot be read.
+fn mcp_run<'a>(scope: Scope<'a>, call: &Call) -> Option<McpRun<'a>> {
+    let (object, method) = call.callee.as_deref()?.rsplit_once('.')?;
+    let (owner, variable) = super::health::resolve(scope.scan, scope.module, object)?;
+    let owner = scope.scan.module(&owner)?;
+    let built = &owner
+        .facts
+        .assignments
+        .iter()
+        .rev()
+        .find(|assignment| assignment.target == variable)?
+        .call;
+    let class = built.callee.as_deref()?;
+    let package = MCP_SERVERS
+        .iter()
+        .find(|mcp| mcp.classes.contains(&class))?;
+    let http = McpRun::Http(package, (owner, built));
+    let transport = match method {
+        "run_streamable_http_async" | "run_sse_async" => return Some(http),
+        // The standalone `fastmcp`'s own: `transport=` picks among its HTTP transports.
+        "run_http_async" => return Some(http),
+        "run" | "run_async" => call.arg(0, "transport"),
+        _ => return None,
+    };
+    let Some(transport) = transport else {
+        return Some(McpRun::Stdio);
+    };
+    let text = match read(transport, scope, 0) {
+        Read::Literal(text) => Some(text),
+        Read::Env(_, default) => default,
+        Read::Option(option) => match *option.default {
+            Read::Literal(text) => Some(text),
+            Read::Env(_, default) => default,
+            _ => None,
+        },
+        _ => None,
+    };
+    match text.as_deref() {
+        Some("streamable-http" | "http" | "sse") => Some(http),
+        _ => Some(McpRun::Stdio),
+    }
+}
+
+/// An MCP server's `run` over HTTP: the address from `run`'s `host=`/`port=`, else the
+/// constructor's (settings the `FastMCP(...)` of `mcp` takes), else the package's default.
+fn mcp_http(
+    scope: Scope<'_>,
+    subject: &str,
+    mcp: &McpServer,
+    call: &Call,
+    (built_in, built): (&Module, &Call),
+    requested: Option<u16>,
+) -> Result<ScriptServer, UserError> {
+    let at = format!("`{}:{}`", scope.module.file, call.line);
+    let callee = call.callee.clone().unwrap_or_default();
+    let server = &mcp.server;
+    let mut findings = vec![format!(
+        "{subject} starts an MCP server over HTTP ({}): `{callee}(...)` at {at}",
+        server.name
+    )];
+    let constructor = Scope {
+        scan: scope.scan,
+        module: built_in,
+        function: None,
+        caller: None,
+    };
+    let address = |name: &str, fallback: Option<(&str, &str)>| {
+        if let Some(value) = call.kwarg(name) {
+            return read(value, scope, 0);
+        }
+        if let Some(value) = built.kwarg(name) {
+            return read(value, constructor, 0);
+        }
+        match fallback {
+            Some((variable, default)) => Read::Env(variable.to_string(), Some(default.to_string())),
+            None => Read::Absent,
+        }
+    };
+    let host = address("host", mcp.env.map(|(host, _)| (host, "127.0.0.1")));
+    let port = address("port", mcp.env.map(|(_, port)| (port, "8000")));
+    for name in ["host", "port"] {
+        if call.kwarg(name).is_none() && built.kwarg(name).is_some() {
+            findings.push(findings_of(built_in, built, name));
+        }
+    }
+    let place = Listen {
+        subject,
+        server,
+        at: &at,
+        bind_name: false,
+    };
+    listen(scope.scan, &place, host, port, findings, requested)
+}
+
+/// Where the constructor of an MCP server gives `name`, for `explain`.
+fn findings_of(module: &Module, built: &Call, name: &str) -> String {
+    format!(
+        "the {name} is the constructor's `{name}=` at `{}:{}`",
+        module.file, built.line
+    )
 }
 
 /// What the image sets for a Gradio app that launches itself on `port`: all interfaces, the
@@ -1059,11 +1302,10 @@ fn decide(
     let module = scope.module;
     let at = format!("`{}:{}`", module.file, call.line);
     let callee = call.callee.clone().unwrap_or_default();
-    let mut findings = vec![format!(
+    let findings = vec![format!(
         "{subject} starts a {} server: `{callee}(...)` at {at}",
         server.name
     )];
-    let mut env = Vec::new();
     let (mut host, mut port) = (Read::Absent, Read::Absent);
     if let Some(bind) = server.bind.and_then(|name| call.kwarg(name)) {
         match read(bind, scope, 0) {
@@ -1098,6 +1340,43 @@ fn decide(
     if port == Read::Absent {
         port = argument(call, server.port).map_or(Read::Absent, |v| read(v, scope, 0));
     }
+    let bind_name = server.bind.and_then(|name| call.kwarg(name)).is_some();
+    let place = Listen {
+        subject,
+        server,
+        at: &at,
+        bind_name,
+    };
+    listen(scan, &place, host, port, findings, requested)
+}
+
+/// Where a server-starting call is, for [`listen`].
+struct Listen<'a> {
+    subject: &'a str,
+    server: &'a Server,
+    /// "`file:line`" of the call.
+    at: &'a str,
+    /// The address is one `host:port` keyword (`bind=`).
+    bind_name: bool,
+}
+
+/// The port and the host the server listens on, read as `host` and `port`: what the image
+/// sets, what the command passes, or why nothing outside the container could reach it.
+fn listen(
+    scan: &SourceScan,
+    call: &Listen<'_>,
+    host: Read,
+    port: Read,
+    mut findings: Vec<String>,
+    requested: Option<u16>,
+) -> Result<ScriptServer, UserError> {
+    let Listen {
+        subject,
+        server,
+        at,
+        bind_name,
+    } = *call;
+    let mut env = Vec::new();
     let host = settle(host, "host", &mut findings);
     let port = settle(port, "port", &mut findings);
     let mut args = Vec::new();
@@ -1110,7 +1389,6 @@ fn decide(
         .hint("listen on all interfaces, read from the environment: `host=os.environ.get(\"HOST\", \"0.0.0.0\")`, then uv-rootless again")
         .hint("or run the app with a server command instead, e.g. `--command uvicorn package.module:app --host 0.0.0.0 --port 8000`")
     };
-    let bind_name = server.bind.and_then(|name| call.kwarg(name)).is_some();
     match &host {
         Read::Literal(text) if is_loopback(text) => return Err(unreachable(text, "hard-coded")),
         Read::Absent => match server.default_host {
@@ -1801,6 +2079,146 @@ mod tests {
             .expect("ok")
             .expect("a server");
         assert_eq!((server.port, args(&server)), (8040, vec!["serve"]));
+    }
+
+    #[test]
+    fn an_mcp_server_over_http_serves_on_its_port_and_stdio_is_no_server() {
+        let sdk = "from mcp.server.fastmcp import FastMCP\n";
+        let standalone = "from fastmcp import FastMCP\n";
+        let serve = |head: &str, body: &str, requested| {
+            found(&format!("import os\n{head}{body}"), requested)
+        };
+        // The port and host the constructor is given, read from the environment.
+        let server = serve(
+            sdk,
+            "mcp = FastMCP('d', host=os.environ.get('HOST', '0.0.0.0'), port=int(os.environ.get('PORT', '8000')))\ndef main():\n    mcp.run(transport='streamable-http')\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.server, server.port), ("mcp FastMCP", 8000));
+        let env: Vec<(&str, &str)> = server
+            .env
+            .iter()
+            .map(|var| (var.name.as_str(), var.value.as_str()))
+            .collect();
+        assert_eq!(env, [("HOST", "0.0.0.0"), ("PORT", "8000")]);
+        assert!(server.handles_sigterm);
+        // `run`'s own `host=`/`port=` win over the constructor's.
+        let server = serve(
+            standalone,
+            "mcp = FastMCP('d', port=1)\ndef main():\n    mcp.run(transport='http', host='0.0.0.0', port=9000)\n",
+            None,
+        )
+        .expect("ok")
+        .expect("a server");
+        assert_eq!((server.server, server.port), ("FastMCP", 9000));
+        assert!(server.env.is_empty());
+        // The standalone package reads its defaults from FASTMCP_HOST and FASTMCP_PORT.
+        let server = serve(
+            standalone,
+            "mcp = FastMCP('d')\nasync def main():\n    await mcp.run_async('sse')\n",
+            Some(7000),
+        )
+        .expect("ok")
+        .expect("a server");
+        let env: Vec<(&str, &str)> = server
+            .env
+            .iter()
+            .map(|var| (var.name.as_str(), var.value.as_str()))
+            .collect();
+        assert_eq!(env, [("FASTMCP_HOST", "0.0.0.0"), ("FASTMCP_PORT", "7000")]);
+        assert_eq!(server.port, 7000);
+        // mcp's FastMCP listens on 127.0.0.1 when no host is given: refused.
+        let error = serve(
+            sdk,
+            "mcp = FastMCP('d')\ndef main():\n    mcp.run('streamable-http')\n",
+            None,
+        )
+        .expect_err("loopback default");
+        assert!(
+            error.to_string().contains("127.0.0.1 (its default"),
+            "{error}"
+        );
+        // A transport read from the environment or an option: its default decides.
+        let server = serve(
+            standalone,
+            "mcp = FastMCP('d')\ndef main():\n    mcp.run(transport=os.environ.get('TRANSPORT', 'http'))\n",
+            None,
+        )
+        .expect("ok");
+        assert!(server.is_some_and(|server| server.port == 8000));
+        // stdio, the default transport, and one that cannot be read are no server.
+        for body in [
+            "mcp = FastMCP('d')\ndef main():\n    mcp.run()\n",
+            "mcp = FastMCP('d')\ndef main():\n    mcp.run(transport='stdio')\n",
+            "mcp = FastMCP('d')\ndef main():\n    mcp.run(transport=os.environ.get('TRANSPORT', 'stdio'))\n",
+            "mcp = FastMCP('d')\ndef main(t):\n    mcp.run(transport=pick())\n",
+            // `run` of an object that is no MCP server.
+            "mcp = Other('d')\ndef main():\n    mcp.run(transport='http')\n",
+        ] {
+            assert_eq!(serve(standalone, body, None).expect("ok"), None, "{body}");
+        }
+    }
+
+    #[test]
+    fn an_mcp_server_object_imported_from_another_module() {
+        let scan = scan_of(&[
+            (
+                "pkg.server",
+                "from fastmcp import FastMCP\nmcp = FastMCP('d', host='0.0.0.0', port=8123)\n",
+            ),
+            (
+                "pkg.cli",
+                "from pkg.server import mcp\ndef main():\n    mcp.run(transport='streamable-http')\n",
+            ),
+        ]);
+        let server = find(&scan, "serve", "pkg.cli:main", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!(server.port, 8123);
+        assert!(
+            server
+                .findings
+                .iter()
+                .any(|finding| finding.contains("constructor's `port=` at `src/pkg/server.py:2`")),
+            "{:?}",
+            server.findings
+        );
+    }
+
+    #[test]
+    fn a_callback_registered_on_the_entry_object_starts_the_server() {
+        let scan = scan_of(&[
+            (
+                "server",
+                "import uvicorn\nasync def run_server():\n    config = uvicorn.Config(app, host='0.0.0.0', port=8123)\n    await uvicorn.Server(config).serve()\n",
+            ),
+            (
+                "bot",
+                "import hikari\nbot = hikari.GatewayBot('x')\n@bot.listen(hikari.StartingEvent)\nasync def on_starting(_):\n    from server import run_server\n    await run_server()\n",
+            ),
+        ]);
+        let server = find(&scan, "bot", "bot:bot.run", None)
+            .expect("ok")
+            .expect("a server");
+        assert_eq!((server.server, server.port), ("uvicorn", 8123));
+        assert!(
+            server.findings[1].contains("`on_starting`, registered on `bot` with `@bot.listen`"),
+            "{:?}",
+            server.findings
+        );
+        // A method of a name the module does not assign, and a callback of another object,
+        // are not followed.
+        let other = scan_of(&[(
+            "bot",
+            "import uvicorn\nbot = Bot()\nother = Bot()\n@other.listen()\nasync def f(_):\n    uvicorn.run(app, host='0.0.0.0')\n",
+        )]);
+        assert_eq!(find(&other, "bot", "bot:bot.run", None).expect("ok"), None);
+        assert_eq!(
+            find(&other, "bot", "bot:nothing.run", None).expect("ok"),
+            None
+        );
     }
 
     #[test]
