@@ -99,7 +99,6 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
         )),
         None => None,
     };
-    let mut layout = layout::decide_layout(files, &app_project, project, settings)?;
     let app_name = if app_project.member.is_empty() {
         PackageName::new(&project.name).into_string()
     } else {
@@ -109,6 +108,21 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
     // Django answers 400 to a `Host` that `ALLOWED_HOSTS` does not list, probes included.
     let django_site = django::site(app_project.source)
         .filter(|_| installed.contains(&PackageName::new("django")));
+    if let Some(site) = &django_site {
+        site.check_star_imports()?;
+    }
+    let needed = django_site
+        .as_ref()
+        .map(django::Site::needed)
+        .unwrap_or_default();
+    let mut layout = layout::decide_layout(
+        files,
+        &app_project,
+        project,
+        settings,
+        &choice.command.value,
+        &needed,
+    )?;
     let django_hosts = django_site.as_ref().map(django::Site::hosts);
     let probe_hosts = match &django_hosts {
         Some(django::Hosts::FromEnv { list, at }) => Some((list, at.as_str(), django::PROBE_HOST)),
