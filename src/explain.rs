@@ -190,6 +190,11 @@ pub fn text(plan: &Plan) -> String {
         "install",
         if layout.installs_project {
             format!("project installed into `{}`", layout.venv)
+        } else if !layout.from_source.is_empty() {
+            format!(
+                "packaged project run from its source: dependencies in `{}`, source in `{}`, not installed: {}",
+                layout.venv, layout.build_dir, layout.from_source
+            )
         } else {
             format!(
                 "virtual project: dependencies in `{}`, source in `{}`",

@@ -467,6 +467,9 @@ pub struct Layout {
     pub scm_version_label: bool,
     /// Whether the source tree goes to the final stage (virtual projects).
     pub copies_source: bool,
+    /// Why a packaged project runs from its source all the same (its wheel does not hold a
+    /// module or directory the app needs); empty otherwise.
+    pub from_source: String,
     /// Working directory of the final stage.
     pub workdir: String,
     /// Files and directories of the project that an installed project's code reads by a path

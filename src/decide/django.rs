@@ -6,6 +6,7 @@
 
 use super::health::Route;
 use super::settings::{self, typed_stand_in, STAND_IN};
+use crate::error::UserError;
 use crate::model::{EnvVar, Layout, RequiredSetting, StaticFiles};
 use crate::read::python::{Constant, EnvList, EnvReadKind, Value};
 use crate::read::source::{django_door, Module, SourceScan};
@@ -158,6 +159,94 @@ impl<'a> Site<'a> {
                 "`ALLOWED_HOSTS` at `{at}` is neither a literal list nor an environment variable split into one, so whether Django accepts the probes' `Host: {host}` is unknown; set `health-path` to probe over HTTP anyway"
             )),
         }
+    }
+
+    /// What the settings name that the app needs at run time: the settings module and
+    /// `ROOT_URLCONF`, imported by name, and the directories of `STATICFILES_DIRS`,
+    /// `TEMPLATES` (`DIRS`) and `LOCALE_PATHS` built from a module's location (relative to
+    /// the import root), each with where it is named.
+    pub fn needed(&self) -> super::layout::Needed {
+        let (file, line) = self.settings_at;
+        let mut modules = vec![(
+            self.settings.module.clone(),
+            format!("`DJANGO_SETTINGS_MODULE` at `{file}:{line}`"),
+        )];
+        if let Some((module, constant)) = self.constant("ROOT_URLCONF") {
+            if let Value::Str(urlconf) = &constant.value {
+                modules.push((
+                    urlconf.clone(),
+                    format!("`ROOT_URLCONF` at `{}`", Self::at(module, constant)),
+                ));
+            }
+        }
+        let mut dirs = Vec::new();
+        for name in ["STATICFILES_DIRS", "TEMPLATES", "LOCALE_PATHS"] {
+            if let Some((module, _)) = self.constant(name) {
+                for (dir, line) in self.scan.value_paths(module, name) {
+                    if !dir.is_empty() {
+                        dirs.push((dir, format!("`{name}` at `{}:{line}`", module.file)));
+                    }
+                }
+            }
+        }
+        super::layout::Needed { modules, dirs }
+    }
+
+    /// An error for a star import of the settings chain that always runs (not inside a `try`
+    /// or an `if`) and names a module of the project that is not in the source: a
+    /// `from .local import *` of a file kept out of git. The settings could not be imported,
+    /// so `collectstatic` in the build, and the app at start, would fail.
+    pub fn check_star_imports(&self) -> Result<(), UserError> {
+        let mut modules = vec![(self.settings, 0)];
+        let mut seen: Vec<&str> = Vec::new();
+        while let Some((module, depth)) = modules.pop() {
+            if seen.contains(&module.module.as_str()) {
+                continue;
+            }
+            seen.push(&module.module);
+            for import in module.facts.imports.iter().filter(|import| {
+                import.local == "*" && module.facts.unconditional_imports.contains(&import.line)
+            }) {
+                let Some(target) = import
+                    .absolute(&module.module, module.is_package)
+                    .and_then(|target| target.strip_suffix(".*").map(str::to_string))
+                else {
+                    continue;
+                };
+                // A module of the project: its package is in the source, the module is not.
+                let Some((package, name)) = target.rsplit_once('.') else {
+                    continue;
+                };
+                let Some(package) = self.scan.module(package).filter(|p| p.is_package) else {
+                    continue;
+                };
+                if self.scan.module(&target).is_some() {
+                    continue;
+                }
+                let file = match package.file.rsplit_once('/') {
+                    Some((dir, _)) => format!("{dir}/{name}.py"),
+                    None => format!("{name}.py"),
+                };
+                let written = format!("from {} import *", import.target.trim_end_matches(".*"));
+                return Err(UserError::new(format!(
+                    "the Django settings at `{}:{}` import `{target}` with `{written}`, but the project has no `{file}`",
+                    module.file, import.line
+                ))
+                .at(module.file.clone(), Some(import.line))
+                .detail("the settings cannot be imported without it: `collectstatic` in the build and the app at start would fail with ModuleNotFoundError; a file git ignores (local settings) is not in the build context")
+                .hint(format!(
+                    "commit a default `{file}` (it may read what differs from the environment)"
+                ))
+                .hint(format!(
+                    "or make it optional: put `{written}` in a `try:` block with `except ImportError: pass`"
+                )));
+            }
+            if depth < MAX_STAR_DEPTH {
+                modules
+                    .extend(star_imports(self.scan, module).map(|imported| (imported, depth + 1)));
+            }
+        }
+        Ok(())
     }
 
     /// `file:line` of a `STATIC_ROOT` that is set (not `None`).
@@ -704,6 +793,7 @@ mod tests {
             scm_version_label: false,
             scm_version_env: Vec::new(),
             copies_source,
+            from_source: String::new(),
             workdir: if copies_source { "/src" } else { "/app" }.into(),
             run_files: Vec::new(),
             run_dir: "/app/run".into(),
@@ -840,5 +930,71 @@ mod tests {
         assert_eq!(regex(r"^item/(?P<id>\d+)$", true), None);
         assert_eq!(regex(r"^a\d$", true), None);
         assert_eq!(regex("^x$", false), None);
+    }
+
+    #[test]
+    fn a_star_import_of_a_settings_module_not_in_the_source_is_an_error() {
+        let wsgi =
+            "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"proj.settings\")\n";
+        let chain = |init: &str, with_local: bool| {
+            let mut files = vec![
+                ("wsgi.py", "wsgi", wsgi.to_string()),
+                ("proj/__init__.py", "proj.__init__", String::new()),
+                (
+                    "proj/settings/__init__.py",
+                    "proj.settings.__init__",
+                    init.to_string(),
+                ),
+                (
+                    "proj/settings/base.py",
+                    "proj.settings.base",
+                    "DEBUG = False\n".to_string(),
+                ),
+            ];
+            if with_local {
+                files.push((
+                    "proj/settings/local.py",
+                    "proj.settings.local",
+                    String::new(),
+                ));
+            }
+            let triples: Vec<(&str, &str, &str)> = files
+                .iter()
+                .map(|(file, module, text)| (*file, *module, text.as_str()))
+                .collect();
+            scan_of_texts(&triples)
+        };
+        let unguarded = "from .base import *\nfrom .local import *\n";
+        let scan = chain(unguarded, false);
+        let error = site(&scan).unwrap().check_star_imports().unwrap_err();
+        assert_eq!(error.file.as_deref(), Some("proj/settings/__init__.py"));
+        assert_eq!(error.line, Some(2));
+        assert!(
+            error.message.contains("`from .local import *`"),
+            "{}",
+            error.message
+        );
+        assert!(
+            error.message.contains("`proj/settings/local.py`"),
+            "{}",
+            error.message
+        );
+        assert!(error
+            .hints
+            .iter()
+            .any(|hint| hint.contains("except ImportError")));
+        // Committed, guarded, or of another distribution: fine.
+        let scan = chain(unguarded, true);
+        assert!(site(&scan).unwrap().check_star_imports().is_ok());
+        let guarded =
+            "from .base import *\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n";
+        let scan = chain(guarded, false);
+        assert!(site(&scan).unwrap().check_star_imports().is_ok());
+        let global = "from django.conf.global_settings import *\nfrom .base import *\n";
+        let scan = chain(global, false);
+        assert!(site(&scan).unwrap().check_star_imports().is_ok());
+        // Down the chain: the base module's own star import.
+        let scan = chain("from .base import *\n", false);
+        assert!(site(&scan).unwrap().check_star_imports().is_ok());
     }
 }

@@ -25,14 +25,32 @@ pub const BUILD_DIR: &str = "/src";
 /// paths: those files, beside the venv.
 pub const RUN_DIR: &str = "/app/run";
 
-/// The layout of the image for the chosen project.
+/// What the app imports or reads by name beside its command: Django's settings and URLconf
+/// modules, and the directories of the project its settings build from `BASE_DIR`.
+#[derive(Debug, Clone, Default)]
+pub struct Needed {
+    /// Dotted module names, each with what names it (`` `DJANGO_SETTINGS_MODULE` at `wsgi.py:3` ``).
+    pub modules: Vec<(String, String)>,
+    /// Directories relative to the import root, each with what names it.
+    pub dirs: Vec<(String, String)>,
+}
+
+/// The layout of the image for the chosen project. A packaged project whose wheel does not
+/// hold what its command (or `needed`) names runs from its source, as a virtual one does.
 pub fn decide_layout(
     files: &ProjectFiles,
     app: &AppProject<'_>,
     project: &crate::read::pyproject::Project,
     settings: &Settings,
+    command: &[String],
+    needed: &Needed,
 ) -> Result<Layout, UserError> {
-    let installs_project = app.pyproject.is_packaged();
+    let from_source = if app.pyproject.is_packaged() {
+        outside_wheel(app, command, needed).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let installs_project = app.pyproject.is_packaged() && from_source.is_empty();
     let sync_options = sync_options(app.pyproject, project, settings, &app.member)?;
     // A virtual app still needs the workspace members it imports: the second sync installs
     // them (non-editable), once their source is in the build stage.
@@ -58,7 +76,8 @@ pub fn decide_layout(
         .strip_suffix("pyproject.toml")
         .unwrap_or_default();
     let run_files: Vec<RunFile> = if installs_project {
-        app.source
+        let mut run_files: Vec<RunFile> = app
+            .source
             .run_files
             .iter()
             .map(|(path, read_at)| RunFile {
@@ -67,7 +86,18 @@ pub fn decide_layout(
                 target: format!("{RUN_DIR}/{path}"),
                 read_at: read_at.clone(),
             })
-            .collect()
+            .collect();
+        for path in command_files(app, command, member_dir) {
+            if !run_files.iter().any(|file| file.path == path) {
+                run_files.push(RunFile {
+                    source: format!("{member_dir}{path}"),
+                    target: format!("{RUN_DIR}/{path}"),
+                    read_at: command.join(" "),
+                    path,
+                });
+            }
+        }
+        run_files
     } else {
         Vec::new()
     };
@@ -80,6 +110,7 @@ pub fn decide_layout(
         scm_version_env: Vec::new(),
         scm_version_label: false,
         copies_source: !installs_project,
+        from_source,
         workdir: match (installs_project, run_files.is_empty()) {
             (false, _) => source_dir,
             (true, true) => VENV.into(),
@@ -115,6 +146,109 @@ fn dynamic_dependencies(files: &ProjectFiles) -> Vec<String> {
         })
         .map(|project| PackageName::new(&project.name).into_string())
         .collect()
+}
+
+/// The modules the command names that are the project's own: `proj.wsgi` of
+/// `proj.wsgi:application`, the module of `-m`, `-A` and `--app`, a dotted argument that is a
+/// module of the source; each with the argument.
+fn command_modules<'s>(app: &AppProject<'s>, command: &[String]) -> Vec<(&'s str, String)> {
+    let mut found: Vec<(&'s str, String)> = Vec::new();
+    let mut previous = "";
+    for arg in command.iter().skip(1) {
+        let value = arg
+            .strip_prefix("--app=")
+            .or_else(|| arg.strip_prefix("--module="))
+            .unwrap_or(arg);
+        let (name, attribute) = match value.split_once(':') {
+            Some((name, _)) => (name, true),
+            None => (value, false),
+        };
+        let named = attribute
+            || name.contains('.')
+            || ["-m", "-A", "--app", "--module"].contains(&previous)
+            || value.len() != arg.len();
+        previous = arg;
+        if !named || name.is_empty() {
+            continue;
+        }
+        if let Some(module) = app.source.module(name) {
+            if !found.iter().any(|(seen, _)| *seen == module.module) {
+                found.push((&module.module, format!("`{arg}` in the command")));
+            }
+        }
+    }
+    found
+}
+
+/// Why a packaged project cannot run installed: its wheel ([`crate::read::wheel`]) does not
+/// hold a module the command or Django names, or a directory Django's settings name sits in
+/// no package of the wheel. `None` when all are held or the model cannot tell; also when the
+/// command runs one of the project's console scripts, which only an install makes.
+fn outside_wheel(app: &AppProject<'_>, command: &[String], needed: &Needed) -> Option<String> {
+    let own_script = command
+        .first()
+        .and_then(|program| program.strip_prefix(&format!("{VENV}/bin/")))
+        .is_some_and(|script| {
+            app.pyproject
+                .project
+                .as_ref()
+                .is_some_and(|project| project.scripts.contains_key(script))
+        });
+    if own_script {
+        return None;
+    }
+    let source = app.source;
+    if let Some(wheel) = &source.wheel {
+        let modules = command_modules(app, command)
+            .into_iter()
+            .map(|(name, why)| (name.to_string(), why))
+            .chain(needed.modules.iter().cloned());
+        for (name, why) in modules {
+            let Some(module) = source.module(&name) else {
+                continue;
+            };
+            if !wheel.holds(&module.module, module.is_package) {
+                return Some(format!(
+                    "the wheel holds no module `{name}` (`{}`, named by {why}): {} says what it holds (add the module's package there to install the project instead)",
+                    module.file, wheel.key
+                ));
+            }
+        }
+    }
+    for (dir, why) in &needed.dirs {
+        // The package the directory sits in: its longest leading part that is one.
+        let parts: Vec<&str> = dir.split('/').collect();
+        let package = (1..parts.len())
+            .rev()
+            .map(|depth| parts[..depth].join("."))
+            .find(|name| source.module(name).is_some_and(|module| module.is_package));
+        let held = match (&package, &source.wheel) {
+            (None, _) => false,
+            (Some(package), Some(wheel)) => wheel.holds(package, true),
+            (Some(_), None) => true,
+        };
+        if !held {
+            return Some(format!(
+                "`{dir}` (named by {why}) is in no package of the wheel: installed, the settings would look for it beside them in the venv's site-packages, where it is not"
+            ));
+        }
+    }
+    None
+}
+
+/// The files of the project the command names by a relative path (`python scripts/job.py`,
+/// `panel serve webapp/app.py`): modules of the source, copied beside the files it reads.
+fn command_files(app: &AppProject<'_>, command: &[String], member_dir: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for arg in command.iter().skip(1) {
+        let path = arg.trim_start_matches("./");
+        let file = format!("{member_dir}{path}");
+        let known = app.source.modules.iter().any(|module| module.file == file);
+        if known && !found.iter().any(|seen| seen == path) {
+            found.push(path.to_string());
+        }
+    }
+    found
 }
 
 pub fn decide_user(settings: &Settings) -> Result<Decision<User>, UserError> {
@@ -414,7 +548,160 @@ pub fn check_port(port: u16, source: &str) -> Result<(), UserError> {
 
 #[cfg(test)]
 mod tests {
-    use super::context_excludes;
+    use super::{command_files, context_excludes, outside_wheel, Needed};
+    use crate::decide::select::AppProject;
+    use crate::read::pyproject::{self, PyProject};
+    use crate::read::source::{scan_of_texts, SourceScan};
+
+    const DJANGO_SITE: [(&str, &str, &str); 4] = [
+        ("apps/__init__.py", "apps.__init__", ""),
+        ("proj/__init__.py", "proj.__init__", ""),
+        (
+            "proj/settings.py",
+            "proj.settings",
+            "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nROOT_URLCONF = \"proj.urls\"\nSTATICFILES_DIRS = [BASE_DIR / \"static\", (\"vendor\", BASE_DIR / \"proj\" / \"vendor\")]\nTEMPLATES = [{\"BACKEND\": \"x\", \"DIRS\": [BASE_DIR / \"templates\"]}]\n",
+        ),
+        (
+            "proj/wsgi.py",
+            "proj.wsgi",
+            "import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"proj.settings\")\napplication = get_wsgi_application()\n",
+        ),
+    ];
+
+    fn project(table: &str) -> (PyProject, String) {
+        let manifest = format!(
+            "[project]\nname = \"site\"\nversion = \"1\"\n[project.scripts]\nsite-admin = \"proj.admin:main\"\n[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"setuptools.build_meta\"\n{table}"
+        );
+        (pyproject::parse(&manifest).unwrap(), manifest)
+    }
+
+    fn scan(manifest: &str, files: &[(&str, &str, &str)]) -> SourceScan {
+        SourceScan {
+            wheel: crate::read::wheel::wheel(manifest),
+            ..scan_of_texts(files)
+        }
+    }
+
+    fn app<'a>(pyproject: &'a PyProject, source: &'a SourceScan) -> AppProject<'a> {
+        AppProject {
+            pyproject,
+            manifest: "pyproject.toml".into(),
+            source,
+            member: String::new(),
+        }
+    }
+
+    fn command(args: &[&str]) -> Vec<String> {
+        args.iter().map(|arg| arg.to_string()).collect()
+    }
+
+    #[test]
+    fn a_module_the_wheel_does_not_hold_runs_the_project_from_its_source() {
+        let gunicorn = command(&["/app/bin/gunicorn", "proj.wsgi:application"]);
+        let (pyproject, manifest) = project("[tool.setuptools]\npackages = [\"apps\"]\n");
+        let source = scan(&manifest, &DJANGO_SITE);
+        let why = outside_wheel(&app(&pyproject, &source), &gunicorn, &Needed::default());
+        assert!(
+            why.as_deref().is_some_and(|why| why.contains("`proj.wsgi`")
+                && why.contains("`packages` in `[tool.setuptools]`")),
+            "{why:?}"
+        );
+        // `python -m` and a module Django names count too.
+        for args in [
+            ["/app/bin/python", "-m", "proj.wsgi"],
+            ["/app/bin/gunicorn", "--workers=2", "proj.wsgi"],
+        ] {
+            let module = command(&args);
+            let why = outside_wheel(&app(&pyproject, &source), &module, &Needed::default());
+            assert!(why.is_some(), "{args:?}");
+        }
+        // A word that only looks like a module of the project is none: `worker` of celery.
+        let celery = command(&["/app/bin/celery", "-A", "apps", "worker"]);
+        let worker = [
+            ("worker.py", "worker", ""),
+            ("apps/__init__.py", "apps.__init__", ""),
+        ];
+        let with_worker = scan(&manifest, &worker);
+        assert_eq!(
+            outside_wheel(&app(&pyproject, &with_worker), &celery, &Needed::default()),
+            None
+        );
+        let settings = Needed {
+            modules: vec![("proj.settings".into(), "`DJANGO_SETTINGS_MODULE`".into())],
+            dirs: Vec::new(),
+        };
+        let elsewhere = command(&["/app/bin/gunicorn", "apps.wsgi:application"]);
+        assert!(outside_wheel(&app(&pyproject, &source), &elsewhere, &settings).is_some());
+        // Held: installed as before.
+        let (pyproject, manifest) = project("[tool.setuptools]\npackages = [\"apps\", \"proj\"]\n");
+        let source = scan(&manifest, &DJANGO_SITE);
+        assert_eq!(
+            outside_wheel(&app(&pyproject, &source), &gunicorn, &settings),
+            None
+        );
+        // Discovery the model cannot follow, or a console script of the project (which only
+        // an install makes): as before.
+        let (pyproject, manifest) = project("");
+        let source = scan(&manifest, &DJANGO_SITE);
+        assert_eq!(
+            outside_wheel(&app(&pyproject, &source), &gunicorn, &settings),
+            None
+        );
+        let (pyproject, manifest) = project("[tool.setuptools]\npackages = [\"apps\"]\n");
+        let source = scan(&manifest, &DJANGO_SITE);
+        let script = command(&["/app/bin/site-admin", "serve"]);
+        assert_eq!(
+            outside_wheel(&app(&pyproject, &source), &script, &settings),
+            None
+        );
+    }
+
+    #[test]
+    fn django_directories_outside_the_wheels_packages_run_the_project_from_its_source() {
+        // The settings' `static/` beside the package: installed, `BASE_DIR` is site-packages
+        // and `collectstatic` finds nothing there; from the source, it is in the image.
+        let (pyproject, manifest) = project("[tool.setuptools]\npackages = [\"apps\", \"proj\"]\n");
+        let source = scan(&manifest, &DJANGO_SITE);
+        let site = crate::decide::django::site(&source).expect("a Django site");
+        let needed = site.needed();
+        let dirs: Vec<&str> = needed.dirs.iter().map(|(dir, _)| dir.as_str()).collect();
+        assert_eq!(dirs, ["static", "proj/vendor", "templates"]);
+        let gunicorn = command(&["/app/bin/gunicorn", "proj.wsgi:application"]);
+        let why = outside_wheel(&app(&pyproject, &source), &gunicorn, &needed);
+        assert!(
+            why.as_deref().is_some_and(|why| why
+                .starts_with("`static` (named by `STATICFILES_DIRS` at `proj/settings.py:4`)")),
+            "{why:?}"
+        );
+        // Inside a package the wheel holds: installed with it.
+        let inside = Needed {
+            dirs: vec![("proj/vendor".into(), "`STATICFILES_DIRS`".into())],
+            ..needed.clone()
+        };
+        assert_eq!(
+            outside_wheel(&app(&pyproject, &source), &gunicorn, &inside),
+            None
+        );
+        // Outside every package, even where the model of the wheel cannot tell.
+        let (pyproject, manifest) = project("");
+        let source = scan(&manifest, &DJANGO_SITE);
+        assert!(outside_wheel(&app(&pyproject, &source), &gunicorn, &needed).is_some());
+    }
+
+    #[test]
+    fn the_files_a_command_names_are_the_sources_modules() {
+        let (pyproject, manifest) = project("[tool.setuptools]\npackages = [\"apps\"]\n");
+        let mut files = DJANGO_SITE.to_vec();
+        files.push(("scripts/job.py", "scripts.job", "print(1)\n"));
+        let source = scan(&manifest, &files);
+        let app = app(&pyproject, &source);
+        let job = command(&["python", "./scripts/job.py", "--out", "report.csv"]);
+        assert_eq!(command_files(&app, &job, ""), ["scripts/job.py"]);
+        let outside = command(&["python", "/etc/job.py", "../scripts/job.py"]);
+        assert!(command_files(&app, &outside, "").is_empty());
+        // A member's command names files of its own directory.
+        assert!(command_files(&app, &job, "apps/api/").is_empty());
+    }
 
     #[test]
     fn a_generated_directory_leaves_the_context_unless_the_build_needs_it() {

@@ -99,9 +99,6 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
         )),
         None => None,
     };
-    let mut layout = layout::decide_layout(files, &app_project, project, settings)?;
-    let entry_extras = layout::entry_extras(&app_project, &choice.command.value, &venv_bin);
-    layout::add_extras(&mut layout.sync_options, &entry_extras.extras);
     let app_name = if app_project.member.is_empty() {
         PackageName::new(&project.name).into_string()
     } else {
@@ -111,6 +108,23 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
     // Django answers 400 to a `Host` that `ALLOWED_HOSTS` does not list, probes included.
     let django_site = django::site(app_project.source)
         .filter(|_| installed.contains(&PackageName::new("django")));
+    if let Some(site) = &django_site {
+        site.check_star_imports()?;
+    }
+    let needed = django_site
+        .as_ref()
+        .map(django::Site::needed)
+        .unwrap_or_default();
+    let mut layout = layout::decide_layout(
+        files,
+        &app_project,
+        project,
+        settings,
+        &choice.command.value,
+        &needed,
+    )?;
+    let entry_extras = layout::entry_extras(&app_project, &choice.command.value, &venv_bin);
+    layout::add_extras(&mut layout.sync_options, &entry_extras.extras);
     let django_hosts = django_site.as_ref().map(django::Site::hosts);
     let probe_hosts = match &django_hosts {
         Some(django::Hosts::FromEnv { list, at }) => Some((list, at.as_str(), django::PROBE_HOST)),

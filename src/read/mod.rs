@@ -15,6 +15,7 @@ pub mod python_version;
 pub mod source;
 pub mod vcs;
 pub mod version_file;
+pub mod wheel;
 pub mod workspace;
 
 pub use project::{read_project, ProjectFiles};

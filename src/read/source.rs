@@ -157,6 +157,9 @@ pub struct SourceScan {
     /// would ship (elsewhere, that are on the disk), each with the `file:line` that reads it;
     /// read only for a packaged project, whose source is not in the image.
     pub run_files: Vec<(String, String)>,
+    /// What the wheel of a packaged project holds, when its backend's table says
+    /// ([`super::wheel`]); `None` for a virtual project or when only a build would tell.
+    pub wheel: Option<super::wheel::Wheel>,
 }
 
 /// The directory a written path needs writable: the directory itself for one the code
@@ -658,6 +661,19 @@ impl SourceScan {
         Some(parts.join("/"))
     }
 
+    /// The paths built from `module`'s location inside the value it assigns to `name`
+    /// (`STATICFILES_DIRS = [BASE_DIR / "static"]`), relative to the import root, each with
+    /// its line; a path above the import root is left out.
+    pub fn value_paths(&self, module: &Module, name: &str) -> Vec<(String, u32)> {
+        module
+            .facts
+            .value_paths
+            .iter()
+            .filter(|named| named.name == name)
+            .filter_map(|named| Some((self.file_path(module, &named.path, 0)?, named.line)))
+            .collect()
+    }
+
     /// The path a name bound to one built from a module's location leads to: `NAME` of
     /// `module` (or of a module it star-imports), `pkg.mod.NAME` (or `.mod.NAME`) of the module
     /// `pkg.mod`.
@@ -763,6 +779,7 @@ pub fn scan_project(project_root: &Path, dir: &str, manifest: &str, packaged: bo
     scan.occupied_dirs = occupied_dirs(project_root, &scan);
     if packaged {
         scan.run_files = run_files(&project_root.join(dir), &scan);
+        scan.wheel = super::wheel::wheel(manifest);
     }
     scan
 }

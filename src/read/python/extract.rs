@@ -209,6 +209,20 @@ impl<'a> Reader<'a> {
     // ----- imports -------------------------------------------------------------------------
 
     fn read_imports(&mut self, root: Node) {
+        for statement in children(root) {
+            if matches!(
+                statement.kind(),
+                "import_statement" | "import_from_statement"
+            ) {
+                let line = line(statement);
+                push_capped(
+                    &mut self.facts.unconditional_imports,
+                    line,
+                    MAX_OTHER,
+                    &mut self.facts.truncated,
+                );
+            }
+        }
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
             match node.kind() {
@@ -1182,6 +1196,20 @@ impl<'a> Reader<'a> {
                         // Rebound to something else: no longer a path known here.
                         None => {
                             self.file_paths.remove(&name);
+                            let line = line(left);
+                            for path in self.paths_within(right, 0) {
+                                let named = NamedPath {
+                                    line,
+                                    name: name.clone(),
+                                    path,
+                                };
+                                push_capped(
+                                    &mut self.facts.value_paths,
+                                    named,
+                                    MAX_OTHER,
+                                    &mut self.facts.truncated,
+                                );
+                            }
                         }
                     }
                 }
@@ -1190,6 +1218,31 @@ impl<'a> Reader<'a> {
             for block in blocks_of(statement).into_iter().rev() {
                 stack.extend(children(block).into_iter().rev());
             }
+        }
+    }
+
+    /// The paths built from the module's location among the items of a list, tuple, set or
+    /// dict (the values of a dict), nested ones too.
+    fn paths_within(&self, node: Node, depth: usize) -> Vec<FilePath> {
+        if depth > MAX_VALUE_DEPTH {
+            return Vec::new();
+        }
+        match node.kind() {
+            "list" | "tuple" | "set" | "dictionary" | "parenthesized_expression" => children(node)
+                .into_iter()
+                .flat_map(|item| match self.file_path(item, 0) {
+                    Some(path) => vec![path],
+                    None => self.paths_within(item, depth + 1),
+                })
+                .collect(),
+            "pair" => node
+                .child_by_field_name("value")
+                .map(|value| match self.file_path(value, 0) {
+                    Some(path) => vec![path],
+                    None => self.paths_within(value, depth + 1),
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
         }
     }
 

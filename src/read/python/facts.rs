@@ -41,6 +41,13 @@ pub struct FileFacts {
     /// Module-level names bound to a path built from the module's own location
     /// (`BASE_DIR = Path(__file__).resolve().parent.parent`), in source order.
     pub file_paths: Vec<NamedPath>,
+    /// Paths built from the module's location inside the value of a module-level assignment
+    /// that is not one itself, under the name assigned: each item of `STATICFILES_DIRS =
+    /// [BASE_DIR / "static"]`, the `"DIRS"` of `TEMPLATES = [{...}]`.
+    pub value_paths: Vec<NamedPath>,
+    /// Lines of the imports that run whenever the module does: statements of the module's own
+    /// block, not inside an `if`, `try`, `with`, `def` or `class`.
+    pub unconditional_imports: Vec<u32>,
     /// Arguments built from the module's location given to a call of anything else than a
     /// known writer: `init_logging(log_dir=BASE_DIR / "logs")`. A name bound to a path of
     /// another module, passed as it is, is left out.
