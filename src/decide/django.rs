@@ -242,8 +242,9 @@ impl<'a> Site<'a> {
                 )));
             }
             if depth < MAX_STAR_DEPTH {
-                modules
-                    .extend(star_imports(self.scan, module).map(|imported| (imported, depth + 1)));
+                modules.extend(
+                    star_imports(self.scan, module, true).map(|imported| (imported, depth + 1)),
+                );
             }
         }
         Ok(())
@@ -260,8 +261,9 @@ impl<'a> Site<'a> {
     /// stand-in of its type ([`STAND_IN`] for a plain string): `os.environ["X"]`, a required
     /// list, a `*SECRET_KEY` read with no default (Django refuses an empty key), and a
     /// django-environ or python-decouple read with no default (they raise without the
-    /// variable). Sorted, each once; a read that says its type (a bool, a database URL) wins
-    /// over one that does not.
+    /// variable), in the settings module and the modules it star-imports outside every `if`.
+    /// Sorted, each once; a read that says its type (a bool, a database URL) wins over one
+    /// that does not.
     pub fn required_env(&self) -> Vec<RequiredSetting> {
         let mut found = Vec::new();
         let mut modules = vec![(self.settings, 0)];
@@ -310,8 +312,9 @@ impl<'a> Site<'a> {
                 }
             }
             if depth < MAX_STAR_DEPTH {
-                modules
-                    .extend(star_imports(self.scan, module).map(|imported| (imported, depth + 1)));
+                modules.extend(
+                    star_imports(self.scan, module, true).map(|imported| (imported, depth + 1)),
+                );
             }
         }
         settings::merge(found)
@@ -416,23 +419,27 @@ fn lookup<'a>(
     if depth >= MAX_STAR_DEPTH {
         return None;
     }
-    let imported: Vec<&Module> = star_imports(scan, module).collect();
+    let imported: Vec<&Module> = star_imports(scan, module, false).collect();
     imported
         .into_iter()
         .rev()
         .find_map(|imported| lookup(scan, imported, name, depth + 1))
 }
 
-/// The scanned modules that `module` star-imports, in import order.
+/// The scanned modules that `module` star-imports, in import order; with `always`, only
+/// those it imports outside every `if` (`if PRODUCTION: from .production import *` may not
+/// run).
 fn star_imports<'a>(
     scan: &'a SourceScan,
     module: &'a Module,
+    always: bool,
 ) -> impl Iterator<Item = &'a Module> + 'a {
     module
         .facts
         .imports
         .iter()
         .filter(|import| import.local == "*")
+        .filter(move |import| !always || !module.facts.conditional_imports.contains(&import.line))
         .filter_map(|import| {
             let target = import.absolute(&module.module, module.is_package)?;
             scan.module(target.strip_suffix(".*")?)
@@ -698,6 +705,37 @@ mod tests {
         );
         // `DEBUG = False` in prod wins over base's `True`: no hosts, every request refused.
         assert!(matches!(site.hosts(), Hosts::Refuse(_)));
+    }
+
+    #[test]
+    fn settings_star_imported_under_an_if_are_not_required() {
+        let scan = scan(&[
+            (
+                "manage.py",
+                "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+            ),
+            (
+                "mysite/settings.py",
+                "import os\nROOT_URLCONF = 'mysite.urls'\nfrom .base import *\n\
+                 PRODUCTION = os.environ.get('PRODUCTION') == '1'\n\
+                 if PRODUCTION:\n    from .production import *\n",
+            ),
+            (
+                "mysite/base.py",
+                "import os\nDB = os.environ['DB_PASSWORD']\n",
+            ),
+            (
+                "mysite/production.py",
+                "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n",
+            ),
+        ]);
+        let site = site(&scan).expect("a site");
+        let required: Vec<String> = site
+            .required_env()
+            .into_iter()
+            .map(|setting| setting.name)
+            .collect();
+        assert_eq!(required, ["DB_PASSWORD"]);
     }
 
     #[test]

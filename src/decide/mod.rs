@@ -150,7 +150,18 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
         subcommands: subcommands.as_deref(),
     })?;
     // What the modules cannot be imported without, but what the image itself sets.
-    let mut required = settings::required(app_project.source, &choice.command.value);
+    // A console script runs the function its entry names (`pkg.main:run`).
+    let mut started_by = choice.command.value.clone();
+    started_by.extend(
+        choice
+            .command
+            .value
+            .first()
+            .and_then(|program| program.strip_prefix(&format!("{venv_bin}/")))
+            .and_then(|script| app_project.pyproject.project.as_ref()?.scripts.get(script))
+            .cloned(),
+    );
+    let mut required = settings::required(app_project.source, &started_by);
     required.extend(django_site.iter().flat_map(django::Site::required_env));
     required.retain(|setting| {
         setting.name != "DJANGO_SETTINGS_MODULE"

@@ -1,14 +1,16 @@
 //! The settings an app cannot start without, read from the modules of its source: a variable
 //! read when a module is imported with no way to do without it (`os.environ["KEY"]`, a
 //! django-environ or python-decouple read with no default, `os.getenv("KEY")` followed by an
-//! `if not KEY: sys.exit(...)`), the `os.environ["KEY"]` and no-default django-environ and
-//! python-decouple reads directly in a function that runs at start (the factory the command
-//! names, a top-level function a module calls at import), and the fields with no default of a
-//! pydantic-settings class the code instantiates at start. Each with the `file:line` that requires it and a stand-in
-//! of the type the code reads, which only `verify`'s runs are given.
+//! `if not KEY: sys.exit(...)`), the same reads in a function that runs at start (the factory
+//! or console-script entry the command names, a top-level function a module calls at import,
+//! and the project's functions those call, [`MAX_CALL_DEPTH`] deep), and the fields with no
+//! default of a pydantic-settings class the code instantiates at start, and of the settings
+//! classes its fields' defaults instantiate. A module the project imports only under an `if`
+//! is not counted. Each with the `file:line` that requires it and a stand-in of the type the
+//! code reads, which only `verify`'s runs are given.
 
 use crate::model::RequiredSetting;
-use crate::read::python::{Call, Class, EnvRead, EnvReadKind, Value};
+use crate::read::python::{Call, Class, ClassField, EnvRead, EnvReadKind, Function, Value};
 use crate::read::source::{Module, SourceScan};
 use std::collections::BTreeSet;
 
@@ -140,16 +142,20 @@ fn top_level(text: &str) -> Vec<&str> {
 /// factory it names (`--factory pkg.main:create_app`, `"pkg:create_app()"`) runs at start.
 pub fn required(scan: &SourceScan, command: &[String]) -> Vec<RequiredSetting> {
     let started = started_functions(scan, command);
+    let conditional = imported_only_under_if(scan, command);
     let mut found = Vec::new();
     for module in &scan.modules {
         for read in &module.facts.env_reads {
+            if read.function.is_none() && conditional.contains(module.module.as_str()) {
+                continue;
+            }
             let in_started = read
                 .function
                 .is_some_and(|def| started.contains(&(module.file.as_str(), def)));
             found.extend(required_read(module, read, in_started));
         }
     }
-    found.extend(settings_fields(scan));
+    found.extend(settings_fields(scan, &started));
     // A variable the code sets itself at start is no longer missing.
     let set: Vec<&str> = scan
         .modules
@@ -168,6 +174,55 @@ pub fn required(scan: &SourceScan, command: &[String]) -> Vec<RequiredSetting> {
     merge(found)
 }
 
+/// The modules the project imports only under an `if` (`if PRODUCTION: from .production
+/// import *`, `if TYPE_CHECKING:`), which may never be imported, and which `command` does not
+/// name (`pkg.main:app`, `-m pkg.main`). A module imported nowhere is not one of them.
+fn imported_only_under_if<'a>(scan: &'a SourceScan, command: &[String]) -> BTreeSet<&'a str> {
+    let named = |module: &str| {
+        command.iter().any(|word| {
+            let word = word
+                .rsplit_once('=')
+                .map_or(word.as_str(), |(_, value)| value);
+            let path = word.split_once(':').map_or(word, |(path, _)| path);
+            path == module || path.starts_with(&format!("{module}."))
+        })
+    };
+    let names: std::collections::HashMap<&str, &str> = scan
+        .modules
+        .iter()
+        .map(|module| (module.module.as_str(), module.module.as_str()))
+        .collect();
+    let mut conditional = BTreeSet::new();
+    let mut always = BTreeSet::new();
+    for importer in &scan.modules {
+        for import in &importer.facts.imports {
+            let Some(target) = import.absolute(&importer.module, importer.is_package) else {
+                continue;
+            };
+            let under_if = importer.facts.conditional_imports.contains(&import.line);
+            // `import a.b` and `from a.b import c` import `a` and `a.b` (and maybe `a.b.c`).
+            let ends = target.match_indices('.').map(|(at, _)| at);
+            for end in ends.chain([target.len()]) {
+                let Some(&name) = names.get(&target[..end]) else {
+                    continue;
+                };
+                if name == importer.module {
+                    continue;
+                }
+                if under_if {
+                    conditional.insert(name);
+                } else {
+                    always.insert(name);
+                }
+            }
+        }
+    }
+    conditional
+        .into_iter()
+        .filter(|name| !always.contains(name) && !named(name))
+        .collect()
+}
+
 /// Sorted by name, each once: a typed stand-in wins over a plain one, else the first found.
 pub fn merge(mut found: Vec<RequiredSetting>) -> Vec<RequiredSetting> {
     found.retain(|setting| is_variable_name(&setting.name));
@@ -183,9 +238,9 @@ pub fn is_variable_name(name: &str) -> bool {
 }
 
 /// A read the start cannot do without: `os.environ["KEY"]`, a django-environ or python-decouple
-/// read with no default, and, at import only, a `getenv` with nothing to fall back on that an
-/// exit guard stops the import without. `in_function` is a read in the body of a function that
-/// runs at start (exit guards are read at module level only); else the read must run at import.
+/// read with no default, and a `getenv` with nothing to fall back on that an exit guard of the
+/// same scope (the module, or the function's own body) stops without. `in_function` is a read
+/// in the body of a function that runs at start; else the read must run at import.
 fn required_read(module: &Module, read: &EnvRead, in_function: bool) -> Option<RequiredSetting> {
     let name = read.name.as_ref()?;
     if read.in_try || !(in_function || read.at_start) {
@@ -197,10 +252,12 @@ fn required_read(module: &Module, read: &EnvRead, in_function: bool) -> Option<R
         Some(Value::NoneLiteral) => true,
         _ => false,
     };
+    // A guard of the same scope: the module's, or the function's own.
     let guard = || {
         module.facts.exit_guards.iter().find(|guard| {
-            guard.env.as_deref() == Some(name)
-                || (guard.variable.is_some() && guard.variable == read.bound_to)
+            guard.function == read.function
+                && (guard.env.as_deref() == Some(name)
+                    || (guard.variable.is_some() && guard.variable == read.bound_to))
         })
     };
     let place = if in_function {
@@ -213,10 +270,15 @@ fn required_read(module: &Module, read: &EnvRead, in_function: bool) -> Option<R
             format!("`os.environ[\"{name}\"]` in a function that runs at start")
         }
         EnvReadKind::EnvironSubscript => format!("`os.environ[\"{name}\"]` when it is imported"),
-        EnvReadKind::EnvironGet | EnvReadKind::Getenv if !in_function => {
+        EnvReadKind::EnvironGet | EnvReadKind::Getenv => {
             let guard = guard().filter(|_| empty)?;
+            let stops = if in_function {
+                "the function that runs at start"
+            } else {
+                "the import"
+            };
             format!(
-                "read with no value to fall back on, and `{}:{}` stops the import without it",
+                "read with no value to fall back on, and `{}:{}` stops {stops} without it",
                 module.file, guard.line
             )
         }
@@ -238,9 +300,14 @@ fn required_read(module: &Module, read: &EnvRead, in_function: bool) -> Option<R
     })
 }
 
+/// Deepest chain of the project's own functions followed from one that runs at start.
+const MAX_CALL_DEPTH: usize = 4;
+
 /// The top-level functions that run at start, as (file, line of the `def`): those a module
 /// calls at import (`app = create_app()`, `config = load_config()`, not under its `__main__`
-/// guard), and the factory `command` names as `module:function` or `module:function()`.
+/// guard), those the `__main__` guard of a module run with `-m` calls, the factory or entry
+/// function `command` names as `module:function` or `module:function()`, and the top-level
+/// functions of the project those call, across modules, [`MAX_CALL_DEPTH`] calls deep.
 fn started_functions<'a>(scan: &'a SourceScan, command: &[String]) -> BTreeSet<(&'a str, u32)> {
     let top_level = |module: &'a Module, name: &str| {
         module
@@ -248,9 +315,25 @@ fn started_functions<'a>(scan: &'a SourceScan, command: &[String]) -> BTreeSet<(
             .functions
             .iter()
             .find(move |function| function.class.is_none() && function.qualname == name)
-            .map(move |function| (module.file.as_str(), function.line))
+            .map(move |function| (module, function))
     };
-    let mut started = BTreeSet::new();
+    // `create_app()` of the module itself, or of a module it imports.
+    let callees = |module: &'a Module, callee: &str| -> Vec<(&'a Module, &'a Function)> {
+        let (path, name) = callee.rsplit_once('.').unwrap_or(("", callee));
+        let path = path.trim_start_matches('.');
+        scan.modules
+            .iter()
+            .filter(|owner| {
+                if path.is_empty() {
+                    owner.file == module.file
+                } else {
+                    owner.module == path || owner.module.ends_with(&format!(".{path}"))
+                }
+            })
+            .filter_map(|owner| top_level(owner, name))
+            .collect()
+    };
+    let mut next: Vec<(&Module, &Function)> = Vec::new();
     for module in &scan.modules {
         let calls = module.facts.module_calls.iter().filter(|call| {
             !module
@@ -260,20 +343,28 @@ fn started_functions<'a>(scan: &'a SourceScan, command: &[String]) -> BTreeSet<(
                 .any(|main| main.line == call.line && main.callee == call.callee)
         });
         for callee in calls.filter_map(|call| call.callee.as_deref()) {
-            let (path, name) = callee.rsplit_once('.').unwrap_or(("", callee));
-            let path = path.trim_start_matches('.');
-            // `create_app()` of the module itself, or of a module it imports.
-            let owners = scan.modules.iter().filter(|owner| {
-                if path.is_empty() {
-                    owner.file == module.file
-                } else {
-                    owner.module == path || owner.module.ends_with(&format!(".{path}"))
-                }
-            });
-            started.extend(owners.filter_map(|owner| top_level(owner, name)));
+            next.extend(callees(module, callee));
         }
     }
-    for word in command {
+    for (at, word) in command.iter().enumerate() {
+        if at > 0 && command[at - 1] == "-m" {
+            let run = [word.clone(), format!("{word}.__main__")];
+            for module in scan
+                .modules
+                .iter()
+                .filter(|module| run.contains(&module.module))
+            {
+                for callee in module
+                    .facts
+                    .main_calls
+                    .iter()
+                    .filter_map(|call| call.callee.as_deref())
+                {
+                    next.extend(callees(module, callee));
+                }
+            }
+            continue;
+        }
         let word = word
             .rsplit_once('=')
             .map_or(word.as_str(), |(_, value)| value);
@@ -282,7 +373,24 @@ fn started_functions<'a>(scan: &'a SourceScan, command: &[String]) -> BTreeSet<(
             continue;
         };
         let owners = scan.modules.iter().filter(|owner| owner.module == path);
-        started.extend(owners.filter_map(|owner| top_level(owner, name)));
+        next.extend(owners.filter_map(|owner| top_level(owner, name)));
+    }
+    let mut started = BTreeSet::new();
+    for _ in 0..=MAX_CALL_DEPTH {
+        let mut called = Vec::new();
+        for (module, function) in next.drain(..) {
+            if !started.insert((module.file.as_str(), function.line)) {
+                continue;
+            }
+            for callee in function
+                .calls
+                .iter()
+                .filter_map(|call| call.callee.as_deref())
+            {
+                called.extend(callees(module, callee));
+            }
+        }
+        next = called;
     }
     started
 }
@@ -291,10 +399,17 @@ fn started_functions<'a>(scan: &'a SourceScan, command: &[String]) -> BTreeSet<(
 struct SettingsClass<'a> {
     class: &'a Class,
     own: Vec<(&'a Module, &'a Class)>,
+    /// The field of another settings class whose default instantiates this one:
+    /// `` the field `bot` of `Settings` ``; `None` for a class the code instantiates itself.
+    via: Option<String>,
 }
 
+/// Deepest chain of settings classes followed through fields whose default instantiates
+/// another one.
+const MAX_NESTED_DEPTH: usize = 4;
+
 /// The fields with no default of each pydantic-settings class instantiated at start.
-fn settings_fields(scan: &SourceScan) -> Vec<RequiredSetting> {
+fn settings_fields(scan: &SourceScan, started: &BTreeSet<(&str, u32)>) -> Vec<RequiredSetting> {
     let classes: Vec<(&Module, &Class)> = scan
         .modules
         .iter()
@@ -336,25 +451,68 @@ fn settings_fields(scan: &SourceScan) -> Vec<RequiredSetting> {
         }
         None
     };
-    let started = started_names(scan);
+    let started = started_names(scan, started);
+    let mut queue: Vec<(&Module, &Class, Option<String>, usize)> = classes
+        .iter()
+        .filter(|(_, class)| started.contains(&class.name))
+        .map(|(module, class)| (*module, *class, None, 0))
+        .rev()
+        .collect();
+    let mut seen: Vec<&Class> = Vec::new();
     let mut found = Vec::new();
-    for (module, class) in &classes {
-        if !started.contains(&class.name) {
+    while let Some((module, class, via, depth)) = queue.pop() {
+        if seen.iter().any(|done| std::ptr::eq(*done, class)) {
             continue;
         }
-        let Some(own) = chain(*module, *class) else {
+        seen.push(class);
+        let Some(own) = chain(module, class) else {
             continue;
         };
-        let settings = SettingsClass { class, own };
-        found.extend(class_required(&settings));
+        let settings = SettingsClass { class, own, via };
+        let (required, nested) = class_required(&settings);
+        found.extend(required);
+        if depth >= MAX_NESTED_DEPTH {
+            continue;
+        }
+        for (field, name) in nested.into_iter().rev() {
+            if let Some((owner, inner)) = by_name(&name) {
+                let via = format!("the field `{field}` of `{}`", class.name);
+                queue.push((owner, inner, Some(via), depth + 1));
+            }
+        }
     }
     found
 }
 
+/// The class a field's default instantiates when its owner is instantiated, by name: the
+/// `default_factory` of `Field(default_factory=BotConfig)`, the callee of a default
+/// `BotConfig()`, else the annotation's type when the default is something other than
+/// `None` (`Field(default_factory=lambda: BotConfig())`). `None` for no default or `None`.
+fn nested_class(field: &ClassField, field_call: Option<&Call>) -> Option<String> {
+    let default = match field_call {
+        Some(call) => call
+            .kwarg("default_factory")
+            .or_else(|| call.kwarg("default"))
+            .or(call.args.first())?,
+        None => field.value.as_ref()?,
+    };
+    let factory = field_call.is_some_and(|call| call.kwarg("default_factory").is_some());
+    match default {
+        Value::NoneLiteral | Value::Ellipsis => None,
+        Value::Name(name) | Value::Attribute(name) if factory => Some(name.clone()),
+        Value::Call(call) if call.callee.is_some() => call.callee.clone(),
+        _ => {
+            let core = core_type(&field.annotation);
+            let head = core.split('[').next().unwrap_or(core);
+            (!head.is_empty()).then(|| head.to_string())
+        }
+    }
+}
+
 /// The last segments of what the modules call at start (`Settings` of `settings =
-/// Settings()`), and of what the functions so called call (`get_settings()` returning
-/// `Settings()`).
-fn started_names(scan: &SourceScan) -> BTreeSet<String> {
+/// Settings()`), of what the functions so called call (`get_settings()` returning
+/// `Settings()`), and of what the functions that run at start call (`started`).
+fn started_names(scan: &SourceScan, started: &BTreeSet<(&str, u32)>) -> BTreeSet<String> {
     let last = |callee: &str| {
         callee
             .rsplit('.')
@@ -380,16 +538,34 @@ fn started_names(scan: &SourceScan) -> BTreeSet<String> {
         .map(last)
         .collect();
     names.extend(called);
+    let run: Vec<String> = scan
+        .modules
+        .iter()
+        .flat_map(|module| {
+            module
+                .facts
+                .functions
+                .iter()
+                .filter(|function| started.contains(&(module.file.as_str(), function.line)))
+        })
+        .flat_map(|function| &function.calls)
+        .filter_map(|call| call.callee.as_deref())
+        .map(last)
+        .collect();
+    names.extend(run);
     names
 }
 
-fn class_required(settings: &SettingsClass<'_>) -> Vec<RequiredSetting> {
+/// The fields with no default of a settings class and its parents, and the fields whose
+/// default instantiates another class, as (field, class name).
+fn class_required(settings: &SettingsClass<'_>) -> (Vec<RequiredSetting>, Vec<(String, String)>) {
     // A prefix the code computes: the names are not known, and none is named.
     let Some(naming) = env_naming(&settings.own) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut seen: Vec<&str> = Vec::new();
     let mut found = Vec::new();
+    let mut nested = Vec::new();
     for (module, class) in &settings.own {
         for field in &class.fields {
             // A subclass's field shadows its parent's.
@@ -418,6 +594,9 @@ fn class_required(settings: &SettingsClass<'_>) -> Vec<RequiredSetting> {
                 _ => false,
             };
             if !required {
+                nested.extend(
+                    nested_class(field, field_call).map(|class| (field.name.clone(), class)),
+                );
                 continue;
             }
             let alias = field_call.and_then(|call| {
@@ -438,13 +617,16 @@ fn class_required(settings: &SettingsClass<'_>) -> Vec<RequiredSetting> {
                     .unwrap_or(STAND_IN)
                     .to_string(),
                 reason: format!(
-                    "field `{}: {}` of the pydantic-settings class `{}`, which the code instantiates at start, has no default",
-                    field.name, field.annotation, settings.class.name
+                    "field `{}: {}` of the pydantic-settings class `{}`, which {} instantiates at start, has no default",
+                    field.name,
+                    field.annotation,
+                    settings.class.name,
+                    settings.via.as_deref().unwrap_or("the code")
                 ),
             });
         }
     }
-    found
+    (found, nested)
 }
 
 /// `Field(...)`, `Field()` with neither `default` nor `default_factory`.
@@ -578,7 +760,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_in_the_factory_the_command_names_are_required() {
+    fn reads_in_the_factory_the_command_names_and_what_it_calls_are_required() {
         let main = "import os\nimport environ\nfrom fastapi import FastAPI\n\
                     env = environ.Env()\n\
                     def create_app():\n\
@@ -597,6 +779,7 @@ mod tests {
         let files = [("web/main.py", "web.main", main)];
         let expected = [
             triple("DATABASE_URL", "web/main.py:9", DATABASE_URL_STAND_IN),
+            triple("DEEPER", "web/main.py:21", STAND_IN),
             triple("FACTORY_KEY", "web/main.py:6", STAND_IN),
             triple("FACTORY_PORT", "web/main.py:7", "0"),
         ];
@@ -719,6 +902,173 @@ mod tests {
                     class Settings(BaseSettings):\n    host: str\n\
                     def get():\n    return Settings()\n";
         assert!(names(&[("lazy.py", "lazy", lazy)]).is_empty());
+    }
+
+    #[test]
+    fn a_settings_class_a_field_default_instantiates_is_read_with_its_own_prefix() {
+        let config = "from pydantic import Field, SecretStr\n\
+                      from pydantic_settings import BaseSettings, SettingsConfigDict\n\
+                      class BotConfig(BaseSettings):\n    \
+                          token: SecretStr\n    \
+                          admin: int = 0\n    \
+                          model_config = SettingsConfigDict(env_prefix='BOT_')\n\
+                      class DbConfig(BaseSettings):\n    \
+                          model_config = SettingsConfigDict(env_prefix='DB_')\n    \
+                          dsn: str\n\
+                      class CacheConfig(BaseSettings):\n    \
+                          url: str\n\
+                      class Optional(BaseSettings):\n    \
+                          never: str\n\
+                      class Settings(BaseSettings):\n    \
+                          bot: BotConfig = Field(default_factory=BotConfig)\n    \
+                          db: DbConfig = DbConfig()\n    \
+                          cache: CacheConfig = Field(default_factory=lambda: CacheConfig())\n    \
+                          maybe: Optional[Optional] = None\n    \
+                          name: str = 'x'\n\
+                      settings = Settings()\n";
+        assert_eq!(
+            names(&[("bot/config.py", "bot.config", config)]),
+            [
+                triple("BOT_TOKEN", "bot/config.py:4", STAND_IN),
+                triple("DB_DSN", "bot/config.py:9", STAND_IN),
+                triple("URL", "bot/config.py:11", STAND_IN),
+            ]
+        );
+        // The outer class never instantiated: nor is the inner one.
+        let lazy = config.replace("settings = Settings()\n", "");
+        assert_eq!(names(&[("bot/config.py", "bot.config", &lazy)]), []);
+    }
+
+    #[test]
+    fn settings_made_in_functions_the_start_calls_are_required() {
+        let config = "from functools import cache\n\
+                      from pydantic_settings import BaseSettings\n\
+                      class Settings(BaseSettings):\n    token: str\n\
+                      @cache\ndef get_settings():\n    return Settings()\n";
+        let main = "import asyncio, os\nfrom bot.config import get_settings\n\
+                    async def main():\n    settings = get_settings()\n    key = os.environ['KEY']\n\
+                    def run():\n    asyncio.run(main())\n\
+                    def unused():\n    return os.environ['UNUSED']\n";
+        let files = [
+            ("bot/config.py", "bot.config", config),
+            ("bot/main.py", "bot.main", main),
+        ];
+        let expected = [
+            triple("KEY", "bot/main.py:5", STAND_IN),
+            triple("TOKEN", "bot/config.py:4", STAND_IN),
+        ];
+        // The entry function of a console script, and the `__main__` guard of `python -m`.
+        assert_eq!(run(&files, &["/app/bin/bot-run", "bot.main:run"]), expected);
+        let guard = format!("{main}if __name__ == '__main__':\n    run()\n");
+        let files_main = [files[0], ("bot/main.py", "bot.main", guard.as_str())];
+        assert_eq!(
+            run(&files_main, &["/app/bin/python", "-m", "bot.main"]),
+            expected
+        );
+        // Nothing calls them at start: nothing is required.
+        assert_eq!(run(&files, &["/app/bin/bot-run"]), []);
+        assert_eq!(run(&files_main, &["/app/bin/python", "-m", "other"]), []);
+        // Calls deeper than the bound are not followed.
+        let chain = "import os\n\
+                     def f0():\n    f1()\n\
+                     def f1():\n    f2()\n\
+                     def f2():\n    f3()\n\
+                     def f3():\n    f4()\n\
+                     def f4():\n    f5()\n\
+                     def f5():\n    return os.environ['DEEP']\n\
+                     def g0():\n    g1()\n\
+                     def g1():\n    g0()\n    return os.environ['CYCLE']\n";
+        let files = [("deep.py", "deep", chain)];
+        assert_eq!(
+            run(&files, &["deep:f1"]),
+            [triple("DEEP", "deep.py:13", STAND_IN)]
+        );
+        assert_eq!(run(&files, &["deep:f0"]), []);
+        assert_eq!(
+            run(&files, &["deep:g0"]),
+            [triple("CYCLE", "deep.py:18", STAND_IN)]
+        );
+    }
+
+    #[test]
+    fn getenv_reads_a_started_function_raises_without_are_required() {
+        let config = "import os, sys\n\
+                      def _path():\n    \
+                          if not (value := os.getenv('BASE_CONFIG')):\n        \
+                              raise RuntimeError('BASE_CONFIG is not set')\n    \
+                          return value\n\
+                      def load_config():\n    \
+                          token = os.environ.get('TOKEN')\n    \
+                          if token is None:\n        sys.exit('no token')\n    \
+                          soft = os.getenv('SOFT')\n    \
+                          if not soft:\n        return None\n    \
+                          other = os.getenv('DEFAULTED', 'x')\n    \
+                          if not other:\n        raise RuntimeError('unset')\n    \
+                          if not LATER:\n        raise RuntimeError('unset')\n    \
+                          return open(_path())\n\
+                      LATER = os.getenv('LATER')\n";
+        let main = "from app.config import load_config\n\
+                    def get_app():\n    return load_config()\n";
+        let files = [
+            ("app/config.py", "app.config", config),
+            ("app/main.py", "app.main", main),
+        ];
+        assert_eq!(
+            run(
+                &files,
+                &["/app/bin/uvicorn", "--factory", "app.main:get_app"]
+            ),
+            [
+                triple("BASE_CONFIG", "app/config.py:3", STAND_IN),
+                triple("TOKEN", "app/config.py:7", STAND_IN),
+            ]
+        );
+        // No start calls them: the same reads are not required.
+        assert_eq!(run(&files, &["/app/bin/uvicorn", "app.main:app"]), []);
+    }
+
+    #[test]
+    fn reads_of_a_module_imported_only_under_an_if_are_not_required() {
+        let settings = "import os\nfrom .base import *\n\
+                        if os.environ.get('PRODUCTION'):\n    from .production import *\n\
+                        from typing import TYPE_CHECKING\n\
+                        if TYPE_CHECKING:\n    from .typed import Thing\n";
+        let files = [
+            ("site/settings.py", "site.settings", settings),
+            (
+                "site/base.py",
+                "site.base",
+                "import os\nA = os.environ['BASE']\n",
+            ),
+            (
+                "site/production.py",
+                "site.production",
+                "import os\nB = os.environ['SECRET_KEY']\n",
+            ),
+            (
+                "site/typed.py",
+                "site.typed",
+                "import os\nC = os.environ['TYPED']\n",
+            ),
+        ];
+        assert_eq!(names(&files), [triple("BASE", "site/base.py:2", STAND_IN)]);
+        // The command names it, or another module imports it outside an `if`: it runs.
+        assert_eq!(
+            run(&files, &["/app/bin/uvicorn", "site.typed:app"]),
+            [
+                triple("BASE", "site/base.py:2", STAND_IN),
+                triple("TYPED", "site/typed.py:2", STAND_IN),
+            ]
+        );
+        let web = ("site/web.py", "site.web", "from site import production\n");
+        let files = [files[0], files[1], files[2], files[3], web];
+        assert_eq!(
+            names(&files),
+            [
+                triple("BASE", "site/base.py:2", STAND_IN),
+                triple("SECRET_KEY", "site/production.py:2", STAND_IN),
+            ]
+        );
     }
 
     #[test]

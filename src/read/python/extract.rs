@@ -115,6 +115,8 @@ pub fn read_facts(text: &str, deadline: Option<Instant>) -> Result<FileFacts, Pa
     reader.read_file_paths(root);
     reader.read_anywhere(root);
     reader.read_module_block(root);
+    // Those of functions are read anywhere, those of the module in its block: in source order.
+    reader.facts.exit_guards.sort_by_key(|guard| guard.line);
     reader.facts.module_calls = reader.calls_in(root);
     reader.read_scopes(root, &mut Vec::new(), 0);
     Ok(reader.facts)
@@ -223,13 +225,20 @@ impl<'a> Reader<'a> {
                 );
             }
         }
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
+        let mut stack = vec![(root, false)];
+        while let Some((node, in_if)) = stack.pop() {
+            let kept = self.facts.imports.len();
             match node.kind() {
                 "import_statement" => self.import_statement(node),
                 "import_from_statement" => self.import_from_statement(node),
                 "ERROR" => {}
-                _ => stack.extend(children(node).into_iter().rev()),
+                kind => {
+                    let in_if = in_if || kind == "if_statement";
+                    stack.extend(children(node).into_iter().rev().map(|kid| (kid, in_if)));
+                }
+            }
+            if in_if && self.facts.imports.len() > kept {
+                self.facts.conditional_imports.push(line(node));
             }
         }
     }
@@ -551,7 +560,15 @@ impl<'a> Reader<'a> {
                 "subscript" => self.environ_subscript(node),
                 "string" => self.sqlite_url(node),
                 "pair" => self.filename_pair(node),
-                "assignment" if !place.deferred && !place.in_class => self.note_bound(node),
+                // At module level, and in the own body of a `def`.
+                "assignment" | "named_expression"
+                    if !place.in_class && (!place.deferred || place.function.is_some()) =>
+                {
+                    self.note_bound(node)
+                }
+                "if_statement" if place.function.is_some() && !place.in_class => {
+                    self.exit_guards(node, place.function)
+                }
                 _ => {}
             }
             let inner = match node.kind() {
@@ -596,11 +613,16 @@ impl<'a> Reader<'a> {
         self.facts.syntax_errors.sort_unstable();
     }
 
-    /// `NAME = <call or subscript>` at module level: the name the right side is bound to.
+    /// `NAME = <call or subscript>` (or `(NAME := ...)`) at module level or in a function's
+    /// own body: the name the right side is bound to.
     fn note_bound(&mut self, node: Node) {
+        let (left, right) = match node.kind() {
+            "named_expression" => ("name", "value"),
+            _ => ("left", "right"),
+        };
         let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
+            node.child_by_field_name(left),
+            node.child_by_field_name(right),
         ) else {
             return;
         };
@@ -1572,7 +1594,7 @@ impl<'a> Reader<'a> {
                     alternatives(statement)
                 }
                 "if_statement" => {
-                    self.exit_guards(statement);
+                    self.exit_guards(statement, None);
                     blocks_of(statement)
                 }
                 _ => blocks_of(statement),
@@ -1756,10 +1778,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `if __name__ == "__main__":`, either way round.
-    /// A module-level `if` whose block stops the import (`raise`, `sys.exit()`, `exit()`,
-    /// `quit()` as one of its statements): the values its condition finds missing.
-    fn exit_guards(&mut self, statement: Node) {
+    /// An `if` whose block stops the import, or the function `function` names (`raise`,
+    /// `sys.exit()`, `exit()`, `quit()` as one of its statements): the values its condition
+    /// finds missing.
+    fn exit_guards(&mut self, statement: Node, function: Option<u32>) {
         let (Some(condition), Some(body)) = (
             statement.child_by_field_name("condition"),
             statement.child_by_field_name("consequence"),
@@ -1798,7 +1820,8 @@ impl<'a> Reader<'a> {
                 }
                 "parenthesized_expression" => operands.extend(children(operand)),
                 _ => {
-                    if let Some(guard) = self.exit_guard(operand) {
+                    if let Some(mut guard) = self.exit_guard(operand) {
+                        guard.function = function;
                         push_capped(
                             &mut self.facts.exit_guards,
                             guard,
@@ -1812,56 +1835,76 @@ impl<'a> Reader<'a> {
     }
 
     /// `not NAME`, `NAME is None`, `NAME == ""`, `not os.getenv("X")`, `"X" not in
-    /// os.environ`.
+    /// os.environ`, `not (NAME := os.getenv("X"))`.
     fn exit_guard(&self, operand: Node) -> Option<ExitGuard> {
         let at = line(operand);
-        let tested = |node: Node| -> Option<ExitGuard> {
-            match node.kind() {
-                "identifier" => Some(ExitGuard {
-                    line: at,
-                    variable: Some(self.text(node).to_string()),
-                    env: None,
-                }),
-                "call" => {
-                    let call = self.call(node, 0);
-                    let reads =
-                        matches!(call.callee.as_deref(), Some("os.environ.get" | "os.getenv"));
-                    let name = call.arg(0, "key").and_then(Value::as_str)?;
-                    reads.then(|| ExitGuard {
-                        line: at,
-                        variable: None,
-                        env: Some(name.to_string()),
-                    })
-                }
-                _ => None,
-            }
+        let mut node = match operand.kind() {
+            "not_operator" => operand.child_by_field_name("argument")?,
+            "comparison_operator" => return self.compared_guard(operand),
+            _ => return None,
         };
-        match operand.kind() {
-            "not_operator" => tested(operand.child_by_field_name("argument")?),
-            "comparison_operator" => {
-                let operands = children(operand);
-                let operators = field_children(operand, "operators");
-                let [left, right] = operands.as_slice() else {
-                    return None;
-                };
-                let kinds: Vec<&str> = operators.iter().map(|op| op.kind()).collect();
-                match kinds.as_slice() {
-                    ["not", "in"] | ["not in"]
-                        if self.dotted(*right).as_deref() == Some("os.environ") =>
-                    {
-                        Some(ExitGuard {
-                            line: at,
-                            variable: None,
-                            env: Some(self.string(*left)?),
-                        })
-                    }
-                    ["is"] | ["=="]
-                        if right.kind() == "none" || self.string(*right).as_deref() == Some("") =>
-                    {
-                        tested(*left)
-                    }
-                    _ => None,
+        while matches!(node.kind(), "parenthesized_expression" | "named_expression") {
+            node = match node.kind() {
+                "named_expression" => node.child_by_field_name("value")?,
+                _ => *children(node).first()?,
+            };
+        }
+        self.tested(node, at)
+    }
+
+    /// A name or an environment read tested for being empty or `None`.
+    fn tested(&self, node: Node, at: u32) -> Option<ExitGuard> {
+        match node.kind() {
+            "identifier" => Some(ExitGuard {
+                line: at,
+                variable: Some(self.text(node).to_string()),
+                env: None,
+                function: None,
+            }),
+            "call" => {
+                let call = self.call(node, 0);
+                let reads = matches!(call.callee.as_deref(), Some("os.environ.get" | "os.getenv"));
+                let name = call.arg(0, "key").and_then(Value::as_str)?;
+                reads.then(|| ExitGuard {
+                    line: at,
+                    variable: None,
+                    env: Some(name.to_string()),
+                    function: None,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// `NAME is None`, `NAME == ""`, `"X" not in os.environ`.
+    fn compared_guard(&self, operand: Node) -> Option<ExitGuard> {
+        let at = line(operand);
+        let operands = children(operand);
+        let operators = field_children(operand, "operators");
+        let [left, right] = operands.as_slice() else {
+            return None;
+        };
+        let kinds: Vec<&str> = operators.iter().map(|op| op.kind()).collect();
+        match kinds.as_slice() {
+            ["not", "in"] | ["not in"] if self.dotted(*right).as_deref() == Some("os.environ") => {
+                Some(ExitGuard {
+                    line: at,
+                    variable: None,
+                    env: Some(self.string(*left)?),
+                    function: None,
+                })
+            }
+            ["is"] | ["=="]
+                if right.kind() == "none" || self.string(*right).as_deref() == Some("") =>
+            {
+                let mut left = *left;
+                while matches!(left.kind(), "parenthesized_expression" | "named_expression") {
+                    left = match left.kind() {
+                        "named_expression" => left.child_by_field_name("value")?,
+                        _ => *children(left).first()?,
+                    };
                 }
+                self.tested(left, at)
             }
             _ => None,
         }

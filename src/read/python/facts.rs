@@ -13,6 +13,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FileFacts {
     pub imports: Vec<Import>,
+    /// Lines of the import statements that sit under an `if` (`if PRODUCTION: from .prod
+    /// import *`, `if TYPE_CHECKING:`), which may not run.
+    pub conditional_imports: Vec<u32>,
     /// Module-level `name = call(...)`, including inside module-level `if`/`try`/`with`.
     pub assignments: Vec<Assignment>,
     /// Every `def`, top-level, method or nested, in source order.
@@ -34,8 +37,9 @@ pub struct FileFacts {
     /// Module-level assignments to upper-case names, as Django's settings are written.
     pub constants: Vec<Constant>,
     pub env_reads: Vec<EnvRead>,
-    /// Module-level `if` statements that stop the import when a value is missing: `if not
-    /// KEY: sys.exit(...)`, `if "KEY" not in os.environ: raise ...`, one per operand checked.
+    /// `if` statements, at module level or in a function's own body, that stop the import (or
+    /// the function) when a value is missing: `if not KEY: sys.exit(...)`, `if "KEY" not in
+    /// os.environ: raise ...`, one per operand checked.
     pub exit_guards: Vec<ExitGuard>,
     pub fs_writes: Vec<FsWrite>,
     /// Module-level names bound to a path built from the module's own location
@@ -473,18 +477,22 @@ pub struct EnvRead {
     pub at_start: bool,
     /// Whether it sits in the body of a `try` that has an `except`, which may catch its error.
     pub in_try: bool,
-    /// The module-level name the read is assigned to: `KEY` of `KEY = os.getenv("KEY")`.
+    /// The name the read is assigned to at module level or in the own body of its `def`:
+    /// `KEY` of `KEY = os.getenv("KEY")` or of `(KEY := os.getenv("KEY"))`.
     pub bound_to: Option<String>,
     /// Line of the `def` whose own body holds the read (not a nested `def`, `lambda` or class
     /// of it); `None` for a read outside every `def`.
     pub function: Option<u32>,
 }
 
-/// One value that a module-level `if` checks before it stops the import (`raise`,
-/// `sys.exit()`, `exit()`, `quit()` directly in its block).
+/// One value that an `if` at module level or in a function's own body checks before it stops
+/// the import or the function (`raise`, `sys.exit()`, `exit()`, `quit()` directly in its
+/// block).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExitGuard {
     pub line: u32,
+    /// Line of the `def` whose own body holds the `if`; `None` at module level.
+    pub function: Option<u32>,
     /// A name tested for being empty or `None`: `KEY` of `if not KEY:` or `if KEY is None:`.
     pub variable: Option<String>,
     /// A variable tested in the environment itself: `if "KEY" not in os.environ:`, `if not

@@ -1298,7 +1298,7 @@ fn environment_reads_say_whether_they_run_at_import_and_what_they_are_bound_to()
 }
 
 #[test]
-fn module_level_ifs_that_stop_the_import_when_a_value_is_missing() {
+fn ifs_that_stop_the_import_or_a_function_when_a_value_is_missing() {
     let f = facts(
         "import os, sys\n\
          KEY = os.environ.get('KEY', '')\n\
@@ -1307,22 +1307,44 @@ fn module_level_ifs_that_stop_the_import_when_a_value_is_missing() {
          if 'HOME_DIR' not in os.environ:\n    raise SystemExit(1)\n\
          if not os.getenv('API'):\n    exit(2)\n\
          if not DEBUG:\n    print('production')\n\
-         def f():\n    if not INNER:\n        sys.exit(1)\n",
+         def f():\n    if not INNER:\n        sys.exit(1)\n\
+         \x20   if not (value := os.getenv('WALRUS')):\n        raise RuntimeError('unset')\n\
+         \x20   token = os.environ.get('TOKEN')\n\
+         \x20   if token is None:\n        raise RuntimeError('unset')\n\
+         \x20   handler = lambda: None\n\
+         \x20   def inner():\n        if not NESTED:\n            raise SystemExit(1)\n\
+         \x20   if not SOFT:\n        return None\n",
     );
-    let got: Vec<(u32, Option<&str>, Option<&str>)> = f
+    type Guard<'a> = (u32, Option<&'a str>, Option<&'a str>, Option<u32>);
+    let got: Vec<Guard> = f
         .exit_guards
         .iter()
-        .map(|g| (g.line, g.variable.as_deref(), g.env.as_deref()))
+        .map(|g| (g.line, g.variable.as_deref(), g.env.as_deref(), g.function))
         .collect();
     assert_eq!(
         got,
         [
-            (3, Some("KEY"), None),
-            (5, Some("TOKEN"), None),
-            (5, Some("URL"), None),
-            (7, None, Some("HOME_DIR")),
-            (9, None, Some("API")),
+            (3, Some("KEY"), None, None),
+            (5, Some("TOKEN"), None, None),
+            (5, Some("URL"), None, None),
+            (7, None, Some("HOME_DIR"), None),
+            (9, None, Some("API"), None),
+            (14, Some("INNER"), None, Some(13)),
+            (16, None, Some("WALRUS"), Some(13)),
+            (19, Some("token"), None, Some(13)),
+            (23, Some("NESTED"), None, Some(22)),
         ]
+    );
+    // A read in a function is bound to the name its own body gives it.
+    let bound: Vec<(Option<&str>, Option<&str>)> = f
+        .env_reads
+        .iter()
+        .map(|r| (r.name.as_deref(), r.bound_to.as_deref()))
+        .collect();
+    assert!(bound.contains(&(Some("TOKEN"), Some("token"))), "{bound:?}");
+    assert!(
+        bound.contains(&(Some("WALRUS"), Some("value"))),
+        "{bound:?}"
     );
 }
 
