@@ -445,7 +445,9 @@ pub struct EnvRead {
     pub at_start: bool,
     /// Whether it sits in the body of a `try` that has an `except`, which may catch its error.
     pub in_try: bool,
-    /// The module-level name the read is assigned to: `KEY` of `KEY = os.getenv("KEY")`.
+    /// The module-level name the read is assigned to: `KEY` of `KEY = os.getenv("KEY")`, or
+    /// the item: `app.config["KEY"]` of `app.config["KEY"] = os.getenv("X")` (the key quoted
+    /// as a Rust string literal).
     pub bound_to: Option<String>,
     /// Line of the `def` whose own body holds the read (not a nested `def`, `lambda` or class
     /// of it); `None` for a read outside every `def`.
