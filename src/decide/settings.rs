@@ -12,6 +12,9 @@ use crate::read::python::{Call, Class, EnvRead, EnvReadKind, Value};
 use crate::read::source::{Module, SourceScan};
 use std::collections::BTreeSet;
 
+pub mod flask;
+pub mod stand_in;
+
 /// The stand-in of a setting read as a plain string.
 pub const STAND_IN: &str = "verify-stand-in";
 
