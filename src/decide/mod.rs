@@ -163,12 +163,17 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
     );
     let mut required = settings::required(app_project.source, &started_by);
     required.extend(django_site.iter().flat_map(django::Site::required_env));
+    required.extend(settings::flask::sqlalchemy_uri(
+        app_project.source,
+        &installed,
+    ));
     required.retain(|setting| {
         setting.name != "DJANGO_SETTINGS_MODULE"
             && !choice.env.iter().any(|env| env.name == setting.name)
             && !runtime.probe_env.iter().any(|env| env.name == setting.name)
     });
     runtime.required_env = settings::merge(required);
+    settings::stand_in::fit(&mut runtime.required_env, app_project.source, &installed);
     let kind = runtime.kind.value;
     // `kind` in the config can say what the command does not show: a server it does not
     // recognise is web, a recognised one run as something else is not.

@@ -14,6 +14,9 @@ use crate::read::python::{Call, Class, ClassField, EnvRead, EnvReadKind, Functio
 use crate::read::source::{Module, SourceScan};
 use std::collections::BTreeSet;
 
+pub mod flask;
+pub mod stand_in;
+
 /// The stand-in of a setting read as a plain string.
 pub const STAND_IN: &str = "verify-stand-in";
 
@@ -57,9 +60,10 @@ pub fn typed_stand_in(cast: Option<&str>) -> Option<&'static str> {
     Some(value)
 }
 
-/// A value pydantic accepts for a field annotated `annotation`: a number for `int`, `false`
-/// for `bool`, a URL of the scheme of a URL or DSN type, JSON for a collection (pydantic-settings
-/// parses those as JSON). `None` for a string, or a type not known here.
+/// A value pydantic accepts for a field annotated `annotation`: a number for `int` (positive
+/// for `PositiveInt`), `false` for `bool`, a URL of the scheme of a URL or DSN type, JSON for a
+/// collection (pydantic-settings parses those as JSON), a UUID, a date or time, an address.
+/// `None` for a string, or a type not known here.
 pub fn annotation_stand_in(annotation: &str) -> Option<&'static str> {
     let core = core_type(annotation);
     let head = core.split('[').next().unwrap_or(core);
@@ -81,8 +85,16 @@ pub fn annotation_stand_in(annotation: &str) -> Option<&'static str> {
         "EmailStr" | "NameEmail" => "stand-in@example.com",
         "IPvAnyAddress" | "IPv4Address" => "127.0.0.1",
         "bool" | "StrictBool" => "false",
-        "int" | "float" | "Decimal" | "PositiveInt" | "NonNegativeInt" | "PositiveFloat"
-        | "NonNegativeFloat" | "StrictInt" | "StrictFloat" => "0",
+        "int" | "float" | "Decimal" | "NonNegativeInt" | "NonNegativeFloat" | "StrictInt"
+        | "StrictFloat" | "timedelta" => "0",
+        "PositiveInt" | "PositiveFloat" => "1",
+        "UUID" | "UUID4" => "00000000-0000-4000-8000-000000000000",
+        "datetime" | "AwareDatetime" => "2000-01-01T00:00:00+00:00",
+        "NaiveDatetime" => "2000-01-01T00:00:00",
+        "date" => "2000-01-01",
+        "time" => "00:00:00",
+        "IPv6Address" => "::1",
+        "IPvAnyNetwork" | "IPv4Network" | "IPvAnyInterface" | "IPv4Interface" => "127.0.0.0/8",
         "dict" | "Dict" | "Mapping" => "{}",
         "list" | "List" | "set" | "Set" | "tuple" | "Tuple" | "Sequence" | "frozenset" => "[]",
         "Path" | "DirectoryPath" => "/tmp",
@@ -1122,6 +1134,10 @@ mod tests {
             ("pydantic.AmqpDsn", Some("amqp://localhost:5672/")),
             ("dict[str,int]", Some("{}")),
             ("list[int]", Some("[]")),
+            ("PositiveInt", Some("1")),
+            ("uuid.UUID", Some("00000000-0000-4000-8000-000000000000")),
+            ("datetime.datetime", Some("2000-01-01T00:00:00+00:00")),
+            ("date", Some("2000-01-01")),
             ("str", None),
             ("SecretStr", None),
             ("MyOptional[int]", None),

@@ -614,7 +614,8 @@ impl<'a> Reader<'a> {
     }
 
     /// `NAME = <call or subscript>` (or `(NAME := ...)`) at module level or in a function's
-    /// own body: the name the right side is bound to.
+    /// own body: the name the right side is bound to; `app.config["KEY"] = <call or
+    /// subscript>`: `app.config["KEY"]`, the key a string literal.
     fn note_bound(&mut self, node: Node) {
         let (left, right) = match node.kind() {
             "named_expression" => ("name", "value"),
@@ -626,10 +627,24 @@ impl<'a> Reader<'a> {
         ) else {
             return;
         };
-        if left.kind() == "identifier" && matches!(right.kind(), "call" | "subscript") {
-            let name = self.text(left).to_string();
-            self.bound.insert(right.id(), name);
+        if !matches!(right.kind(), "call" | "subscript") {
+            return;
         }
+        let name = match left.kind() {
+            "identifier" => self.text(left).to_string(),
+            "subscript" => {
+                let (Some(value), Some(key)) = (
+                    left.child_by_field_name("value"),
+                    left.child_by_field_name("subscript")
+                        .and_then(|key| self.string(key)),
+                ) else {
+                    return;
+                };
+                format!("{}[{key:?}]", self.text(value))
+            }
+            _ => return,
+        };
+        self.bound.insert(right.id(), name);
     }
 
     /// `int(x)`, `float(x)`, `bool(x)` with one argument: `x` is read as that type.

@@ -478,7 +478,9 @@ pub struct EnvRead {
     /// Whether it sits in the body of a `try` that has an `except`, which may catch its error.
     pub in_try: bool,
     /// The name the read is assigned to at module level or in the own body of its `def`:
-    /// `KEY` of `KEY = os.getenv("KEY")` or of `(KEY := os.getenv("KEY"))`.
+    /// `KEY` of `KEY = os.getenv("KEY")` or of `(KEY := os.getenv("KEY"))`; or the item:
+    /// `app.config["KEY"]` of `app.config["KEY"] = os.getenv("X")` (the key quoted as a Rust
+    /// string literal).
     pub bound_to: Option<String>,
     /// Line of the `def` whose own body holds the read (not a nested `def`, `lambda` or class
     /// of it); `None` for a read outside every `def`.

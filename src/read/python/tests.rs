@@ -1262,7 +1262,9 @@ fn environment_reads_say_whether_they_run_at_import_and_what_they_are_bound_to()
          try:\n    OPT = os.environ['OPT']\nexcept KeyError:\n    OPT = None\n\
          def f():\n    return os.environ['LATER']\n\
          class C:\n    X = os.getenv('X')\n\
-         handler = lambda: os.environ['LAMBDA']\n",
+         handler = lambda: os.environ['LAMBDA']\n\
+         app.config['SQLALCHEMY_DATABASE_URI'] = os.getenv('DB')\n\
+         app.config[key] = os.getenv('COMPUTED')\n",
     );
     type Read<'a> = (
         Option<&'a str>,
@@ -1293,6 +1295,14 @@ fn environment_reads_say_whether_they_run_at_import_and_what_they_are_bound_to()
             (Some("LATER"), false, false, None, None),
             (Some("X"), true, false, None, None),
             (Some("LAMBDA"), false, false, None, None),
+            (
+                Some("DB"),
+                true,
+                false,
+                Some("app.config[\"SQLALCHEMY_DATABASE_URI\"]"),
+                None
+            ),
+            (Some("COMPUTED"), true, false, None, None),
         ]
     );
 }
