@@ -679,6 +679,17 @@ pub fn env_naming(classes: &[(&Module, &Class)]) -> Option<EnvNaming> {
     let mut case_sensitive: Option<bool> = None;
     for (module, class) in classes {
         if let Some(config) = class.config() {
+            // `model_config = some_helper(prefix="BOT_")`: what the helper makes of its
+            // arguments is not read, so neither are the names.
+            let dict = config.callee.as_deref().is_some_and(|callee| {
+                matches!(
+                    callee.rsplit('.').next(),
+                    Some("SettingsConfigDict" | "ConfigDict" | "dict")
+                )
+            });
+            if !dict {
+                return None;
+            }
             if prefix.is_none() {
                 prefix = match config.kwarg("env_prefix") {
                     None => None,
@@ -1104,6 +1115,15 @@ mod tests {
                             host: str\n\
                         settings = Settings()\n";
         assert!(names(&[("config.py", "config", computed)]).is_empty());
+        // A helper makes the config: what it does with `prefix` is not read, so no name is
+        // guessed (`HOST` would be wrong, `BOT_HOST` is right).
+        let helper =
+            "from pydantic_settings import BaseSettings\nfrom pkg.helpers import make_config\n\
+                      class Settings(BaseSettings):\n    \
+                          model_config = make_config(prefix='BOT_')\n    \
+                          host: str\n\
+                      settings = Settings()\n";
+        assert!(names(&[("config.py", "config", helper)]).is_empty());
     }
 
     #[test]
