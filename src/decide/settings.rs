@@ -585,25 +585,8 @@ fn class_required(settings: &SettingsClass<'_>) -> (Vec<RequiredSetting>, Vec<(S
                 continue;
             }
             seen.push(&field.name);
-            if field.name.starts_with('_')
-                || field.name == "model_config"
-                || field.annotation.contains("ClassVar")
-            {
+            let Some((required, field_call)) = model_field(field) else {
                 continue;
-            }
-            let field_call = field
-                .value
-                .as_ref()
-                .and_then(Value::as_call)
-                .filter(|call| {
-                    call.callee
-                        .as_deref()
-                        .is_some_and(|callee| callee == "Field" || callee.ends_with(".Field"))
-                });
-            let required = match (&field.value, field_call) {
-                (None | Some(Value::Ellipsis), _) => true,
-                (_, Some(call)) => field_is_required(call),
-                _ => false,
             };
             if !required {
                 nested.extend(
@@ -639,6 +622,32 @@ fn class_required(settings: &SettingsClass<'_>) -> (Vec<RequiredSetting>, Vec<(S
         }
     }
     (found, nested)
+}
+
+/// A class-level annotated name as pydantic reads it: `None` when it is no field (private,
+/// `model_config`, a `ClassVar`); else whether it has no default, and its `Field(...)` call.
+pub(super) fn model_field(field: &ClassField) -> Option<(bool, Option<&Call>)> {
+    if field.name.starts_with('_')
+        || field.name == "model_config"
+        || field.annotation.contains("ClassVar")
+    {
+        return None;
+    }
+    let field_call = field
+        .value
+        .as_ref()
+        .and_then(Value::as_call)
+        .filter(|call| {
+            call.callee
+                .as_deref()
+                .is_some_and(|callee| callee == "Field" || callee.ends_with(".Field"))
+        });
+    let required = match (&field.value, field_call) {
+        (None | Some(Value::Ellipsis), _) => true,
+        (_, Some(call)) => field_is_required(call),
+        _ => false,
+    };
+    Some((required, field_call))
 }
 
 /// `Field(...)`, `Field()` with neither `default` nor `default_factory`.

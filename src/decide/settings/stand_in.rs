@@ -3,7 +3,7 @@
 //! its start (an engine built from a database URL of a driver it has, a bot token of the shape
 //! its library checks, a nested model's JSON) without connecting to anything.
 
-use super::{core_type, field_is_required, top_level, STAND_IN};
+use super::{core_type, model_field, top_level, STAND_IN};
 use crate::model::RequiredSetting;
 use crate::read::names::PackageName;
 use crate::read::python::{ClassField, Value};
@@ -167,25 +167,8 @@ impl Fitter<'_> {
                 continue;
             }
             seen.push(&field.name);
-            if field.name.starts_with('_')
-                || field.name == "model_config"
-                || field.annotation.contains("ClassVar")
-            {
+            let Some((required, field_call)) = model_field(field) else {
                 continue;
-            }
-            let field_call = field
-                .value
-                .as_ref()
-                .and_then(Value::as_call)
-                .filter(|call| {
-                    call.callee
-                        .as_deref()
-                        .is_some_and(|callee| callee == "Field" || callee.ends_with(".Field"))
-                });
-            let required = match (&field.value, field_call) {
-                (None | Some(Value::Ellipsis), _) => true,
-                (_, Some(call)) => field_is_required(call),
-                _ => false,
             };
             if !required {
                 continue;
