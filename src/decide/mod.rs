@@ -167,6 +167,7 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
         app_project.source,
         &installed,
     ));
+    required.extend(settings::flask::secret_key(app_project.source, &installed));
     required.retain(|setting| {
         setting.name != "DJANGO_SETTINGS_MODULE"
             && !choice.env.iter().any(|env| env.name == setting.name)

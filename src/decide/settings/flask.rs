@@ -1,8 +1,10 @@
 //! Flask-SQLAlchemy's database URI read from the environment: `init_app` (or
 //! `SQLAlchemy(app)`) raises at import when `SQLALCHEMY_DATABASE_URI` is `None` and builds an
 //! engine from it, so a variable the URI is read from with nothing to fall back on is required.
+//! So is the variable Flask's `SECRET_KEY` is read from: the session refuses a `None` key.
 
 use super::stand_in::SQLITE_STAND_IN;
+use super::STAND_IN;
 use crate::model::RequiredSetting;
 use crate::read::names::PackageName;
 use crate::read::python::{EnvReadKind, Value};
@@ -22,7 +24,6 @@ pub fn sqlalchemy_uri(
     if !installed.contains(&PackageName::new("flask-sqlalchemy")) {
         return Vec::new();
     }
-    let key = format!("[{URI_KEY:?}]");
     let is_extension = |callee: &str| callee.rsplit('.').next() == Some("SQLAlchemy");
     // The names `SQLAlchemy()` is bound to, in any module: `db` of `db = SQLAlchemy()`.
     let instances: Vec<&str> = scan
@@ -52,37 +53,72 @@ pub fn sqlalchemy_uri(
     let Some(initialised) = initialised else {
         return Vec::new();
     };
-    let mut found = Vec::new();
-    for module in &scan.modules {
-        for read in &module.facts.env_reads {
+    config_reads(scan, URI_KEY)
+        .map(|(at, name, target)| RequiredSetting {
+            name,
+            at,
+            stand_in: SQLITE_STAND_IN.to_string(),
+            reason: format!(
+                "`{target}` is read from it with no default, and Flask-SQLAlchemy, set up at `{initialised}` when it is imported, raises without a database URI"
+            ),
+        })
+        .collect()
+}
+
+/// The variable `app.config["SECRET_KEY"]` is set from at import with `os.getenv("X")` or
+/// `os.environ.get("X")` and no default, when Flask is installed: a `None` key makes every
+/// request that touches the session (a login, a form's CSRF token) fail with a 500.
+pub fn secret_key(scan: &SourceScan, installed: &BTreeSet<PackageName>) -> Vec<RequiredSetting> {
+    if !installed.contains(&PackageName::new("flask")) {
+        return Vec::new();
+    }
+    config_reads(scan, "SECRET_KEY")
+        .map(|(at, name, target)| RequiredSetting {
+            name,
+            at,
+            stand_in: STAND_IN.to_string(),
+            reason: format!(
+                "`{target}` is read from it with no default, and Flask refuses the session (a 500) without a secret key"
+            ),
+        })
+        .collect()
+}
+
+/// `app.config["KEY"] = os.getenv("X")` (or `os.environ.get`) with no default, at import and
+/// outside a `try`: where (`file:line`), the variable and the item it sets.
+fn config_reads<'a>(
+    scan: &'a SourceScan,
+    key: &str,
+) -> impl Iterator<Item = (String, String, String)> + 'a {
+    let key = format!("[{key:?}]");
+    scan.modules.iter().flat_map(move |module| {
+        let key = key.clone();
+        module.facts.env_reads.iter().filter_map(move |read| {
             let (Some(name), Some(target)) = (&read.name, &read.bound_to) else {
-                continue;
+                return None;
             };
             let no_default = match &read.default {
                 None | Some(Value::NoneLiteral) => true,
                 Some(Value::Str(text)) => text.is_empty(),
                 _ => false,
             };
-            if !read.at_start
-                || read.in_try
-                || !no_default
-                || !matches!(read.kind, EnvReadKind::Getenv | EnvReadKind::EnvironGet)
-                || !target.ends_with(&key)
-                || !target[..target.len() - key.len()].ends_with("config")
-            {
-                continue;
-            }
-            found.push(RequiredSetting {
-                name: name.clone(),
-                at: format!("{}:{}", module.file, read.line),
-                stand_in: SQLITE_STAND_IN.to_string(),
-                reason: format!(
-                    "`{target}` is read from it with no default, and Flask-SQLAlchemy, set up at `{initialised}` when it is imported, raises without a database URI"
-                ),
-            });
-        }
-    }
-    found
+            let sets_config = target
+                .strip_suffix(&key)
+                .is_some_and(|owner| owner.ends_with("config"));
+            (read.at_start
+                && !read.in_try
+                && no_default
+                && matches!(read.kind, EnvReadKind::Getenv | EnvReadKind::EnvironGet)
+                && sets_config)
+                .then(|| {
+                    (
+                        format!("{}:{}", module.file, read.line),
+                        name.clone(),
+                        target.clone(),
+                    )
+                })
+        })
+    })
 }
 
 #[cfg(test)]
@@ -122,6 +158,31 @@ mod tests {
                      app.config[\"SQLALCHEMY_DATABASE_URI\"] = os.environ.get('DATABASE_URL', None)\n\
                      db = SQLAlchemy(app)\n";
         assert_eq!(required(given, &["flask-sqlalchemy"]), expected);
+    }
+
+    #[test]
+    fn a_secret_key_read_with_no_default_is_required_with_flask() {
+        let secret = |text: &str, installed: &[&str]| -> Vec<(String, String)> {
+            let installed = installed
+                .iter()
+                .map(|name| PackageName::new(name))
+                .collect();
+            secret_key(&scan_of_texts(&[("app.py", "app", text)]), &installed)
+                .into_iter()
+                .map(|setting| (setting.name, setting.at))
+                .collect()
+        };
+        let app = "import os\nfrom flask import Flask\napp = Flask(__name__)\n\
+                   app.config['SECRET_KEY'] = os.getenv('SECRET_KEY')\n\
+                   app.config['OTHER'] = os.getenv('OTHER')\n";
+        assert_eq!(
+            secret(app, &["flask"]),
+            [("SECRET_KEY".to_string(), "app.py:4".to_string())]
+        );
+        // Not Flask, or a default to fall back on.
+        assert!(secret(app, &["quart"]).is_empty());
+        let defaulted = app.replace("getenv('SECRET_KEY')", "getenv('SECRET_KEY', 'dev')");
+        assert!(secret(&defaulted, &["flask"]).is_empty());
     }
 
     #[test]
