@@ -335,7 +335,7 @@ fn decide_plan(files: &ProjectFiles, settings: &Settings) -> Result<Plan, UserEr
             Err(why) => {
                 info.version = version::UNKNOWN.to_string();
                 warnings.push(format!(
-                    "`{}` makes `[project] version` dynamic and {why}: the image is tagged `{}` (the build still gets the real version); set `version = \"1.0.0\"` in `[tool.uv-rootless]`, or the whole `image = \"name:tag\"`",
+                    "`{}` makes `[project] version` dynamic and {why}: the image is tagged `{}` (the build works the version out itself from the build context; one read from git, as versioningit reads it, gets its fallback there, since the context holds no `.git`); set `version = \"1.0.0\"` in `[tool.uv-rootless]`, or the whole `image = \"name:tag\"`",
                     from_file.manifest,
                     version::UNKNOWN
                 ));
