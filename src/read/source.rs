@@ -752,19 +752,28 @@ pub fn scan(project_root: &Path, dir: &str) -> SourceScan {
 pub fn scan_project(project_root: &Path, dir: &str, manifest: &str, packaged: bool) -> SourceScan {
     let limits = ScanLimits::default();
     let scan = scan_with(project_root, dir, &limits);
+    // The backend's tables, read once: where its packages start, and what its wheel holds.
+    let tables: Option<toml::Value> = if packaged {
+        toml::from_str(manifest).ok()
+    } else {
+        None
+    };
     let found = if packaged {
-        configured_root(manifest).and_then(|(root, key)| {
-            let root = below(dir, &root);
-            let moved = root != scan.import_root && project_root.join(&root).is_dir();
-            moved.then(|| {
-                let note = format!(
-                    "modules start at `{}`, where {key} of `{}` puts the packages",
-                    if root.is_empty() { "." } else { &root },
-                    below(dir, "pyproject.toml")
-                );
-                (root, note)
+        tables
+            .as_ref()
+            .and_then(configured_root)
+            .and_then(|(root, key)| {
+                let root = below(dir, &root);
+                let moved = root != scan.import_root && project_root.join(&root).is_dir();
+                moved.then(|| {
+                    let note = format!(
+                        "modules start at `{}`, where {key} of `{}` puts the packages",
+                        if root.is_empty() { "." } else { &root },
+                        below(dir, "pyproject.toml")
+                    );
+                    (root, note)
+                })
             })
-        })
     } else {
         module_relative_root(&scan)
     };
@@ -779,7 +788,7 @@ pub fn scan_project(project_root: &Path, dir: &str, manifest: &str, packaged: bo
     scan.occupied_dirs = occupied_dirs(project_root, &scan);
     if packaged {
         scan.run_files = run_files(&project_root.join(dir), &scan);
-        scan.wheel = super::wheel::wheel(manifest);
+        scan.wheel = tables.as_ref().and_then(super::wheel::wheel_of);
     }
     scan
 }
@@ -970,9 +979,8 @@ fn below(dir: &str, path: &str) -> String {
 /// `sources`, setuptools' `package-dir` for `""` or `packages.find.where`, pdm's
 /// `package-dir`, poetry's `from`, maturin's `python-source`. `None` when none is set or the
 /// path is not a plain relative one.
-fn configured_root(manifest: &str) -> Option<(String, &'static str)> {
-    let value: toml::Value = toml::from_str(manifest).ok()?;
-    let at = |path: &[&str]| path.iter().try_fold(&value, |value, key| value.get(key));
+fn configured_root(value: &toml::Value) -> Option<(String, &'static str)> {
+    let at = |path: &[&str]| path.iter().try_fold(value, |value, key| value.get(key));
     let one = |values: Vec<String>| {
         let first = values.first()?.clone();
         values.iter().all(|value| *value == first).then_some(first)

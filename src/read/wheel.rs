@@ -44,9 +44,14 @@ impl Wheel {
 
 /// The wheel of the project whose `pyproject.toml` is `manifest`; `None` when the backend is
 /// not one modelled here or its table leaves the contents to its discovery.
+#[cfg(test)]
 pub fn wheel(manifest: &str) -> Option<Wheel> {
-    let value: toml::Value = toml::from_str(manifest).ok()?;
-    let at = |path: &[&str]| path.iter().try_fold(&value, |value, key| value.get(key));
+    wheel_of(&toml::from_str(manifest).ok()?)
+}
+
+/// [`wheel`] of the manifest parsed once by its caller.
+pub fn wheel_of(value: &toml::Value) -> Option<Wheel> {
+    let at = |path: &[&str]| path.iter().try_fold(value, |value, key| value.get(key));
     let strings = |value: Option<&toml::Value>| -> Option<Vec<String>> {
         match value? {
             toml::Value::String(one) => Some(vec![one.clone()]),
