@@ -191,19 +191,31 @@ impl<'a> Site<'a> {
         }
         super::layout::Needed { modules, dirs }
     }
+    /// The settings module and the modules it star-imports outside every `if`, transitively
+    /// ([`MAX_STAR_DEPTH`] deep), each once, depth first.
+    fn chain(&self) -> Vec<&'a Module> {
+        let mut chain: Vec<&'a Module> = Vec::new();
+        let mut modules = vec![(self.settings, 0)];
+        while let Some((module, depth)) = modules.pop() {
+            if chain.iter().any(|seen| seen.module == module.module) {
+                continue;
+            }
+            chain.push(module);
+            if depth < MAX_STAR_DEPTH {
+                modules.extend(
+                    star_imports(self.scan, module, true).map(|imported| (imported, depth + 1)),
+                );
+            }
+        }
+        chain
+    }
 
     /// An error for a star import of the settings chain that always runs (not inside a `try`
     /// or an `if`) and names a module of the project that is not in the source: a
     /// `from .local import *` of a file kept out of git. The settings could not be imported,
     /// so `collectstatic` in the build, and the app at start, would fail.
     pub fn check_star_imports(&self) -> Result<(), UserError> {
-        let mut modules = vec![(self.settings, 0)];
-        let mut seen: Vec<&str> = Vec::new();
-        while let Some((module, depth)) = modules.pop() {
-            if seen.contains(&module.module.as_str()) {
-                continue;
-            }
-            seen.push(&module.module);
+        for module in self.chain() {
             for import in module.facts.imports.iter().filter(|import| {
                 import.local == "*" && module.facts.unconditional_imports.contains(&import.line)
             }) {
@@ -241,11 +253,6 @@ impl<'a> Site<'a> {
                     "or make it optional: put `{written}` in a `try:` block with `except ImportError: pass`"
                 )));
             }
-            if depth < MAX_STAR_DEPTH {
-                modules.extend(
-                    star_imports(self.scan, module, true).map(|imported| (imported, depth + 1)),
-                );
-            }
         }
         Ok(())
     }
@@ -266,13 +273,7 @@ impl<'a> Site<'a> {
     /// that does not.
     pub fn required_env(&self) -> Vec<RequiredSetting> {
         let mut found = Vec::new();
-        let mut modules = vec![(self.settings, 0)];
-        let mut seen: Vec<&str> = Vec::new();
-        while let Some((module, depth)) = modules.pop() {
-            if seen.contains(&module.module.as_str()) {
-                continue;
-            }
-            seen.push(&module.module);
+        for module in self.chain() {
             for read in &module.facts.env_reads {
                 let Some(name) = &read.name else { continue };
                 let reason = match read.kind {
@@ -310,11 +311,6 @@ impl<'a> Site<'a> {
                         });
                     }
                 }
-            }
-            if depth < MAX_STAR_DEPTH {
-                modules.extend(
-                    star_imports(self.scan, module, true).map(|imported| (imported, depth + 1)),
-                );
             }
         }
         settings::merge(found)
