@@ -151,9 +151,9 @@ fn write(
     );
     // Paths first: a link out of the project is refused before any content is compared.
     let prepared = output::prepare(root, &files, &inputs)?;
-    output::check_ownership(root, &loaded.rendered, force)?;
-    output::check_shadowing(
+    output::check_in_the_way(
         root,
+        &loaded.rendered,
         &loaded.plan.outputs.dockerfile,
         &loaded.plan.outputs.compose,
         force,

@@ -2,7 +2,7 @@
 //! the project, unified diffs, and GitHub Actions annotations on stale files.
 
 use crate::error::UserError;
-use crate::render::Rendered;
+use crate::render::{OutputKind, Rendered};
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -98,14 +98,10 @@ const COMPOSE_NAMES: &[&str] = &[
 /// would then read instead of it, or that would silently stop being read: the user's
 /// `docker-compose.yml` beside a generated `compose.yaml`, a `Containerfile` beside the
 /// generated `Dockerfile`.
-pub fn check_shadowing(
-    root: &Path,
-    dockerfile: &str,
-    compose: &str,
-    force: bool,
-) -> Result<(), UserError> {
+fn shadowing(root: &Path, dockerfile: &str, compose: &str, force: bool) -> Vec<UserError> {
+    let mut found = Vec::new();
     if force {
-        return Ok(());
+        return found;
     }
     // Once written, the user has chosen: regenerating must not refuse what `--force` allowed.
     let ours = |path: &str| {
@@ -125,7 +121,7 @@ pub fn check_shadowing(
         for name in COMPOSE_NAMES.iter().filter(|name| **name != compose_name) {
             let path = sibling(compose, name);
             if foreign(&path) {
-                return Err(UserError::new(format!(
+                found.push(UserError::new(format!(
                     "`{path}` is this project's own Compose file, and `{compose}` would be written beside it"
                 ))
                 .detail(format!(
@@ -134,13 +130,14 @@ pub fn check_shadowing(
                 ))
                 .hint("write the generated one elsewhere: `compose = \"deploy/compose.yaml\"` in `[tool.uv-rootless]` (run it with `docker compose -f deploy/compose.yaml up`)")
                 .hint(format!("or pass `--force` to write `{compose}` anyway; `{path}` is left as it is")));
+                break;
             }
         }
     }
     if dockerfile.rsplit('/').next() == Some("Dockerfile") && !ours(dockerfile) {
         let path = sibling(dockerfile, "Containerfile");
         if foreign(&path) {
-            return Err(UserError::new(format!(
+            found.push(UserError::new(format!(
                 "`{path}` is this project's own container build file, and `{dockerfile}` would be written beside it"
             ))
             .detail("podman and buildah build a `Containerfile` before a `Dockerfile`: they would go on building yours")
@@ -148,7 +145,44 @@ pub fn check_shadowing(
             .hint(format!("or pass `--force` to write `{dockerfile}` anyway (build it with `-f {dockerfile}`); `{path}` is left as it is")));
         }
     }
-    Ok(())
+    found
+}
+
+/// Refuses, unless forced, every file of the user's in the way of an output at once: the ones
+/// an output would overwrite ([`check_ownership`]) and the ones it would shadow or be shadowed
+/// by ([`shadowing`]), so that one run names every fix rather than one per run.
+pub fn check_in_the_way(
+    root: &Path,
+    outputs: &[Rendered],
+    dockerfile: &str,
+    compose: &str,
+    force: bool,
+) -> Result<(), UserError> {
+    let mut problems: Vec<UserError> = check_ownership(root, outputs, force)
+        .err()
+        .into_iter()
+        .collect();
+    problems.extend(shadowing(root, dockerfile, compose, force));
+    if problems.len() <= 1 {
+        return problems.pop().map_or(Ok(()), Err);
+    }
+    let mut combined = UserError::new(format!(
+        "{} files of this project are in the way of the outputs, and nothing was written",
+        problems.len()
+    ));
+    for problem in &problems {
+        let mut detail = format!("- {}", problem.message);
+        for more in &problem.details {
+            detail.push_str(&format!("\n  {more}"));
+        }
+        combined = combined.detail(detail);
+    }
+    for hint in problems.iter().flat_map(|problem| &problem.hints) {
+        if !combined.hints.contains(hint) {
+            combined = combined.hint(hint.clone());
+        }
+    }
+    Err(combined)
 }
 
 /// Refuses to overwrite files uv-rootless did not write, unless forced.
@@ -156,10 +190,10 @@ pub fn check_ownership(root: &Path, outputs: &[Rendered], force: bool) -> Result
     if force {
         return Ok(());
     }
-    let foreign: Vec<&str> = outputs
+    let foreign: Vec<&Rendered> = outputs
         .iter()
         .filter_map(|rendered| match status(root, rendered) {
-            Ok(Status::Foreign) => Some(Ok(rendered.path.as_str())),
+            Ok(Status::Foreign) => Some(Ok(rendered)),
             Ok(_) => None,
             Err(error) => Some(Err(error)),
         })
@@ -167,8 +201,26 @@ pub fn check_ownership(root: &Path, outputs: &[Rendered], force: bool) -> Result
     if foreign.is_empty() {
         return Ok(());
     }
-    let names: Vec<String> = foreign.iter().map(|path| format!("`{path}`")).collect();
-    Err(UserError::new(format!(
+    let names: Vec<String> = foreign
+        .iter()
+        .map(|rendered| format!("`{}`", rendered.path))
+        .collect();
+    // Each output that can move, with the setting that moves it.
+    let mut moves: Vec<&str> = Vec::new();
+    for rendered in &foreign {
+        let setting = match rendered.kind {
+            OutputKind::Dockerfile => "`dockerfile = \"deploy/Dockerfile\"`",
+            OutputKind::Compose => "`compose = \"deploy/compose.yaml\"`",
+            OutputKind::Kubernetes | OutputKind::Kustomization => {
+                "`kubernetes = \"deploy/k8s/manifest.yaml\"`"
+            }
+            OutputKind::Dockerignore => continue,
+        };
+        if !moves.contains(&setting) {
+            moves.push(setting);
+        }
+    }
+    let mut error = UserError::new(format!(
         "{} already {} and {} not generated by uv-rootless",
         names.join(", "),
         if foreign.len() == 1 {
@@ -178,14 +230,21 @@ pub fn check_ownership(root: &Path, outputs: &[Rendered], force: bool) -> Result
         },
         if foreign.len() == 1 { "was" } else { "were" },
     ))
-    .hint("pass `--force` to replace it (keep a copy if it holds anything you need)")
-    .hint(if foreign.iter().all(|path| *path == ".dockerignore") {
+    .hint("pass `--force` to replace it (keep a copy if it holds anything you need)");
+    if !moves.is_empty() {
+        error = error.hint(format!(
+            "or write elsewhere: {} in `[tool.uv-rootless]`",
+            moves.join(" and ")
+        ));
+    }
+    if foreign
+        .iter()
+        .any(|rendered| rendered.kind == OutputKind::Dockerignore)
+    {
         // Docker reads `.dockerignore` from the build context's root only: it cannot move.
-        "`.dockerignore` cannot be written elsewhere (Docker reads it from the project root only): keep yours as `.dockerignore.mine`, run again, and move the patterns you still need below its last line (`# --- your patterns below ...`), where `generate` keeps them; the generated one leaves out VCS data, virtual environments, caches, keys, credentials and `.env` files"
-    } else {
-        "or write elsewhere: set `dockerfile`, `compose` or `kubernetes` in `[tool.uv-rootless]`"
-    },
-    ))
+        error = error.hint("`.dockerignore` cannot be written elsewhere (Docker reads it from the project root only): keep yours as `.dockerignore.mine`, run again, and move the patterns you still need below its last line (`# --- your patterns below ...`), where `generate` keeps them; the generated one leaves out VCS data, virtual environments, caches, keys, credentials and `.env` files");
+    }
+    Err(error)
 }
 
 /// Where one file goes, checked before anything is written.

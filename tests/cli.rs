@@ -1127,6 +1127,48 @@ fn a_users_own_compose_file_or_containerfile_is_not_shadowed_without_force() {
 }
 
 #[test]
+fn every_file_in_the_way_of_an_output_is_named_in_one_run_with_every_fix() {
+    // The project's own Dockerfile, Compose file and `.dockerignore` at once.
+    let project = Project::fresh_example("cli-hello");
+    project.write("Dockerfile", "FROM scratch\n");
+    project.write("docker-compose.yml", "services: {}\n");
+    project.write(".dockerignore", ".venv\n");
+    let pyproject = project.read("pyproject.toml");
+    let output = project.run_failing(&["init"]);
+    assert_eq!(output.code, 2, "{}", output.report());
+    common::assert_error_shape(&output.stderr);
+    for expected in [
+        "`Dockerfile`, `.dockerignore` already exist",
+        "`docker-compose.yml` is this project's own Compose file",
+        "`dockerfile = \"deploy/Dockerfile\"`",
+        "`compose = \"deploy/compose.yaml\"`",
+        "`.dockerignore.mine`",
+    ] {
+        assert!(
+            output.stderr.contains(expected),
+            "{expected}: {}",
+            output.stderr
+        );
+    }
+    assert!(!project.exists("compose.yaml"));
+    assert_eq!(project.read("pyproject.toml"), pyproject);
+    // Following the hints of that one run is enough for the next to succeed.
+    std::fs::rename(
+        project.path(".dockerignore"),
+        project.path(".dockerignore.mine"),
+    )
+    .unwrap();
+    project.replace(
+        "pyproject.toml",
+        "[build-system]",
+        "[tool.uv-rootless]\ndockerfile = \"deploy/Dockerfile\"\ncompose = \"deploy/compose.yaml\"\n\n[build-system]",
+    );
+    assert_success(&project.run(&["init"]), "after the hints");
+    assert_eq!(project.read("Dockerfile"), "FROM scratch\n");
+    assert_eq!(project.read("docker-compose.yml"), "services: {}\n");
+}
+
+#[test]
 fn required_settings_are_passed_from_the_shell_or_left_to_the_env_file() {
     let project = Project::example("needs-secret");
     // A pydantic-settings class instantiated at start, beside the module-level exit.
