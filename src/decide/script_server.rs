@@ -120,13 +120,34 @@ const SERVERS: &[Server] = &[
     },
     Server {
         name: "flask",
-        // `app.run(...)` on a Flask application object of the project.
+        // `app.run(...)` on a Flask application object of the project, or on a name bound to
+        // one (`application = app`).
         matches: |callee, scan| {
             callee.rsplit_once('.').is_some_and(|(object, method)| {
-                method == "run"
-                    && scan.app_objects.iter().any(|app| {
-                        app.framework == Framework::Flask && app.variable == last(object)
+                let name = last(object);
+                let flask = |owner: &str, variable: &str| {
+                    scan.app_objects.iter().any(|app| {
+                        app.framework == Framework::Flask
+                            && app.module == owner
+                            && app.variable == variable
                     })
+                };
+                let aliased = || {
+                    scan.modules.iter().any(|module| {
+                        module.facts.aliases.iter().any(|alias| {
+                            alias.target == name
+                                && scan
+                                    .object_of(module, name)
+                                    .is_some_and(|(owner, variable)| flask(&owner, &variable))
+                        })
+                    })
+                };
+                method == "run"
+                    && (scan
+                        .app_objects
+                        .iter()
+                        .any(|app| app.framework == Framework::Flask && app.variable == name)
+                        || aliased())
             })
         },
         host: Arg(Some(0), "host"),
@@ -624,31 +645,21 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// The top-level function `callee` names from `module`: one of its own (`serve`), or one it
-/// imports from another scanned module (`from .server import serve`, `pkg.server.serve`).
+/// imports from another scanned module (`from .server import serve`, `pkg.server.serve`),
+/// also under another name (`main = serve`).
 fn function_named<'a>(
     scan: &'a SourceScan,
     module: &'a Module,
     callee: &str,
 ) -> Option<(&'a Module, &'a Function)> {
-    let top = |module: &'a Module, name: &str| {
-        module
-            .facts
-            .functions
-            .iter()
-            .find(|candidate| candidate.qualname == name)
-            .map(|function| (module, function))
-    };
-    if !callee.contains('.') {
-        return top(module, callee);
-    }
-    let absolute = crate::read::python::Import {
-        line: 0,
-        local: String::new(),
-        target: callee.to_string(),
-    }
-    .absolute(&module.module, module.is_package)?;
-    let (owner, name) = absolute.rsplit_once('.')?;
-    top(scan.module(owner)?, name)
+    let (owner, name) = scan.object_of(module, callee)?;
+    let owner = scan.module(&owner)?;
+    owner
+        .facts
+        .functions
+        .iter()
+        .find(|candidate| candidate.qualname == name)
+        .map(|function| (owner, function))
 }
 
 /// The calls `function` makes in `module`, and those of the top-level functions it calls by
@@ -1561,6 +1572,43 @@ mod tests {
         requested: Option<u16>,
     ) -> Result<Option<ScriptServer>, UserError> {
         find(&scan_of(&[("pkg.cli", text)]), "serve", entry, requested)
+    }
+
+    #[test]
+    fn an_entry_re_exported_or_bound_by_another_name_is_read_through() {
+        let cli = "import uvicorn\ndef serve():\n    uvicorn.run('pkg.app:app', host='0.0.0.0', port=8100)\n";
+        let scan = scan_of(&[
+            ("pkg.cli", cli),
+            (
+                "pkg.__init__",
+                "from .cli import serve as main\nrun = main\n",
+            ),
+            ("pkg.entry", "from pkg import cli\nstart = cli.serve\n"),
+        ]);
+        for entry in ["pkg:main", "pkg:run", "pkg.entry:start"] {
+            let server = find(&scan, "serve", entry, None)
+                .expect("ok")
+                .unwrap_or_else(|| panic!("{entry} serves"));
+            assert_eq!(server.port, 8100, "{entry}");
+        }
+        // An MCP server object under another name.
+        let mcp = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x', host='0.0.0.0', port=8200)\nserver = mcp\ndef main():\n    server.run(transport='streamable-http')\n";
+        let server = found(mcp, None).expect("ok").expect("an MCP server");
+        assert_eq!(server.port, 8200);
+        // Flask's own server, run on a name bound to the app.
+        let mut scan = scan_of(&[
+            ("pkg.web", "from flask import Flask\napp = Flask(__name__)\n"),
+            ("pkg.cli", "from pkg.web import app\napplication = app\ndef main():\n    application.run(host='0.0.0.0', port=5100)\n"),
+        ]);
+        scan.app_objects = scan
+            .modules
+            .iter()
+            .flat_map(crate::read::source::app_objects_of)
+            .collect();
+        let server = find(&scan, "serve", "pkg.cli:main", None)
+            .expect("ok")
+            .expect("Flask's server");
+        assert_eq!((server.server, server.port), ("flask", 5100));
     }
 
     #[test]

@@ -1679,6 +1679,25 @@ impl<'a> Reader<'a> {
                 };
                 self.route_list(value, &context);
             }
+            (_, "identifier" | "attribute") => {
+                let Some(aliased) = self.dotted(value) else {
+                    return;
+                };
+                if aliased == target {
+                    return;
+                }
+                let alias = Alias {
+                    line: line(value),
+                    target: target.to_string(),
+                    value: aliased,
+                };
+                push_capped(
+                    &mut self.facts.aliases,
+                    alias,
+                    MAX_OTHER,
+                    &mut self.facts.truncated,
+                );
+            }
             _ => {}
         }
     }
