@@ -239,8 +239,23 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
             return Read::Option(option);
         }
     }
+    // A default that is itself read (`os.getenv("PORT", os.getenv("APP_PORT", "8000"))`):
+    // the variable the image sets is the outer one, which wins; the default is the inner
+    // read's own.
+    let default_of = |default: &Value| match read(default, scope, depth + 1) {
+        Read::Literal(text) => Some(text),
+        Read::Env(_, default) => default,
+        _ => None,
+    };
     let env = |name: Option<&Value>, default: Option<&Value>| match name.and_then(Value::as_str) {
-        Some(name) if is_env_name(name) => Read::Env(name.to_string(), default.and_then(literal)),
+        Some(name) if is_env_name(name) => {
+            let default = match default {
+                Some(default) if depth < 4 => default_of(default),
+                Some(default) => literal(default),
+                None => None,
+            };
+            Read::Env(name.to_string(), default)
+        }
         _ => Read::Unknown,
     };
     match value {
@@ -253,6 +268,21 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
             _ => Read::Unknown,
         },
         Value::Subscript { value, index } if value == "os.environ" => env(Some(index), None),
+        // `os.environ.get("PORT") or 8000`: the variable, else (unset or empty) the right.
+        Value::Or(left, right) if depth < 4 => match read(left, scope, depth + 1) {
+            Read::Env(name, default) => {
+                let truthy = default
+                    .as_deref()
+                    .filter(|text| !text.is_empty() && *text != "0");
+                match truthy {
+                    Some(text) => Read::Env(name, Some(text.to_string())),
+                    None => Read::Env(name, default_of(right)),
+                }
+            }
+            Read::Literal(text) if !text.is_empty() && text != "0" => Read::Literal(text),
+            Read::Literal(_) => read(right, scope, depth + 1),
+            _ => Read::Unknown,
+        },
         // An upper-case module constant: `DEFAULT_PORT = 8000`, `PORT = int(os.getenv(...))`.
         Value::Name(name)
             if depth < 4
@@ -1661,6 +1691,41 @@ mod tests {
         .expect("a server");
         assert_eq!(server.port, 9000);
         assert_eq!(server.env[0].value, "9000");
+    }
+
+    #[test]
+    fn nested_and_or_defaults_of_the_environment_are_read() {
+        let env_of = |server: &ScriptServer| -> Vec<(String, String)> {
+            server
+                .env
+                .iter()
+                .map(|var| (var.name.clone(), var.value.clone()))
+                .collect()
+        };
+        let pair = |name: &str, value: &str| (name.to_string(), value.to_string());
+        for (code, port) in [
+            (
+                "int(os.getenv('PORT', os.getenv('APP_PORT', '5100')))",
+                "5100",
+            ),
+            ("int(os.environ.get('PORT') or 5200)", "5200"),
+            ("int(os.environ.get('PORT', '') or '5300')", "5300"),
+            ("int(os.getenv('PORT', 5400))", "5400"),
+        ] {
+            let text = format!(
+                "import os, uvicorn\ndef main():\n    uvicorn.run('pkg.app:app', host=os.environ.get('HOST') or '127.0.0.1', port={code})\n"
+            );
+            let server = found(&text, None).expect("ok").expect("a server");
+            assert_eq!(server.port.to_string(), port, "{code}");
+            assert_eq!(
+                env_of(&server),
+                [pair("HOST", "0.0.0.0"), pair("PORT", port)],
+                "{code}"
+            );
+        }
+        // A loopback literal on the left of `or` is what runs.
+        let text = "import os, uvicorn\ndef main():\n    uvicorn.run('pkg.app:app', host='127.0.0.1' or os.getenv('HOST'), port=8000)\n";
+        assert!(found(text, None).is_err());
     }
 
     #[test]

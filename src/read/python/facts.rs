@@ -211,6 +211,9 @@ pub enum Value {
         condition: Box<Value>,
         otherwise: Box<Value>,
     },
+    /// `left or right`: the left value unless it is empty or `None`
+    /// (`os.environ.get("PORT") or 8000`).
+    Or(Box<Value>, Box<Value>),
     /// Anything else: other f-strings, arithmetic, lambdas, other lists, `*args`.
     Other,
 }
