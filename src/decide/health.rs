@@ -1051,6 +1051,27 @@ mod tests {
     }
 
     #[test]
+    fn a_router_or_app_bound_by_another_name_keeps_its_prefixes() {
+        let scan = scan_of(&[
+            (
+                "app/main.py",
+                "from fastapi import FastAPI\nfrom app.routes import api_router\n\napi = FastAPI()\napp = api\napp.include_router(api_router, prefix='/api')\n",
+            ),
+            (
+                "app/routes.py",
+                "from fastapi import APIRouter\nfrom app import ops\nrouter = APIRouter(prefix='/v1')\napi_router = router\n@router.get('/healthz')\ndef h(): pass\nops_router = ops.router\n",
+            ),
+            (
+                "app/ops.py",
+                "from fastapi import APIRouter\nrouter = APIRouter(prefix='/ops')\n@router.get('/ping')\ndef p(): pass\n",
+            ),
+            ("app/__init__.py", ""),
+        ]);
+        // `ops.router` has no include: its own prefix only.
+        assert_eq!(paths_of(&scan), ["/api/v1/healthz", "/ops/ping"]);
+    }
+
+    #[test]
     fn an_import_inside_a_function_does_not_hide_the_app_it_shares_a_name_with() {
         let scan = scan_of(&[
             (

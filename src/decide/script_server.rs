@@ -120,13 +120,34 @@ const SERVERS: &[Server] = &[
     },
     Server {
         name: "flask",
-        // `app.run(...)` on a Flask application object of the project.
+        // `app.run(...)` on a Flask application object of the project, or on a name bound to
+        // one (`application = app`).
         matches: |callee, scan| {
             callee.rsplit_once('.').is_some_and(|(object, method)| {
-                method == "run"
-                    && scan.app_objects.iter().any(|app| {
-                        app.framework == Framework::Flask && app.variable == last(object)
+                let name = last(object);
+                let flask = |owner: &str, variable: &str| {
+                    scan.app_objects.iter().any(|app| {
+                        app.framework == Framework::Flask
+                            && app.module == owner
+                            && app.variable == variable
                     })
+                };
+                let aliased = || {
+                    scan.modules.iter().any(|module| {
+                        module.facts.aliases.iter().any(|alias| {
+                            alias.target == name
+                                && scan
+                                    .object_of(module, name)
+                                    .is_some_and(|(owner, variable)| flask(&owner, &variable))
+                        })
+                    })
+                };
+                method == "run"
+                    && (scan
+                        .app_objects
+                        .iter()
+                        .any(|app| app.framework == Framework::Flask && app.variable == name)
+                        || aliased())
             })
         },
         host: Arg(Some(0), "host"),
@@ -218,8 +239,23 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
             return Read::Option(option);
         }
     }
+    // A default that is itself read (`os.getenv("PORT", os.getenv("APP_PORT", "8000"))`):
+    // the variable the image sets is the outer one, which wins; the default is the inner
+    // read's own.
+    let default_of = |default: &Value| match read(default, scope, depth + 1) {
+        Read::Literal(text) => Some(text),
+        Read::Env(_, default) => default,
+        _ => None,
+    };
     let env = |name: Option<&Value>, default: Option<&Value>| match name.and_then(Value::as_str) {
-        Some(name) if is_env_name(name) => Read::Env(name.to_string(), default.and_then(literal)),
+        Some(name) if is_env_name(name) => {
+            let default = match default {
+                Some(default) if depth < 4 => default_of(default),
+                Some(default) => literal(default),
+                None => None,
+            };
+            Read::Env(name.to_string(), default)
+        }
         _ => Read::Unknown,
     };
     match value {
@@ -232,6 +268,21 @@ fn read(value: &Value, scope: Scope<'_>, depth: usize) -> Read {
             _ => Read::Unknown,
         },
         Value::Subscript { value, index } if value == "os.environ" => env(Some(index), None),
+        // `os.environ.get("PORT") or 8000`: the variable, else (unset or empty) the right.
+        Value::Or(left, right) if depth < 4 => match read(left, scope, depth + 1) {
+            Read::Env(name, default) => {
+                let truthy = default
+                    .as_deref()
+                    .filter(|text| !text.is_empty() && *text != "0");
+                match truthy {
+                    Some(text) => Read::Env(name, Some(text.to_string())),
+                    None => Read::Env(name, default_of(right)),
+                }
+            }
+            Read::Literal(text) if !text.is_empty() && text != "0" => Read::Literal(text),
+            Read::Literal(_) => read(right, scope, depth + 1),
+            _ => Read::Unknown,
+        },
         // An upper-case module constant: `DEFAULT_PORT = 8000`, `PORT = int(os.getenv(...))`.
         Value::Name(name)
             if depth < 4
@@ -624,31 +675,21 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// The top-level function `callee` names from `module`: one of its own (`serve`), or one it
-/// imports from another scanned module (`from .server import serve`, `pkg.server.serve`).
+/// imports from another scanned module (`from .server import serve`, `pkg.server.serve`),
+/// also under another name (`main = serve`).
 fn function_named<'a>(
     scan: &'a SourceScan,
     module: &'a Module,
     callee: &str,
 ) -> Option<(&'a Module, &'a Function)> {
-    let top = |module: &'a Module, name: &str| {
-        module
-            .facts
-            .functions
-            .iter()
-            .find(|candidate| candidate.qualname == name)
-            .map(|function| (module, function))
-    };
-    if !callee.contains('.') {
-        return top(module, callee);
-    }
-    let absolute = crate::read::python::Import {
-        line: 0,
-        local: String::new(),
-        target: callee.to_string(),
-    }
-    .absolute(&module.module, module.is_package)?;
-    let (owner, name) = absolute.rsplit_once('.')?;
-    top(scan.module(owner)?, name)
+    let (owner, name) = scan.object_of(module, callee)?;
+    let owner = scan.module(&owner)?;
+    owner
+        .facts
+        .functions
+        .iter()
+        .find(|candidate| candidate.qualname == name)
+        .map(|function| (owner, function))
 }
 
 /// The calls `function` makes in `module`, and those of the top-level functions it calls by
@@ -1564,6 +1605,43 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_re_exported_or_bound_by_another_name_is_read_through() {
+        let cli = "import uvicorn\ndef serve():\n    uvicorn.run('pkg.app:app', host='0.0.0.0', port=8100)\n";
+        let scan = scan_of(&[
+            ("pkg.cli", cli),
+            (
+                "pkg.__init__",
+                "from .cli import serve as main\nrun = main\n",
+            ),
+            ("pkg.entry", "from pkg import cli\nstart = cli.serve\n"),
+        ]);
+        for entry in ["pkg:main", "pkg:run", "pkg.entry:start"] {
+            let server = find(&scan, "serve", entry, None)
+                .expect("ok")
+                .unwrap_or_else(|| panic!("{entry} serves"));
+            assert_eq!(server.port, 8100, "{entry}");
+        }
+        // An MCP server object under another name.
+        let mcp = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x', host='0.0.0.0', port=8200)\nserver = mcp\ndef main():\n    server.run(transport='streamable-http')\n";
+        let server = found(mcp, None).expect("ok").expect("an MCP server");
+        assert_eq!(server.port, 8200);
+        // Flask's own server, run on a name bound to the app.
+        let mut scan = scan_of(&[
+            ("pkg.web", "from flask import Flask\napp = Flask(__name__)\n"),
+            ("pkg.cli", "from pkg.web import app\napplication = app\ndef main():\n    application.run(host='0.0.0.0', port=5100)\n"),
+        ]);
+        scan.app_objects = scan
+            .modules
+            .iter()
+            .flat_map(crate::read::source::app_objects_of)
+            .collect();
+        let server = find(&scan, "serve", "pkg.cli:main", None)
+            .expect("ok")
+            .expect("Flask's server");
+        assert_eq!((server.server, server.port), ("flask", 5100));
+    }
+
+    #[test]
     fn an_entry_with_subcommands_is_found_and_a_plain_one_is_not() {
         let at = |text: &str, entry: &str| subcommands(&scan_of(&[("pkg.cli", text)]), entry);
         let argparse = "import argparse\ndef build():\n    p = argparse.ArgumentParser()\n    sub = p.add_subparsers(dest='cmd', required=True)\n    return p\ndef main():\n    args = build().parse_args()\n";
@@ -1613,6 +1691,41 @@ mod tests {
         .expect("a server");
         assert_eq!(server.port, 9000);
         assert_eq!(server.env[0].value, "9000");
+    }
+
+    #[test]
+    fn nested_and_or_defaults_of_the_environment_are_read() {
+        let env_of = |server: &ScriptServer| -> Vec<(String, String)> {
+            server
+                .env
+                .iter()
+                .map(|var| (var.name.clone(), var.value.clone()))
+                .collect()
+        };
+        let pair = |name: &str, value: &str| (name.to_string(), value.to_string());
+        for (code, port) in [
+            (
+                "int(os.getenv('PORT', os.getenv('APP_PORT', '5100')))",
+                "5100",
+            ),
+            ("int(os.environ.get('PORT') or 5200)", "5200"),
+            ("int(os.environ.get('PORT', '') or '5300')", "5300"),
+            ("int(os.getenv('PORT', 5400))", "5400"),
+        ] {
+            let text = format!(
+                "import os, uvicorn\ndef main():\n    uvicorn.run('pkg.app:app', host=os.environ.get('HOST') or '127.0.0.1', port={code})\n"
+            );
+            let server = found(&text, None).expect("ok").expect("a server");
+            assert_eq!(server.port.to_string(), port, "{code}");
+            assert_eq!(
+                env_of(&server),
+                [pair("HOST", "0.0.0.0"), pair("PORT", port)],
+                "{code}"
+            );
+        }
+        // A loopback literal on the left of `or` is what runs.
+        let text = "import os, uvicorn\ndef main():\n    uvicorn.run('pkg.app:app', host='127.0.0.1' or os.getenv('HOST'), port=8000)\n";
+        assert!(found(text, None).is_err());
     }
 
     #[test]

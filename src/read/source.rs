@@ -352,30 +352,32 @@ impl SourceScan {
 
     /// The object a name used in `module` stands for: a name the module assigns itself, or one
     /// it imports (`health.router` after `from app.routers import health`, `router` after
-    /// `from .api import router`), followed through a package's re-exports.
+    /// `from .api import router`), followed through a package's re-exports and through plain
+    /// aliases (`app = api`, `application = app`, `app = core.base_app`).
     pub fn object_of(&self, module: &Module, name: &str) -> Option<(String, String)> {
         let scan = self;
-        // A module-level assignment binds the name for the module's own code: an import of the
-        // same name inside a function (`import app.models` in a lifespan hook) does not.
-        let assigned_here = |name: &str| {
-            module
-                .facts
-                .assignments
-                .iter()
-                .any(|assignment| assignment.target == name)
-        };
-        let mut dotted = if name.contains('.') {
-            name.to_string()
-        } else if assigned_here(name) {
-            return Some((module.module.clone(), name.to_string()));
-        } else {
-            match module.facts.imports.iter().rev().find(|i| i.local == name) {
-                Some(import) => import.target.clone(),
-                None => return Some((module.module.clone(), name.to_string())),
-            }
-        };
         let mut module = module;
+        let mut name = name.to_string();
         for _ in 0..MAX_NAME_DEPTH {
+            let dotted = if name.contains('.') {
+                name.clone()
+            } else {
+                // A module-level assignment binds the name for the module's own code: an
+                // import of the same name inside a function (`import app.models` in a lifespan
+                // hook) does not. A call builds the object here; an alias names another one.
+                let facts = &module.facts;
+                if facts.assignments.iter().any(|a| a.target == name) {
+                    return Some((module.module.clone(), name));
+                }
+                if let Some(alias) = facts.aliases.iter().rev().find(|a| a.target == name) {
+                    name = alias.value.clone();
+                    continue;
+                }
+                match facts.imports.iter().rev().find(|i| i.local == name) {
+                    Some(import) => import.target.clone(),
+                    None => return Some((module.module.clone(), name)),
+                }
+            };
             let import = python::Import {
                 line: 0,
                 local: String::new(),
@@ -383,25 +385,8 @@ impl SourceScan {
             };
             let absolute = import.absolute(&module.module, module.is_package)?;
             let (owner, variable) = absolute.rsplit_once('.')?;
-            let owner = scan.module(owner)?;
-            let assigned = owner
-                .facts
-                .assignments
-                .iter()
-                .any(|assignment| assignment.target == variable);
-            let reexport = owner
-                .facts
-                .imports
-                .iter()
-                .rev()
-                .find(|i| i.local == variable);
-            match reexport {
-                Some(import) if !assigned => {
-                    dotted = import.target.clone();
-                    module = owner;
-                }
-                _ => return Some((owner.module.clone(), variable.to_string())),
-            }
+            module = scan.module(owner)?;
+            name = variable.to_string();
         }
         None
     }
@@ -1991,6 +1976,31 @@ mod tests {
                 ("app.main", "app", Framework::Fastapi)
             ]
         );
+    }
+
+    #[test]
+    fn a_name_bound_to_another_name_stands_for_that_object() {
+        let scan = scan_of_texts(&[
+            ("pkg/main.py", "pkg.main", "from fastapi import FastAPI\napi = FastAPI()\napp = api\n"),
+            ("pkg/__init__.py", "pkg.__init__", "from .main import app as application\n"),
+            ("pkg/wsgi.py", "pkg.wsgi", "from pkg import main\nfrom pkg import application\nserved = main.app\nalso = application\nloop = loop2\nloop2 = loop\n"),
+        ]);
+        let module = |name: &str| scan.module(name).expect("module");
+        let api = Some(("pkg.main".to_string(), "api".to_string()));
+        assert_eq!(scan.object_of(module("pkg.main"), "app"), api);
+        assert_eq!(scan.object_of(module("pkg"), "application"), api);
+        assert_eq!(scan.object_of(module("pkg.wsgi"), "served"), api);
+        assert_eq!(scan.object_of(module("pkg.wsgi"), "also"), api);
+        // Aliases of each other name nothing, and the walk stops.
+        assert_eq!(scan.object_of(module("pkg.wsgi"), "loop"), None);
+        // The app objects are the ones built: the aliases add no candidate.
+        let found: Vec<String> = scan
+            .modules
+            .iter()
+            .flat_map(app_objects_of)
+            .map(|o| o.target())
+            .collect();
+        assert_eq!(found, ["pkg.main:api"]);
     }
 
     #[test]

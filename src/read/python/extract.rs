@@ -396,6 +396,20 @@ impl<'a> Reader<'a> {
                 },
                 _ => Value::Other,
             },
+            "boolean_operator" => {
+                let left = node.child_by_field_name("left");
+                let right = node.child_by_field_name("right");
+                let or = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|operator| operator.kind() == "or");
+                match (left, right, or) {
+                    (Some(left), Some(right), true) => Value::Or(
+                        Box::new(self.value(left, depth + 1)),
+                        Box::new(self.value(right, depth + 1)),
+                    ),
+                    _ => Value::Other,
+                }
+            }
             "integer" => parse_int(self.text(node)).map_or(Value::Other, Value::Int),
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
@@ -1678,6 +1692,25 @@ impl<'a> Reader<'a> {
                     owner_name: None,
                 };
                 self.route_list(value, &context);
+            }
+            (_, "identifier" | "attribute") => {
+                let Some(aliased) = self.dotted(value) else {
+                    return;
+                };
+                if aliased == target {
+                    return;
+                }
+                let alias = Alias {
+                    line: line(value),
+                    target: target.to_string(),
+                    value: aliased,
+                };
+                push_capped(
+                    &mut self.facts.aliases,
+                    alias,
+                    MAX_OTHER,
+                    &mut self.facts.truncated,
+                );
             }
             _ => {}
         }

@@ -18,6 +18,9 @@ pub struct FileFacts {
     pub conditional_imports: Vec<u32>,
     /// Module-level `name = call(...)`, including inside module-level `if`/`try`/`with`.
     pub assignments: Vec<Assignment>,
+    /// Module-level `name = other` and `name = module.other`: another name for an object
+    /// (`app = api`, `application = app`), in source order.
+    pub aliases: Vec<Alias>,
     /// Every `def`, top-level, method or nested, in source order.
     pub functions: Vec<Function>,
     /// Every call under a module-level `if __name__ == "__main__":`, nested calls too.
@@ -129,6 +132,16 @@ pub struct Assignment {
     pub call: Call,
 }
 
+/// A module-level `target = value` whose value is a name or a dotted attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Alias {
+    pub line: u32,
+    pub target: String,
+    /// The name or attribute, resolved through the file's imports as callees are: `api`,
+    /// `pkg.core.app` after `from pkg import core`, `.base.app` after `from .base import app`.
+    pub value: String,
+}
+
 /// A call with its arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Call {
@@ -198,6 +211,9 @@ pub enum Value {
         condition: Box<Value>,
         otherwise: Box<Value>,
     },
+    /// `left or right`: the left value unless it is empty or `None`
+    /// (`os.environ.get("PORT") or 8000`).
+    Or(Box<Value>, Box<Value>),
     /// Anything else: other f-strings, arithmetic, lambdas, other lists, `*args`.
     Other,
 }

@@ -1571,3 +1571,32 @@ fn loguru_sinks_that_are_paths_are_log_files() {
         ]
     );
 }
+
+#[test]
+fn module_level_aliases_are_names_bound_to_a_name_or_an_attribute() {
+    let f = facts(
+        "from .base import base_app\n\
+         import pkg.core as core\n\
+         app = base_app\n\
+         application = app\n\
+         api = core.app\n\
+         same = same\n\
+         DEBUG = True\n\
+         def f():\n    inner = app\n\
+         if True:\n    guarded = api\n",
+    );
+    let aliases: Vec<(u32, &str, &str)> = f
+        .aliases
+        .iter()
+        .map(|a| (a.line, a.target.as_str(), a.value.as_str()))
+        .collect();
+    assert_eq!(
+        aliases,
+        [
+            (3, "app", ".base.base_app"),
+            (4, "application", "app"),
+            (5, "api", "pkg.core.app"),
+            (11, "guarded", "api"),
+        ]
+    );
+}
