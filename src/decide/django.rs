@@ -57,6 +57,15 @@ pub enum Hosts {
     Refuse(String),
 }
 
+/// One part of a host list built from several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum HostPart {
+    Hosts(Vec<String>),
+    /// Read from the environment, at `file:line`.
+    Env(EnvList, String),
+    Unknown,
+}
+
 /// The settings module that the server's entry module (`wsgi.py`, `asgi.py`) names, else the
 /// one `manage.py` or another module names; `None` when it is not in the source.
 pub fn site(scan: &SourceScan) -> Option<Site<'_>> {
@@ -144,6 +153,65 @@ impl<'a> Site<'a> {
         {
             return Hosts::FromEnv { list, at };
         }
+        // A list built from parts (`DEFAULT + [...]`, `env.list(...) + [...]`) and grown by
+        // `ALLOWED_HOSTS += [...]` after it, in its module or in the settings that
+        // star-import it: a part that accepts the host accepts it; else a part read from the
+        // environment is where the outputs add it.
+        let mut parts = Vec::new();
+        self.parts(module, &constant.value, 0, &mut parts);
+        let added = self.chain().into_iter().flat_map(|chained| {
+            chained
+                .facts
+                .augmented_constants
+                .iter()
+                .filter(move |added| {
+                    added.name == "ALLOWED_HOSTS"
+                        && (chained.module != module.module || added.line > constant.line)
+                })
+                .map(move |added| (chained, added))
+        });
+        let mut grown = Vec::new();
+        for (chained, added) in added {
+            grown.push(Self::at(chained, added));
+            match added.env_list.clone() {
+                Some(list) => parts.push(HostPart::Env(list, Self::at(chained, added))),
+                None => self.parts(chained, &added.value, 0, &mut parts),
+            }
+        }
+        let composite = !grown.is_empty() || !matches!(constant.value, Value::StrList(_));
+        if composite && !parts.contains(&HostPart::Unknown) {
+            let literal: Vec<&String> = parts
+                .iter()
+                .filter_map(|part| match part {
+                    HostPart::Hosts(hosts) => Some(hosts),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            let grown = if grown.is_empty() {
+                String::new()
+            } else {
+                format!(" (grown at `{}`)", grown.join("`, `"))
+            };
+            if literal.iter().any(|h| *h == "*" || *h == host) {
+                return Hosts::Accept(format!("`ALLOWED_HOSTS` at `{at}`{grown} accepts `{host}`"));
+            }
+            if let Some((list, env_at)) = parts.iter().find_map(|part| match part {
+                HostPart::Env(list, env_at) => Some((list.clone(), env_at.clone())),
+                _ => None,
+            }) {
+                return Hosts::FromEnv { list, at: env_at };
+            }
+            if literal.is_empty() && debug {
+                return Hosts::Accept(format!(
+                    "`ALLOWED_HOSTS` at `{at}`{grown} is empty and `DEBUG = True`: Django accepts `{host}`"
+                ));
+            }
+            return Hosts::Refuse(format!(
+                "`ALLOWED_HOSTS` at `{at}`{grown} is {}, which refuses the probes' `Host: {host}` (Django answers 400); add `\"{host}\"` to it for an HTTP probe",
+                serde_json::to_string(&literal).unwrap_or_default()
+            ));
+        }
         match &constant.value {
             Value::StrList(hosts) if hosts.iter().any(|h| h == "*" || h == host) => {
                 Hosts::Accept(format!("`ALLOWED_HOSTS` at `{at}` accepts `{host}`"))
@@ -158,6 +226,41 @@ impl<'a> Site<'a> {
             _ => Hosts::Refuse(format!(
                 "`ALLOWED_HOSTS` at `{at}` is neither a literal list nor an environment variable split into one, so whether Django accepts the probes' `Host: {host}` is unknown; set `health-path` to probe over HTTP anyway"
             )),
+        }
+    }
+
+    /// The parts of a host list `value` (of `module`) is built from, bounded.
+    fn parts(&self, module: &'a Module, value: &Value, depth: usize, parts: &mut Vec<HostPart>) {
+        if depth > MAX_STAR_DEPTH {
+            parts.push(HostPart::Unknown);
+            return;
+        }
+        match value {
+            Value::StrList(hosts) => parts.push(HostPart::Hosts(hosts.clone())),
+            Value::Add(left, right) => {
+                self.parts(module, left, depth + 1, parts);
+                self.parts(module, right, depth + 1, parts);
+            }
+            Value::Name(name) if name.chars().all(|c| !c.is_ascii_lowercase()) => {
+                match lookup(self.scan, module, name, 0) {
+                    Some((owner, constant)) => match constant
+                        .env_list
+                        .clone()
+                        .or_else(|| environ_list(owner, &constant.value))
+                    {
+                        Some(list) => parts.push(HostPart::Env(list, Self::at(owner, constant))),
+                        None => self.parts(owner, &constant.value, depth + 1, parts),
+                    },
+                    None => parts.push(HostPart::Unknown),
+                }
+            }
+            _ => match (environ_list(module, value), value.as_call()) {
+                (Some(list), Some(call)) => parts.push(HostPart::Env(
+                    list,
+                    format!("{}:{}", module.file, call.line),
+                )),
+                _ => parts.push(HostPart::Unknown),
+            },
         }
     }
 
@@ -815,6 +918,70 @@ mod tests {
             ),
             (Some("example.com"), Some(","), false)
         );
+    }
+
+    #[test]
+    fn allowed_hosts_built_from_parts_or_grown_after_are_read_part_by_part() {
+        let hosts = |settings: &str| {
+            let scan = scan(&[
+                ("mysite/wsgi.py", WSGI),
+                (
+                    "mysite/base.py",
+                    "DEFAULT = ['example.com']\nALLOWED_HOSTS = ['example.com']\n",
+                ),
+                ("mysite/settings.py", settings),
+            ]);
+            site(&scan).expect("site").hosts()
+        };
+        let accepts = |settings: &str| matches!(hosts(settings), Hosts::Accept(_));
+        assert!(accepts(
+            "DEFAULT = ['a.com']\nALLOWED_HOSTS = DEFAULT + ['127.0.0.1']\n"
+        ));
+        assert!(accepts(
+            "LOCAL = ['127.0.0.1']\nALLOWED_HOSTS = ['a.com'] + LOCAL\n"
+        ));
+        assert!(accepts(
+            "ALLOWED_HOSTS = ['a.com']\nALLOWED_HOSTS += ['127.0.0.1']\n"
+        ));
+        assert!(accepts("from .base import *\nALLOWED_HOSTS += ['*']\n"));
+        // Added before the list is assigned again: gone.
+        assert!(!accepts(
+            "ALLOWED_HOSTS = ['a']\nALLOWED_HOSTS += ['*']\nALLOWED_HOSTS = ['b']\n"
+        ));
+        let Hosts::Refuse(reason) = hosts("from .base import *\nALLOWED_HOSTS += ['localhost']\n")
+        else {
+            panic!("no part accepts the probe");
+        };
+        assert!(reason.contains("mysite/base.py:2"), "{reason}");
+        assert!(
+            reason.contains("grown at `mysite/settings.py:2`"),
+            "{reason}"
+        );
+        assert!(
+            reason.contains("[\"example.com\",\"localhost\"]"),
+            "{reason}"
+        );
+        // A part read from the environment is where the probes' host is added.
+        let Hosts::FromEnv { list, at } = hosts(
+            "import environ\nenv = environ.Env()\nALLOWED_HOSTS = env.list('HOSTS', default=['a.com']) + ['localhost']\n",
+        ) else {
+            panic!("read from the environment");
+        };
+        assert_eq!(
+            (list.variable.as_str(), at.as_str()),
+            ("HOSTS", "mysite/settings.py:3")
+        );
+        let Hosts::FromEnv { list, .. } = hosts(
+            "import os\nALLOWED_HOSTS = ['a.com']\nALLOWED_HOSTS += os.environ.get('EXTRA_HOSTS', '').split(',')\n",
+        ) else {
+            panic!("grown from the environment");
+        };
+        assert_eq!(list.variable, "EXTRA_HOSTS");
+        // A part that cannot be read leaves it unknown.
+        assert!(matches!(
+            hosts("ALLOWED_HOSTS = compute() + ['a.com']\n"),
+            Hosts::Refuse(reason) if reason.contains("neither")
+        ));
     }
 
     fn layout(copies_source: bool) -> Layout {

@@ -396,6 +396,20 @@ impl<'a> Reader<'a> {
                 },
                 _ => Value::Other,
             },
+            "binary_operator" => {
+                let left = node.child_by_field_name("left");
+                let right = node.child_by_field_name("right");
+                let plus = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|operator| operator.kind() == "+");
+                match (left, right, plus) {
+                    (Some(left), Some(right), true) => Value::Add(
+                        Box::new(self.value(left, depth + 1)),
+                        Box::new(self.value(right, depth + 1)),
+                    ),
+                    _ => Value::Other,
+                }
+            }
             "boolean_operator" => {
                 let left = node.child_by_field_name("left");
                 let right = node.child_by_field_name("right");
@@ -1662,6 +1676,23 @@ impl<'a> Reader<'a> {
                 if let (Some(left), Some(right)) = (left, right) {
                     if self.text(left) == "urlpatterns" {
                         self.url_patterns(right);
+                    }
+                    let adds = expression
+                        .child_by_field_name("operator")
+                        .is_some_and(|operator| operator.kind() == "+=");
+                    if adds && left.kind() == "identifier" && is_constant_name(self.text(left)) {
+                        let constant = Constant {
+                            line: line(left),
+                            name: self.text(left).to_string(),
+                            value: self.value(right, 0),
+                            env_list: self.env_list(right),
+                        };
+                        push_capped(
+                            &mut self.facts.augmented_constants,
+                            constant,
+                            MAX_OTHER,
+                            &mut self.facts.truncated,
+                        );
                     }
                 }
             }

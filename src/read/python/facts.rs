@@ -39,6 +39,9 @@ pub struct FileFacts {
     pub classes: Vec<Class>,
     /// Module-level assignments to upper-case names, as Django's settings are written.
     pub constants: Vec<Constant>,
+    /// Module-level `NAME += value` to upper-case names, the added value only
+    /// (`ALLOWED_HOSTS += ["localhost"]`).
+    pub augmented_constants: Vec<Constant>,
     pub env_reads: Vec<EnvRead>,
     /// `if` statements, at module level or in a function's own body, that stop the import (or
     /// the function) when a value is missing: `if not KEY: sys.exit(...)`, `if "KEY" not in
@@ -211,6 +214,8 @@ pub enum Value {
         condition: Box<Value>,
         otherwise: Box<Value>,
     },
+    /// `left + right`: `DEFAULT_HOSTS + ["localhost"]`.
+    Add(Box<Value>, Box<Value>),
     /// `left or right`: the left value unless it is empty or `None`
     /// (`os.environ.get("PORT") or 8000`).
     Or(Box<Value>, Box<Value>),

@@ -297,7 +297,7 @@ fn argument_values() {
             Value::StrList(vec!["GET".into(), "POST".into()]),
             Value::StrList(vec!["a".into()]),
             Value::Other,
-            Value::Other,
+            Value::Add(Box::new(Value::Int(1)), Box::new(Value::Int(2))),
             Value::Other,
         ]
     );
