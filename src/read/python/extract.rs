@@ -396,28 +396,20 @@ impl<'a> Reader<'a> {
                 },
                 _ => Value::Other,
             },
-            "binary_operator" => {
-                let left = node.child_by_field_name("left");
-                let right = node.child_by_field_name("right");
-                let plus = node
-                    .child_by_field_name("operator")
-                    .is_some_and(|operator| operator.kind() == "+");
-                match (left, right, plus) {
-                    (Some(left), Some(right), true) => Value::Add(
-                        Box::new(self.value(left, depth + 1)),
-                        Box::new(self.value(right, depth + 1)),
-                    ),
-                    _ => Value::Other,
-                }
-            }
-            "boolean_operator" => {
-                let left = node.child_by_field_name("left");
-                let right = node.child_by_field_name("right");
-                let or = node
-                    .child_by_field_name("operator")
-                    .is_some_and(|operator| operator.kind() == "or");
-                match (left, right, or) {
-                    (Some(left), Some(right), true) => Value::Or(
+            // `a + b` and `a or b`: the two operands read; any other operator is unreadable.
+            "binary_operator" | "boolean_operator" => {
+                let operator = node.child_by_field_name("operator").map(|op| op.kind());
+                let operands = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                );
+                let make: fn(Box<Value>, Box<Value>) -> Value = match operator {
+                    Some("+") if node.kind() == "binary_operator" => Value::Add,
+                    Some("or") if node.kind() == "boolean_operator" => Value::Or,
+                    _ => return Value::Other,
+                };
+                match operands {
+                    (Some(left), Some(right)) => make(
                         Box::new(self.value(left, depth + 1)),
                         Box::new(self.value(right, depth + 1)),
                     ),
