@@ -9,6 +9,8 @@ use crate::error::UserError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+mod lines;
+
 /// The lock file versions this release understands.
 pub const SUPPORTED_VERSION: u32 = 1;
 
@@ -117,7 +119,10 @@ impl From<ArtifactFields> for Artifact {
 
 impl Artifact {
     fn named(url: Option<&str>, path: Option<&str>, filename: Option<&str>) -> Self {
-        let last = |text: &str| text.rsplit('/').next().unwrap_or(text).to_string();
+        let last = |text: &str| {
+            let start = text.rfind('/').map_or(0, |i| i + 1);
+            text[start..].to_string()
+        };
         Artifact {
             file_name: filename
                 .map(str::to_string)
@@ -166,8 +171,13 @@ pub struct RequiresDist {
 /// metadata records, the resolution markers; and its one-line `sdist = { ... }` tables. The
 /// fast path lifts those out with a line scanner and parses the rest; an array whose entries
 /// are not exactly as uv writes them stays in the text the TOML parser reads, and a text not
-/// in uv's layout takes the full parse.
+/// in uv's layout takes the full parse. A lock all in uv's layout, which is every lock uv
+/// writes but for a few tables it rarely writes, needs no TOML parser at all (see [`lines`]).
 pub fn parse(text: &str) -> Result<Lock, UserError> {
+    if let Some(lock) = lines::read(text) {
+        validate(&lock)?;
+        return Ok(lock);
+    }
     if let Some((skeleton, lifted)) = lift(text) {
         if let Ok(lock) = toml::from_str::<Lock>(&skeleton) {
             if let Some(lock) = merge(lock, lifted) {
@@ -394,7 +404,7 @@ fn lift(text: &str) -> Option<(String, Vec<Lifted>)> {
     let mut packages: Vec<Lifted> = Vec::new();
     let mut table = Table::Top;
     let mut block: Vec<&str> = Vec::new();
-    let mut lines = text.lines();
+    let mut lines = lines(text);
     while let Some(line) = lines.next() {
         if line.starts_with('[') {
             table = match line {
@@ -526,14 +536,23 @@ fn is_plain_string_line(entry: &str) -> bool {
 
 /// Every line of a block as `    { ... },`, each read by `read`; None if one is not.
 fn tables<'a, T>(block: &[&'a str], read: impl Fn(&Fields<'a>) -> Option<T>) -> Option<Vec<T>> {
+    entries(block.iter().map(|entry| table_line(entry)), read)
+}
+
+/// The inside of `    { ... },`, an entry of an array of tables as uv writes one.
+fn table_line(entry: &str) -> Option<&str> {
+    entry.strip_prefix("    { ")?.strip_suffix(" },")
+}
+
+/// Every inline table's inside (None for a line that is not one), each read by `read`.
+fn entries<'a, T>(
+    insides: impl Iterator<Item = Option<&'a str>>,
+    read: impl Fn(&Fields<'a>) -> Option<T>,
+) -> Option<Vec<T>> {
     let mut buffer = Vec::with_capacity(8);
-    block
-        .iter()
-        .map(|entry| {
-            fields(
-                entry.strip_prefix("    { ")?.strip_suffix(" },")?,
-                &mut buffer,
-            )?;
+    insides
+        .map(|inside| {
+            fields(inside?, &mut buffer)?;
             read(&buffer)
         })
         .collect()
@@ -706,10 +725,18 @@ fn requirement(fields: &Fields<'_>) -> Option<RequiresDist> {
 /// `from`.
 fn plain_run(bytes: &[u8], from: usize) -> usize {
     // Whether a byte ends the run: `"`, `\\`, a control character, DEL or non-ASCII.
-    let stops = |b: u8| (b == b'"') | (b == b'\\') | (b.wrapping_sub(b' ') > b'~' - b' ');
+    first_stop(bytes, from, |b| {
+        (b == b'"') | (b == b'\\') | (b.wrapping_sub(b' ') > b'~' - b' ')
+    })
+}
+
+/// Where the first byte from `from` on that `stops` is, else the end of `bytes`.
+///
+/// Sixteen bytes at a time while none of them stops (a loop the compiler turns into a few
+/// vector instructions), then one by one.
+#[inline(always)]
+fn first_stop(bytes: &[u8], from: usize, stops: impl Fn(u8) -> bool) -> usize {
     let mut at = from;
-    // Sixteen bytes at a time while none of them ends it (a loop the compiler turns into a
-    // few vector instructions), then byte by byte.
     while let Some(chunk) = bytes.get(at..at + 16) {
         if chunk.iter().fold(false, |stop, &b| stop | stops(b)) {
             break;
@@ -720,6 +747,27 @@ fn plain_run(bytes: &[u8], from: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// The lines of `text` as [`str::lines`] gives them (a `\r` before the `\n` dropped, no
+/// empty line after the last `\n`), found sixteen bytes at a time.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        let end = first_stop(bytes, at, |b| b == b'\n');
+        // `\n` is ASCII, so both ends are on character boundaries.
+        let line = &text[at..end];
+        at = end + 1;
+        Some(
+            line.strip_suffix('\r')
+                .filter(|_| end < bytes.len())
+                .unwrap_or(line),
+        )
+    })
 }
 
 fn parse_full(text: &str) -> Result<Lock, UserError> {
@@ -765,7 +813,7 @@ impl RequiresDist {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = r#"
+    pub(super) const MINIMAL: &str = r#"
 version = 1
 revision = 2
 requires-python = ">=3.11"
@@ -898,6 +946,28 @@ wheels = [{ url = "https://files.pythonhosted.org/click-8.1.8-py3-none-any.whl",
         );
         assert!(parse(&twice).is_err());
         assert!(parse_full(&twice).is_err());
+    }
+
+    #[test]
+    fn lines_are_the_lines_of_str() {
+        let texts = [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\n",
+            "a\r",
+            "\r\n\r\n",
+            "a\rb\nc",
+            "a\n\nb\r\n\r",
+            "\u{e9}t\u{e9}\r\n\u{1f600}\n",
+            "0123456789abcdef\n0123456789abcdef0123456789abcdef\r\n0123456789abcdefx",
+        ];
+        for text in texts {
+            let ours: Vec<&str> = lines(text).collect();
+            let std: Vec<&str> = text.lines().collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
     }
 
     #[test]

@@ -72,10 +72,14 @@ pub(crate) fn read_text(path: &Path, display: &str, limit: u64) -> Result<String
         ))
     };
     let file = std::fs::File::open(path).map_err(failed)?;
-    if file.metadata().map_err(failed)?.len() > limit {
+    let size = file.metadata().map_err(failed)?.len();
+    if size > limit {
         return Err(too_large());
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and the one byte that finds its end: `Take` gives `read_to_end`
+    // no size, and growing by doubling would touch twice the memory (a 2 MB lock's buffer
+    // reached 4 MB), which costs more than the parse on a machine slow to map fresh pages.
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(failed)?;
