@@ -22,11 +22,13 @@ pub struct Loaded {
 
 /// Reads the project, merges `flags` over its `[tool.uv-rootless]`, decides and renders.
 pub fn load(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
+    render::warm_up();
     load_files(read::read_project(root)?, flags)
 }
 
 /// As `load`, without the recorded digests: `--pin-digests` records them again.
 fn load_unpinned(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
+    render::warm_up();
     let mut files = read::read_project(root)?;
     if let Some(config) = files.pyproject.tool.uv_rootless.as_mut() {
         config.digests = None;

@@ -133,9 +133,32 @@ fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Er
     out.write_str(&text).map_err(Error::from)
 }
 
+/// The templates, compiled once a process: by [`warm_up`]'s thread while the project is read,
+/// or else by the first render.
+static COMPILED: std::sync::OnceLock<Result<Environment<'static>, String>> =
+    std::sync::OnceLock::new();
+
+fn compiled() -> Result<&'static Environment<'static>, UserError> {
+    COMPILED
+        .get_or_init(|| environment().map_err(|error| error.to_string()))
+        .as_ref()
+        .map_err(|error| internal(error.clone()))
+}
+
+/// Compiles the templates on another thread, so that it overlaps reading the project (a few
+/// milliseconds of a `check`). A render that comes first waits for it.
+pub fn warm_up() {
+    if COMPILED.get().is_none() {
+        // Without a thread (none to be had), the first render compiles them.
+        let _ = std::thread::Builder::new().spawn(|| {
+            let _ = compiled();
+        });
+    }
+}
+
 /// Renders every output of `plan`.
 pub fn render_all(plan: &Plan) -> Result<Vec<Rendered>, UserError> {
-    let env = environment()?;
+    let env = compiled()?;
     TEMPLATES
         .iter()
         .map(|(kind, name, _)| {

@@ -73,8 +73,48 @@ impl<'a> Keys<'a> {
     }
 }
 
+/// A lock this large is read in two halves, one on another thread: what a 2 MB lock costs to
+/// read is several times what the thread does.
+const HALVES_FROM: usize = 256 << 10;
+
 /// The lock in `text`, or None when a line is not as uv writes it.
 pub(super) fn read(text: &str) -> Option<Lock> {
+    if text.len() >= HALVES_FROM {
+        if let Some(lock) = read_halves(text) {
+            return Some(lock);
+        }
+    }
+    read_part(text, false)
+}
+
+/// `text` read as two parts split at the first `[[package]]` past its middle, the second on
+/// another thread, then joined. The second part starts with that header, so it holds only
+/// packages: a header of the top level in it, which the whole text may have there, leaves the
+/// text to [`read_part`] whole. None when either part is not read.
+fn read_halves(text: &str) -> Option<Lock> {
+    let middle = text.len() / 2;
+    let split = middle + text[middle..].find("\n[[package]]\n")? + 1;
+    let (head, tail) = text.split_at(split);
+    std::thread::scope(|scope| {
+        let tail = std::thread::Builder::new()
+            .spawn_scoped(scope, || read_part(tail, true))
+            .ok()?;
+        let head = read_part(head, false);
+        let tail = tail
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // A key `package` of the top level, which would make `[[package]]` TOML's error, is
+        // never read: the head refuses it.
+        let (mut lock, rest) = (head?, tail?);
+        lock.package.extend(rest.package);
+        Some(lock)
+    })
+}
+
+/// The lock in `text`. With `tail`, `text` is
+/// the packages that end a lock: a table of the top level is not read, and the lock's version
+/// is not needed.
+fn read_part(text: &str, tail: bool) -> Option<Lock> {
     let mut version = None;
     let mut revision = None;
     let mut requires_python = None;
@@ -90,7 +130,7 @@ pub(super) fn read(text: &str) -> Option<Lock> {
         }
         if line.starts_with('[') {
             keys.leave(at);
-            at = header(line, &mut keys, &mut packages)?;
+            at = header(line, tail, &mut keys, &mut packages)?;
             continue;
         }
         // A bare key has no space, so the first one starts ` = `.
@@ -177,7 +217,10 @@ pub(super) fn read(text: &str) -> Option<Lock> {
         return None;
     }
     // Another version is the full parse's to report.
-    let version = version.filter(|&v| v == super::SUPPORTED_VERSION)?;
+    let version = match tail {
+        true => super::SUPPORTED_VERSION,
+        false => version.filter(|&v| v == super::SUPPORTED_VERSION)?,
+    };
     Some(Lock {
         version,
         revision,
@@ -188,10 +231,15 @@ pub(super) fn read(text: &str) -> Option<Lock> {
 }
 
 /// The table a header opens, after checking it is one uv writes and that TOML allows it here.
-fn header<'a>(line: &'a str, keys: &mut Keys<'a>, packages: &mut Vec<Package>) -> Option<At> {
+fn header<'a>(
+    line: &'a str,
+    tail: bool,
+    keys: &mut Keys<'a>,
+    packages: &mut Vec<Package>,
+) -> Option<At> {
     // A table of the top level, which may come once and must not be a key already.
     let top = |keys: &mut Keys<'a>, name: &'a str, at: At| {
-        if keys.top.contains(&name) || keys.top_tables.contains(&name) {
+        if tail || keys.top.contains(&name) || keys.top_tables.contains(&name) {
             return None;
         }
         keys.top_tables.push(name);
@@ -424,6 +472,32 @@ mod tests {
         }
         assert!(read_here >= 30, "{read_here} read, left: {left:?}");
         assert!(left.len() <= 3, "left: {left:?}");
+    }
+
+    /// A large lock, read in halves, reads as the whole text does; and what only the whole
+    /// text can judge leaves the halves.
+    #[test]
+    fn halves_read_what_the_whole_reads() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        let camel = std::fs::read_to_string(corpus.join("camel-ai__camel/uv.lock")).unwrap();
+        assert!(camel.len() >= super::HALVES_FROM);
+        let halves = super::read_halves(&camel).unwrap();
+        let whole = super::read_part(&camel, false).unwrap();
+        assert_eq!(format!("{halves:#?}"), format!("{whole:#?}"));
+        // A table of the top level after the packages: the second half does not read it, the
+        // whole text does.
+        let options = format!("{camel}\n[options]\nexclude-newer = \"2025-01-01T00:00:00Z\"\n");
+        assert!(super::read_halves(&options).is_none());
+        same_as_full(&options);
+        // A key `package` before the first `[[package]]`, which is past the middle: TOML's
+        // error, which the first half sees.
+        let filler: String = (0..40_000).map(|i| format!("    \"{i:08}\",\n")).collect();
+        let package_key = format!(
+            "version = 1\npackage = 1\nfiller = [\n{filler}]\n\n[[package]]\nname = \"a\"\n"
+        );
+        assert!(package_key.len() >= super::HALVES_FROM);
+        assert!(read(&package_key).is_none());
+        assert!(parse_full(&package_key).is_err());
     }
 
     #[test]
