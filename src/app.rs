@@ -23,23 +23,37 @@ pub struct Loaded {
 /// Reads the project, merges `flags` over its `[tool.uv-rootless]`, decides and renders.
 pub fn load(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
     render::warm_up();
-    load_files(read::read_project(root)?, flags)
+    load_files(read::read_unchecked(root)?, flags)
 }
 
 /// As `load`, without the recorded digests: `--pin-digests` records them again.
 fn load_unpinned(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
     render::warm_up();
-    let mut files = read::read_project(root)?;
+    let mut files = read::read_unchecked(root)?;
     if let Some(config) = files.pyproject.tool.uv_rootless.as_mut() {
         config.digests = None;
     }
     load_files(files, flags)
 }
 
+/// Checks that the lock was made from the manifests, on another thread while the plan is
+/// decided: a stale lock's error comes first, whatever deciding said.
 fn load_files(files: ProjectFiles, flags: Flags) -> Result<Loaded, UserError> {
     let config = files.pyproject.tool.uv_rootless.clone().unwrap_or_default();
     let settings = Settings::merge(flags, config);
-    let plan = decide::plan(&files, &settings)?;
+    let plan = std::thread::scope(|scope| {
+        let check = || read::lock_check::check(&files);
+        let Ok(checking) = std::thread::Builder::new().spawn_scoped(scope, check) else {
+            // No thread to be had: one after the other.
+            check()?;
+            return decide::plan(&files, &settings);
+        };
+        let plan = decide::plan(&files, &settings);
+        checking
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        plan
+    })?;
     let mut rendered = render::render_all(&plan)?;
     // The user's patterns at the end of `.dockerignore` are theirs: kept, and never stale.
     output::keep_user_lines(&files.root, &mut rendered);

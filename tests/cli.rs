@@ -653,6 +653,24 @@ fn error_dependency_not_locked() {
     assert_run_snapshot!(project.run_rejected(&["init"]));
 }
 
+/// A stale lock is reported before what deciding on it would say (here, a missing script):
+/// the lock is checked beside the decisions, and its error wins.
+#[test]
+fn error_dependency_not_locked_comes_before_a_decision_error() {
+    let project = Project::fresh_example("cli-hello");
+    project.replace(
+        "pyproject.toml",
+        "    \"click>=8.1\",\n",
+        "    \"click>=8.1\",\n    \"requests>=2.31\",\n",
+    );
+    let output = project.run_rejected(&["init", "--script", "no-such-script"]);
+    assert!(
+        output.stderr.contains("`uv.lock` is out of date"),
+        "{}",
+        output.report()
+    );
+}
+
 #[test]
 fn error_no_command_two_scripts_none_named_like_the_project() {
     let project = Project::fresh_example("cli-hello");

@@ -18,7 +18,7 @@ pub mod version_file;
 pub mod wheel;
 pub mod workspace;
 
-pub use project::{read_project, ProjectFiles};
+pub use project::{read_project, read_unchecked, ProjectFiles};
 
 use crate::error::UserError;
 use std::path::Path;

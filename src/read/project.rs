@@ -86,6 +86,14 @@ fn not_a_file(path: &Path, display: &str) -> Result<(), UserError> {
 
 /// Reads the project at `root`.
 pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
+    let files = read_unchecked(root)?;
+    lock_check::check(&files)?;
+    Ok(files)
+}
+
+/// [`read_project`] without the check that the lock was made from these manifests, for a
+/// caller that runs [`lock_check::check`] itself (beside the decisions, on another thread).
+pub fn read_unchecked(root: &Path) -> Result<ProjectFiles, UserError> {
     let pyproject_path = root.join("pyproject.toml");
     not_a_file(&pyproject_path, "pyproject.toml")?;
     if !pyproject_path.is_file() {
@@ -182,6 +190,5 @@ pub fn read_project(root: &Path) -> Result<ProjectFiles, UserError> {
         file_versioned,
         git,
     };
-    lock_check::check(&files)?;
     Ok(files)
 }
