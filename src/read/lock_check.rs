@@ -132,14 +132,14 @@ pub fn check(files: &ProjectFiles) -> Result<(), UserError> {
         }
         // The version range of each requirement named once on both sides (a name listed
         // several times, with markers, is left to uv).
-        let mut declared_ranges: BTreeMap<PackageName, Vec<String>> = BTreeMap::new();
+        // Each range's key is worked out only when it is compared.
+        let mut declared_ranges: BTreeMap<PackageName, Vec<Option<&VersionSpecifiers>>> =
+            BTreeMap::new();
         for parsed in &parsed_requirements {
             let range = match &parsed.version_or_url {
-                Some(pep508_rs::VersionOrUrl::VersionSpecifier(specifiers)) => {
-                    range_key(specifiers)
-                }
+                Some(pep508_rs::VersionOrUrl::VersionSpecifier(specifiers)) => Some(specifiers),
                 Some(pep508_rs::VersionOrUrl::Url(_)) => continue,
-                None => String::new(),
+                None => None,
             };
             declared_ranges
                 .entry(PackageName::new(parsed.name.as_ref()))
@@ -167,6 +167,7 @@ pub fn check(files: &ProjectFiles) -> Result<(), UserError> {
             if declared.len() != 1 || locked.len() != 1 || sourced.contains(name) {
                 continue;
             }
+            let declared = [declared[0].map(range_key).unwrap_or_default()];
             let locked = match parse_specifiers(locked[0]) {
                 Ok(specifiers) => range_key(&specifiers),
                 Err(_) => locked[0].replace(' ', ""),
