@@ -331,6 +331,42 @@ impl<'a> Installs<'a> {
     }
 }
 
+/// Where the lock holds packages the image does not install: "the lock holds `uvicorn` only
+/// in the dependency group `dev` of `app`", naming each group and extra of a project of the
+/// workspace that asks for one of `names` itself; else the general case.
+fn held_outside(files: &ProjectFiles, names: &[&str]) -> String {
+    use crate::read::names::is_valid_name;
+    let wanted: Vec<PackageName> = names.iter().map(|name| PackageName::new(name)).collect();
+    let mut places = Vec::new();
+    for package in &files.lock.package {
+        let local = matches!(package.source.kind(), "editable" | "virtual" | "directory");
+        if !local {
+            continue;
+        }
+        let tables = [
+            ("the dependency group", &package.dev_dependencies),
+            ("the extra", &package.optional_dependencies),
+        ];
+        for (what, table) in tables {
+            for (key, deps) in table {
+                // A name that is not one is not shown (it would reach the terminal as it is).
+                let asks = deps
+                    .iter()
+                    .any(|dep| wanted.contains(&PackageName::new(&dep.name)));
+                if asks && is_valid_name(key) {
+                    places.push(format!("{what} `{key}` of `{}`", package.name));
+                }
+            }
+        }
+    }
+    let shown: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    let shown = shown.join(", ");
+    if places.is_empty() {
+        return format!("the lock holds {shown} only outside the app's runtime dependencies (a dev group, an extra not chosen)");
+    }
+    format!("the lock holds {shown} only in {}", places.join(", in "))
+}
+
 /// `--command` or `command` in the config: checked against what the lock installs when the
 /// program's distribution is certain, and a web app when it starts a known server.
 fn given_command(
@@ -389,24 +425,28 @@ fn given_command(
                 .iter()
                 .any(|name| installed.contains(&PackageName::new(name)))
         {
-            let in_lock = needed.iter().any(|name| files.lock.package(name).is_some());
+            let held: Vec<&str> = needed
+                .iter()
+                .copied()
+                .filter(|name| files.lock.package(name).is_some())
+                .collect();
+            let from = needed
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
             return Err(UserError::new(format!(
                 "{given} runs `{program}`, but `uv.lock` does not install it for `{}`",
                 app.manifest
             ))
-            .detail(format!(
-                "`{program}` comes from {}, which {}",
-                needed
-                    .iter()
-                    .map(|name| format!("`{name}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                if in_lock {
-                    "the lock holds only outside the app's runtime dependencies (a dev group, an extra not chosen)"
-                } else {
-                    "is not in the lock"
-                }
-            ))
+            .detail(if held.is_empty() {
+                format!("`{program}` comes from {from}, which is not in the lock")
+            } else {
+                format!(
+                    "`{program}` comes from {from}; {}, which the image does not install",
+                    held_outside(files, &held)
+                )
+            })
             .hint(format!(
                 "run `uv add {}`, then uv-rootless again",
                 needed[0]
@@ -1469,12 +1509,8 @@ fn missing_server(
     let suggestion = match outside.first() {
         Some(server) => {
             error = error.detail(format!(
-                "the lock holds {} only outside the app's runtime dependencies (a dev group, an extra not chosen), which the image does not install",
-                outside
-                    .iter()
-                    .map(|server| format!("`{server}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "{}, which the image does not install",
+                held_outside(installs.files, &outside)
             ));
             *server
         }
@@ -2387,7 +2423,7 @@ mod tests {
 
     #[test]
     fn a_server_the_lock_holds_only_for_a_dev_group_is_not_run() {
-        let decided = |runtime: &[&str]| {
+        let files_with = |runtime: &[&str]| {
             let mut files = crate::read::read_project(&example("fastapi-service")).expect("reads");
             remove_from_lock(&mut files, "uvicorn");
             // `uv add --dev uvicorn`: in the lock, on an edge of the `dev` group only.
@@ -2396,13 +2432,41 @@ mod tests {
             let edge = app.dependencies.pop().expect("the edge just added");
             app.dev_dependencies.insert("dev".into(), vec![edge]);
             add_to_lock(&mut files, runtime);
+            files
+        };
+        let decided = |runtime: &[&str]| {
+            let files = files_with(runtime);
             decide_in(&files, &files.source).map(|choice| choice.command.value)
         };
+        // Given as the command, it is refused the same way, naming the group.
+        let files = files_with(&[]);
+        let app = super::AppProject {
+            pyproject: &files.pyproject,
+            manifest: "pyproject.toml".into(),
+            source: &files.source,
+            member: String::new(),
+        };
+        let flags = Flags {
+            command: Some(vec!["uvicorn".into(), "app.main:app".into()]),
+            ..Flags::default()
+        };
+        let settings = crate::options::Settings::merge(flags, Default::default());
+        let error = super::decide(&files, &app, &settings, "/app/bin", 8000)
+            .expect_err("uvicorn is not installed")
+            .to_string();
+        assert!(
+            error.contains(
+                "`uvicorn` comes from `uvicorn`; the lock holds `uvicorn` only in the dependency group `dev` of `fastapi-service`, which the image does not install"
+            ),
+            "{error}"
+        );
         assert_eq!(decided(&["granian"]).expect("plans")[0], "/app/bin/granian");
         let error = decided(&[]).expect_err("no server in the image");
         assert!(
             error.contains("installs no ASGI server")
-                && error.contains("holds `uvicorn` only outside the app's runtime dependencies"),
+                && error.contains(
+                    "holds `uvicorn` only in the dependency group `dev` of `fastapi-service`, which the image does not install"
+                ),
             "{error}"
         );
     }
