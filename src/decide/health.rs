@@ -196,10 +196,66 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
             }
         }
     }
+    routes.extend(registered_routes(scan, &includes));
     routes.extend(aiohttp_routes(scan));
     // Django's routes are in `urlpatterns`, below the settings' `ROOT_URLCONF`.
     if let Some(site) = super::django::site(scan) {
         routes.extend(site.routes());
+    }
+    routes
+}
+
+/// GET routes added by a call rather than a decorator, at module level or in a function:
+/// Flask's `app.add_url_rule(rule, ...)`, FastAPI's `app.add_api_route(path, endpoint, ...)`
+/// and, in a module that imports Starlette or FastAPI, Starlette's `app.add_route(path,
+/// endpoint, ...)`. GET when their `methods=` name it or are not given (each one's default); a
+/// literal path only, below the prefixes of the object's includes, as a decorator's.
+fn registered_routes(scan: &SourceScan, includes: &[Include]) -> Vec<Route> {
+    let mut routes = Vec::new();
+    for module in &scan.modules {
+        let facts = &module.facts;
+        let starlette = facts.imports.iter().any(|import| {
+            ["starlette", "fastapi"].iter().any(|framework| {
+                import.target == *framework || import.target.starts_with(&format!("{framework}."))
+            })
+        });
+        let in_functions = facts.functions.iter().flat_map(|function| &function.calls);
+        for call in facts.module_calls.iter().chain(in_functions) {
+            let Some((object, name)) = call.callee.as_deref().and_then(|c| c.rsplit_once('.'))
+            else {
+                continue;
+            };
+            let path = match name {
+                "add_url_rule" => call.arg(0, "rule"),
+                "add_api_route" => call.arg(0, "path"),
+                "add_route" if starlette => call.arg(0, "path"),
+                _ => continue,
+            };
+            let Some(path) = path.and_then(python::Value::as_str) else {
+                continue;
+            };
+            let get = match call.kwarg("methods") {
+                None => true,
+                Some(python::Value::StrList(methods)) => methods
+                    .iter()
+                    .any(|method| method.eq_ignore_ascii_case("GET")),
+                Some(_) => false,
+            };
+            if !get {
+                continue;
+            }
+            let prefixes = match resolve(scan, module, object) {
+                Some(router) => prefixes(scan, includes, &router, 0),
+                None => vec![String::new()],
+            };
+            for prefix in prefixes {
+                routes.push(Route {
+                    path: join(&prefix, path),
+                    file: module.file.clone(),
+                    line: call.line,
+                });
+            }
+        }
     }
     routes
 }
@@ -1048,6 +1104,20 @@ mod tests {
         let sub = "from aiohttp import web\nsub = web.Application()\nsub.router.add_get('/health', h)\napp = web.Application()\napp.add_subapp('/api/', sub)\n";
         let scan = scan_of(&[("m.py", sub)]);
         assert_eq!(paths_of(&scan), Vec::<String>::new());
+    }
+
+    #[test]
+    fn routes_added_by_a_call_are_routes() {
+        let flask = "from flask import Flask, Blueprint\nbp = Blueprint('ops', __name__)\nbp.add_url_rule('/live', view_func=live)\ndef create_app():\n    app = Flask(__name__)\n    app.add_url_rule('/form', 'form', form, methods=['POST'])\n    app.add_url_rule(rule='/ready', view_func=ready, methods=['GET', 'HEAD'])\n    app.add_url_rule(RULE, view_func=x)\n    app.register_blueprint(bp, url_prefix='/ops')\n    return app\n";
+        let scan = scan_of(&[("m.py", flask)]);
+        assert_eq!(paths_of(&scan), ["/ops/live", "/ready"]);
+        let fastapi = "from fastapi import FastAPI, APIRouter\nrouter = APIRouter(prefix='/api')\nrouter.add_api_route('/items', items)\nrouter.add_api_route('/items', create, methods=['POST'])\napp = FastAPI()\napp.add_api_route('/healthz', health)\napp.add_route('/metrics', metrics)\napp.include_router(router)\n";
+        let scan = scan_of(&[("m.py", fastapi)]);
+        assert_eq!(paths_of(&scan), ["/api/items", "/healthz", "/metrics"]);
+        assert_eq!(path_of(decide(&scan, None)), "/healthz");
+        // `add_route` of a library other than Starlette's is not read.
+        let other = "import falcon\napp = falcon.App()\napp.add_route('/things', things)\n";
+        assert_eq!(paths_of(&scan_of(&[("m.py", other)])), Vec::<String>::new());
     }
 
     #[test]
