@@ -22,13 +22,17 @@ pub struct Loaded {
 
 /// Reads the project, merges `flags` over its `[tool.uv-rootless]`, decides and renders.
 pub fn load(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
-    render::warm_up();
+    if read::has_large_lock(root) {
+        render::warm_up();
+    }
     load_files(read::read_unchecked(root)?, flags)
 }
 
 /// As `load`, without the recorded digests: `--pin-digests` records them again.
 fn load_unpinned(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
-    render::warm_up();
+    if read::has_large_lock(root) {
+        render::warm_up();
+    }
     let mut files = read::read_unchecked(root)?;
     if let Some(config) = files.pyproject.tool.uv_rootless.as_mut() {
         config.digests = None;
@@ -43,8 +47,9 @@ fn load_files(files: ProjectFiles, flags: Flags) -> Result<Loaded, UserError> {
     let settings = Settings::merge(flags, config);
     let plan = std::thread::scope(|scope| {
         let check = || read::lock_check::check(&files);
-        let Ok(checking) = std::thread::Builder::new().spawn_scoped(scope, check) else {
-            // No thread to be had: one after the other.
+        let thread = || std::thread::Builder::new().spawn_scoped(scope, check).ok();
+        let Some(checking) = read::has_large_lock(&files.root).then(thread).flatten() else {
+            // A small lock, or no thread to be had: one after the other.
             check()?;
             return decide::plan(&files, &settings);
         };

@@ -669,6 +669,19 @@ fn error_dependency_not_locked_comes_before_a_decision_error() {
         "{}",
         output.report()
     );
+    // A lock large enough to be checked on a thread of its own: the same.
+    let padding = format!("# {}\n", "x".repeat(300 << 10));
+    project.replace(
+        "uv.lock",
+        "version = 1\n",
+        &format!("version = 1\n{padding}"),
+    );
+    let output = project.run_rejected(&["init", "--script", "no-such-script"]);
+    assert!(
+        output.stderr.contains("`uv.lock` is out of date"),
+        "{}",
+        output.report()
+    );
 }
 
 #[test]

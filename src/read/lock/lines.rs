@@ -75,7 +75,7 @@ impl<'a> Keys<'a> {
 
 /// A lock this large is read in two halves, one on another thread: what a 2 MB lock costs to
 /// read is several times what the thread does.
-const HALVES_FROM: usize = 256 << 10;
+const HALVES_FROM: usize = crate::read::LARGE_LOCK_BYTES as usize;
 
 /// The lock in `text`, or None when a line is not as uv writes it.
 pub(super) fn read(text: &str) -> Option<Lock> {
