@@ -22,22 +22,25 @@ pub struct Loaded {
 
 /// Reads the project, merges `flags` over its `[tool.uv-rootless]`, decides and renders.
 pub fn load(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
-    if read::has_large_lock(root) {
-        render::warm_up();
-    }
-    load_files(read::read_unchecked(root)?, flags)
+    load_files(read_files(root)?, flags)
 }
 
 /// As `load`, without the recorded digests: `--pin-digests` records them again.
 fn load_unpinned(root: &Path, flags: Flags) -> Result<Loaded, UserError> {
-    if read::has_large_lock(root) {
-        render::warm_up();
-    }
-    let mut files = read::read_unchecked(root)?;
+    let mut files = read_files(root)?;
     if let Some(config) = files.pyproject.tool.uv_rootless.as_mut() {
         config.digests = None;
     }
     load_files(files, flags)
+}
+
+/// The project's files, the lock not yet checked against the manifests ([`load_files`] does);
+/// for a large lock, the templates compile meanwhile.
+fn read_files(root: &Path) -> Result<ProjectFiles, UserError> {
+    if read::has_large_lock(root) {
+        render::warm_up();
+    }
+    read::read_unchecked(root)
 }
 
 /// Checks that the lock was made from the manifests, on another thread while the plan is

@@ -155,18 +155,14 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
                     }
                     continue;
                 }
-                // A router's prefixes: its own and those of every chain of includes above it.
-                let prefixes = match object.and_then(|object| resolve(scan, module, object)) {
-                    Some(router) => prefixes(scan, &includes, &router, 0),
-                    None => vec![String::new()],
-                };
-                for prefix in prefixes {
-                    routes.push(Route {
-                        path: join(&prefix, path),
-                        file: module.file.clone(),
-                        line: decorator.line,
-                    });
-                }
+                routes.extend(below_prefixes(
+                    scan,
+                    &includes,
+                    module,
+                    object,
+                    path,
+                    decorator.line,
+                ));
             }
         }
         for entry in &facts.routes {
@@ -213,14 +209,8 @@ pub fn get_routes(scan: &SourceScan) -> Vec<Route> {
 fn registered_routes(scan: &SourceScan, includes: &[Include]) -> Vec<Route> {
     let mut routes = Vec::new();
     for module in &scan.modules {
-        let facts = &module.facts;
-        let starlette = facts.imports.iter().any(|import| {
-            ["starlette", "fastapi"].iter().any(|framework| {
-                import.target == *framework || import.target.starts_with(&format!("{framework}."))
-            })
-        });
-        let in_functions = facts.functions.iter().flat_map(|function| &function.calls);
-        for call in facts.module_calls.iter().chain(in_functions) {
+        let starlette = imports(module, "starlette") || imports(module, "fastapi");
+        for call in calls(module) {
             let Some((object, name)) = call.callee.as_deref().and_then(|c| c.rsplit_once('.'))
             else {
                 continue;
@@ -241,23 +231,53 @@ fn registered_routes(scan: &SourceScan, includes: &[Include]) -> Vec<Route> {
                     .any(|method| method.eq_ignore_ascii_case("GET")),
                 Some(_) => false,
             };
-            if !get {
-                continue;
-            }
-            let prefixes = match resolve(scan, module, object) {
-                Some(router) => prefixes(scan, includes, &router, 0),
-                None => vec![String::new()],
-            };
-            for prefix in prefixes {
-                routes.push(Route {
-                    path: join(&prefix, path),
-                    file: module.file.clone(),
-                    line: call.line,
-                });
+            if get {
+                let object = Some(object);
+                routes.extend(below_prefixes(
+                    scan, includes, module, object, path, call.line,
+                ));
             }
         }
     }
     routes
+}
+
+/// The route at `path` of the router or app that `object` names in `module`, below each of its
+/// prefixes: its own and those of every chain of includes above it (none for an object that is
+/// not followed).
+fn below_prefixes<'a>(
+    scan: &SourceScan,
+    includes: &[Include],
+    module: &'a Module,
+    object: Option<&str>,
+    path: &'a str,
+    line: u32,
+) -> impl Iterator<Item = Route> + 'a {
+    let prefixes = match object.and_then(|object| resolve(scan, module, object)) {
+        Some(router) => prefixes(scan, includes, &router, 0),
+        None => vec![String::new()],
+    };
+    prefixes.into_iter().map(move |prefix| Route {
+        path: join(&prefix, path),
+        file: module.file.clone(),
+        line,
+    })
+}
+
+/// The calls of `module` at module level and in its functions.
+fn calls(module: &Module) -> impl Iterator<Item = &Call> {
+    let in_functions = module.facts.functions.iter().flat_map(|f| &f.calls);
+    module.facts.module_calls.iter().chain(in_functions)
+}
+
+/// Whether `module` imports `package` or one of its modules.
+fn imports(module: &Module, package: &str) -> bool {
+    module.facts.imports.iter().any(|import| {
+        import
+            .target
+            .strip_prefix(package)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    })
 }
 
 /// aiohttp's GET routes registered by a call, in modules that import aiohttp:
@@ -266,17 +286,8 @@ fn registered_routes(scan: &SourceScan, includes: &[Include]) -> Vec<Route> {
 /// `app.add_routes`. A literal path only. None when any sub-application is added
 /// (`app.add_subapp(prefix, sub)`): its routes are served below a prefix not followed here.
 fn aiohttp_routes(scan: &SourceScan) -> Vec<Route> {
-    fn calls(module: &crate::read::source::Module) -> Vec<&python::Call> {
-        let in_functions = module.facts.functions.iter().flat_map(|f| &f.calls);
-        module
-            .facts
-            .module_calls
-            .iter()
-            .chain(in_functions)
-            .collect()
-    }
     let subapp = scan.modules.iter().any(|module| {
-        calls(module).iter().any(|call| {
+        calls(module).any(|call| {
             call.callee
                 .as_deref()
                 .is_some_and(|callee| callee.rsplit('.').next() == Some("add_subapp"))
@@ -287,12 +298,7 @@ fn aiohttp_routes(scan: &SourceScan) -> Vec<Route> {
     }
     let mut routes = Vec::new();
     for module in &scan.modules {
-        let imports_aiohttp = module
-            .facts
-            .imports
-            .iter()
-            .any(|import| import.target == "aiohttp" || import.target.starts_with("aiohttp."));
-        if !imports_aiohttp {
+        if !imports(module, "aiohttp") {
             continue;
         }
         for call in calls(module) {
