@@ -77,11 +77,8 @@ pub struct LayersView {
     pub stdlib_invalidation_reason: &'static str,
     /// The interpreter's tools in the standard library, which a server does not start, as one
     /// list of names: what the stdlib stage does not follow (unless importing the dependencies
-    /// loads them)...
+    /// loads them).
     pub stdlib_tools: String,
-    /// ...and, with the pure-Python twins of compiled modules, `compileall -x`'s pattern of what
-    /// the stdlib's compile leaves out.
-    pub stdlib_compile_exclude: String,
     /// Where the dependencies' stage stages libstdc++ for a final image without it, at its
     /// path (empty when no extension module needs it).
     pub libstdcxx: &'static str,
@@ -245,10 +242,6 @@ pub fn view(plan: &Plan) -> View<'_> {
             stdlib_invalidation: stdlib_invalidation(base).0,
             stdlib_invalidation_reason: stdlib_invalidation(base).1,
             stdlib_tools: STDLIB_TOOLS.join(" "),
-            stdlib_compile_exclude: format!(
-                "/({})(/|[.]py$)|/(_pydecimal|_pydatetime|_pyio)[.]py$",
-                STDLIB_TOOLS.join("|")
-            ),
             libstdcxx: LIBSTDCXX,
         },
     }

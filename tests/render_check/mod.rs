@@ -116,8 +116,8 @@ pub fn check_dockerfile(text: &str) -> Result<(), String> {
             ));
         }
     }
-    // Seven stages: uv, build, deps, stdlib-compiled, stdlib, project and the final one.
-    for (word, expected) in [("FROM", 7), ("LABEL", 1), ("USER", 1), ("ENTRYPOINT", 1)] {
+    // Six stages: uv, build, deps, stdlib, project and the final one.
+    for (word, expected) in [("FROM", 6), ("LABEL", 1), ("USER", 1), ("ENTRYPOINT", 1)] {
         let count = counts.get(word).copied().unwrap_or(0);
         if count != expected {
             return Err(format!("{count} {word} instructions, not {expected}"));
