@@ -683,7 +683,9 @@ pub fn no_dev_dependencies(probe: &Probe, dev_only: &BTreeSet<PackageName>) -> C
 /// a FastAPI service loads 167.
 pub const STDLIB_WITHOUT_BYTECODE_TOLERATED: usize = 5;
 
-/// Every importable module of the environment and the source has its `.pyc`, and so has every
+/// Every importable module of the environment and the source has a `.pyc` the interpreter loads
+/// (its magic number, and the source's hash or mtime and size, as the import system compares
+/// them: a stale `.pyc` or another release's is compiled over at each start), and so has every
 /// module of the standard library that importing the dependencies loads (but at most
 /// [`STDLIB_WITHOUT_BYTECODE_TOLERATED`]), so a read-only image never compiles much at start.
 pub fn bytecode_compiled(probe: &Probe) -> Check {
@@ -698,7 +700,8 @@ pub fn bytecode_compiled(probe: &Probe) -> Check {
     let mut problems = Vec::new();
     if probe.missing_bytecode_count > 0 {
         problems.push(format!(
-            "{} module(s) of the environment or the source without .pyc, e.g. {}",
+            "{} module(s) of the environment or the source without a .pyc this Python loads \
+             (none, a stale one or another release's), e.g. {}",
             probe.missing_bytecode_count,
             probe.missing_bytecode.join(", ")
         ));
@@ -706,14 +709,15 @@ pub fn bytecode_compiled(probe: &Probe) -> Check {
     if stdlib > STDLIB_WITHOUT_BYTECODE_TOLERATED {
         problems.push(format!(
             "importing the dependencies' top-level modules loaded {stdlib} module(s) of the \
-             standard library without .pyc (at most {STDLIB_WITHOUT_BYTECODE_TOLERATED} \
-             pass), e.g. {shown}"
+             standard library without a .pyc this Python loads (at most \
+             {STDLIB_WITHOUT_BYTECODE_TOLERATED} pass), e.g. {shown}"
         ));
     }
     let mut notes = Vec::new();
     if (1..=STDLIB_WITHOUT_BYTECODE_TOLERATED).contains(&stdlib) {
         notes.push(format!(
-            "{stdlib} module(s) of the stdlib loaded without .pyc, compiled at each start: {shown}"
+            "{stdlib} module(s) of the stdlib loaded without a .pyc this Python loads, \
+             compiled at each start: {shown}"
         ));
     }
     if !probe.stdlib_import_note.is_empty() {
@@ -729,8 +733,9 @@ pub fn bytecode_compiled(probe: &Probe) -> Check {
         passed: problems.is_empty(),
         detail: if problems.is_empty() {
             format!(
-                "every importable module of the venv and the source has its .pyc, and so has \
-                 every module of the stdlib that importing the venv's dependencies loads{note}"
+                "every importable module of the venv and the source has a .pyc this Python \
+                 loads, and so has every module of the stdlib that importing the venv's \
+                 dependencies loads{note}"
             )
         } else {
             format!("{}{note}", problems.join("; "))
@@ -1435,7 +1440,8 @@ mod tests {
         assert!(!check.passed);
         assert_eq!(
             check.detail,
-            "3 module(s) of the environment or the source without .pyc, e.g. /src/app/main.py"
+            "3 module(s) of the environment or the source without a .pyc this Python loads \
+             (none, a stale one or another release's), e.g. /src/app/main.py"
         );
     }
 
@@ -1450,7 +1456,7 @@ mod tests {
         assert!(check.passed, "{}", check.detail);
         assert!(check
             .detail
-            .contains("5 module(s) of the stdlib loaded without .pyc"));
+            .contains("5 module(s) of the stdlib loaded without a .pyc this Python loads"));
         let many = Probe {
             stdlib_missing_bytecode: (0..=STDLIB_WITHOUT_BYTECODE_TOLERATED).map(path).collect(),
             stdlib_import_note: "importing took over 120 s".into(),
@@ -1461,7 +1467,8 @@ mod tests {
         assert!(
             check.detail.starts_with(
                 "importing the dependencies' top-level modules loaded 6 module(s) of the \
-                 standard library without .pyc (at most 5 pass), e.g. /usr/local/lib/python3.13/m0.py"
+                 standard library without a .pyc this Python loads (at most 5 pass), e.g. \
+                 /usr/local/lib/python3.13/m0.py"
             ),
             "{}",
             check.detail

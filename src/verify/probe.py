@@ -59,8 +59,36 @@ def local(dist):
         return False
 
 
-CHILD = """
-import importlib, importlib.machinery, importlib.util, os, sys, sysconfig
+# Whether the bytecode beside a source is what this interpreter loads instead of compiling the
+# source again: its magic number, then the source's hash (checked-hash) or its mtime and size
+# (timestamp) as the import system compares them. A stale or foreign .pyc is as good as none.
+USABLE = """
+import importlib.util, os
+
+
+def usable(path):
+    try:
+        with open(importlib.util.cache_from_source(path), "rb") as handle:
+            head = handle.read(16)
+        if len(head) < 16 or head[:4] != importlib.util.MAGIC_NUMBER:
+            return False
+        flags = int.from_bytes(head[4:8], "little")
+        if flags & 1:
+            if not flags & 2:
+                return True
+            with open(path, "rb") as source:
+                return head[8:16] == importlib.util.source_hash(source.read())
+        stat = os.stat(path)
+        return head[8:16] == (int(stat.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little") + (
+            stat.st_size & 0xFFFFFFFF
+        ).to_bytes(4, "little")
+    except OSError:
+        return False
+"""
+exec(USABLE)
+
+CHILD = USABLE + """
+import importlib, importlib.machinery, sys, sysconfig
 std = sysconfig.get_path("stdlib") + os.sep
 for name in sys.argv[1:]:
     try:
@@ -71,7 +99,7 @@ for name in sys.argv[1:]:
     print("", *[m.__file__ for m in list(sys.modules.values())
                 if isinstance(getattr(m, "__loader__", None), importlib.machinery.SourceFileLoader)
                 and m.__file__.startswith(std)
-                and not os.path.exists(importlib.util.cache_from_source(m.__file__))], sep="\\n", flush=True)
+                and not usable(m.__file__)], sep="\\n", flush=True)
 os._exit(0)
 """
 site = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
@@ -114,7 +142,7 @@ for root in roots:
             if not name.endswith(".py"):
                 continue
             path = os.path.join(dirpath, name)
-            if os.path.exists(importlib.util.cache_from_source(path)):
+            if usable(path):  # noqa: F821 (defined by exec(USABLE))
                 continue
             try:
                 with open(path, "rb") as handle:
