@@ -581,58 +581,94 @@ pub fn decide_with(
 /// ([`litestar_document`]). `None` when one turns it off or moves it where the source does not
 /// say, when two constructors disagree, or when the framework has none.
 fn framework_document(scan: &SourceScan, framework: Option<Framework>) -> Option<(String, String)> {
-    let (constructors, name, default): (&[&str], &str, &str) = match framework? {
-        Framework::Fastapi => (
-            &["fastapi.FastAPI", "fastapi.applications.FastAPI"],
-            "FastAPI",
-            "/openapi.json",
-        ),
-        Framework::Litestar => (
-            &["litestar.Litestar", "litestar.app.Litestar"],
-            "Litestar",
-            "/schema/openapi.json",
-        ),
-        _ => return None,
-    };
+    let (constructors, name, default) = framework_app(framework?)?;
     // Every application the source builds must serve its document at one path.
     let mut found: Option<String> = None;
-    for module in &scan.modules {
-        let facts = &module.facts;
-        let calls = facts
-            .assignments
-            .iter()
-            .map(|assignment| &assignment.call)
-            .chain(&facts.module_calls)
-            .chain(facts.functions.iter().flat_map(|function| &function.calls));
-        for call in calls {
-            let built = call
-                .callee
-                .as_deref()
-                .is_some_and(|callee| constructors.contains(&callee));
-            if !built {
-                continue;
-            }
-            let path = match framework? {
-                Framework::Fastapi => match call.kwarg("openapi_url") {
-                    None => default.to_string(),
-                    Some(value) => fastapi_document(scan, module, value)?,
-                },
-                _ => match call.kwarg("openapi_config") {
-                    None => default.to_string(),
-                    Some(value) => litestar_document(scan, module, value)?,
-                },
-            };
-            if !is_plain(&path) || found.as_ref().is_some_and(|seen| *seen != path) {
-                return None;
-            }
-            found = Some(path);
+    for (module, call) in built_apps(scan, constructors) {
+        let path = match framework? {
+            Framework::Fastapi => match call.kwarg("openapi_url") {
+                None => default.to_string(),
+                Some(value) => fastapi_document(scan, module, value)?,
+            },
+            _ => match call.kwarg("openapi_config") {
+                None => default.to_string(),
+                Some(value) => litestar_document(scan, module, value)?,
+            },
+        };
+        if !is_plain(&path) || found.as_ref().is_some_and(|seen| *seen != path) {
+            return None;
         }
+        found = Some(path);
     }
     let path = found.unwrap_or_else(|| default.to_string());
     Some((
         path,
         format!("the OpenAPI document {name} serves by itself, which runs none of the app's code"),
     ))
+}
+
+/// The constructors of a framework's application, its name and where it serves its OpenAPI
+/// document by default; `None` for a framework without one.
+fn framework_app(
+    framework: Framework,
+) -> Option<(&'static [&'static str], &'static str, &'static str)> {
+    match framework {
+        Framework::Fastapi => Some((
+            &["fastapi.FastAPI", "fastapi.applications.FastAPI"],
+            "FastAPI",
+            "/openapi.json",
+        )),
+        Framework::Litestar => Some((
+            &["litestar.Litestar", "litestar.app.Litestar"],
+            "Litestar",
+            "/schema/openapi.json",
+        )),
+        _ => None,
+    }
+}
+
+/// Every call of one of `constructors` in the source: at module level, in an assignment or in
+/// a function, with the module it is in.
+fn built_apps<'a>(
+    scan: &'a SourceScan,
+    constructors: &'a [&'a str],
+) -> impl Iterator<Item = (&'a Module, &'a Call)> + 'a {
+    scan.modules.iter().flat_map(move |module| {
+        let facts = &module.facts;
+        facts
+            .assignments
+            .iter()
+            .map(|assignment| &assignment.call)
+            .chain(&facts.module_calls)
+            .chain(facts.functions.iter().flat_map(|function| &function.calls))
+            .filter(move |call| {
+                call.callee
+                    .as_deref()
+                    .is_some_and(|callee| constructors.contains(&callee))
+            })
+            .map(move |call| (module, call))
+    })
+}
+
+/// Where the source builds its application with checks that run before every route of its
+/// own: FastAPI's `dependencies=[Depends(...)]`, Litestar's `guards=[...]`, as an app that wants
+/// a token everywhere has them. None of its routes is a probe then (a request without the
+/// token gets 401 or 422), but the framework's document answers without them. `file:line` of
+/// the first such constructor.
+fn guarded_app(scan: &SourceScan, framework: Option<Framework>) -> Option<String> {
+    let (constructors, name, _) = framework_app(framework?)?;
+    let keyword = match framework? {
+        Framework::Fastapi => "dependencies",
+        _ => "guards",
+    };
+    built_apps(scan, constructors).find_map(|(module, call)| match call.kwarg(keyword)? {
+        python::Value::NoneLiteral => None,
+        python::Value::StrList(items) if items.is_empty() => None,
+        _ => Some(format!(
+            "{name}({keyword}=...)` in `{}:{}",
+            module.file, call.line
+        )),
+    })
 }
 
 /// Where FastAPI's `openapi_url=` puts the document: a string the source spells out
@@ -765,6 +801,16 @@ fn decide_for(
         path: route.path.clone(),
         reason: format!("{what} GET route in `{}:{}`", route.file, route.line),
     };
+    if let Some(guard) = guarded_app(scan, framework) {
+        if let Some((path, reason)) = framework_document(scan, framework) {
+            return Probe::Http {
+                path,
+                reason: format!(
+                    "{reason}: every route of the app's own runs the checks of `{guard}` first, which refuse a request without credentials"
+                ),
+            };
+        }
+    }
     for name in HEALTH_NAMES {
         let mut matching: Vec<&Route> = routes
             .iter()
@@ -914,6 +960,51 @@ mod tests {
         let flask = "@app.get('/items')\ndef items(): pass\n";
         let probe = decide_for(&scan_of(&[("m.py", flask)]), None, Some(Framework::Flask));
         assert_eq!(path_of(probe), "/items");
+    }
+
+    #[test]
+    fn an_app_whose_every_route_checks_a_token_is_probed_at_its_document() {
+        let app = |args: &str| {
+            format!(
+                "from fastapi import Depends, FastAPI\nfrom .dependencies import get_query_token\n\
+                 app = FastAPI({args})\n@app.get('/')\nasync def root(): pass\n\
+                 @app.get('/healthz')\nasync def health(): pass\n"
+            )
+        };
+        let probe_of = |args: &str| {
+            decide_for(
+                &scan_of(&[("app/main.py", &app(args))]),
+                None,
+                Some(Framework::Fastapi),
+            )
+        };
+        let probe = probe_of("dependencies=[Depends(get_query_token)]");
+        assert_eq!(path_of(probe.clone()), "/openapi.json");
+        let Probe::Http { reason, .. } = probe else {
+            unreachable!()
+        };
+        assert!(
+            reason.contains("FastAPI(dependencies=...)` in `app/main.py:3`"),
+            "{reason}"
+        );
+        // No checks, or no document to fall back on: the app's own health route.
+        assert_eq!(path_of(probe_of("dependencies=[]")), "/healthz");
+        assert_eq!(path_of(probe_of("")), "/healthz");
+        assert_eq!(
+            path_of(probe_of(
+                "dependencies=[Depends(get_query_token)], openapi_url=None"
+            )),
+            "/healthz"
+        );
+        let litestar =
+            "from litestar import Litestar, get\n@get('/')\nasync def root() -> str: ...\n\
+                        app = Litestar(route_handlers=[root], guards=[requires_token])\n";
+        let probe = decide_for(
+            &scan_of(&[("app.py", litestar)]),
+            None,
+            Some(Framework::Litestar),
+        );
+        assert_eq!(path_of(probe), "/schema/openapi.json");
     }
 
     #[test]
