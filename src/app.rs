@@ -227,6 +227,9 @@ pub enum Progress<'a> {
     Building(Option<&'a str>),
     /// What the user should know although nothing failed (the plan's warnings).
     Warning(&'a str),
+    /// What reading the source found that the container may refuse (a write to a read-only
+    /// path), shown before the checks so that a failing run comes with its likely cause.
+    Hint(&'a str),
     /// A check completed.
     Check(&'a Check),
 }
@@ -262,6 +265,9 @@ pub fn verify(
     }
     for warning in &loaded.plan.warnings {
         on_progress(Progress::Warning(warning));
+    }
+    for hint in &loaded.plan.runtime.hints {
+        on_progress(Progress::Hint(hint));
     }
     for file in &stale {
         on_progress(Progress::Stale(file));

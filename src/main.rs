@@ -127,6 +127,7 @@ fn run_verify(path: &std::path::Path, options: &verify::Options) -> Result<ExitC
             note("verify: building with docker, untagged (removed afterwards; `--keep` tags it)")
         }
         app::Progress::Warning(warning) => note(&format!("warning: {warning}")),
+        app::Progress::Hint(hint) => note(&format!("hint: {hint}")),
         app::Progress::Check(check) => print_check(check, colour),
     })?;
     let failed = report.failed();
@@ -177,6 +178,9 @@ fn summarise(command: &str, plan: &uv_rootless::model::Plan, report: &app::Write
     // Last, where they are seen.
     for warning in &plan.warnings {
         note(&format!("warning: {warning}"));
+    }
+    for hint in &plan.runtime.hints {
+        note(&format!("hint: {hint}"));
     }
 }
 

@@ -1266,3 +1266,18 @@ fn verify_before_init_names_the_missing_files_and_says_to_run_init() {
         output.report()
     );
 }
+
+#[test]
+fn init_and_generate_name_a_write_the_read_only_root_refuses() {
+    let project = Project::fresh_example("fastapi-service");
+    project.edit("app/main.py", |text| {
+        format!("{text}\nwith open(\"notes.txt\", \"w\") as out:\n    out.write(\"x\")\n")
+    });
+    let hint = "hint: `app/main.py:26` writes `notes.txt` in the working directory, which is read-only in the container";
+    for args in [&["init"][..], &["generate"][..]] {
+        let output = project.run(args);
+        assert_success(&output, "with a write to the working directory");
+        let last = output.stderr.lines().last().unwrap_or_default();
+        assert!(last.starts_with(hint), "{args:?}:\n{}", output.report());
+    }
+}
