@@ -166,10 +166,10 @@ pub fn check_in_the_way(
     if problems.len() <= 1 {
         return problems.pop().map_or(Ok(()), Err);
     }
-    let mut combined = UserError::new(format!(
-        "{} files of this project are in the way of the outputs, and nothing was written",
-        problems.len()
-    ));
+    // Each problem may name several files: the count would be of problems, not of files.
+    let mut combined = UserError::new(
+        "files of this project are in the way of the outputs, and nothing was written",
+    );
     for problem in &problems {
         let mut detail = format!("- {}", problem.message);
         for more in &problem.details {

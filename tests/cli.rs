@@ -1168,6 +1168,13 @@ fn every_file_in_the_way_of_an_output_is_named_in_one_run_with_every_fix() {
     let output = project.run_failing(&["init"]);
     assert_eq!(output.code, 2, "{}", output.report());
     common::assert_error_shape(&output.stderr);
+    // Three files in two problems: no count that could be either.
+    assert_eq!(
+        output.stderr.lines().next(),
+        Some("error: files of this project are in the way of the outputs, and nothing was written"),
+        "{}",
+        output.stderr
+    );
     for expected in [
         "`Dockerfile`, `.dockerignore` already exist",
         "`docker-compose.yml` is this project's own Compose file",
