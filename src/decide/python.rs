@@ -206,7 +206,6 @@ pub fn prefer_wheels(
     if pinned || builds(&needs) == 0 {
         return (python, needs);
     }
-    let newest = python.value.clone();
     let first_reason = python.reason.clone();
     let names = |needs: &Result<Needs, UserError>| -> Vec<String> {
         needs.as_ref().map_or_else(
@@ -214,38 +213,61 @@ pub fn prefer_wheels(
             |n| n.source_builds.iter().map(|b| b.package.clone()).collect(),
         )
     };
-    let newest_builds = names(&needs);
-    for older in older_minors(files, base, &newest) {
+    // Each minor tried, newest first, with what it builds from source.
+    let mut tried: Vec<(Python, Vec<String>)> = vec![(python.value.clone(), names(&needs))];
+    let mut best = 0;
+    for older in older_minors(files, base, &python.value.clone()) {
         let candidate = needs_for(&older);
+        tried.push((older.clone(), names(&candidate)));
         if builds(&candidate) < builds(&needs) {
-            let kept = names(&candidate);
-            let avoided: Vec<String> = newest_builds
+            best = tried.len() - 1;
+            needs = candidate;
+        }
+    }
+    if best == 0 {
+        return (python, needs);
+    }
+    // Why each newer minor was passed over: what it would build that the chosen one does not.
+    let (chosen, kept) = &tried[best];
+    let passed: Vec<String> = tried[..best]
+        .iter()
+        .map(|(newer, built)| {
+            let avoided: Vec<String> = built
                 .iter()
                 .filter(|name| !kept.contains(name))
                 .map(|name| format!("`{name}`"))
                 .collect();
-            python = Decision::new(
-                older.clone(),
-                python.source,
+            if avoided.is_empty() {
+                format!("the lock cannot install everything on {}", newer.minor)
+            } else {
                 format!(
-                    "{first_reason}, but not {}: {}; {} installs {} from wheels",
-                    newest.minor,
-                    if avoided.is_empty() {
-                        format!("the lock cannot install everything on {}", newest.minor)
-                    } else {
-                        format!(
-                            "the lock has no {} wheel for {}",
-                            newest.minor,
-                            avoided.join(", ")
-                        )
-                    },
-                    older.minor,
-                    if avoided.len() == 1 { "it" } else { "them" },
-                ),
-            );
-            needs = candidate;
-        }
-    }
+                    "the lock has no {} wheel for {}",
+                    newer.minor,
+                    avoided.join(", ")
+                )
+            }
+        })
+        .collect();
+    let minors: Vec<&str> = tried[..best]
+        .iter()
+        .map(|(newer, _)| newer.minor.as_str())
+        .collect();
+    let avoided_count = tried[0]
+        .1
+        .iter()
+        .filter(|name| !kept.contains(name))
+        .count();
+    python = Decision::new(
+        chosen.clone(),
+        python.source,
+        format!(
+            "{first_reason}, but not {}: {}; {} installs {} from wheels",
+            minors.join(" or "),
+            passed.join("; "),
+            chosen.minor,
+            if avoided_count == 1 { "it" } else { "them" },
+        ),
+    );
     (python, needs)
 }
 
