@@ -581,7 +581,7 @@ pub fn decide_with(
 /// ([`litestar_document`]). `None` when one turns it off or moves it where the source does not
 /// say, when two constructors disagree, or when the framework has none.
 fn framework_document(scan: &SourceScan, framework: Option<Framework>) -> Option<(String, String)> {
-    let (constructors, name, default) = framework_app(framework?)?;
+    let (constructors, name, default, _) = framework_app(framework?)?;
     // Every application the source builds must serve its document at one path.
     let mut found: Option<String> = None;
     for (module, call) in built_apps(scan, constructors) {
@@ -607,21 +607,29 @@ fn framework_document(scan: &SourceScan, framework: Option<Framework>) -> Option
     ))
 }
 
-/// The constructors of a framework's application, its name and where it serves its OpenAPI
-/// document by default; `None` for a framework without one.
+/// The constructors of a framework's application, its name, where it serves its OpenAPI
+/// document by default and the constructor's keyword for checks every route runs first;
+/// `None` for a framework without one.
 fn framework_app(
     framework: Framework,
-) -> Option<(&'static [&'static str], &'static str, &'static str)> {
+) -> Option<(
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+)> {
     match framework {
         Framework::Fastapi => Some((
             &["fastapi.FastAPI", "fastapi.applications.FastAPI"],
             "FastAPI",
             "/openapi.json",
+            "dependencies",
         )),
         Framework::Litestar => Some((
             &["litestar.Litestar", "litestar.app.Litestar"],
             "Litestar",
             "/schema/openapi.json",
+            "guards",
         )),
         _ => None,
     }
@@ -656,11 +664,7 @@ fn built_apps<'a>(
 /// token gets 401 or 422), but the framework's document answers without them. `file:line` of
 /// the first such constructor.
 fn guarded_app(scan: &SourceScan, framework: Option<Framework>) -> Option<String> {
-    let (constructors, name, _) = framework_app(framework?)?;
-    let keyword = match framework? {
-        Framework::Fastapi => "dependencies",
-        _ => "guards",
-    };
+    let (constructors, name, _, keyword) = framework_app(framework?)?;
     built_apps(scan, constructors).find_map(|(module, call)| match call.kwarg(keyword)? {
         python::Value::NoneLiteral => None,
         python::Value::StrList(items) if items.is_empty() => None,

@@ -216,7 +216,7 @@ pub fn prefer_wheels(
     // Each minor tried, newest first, with what it builds from source.
     let mut tried: Vec<(Python, Vec<String>)> = vec![(python.value.clone(), names(&needs))];
     let mut best = 0;
-    for older in older_minors(files, base, &python.value.clone()) {
+    for older in older_minors(files, base, &python.value) {
         let candidate = needs_for(&older);
         tried.push((older.clone(), names(&candidate)));
         if builds(&candidate) < builds(&needs) {
